@@ -1,0 +1,378 @@
+//! One typed model for every dialect (naftiko alpha1–alpha3, ikanos beta5).
+//!
+//! The normalizer fills this from the YAML tree; list and name-keyed map forms, dialect key
+//! spellings and imports are already folded away here. Every field that a diagnostic may point
+//! at keeps its [`Span`]. Values whose meaning depends on context (`with` entries, literals,
+//! templates) stay as located text or JSON until the resolver binds them.
+
+use crate::load::Loc;
+
+/// Where something stands: file position and spec path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Span {
+    pub loc: Loc,
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Located { value, span }
+    }
+}
+
+pub type Text = Located<String>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Alpha1,
+    Alpha2,
+    Alpha3,
+    IkanosBeta5,
+    /// A version we don't know; read like the newest naftiko alpha, with a warning.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Spec {
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub binds: Vec<Bind>,
+    pub consumes: Vec<Consumes>,
+    pub exposes: Vec<Expose>,
+    pub aggregates: Vec<Aggregate>,
+    /// The root span (for diagnostics about the spec as a whole).
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bind {
+    pub namespace: Text,
+    /// `file://…` source, if any.
+    pub location: Option<Text>,
+    /// (key as the spec names it, name in the source).
+    pub keys: Vec<(Text, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumes {
+    pub namespace: Text,
+    pub base_uri: Option<Text>,
+    pub description: Option<String>,
+    pub auth: Option<Auth>,
+    /// Client-level parameters, sent on every call.
+    pub params: Vec<ConsumedParam>,
+    pub resources: Vec<ConsumedResource>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsumedResource {
+    pub name: Text,
+    pub path: Text,
+    pub params: Vec<ConsumedParam>,
+    pub operations: Vec<ConsumedOperation>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsumedOperation {
+    pub name: Text,
+    pub method: Text,
+    pub description: Option<String>,
+    /// An operation-level `path` suffix or override seen in some specs.
+    pub path: Option<Text>,
+    pub params: Vec<ConsumedParam>,
+    pub body: Option<Body>,
+    pub output_format: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamIn {
+    Path,
+    Query,
+    Header,
+    Cookie,
+    Body,
+}
+
+impl ParamIn {
+    pub fn parse(s: &str) -> Option<ParamIn> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "path" => ParamIn::Path,
+            "query" => ParamIn::Query,
+            "header" => ParamIn::Header,
+            "cookie" => ParamIn::Cookie,
+            "body" => ParamIn::Body,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamIn::Path => "path",
+            ParamIn::Query => "query",
+            ParamIn::Header => "header",
+            ParamIn::Cookie => "cookie",
+            ParamIn::Body => "body",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsumedParam {
+    pub name: Text,
+    pub location: Option<Located<ParamIn>>,
+    pub ty: Option<Text>,
+    pub required: bool,
+    pub description: Option<String>,
+    /// `value:` — a fixed value or template.
+    pub value: Option<Located<serde_json::Value>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// `type: json` (or a body given as a mapping): a JSON template.
+    Json(Located<serde_json::Value>),
+    FormUrlEncoded(Located<serde_json::Value>),
+    Multipart(Vec<MultipartPart>),
+    /// A raw string body (`body: |` text, or `type: text|xml|…`), with its content type.
+    Text {
+        content_type: String,
+        data: Text,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct MultipartPart {
+    pub name: Text,
+    pub value: Located<serde_json::Value>,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Auth {
+    Bearer {
+        token: Text,
+    },
+    ApiKey {
+        name: Text,
+        value: Text,
+        placement: Located<String>,
+    },
+    Basic {
+        username: Text,
+        password: Text,
+    },
+    Digest {
+        username: Text,
+        password: Text,
+    },
+    /// A type we cannot honour (oauth1, aws-sigv4, hmac …): an error where it is used.
+    Unsupported {
+        kind: Text,
+    },
+    /// OAuth 2 (exposes side only makes sense as a resource server).
+    OAuth2 {
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Expose {
+    Rest(RestAdapter),
+    Mcp(McpAdapter),
+    /// `control`: health and metrics endpoints.
+    Control(ControlAdapter),
+    /// An adapter type we do not generate (`skill`, unknown types): warned about.
+    Other {
+        kind: Text,
+        namespace: Option<Text>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ControlAdapter {
+    pub address: Option<Text>,
+    pub port: Option<Located<u16>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RestAdapter {
+    pub namespace: Text,
+    pub address: Option<Text>,
+    pub port: Option<Located<u16>>,
+    pub description: Option<String>,
+    pub auth: Option<Auth>,
+    pub resources: Vec<ExposedResource>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExposedResource {
+    pub path: Text,
+    pub name: Option<Text>,
+    pub description: Option<String>,
+    pub params: Vec<ExposedParam>,
+    pub operations: Vec<ExposedOperation>,
+    pub forward: Option<Forward>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub target_namespace: Text,
+    pub trusted_headers: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExposedOperation {
+    pub method: Text,
+    pub name: Option<Text>,
+    pub description: Option<String>,
+    pub params: Vec<ExposedParam>,
+    pub target: Target,
+    pub span: Span,
+}
+
+/// A declared caller input of a REST operation or MCP tool.
+#[derive(Debug, Clone)]
+pub struct ExposedParam {
+    pub name: Text,
+    pub location: Option<Located<ParamIn>>,
+    pub ty: Option<Text>,
+    /// `None` when the spec does not say (REST path parameters are always required).
+    pub required: Option<bool>,
+    pub description: Option<String>,
+    /// `value:` / `mapping:` on an exposed parameter: a fixed value, not a caller input.
+    pub value: Option<Located<serde_json::Value>>,
+    pub span: Span,
+}
+
+/// What an exposed operation, tool or aggregate function does.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub call: Option<Text>,
+    pub with: Vec<(Text, Located<serde_json::Value>)>,
+    pub steps: Vec<StepSpec>,
+    pub mappings: Vec<(Text, Text)>,
+    /// `ref: <aggregate-namespace>.<function>`.
+    pub reference: Option<Text>,
+    pub outputs: Vec<OutputParam>,
+    pub hints: Hints,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hints {
+    pub read_only: Option<bool>,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum StepSpec {
+    Call {
+        name: Text,
+        call: Text,
+        with: Vec<(Text, Located<serde_json::Value>)>,
+    },
+    Lookup {
+        name: Text,
+        index: Text,
+        match_field: Text,
+        lookup_value: Text,
+        fields: Vec<String>,
+    },
+    /// `type: script` and other kinds: a clear error where used.
+    Unsupported { name: Text, kind: Text },
+}
+
+/// An output parameter tree (`outputParameters`).
+#[derive(Debug, Clone)]
+pub struct OutputParam {
+    pub name: Option<Text>,
+    pub ty: Option<Text>,
+    /// `mapping:` or `value:` — a JSONPath into the upstream body (or step context).
+    pub mapping: Option<Text>,
+    pub constant: Option<Located<serde_json::Value>>,
+    pub properties: Vec<OutputParam>,
+    pub items: Option<Box<OutputParam>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct McpAdapter {
+    pub namespace: Text,
+    pub address: Option<Text>,
+    pub port: Option<Located<u16>>,
+    pub transport: Option<Text>,
+    pub description: Option<String>,
+    pub auth: Option<Auth>,
+    pub tools: Vec<McpTool>,
+    pub resources: Vec<McpResourceSpec>,
+    pub prompts: Vec<McpPromptSpec>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct McpTool {
+    pub name: Text,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub params: Vec<ExposedParam>,
+    pub target: Target,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct McpResourceSpec {
+    pub name: Text,
+    pub label: Option<String>,
+    pub uri: Text,
+    pub description: Option<String>,
+    pub mime_type: Option<String>,
+    /// `location: file://…` — embedded at compile time.
+    pub location: Option<Text>,
+    pub target: Target,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct McpPromptSpec {
+    pub name: Text,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    /// (name, description, required)
+    pub arguments: Vec<(Text, Option<String>, bool)>,
+    /// (role, content)
+    pub messages: Vec<(String, Text)>,
+    pub location: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Aggregate {
+    pub namespace: Text,
+    pub functions: Vec<AggregateFunction>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AggregateFunction {
+    pub name: Text,
+    pub description: Option<String>,
+    pub params: Vec<ExposedParam>,
+    pub target: Target,
+    /// `semantics` (safe/idempotent) become hints of tools that `ref` it.
+    pub hints: Hints,
+}

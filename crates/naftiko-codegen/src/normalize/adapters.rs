@@ -1,0 +1,404 @@
+//! `capability.exposes` (rest, mcp, control, skill …) and `capability.aggregates`.
+
+use super::Ctx;
+use super::common::{
+    auth, check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string,
+    span, string_field, text,
+};
+use super::targets::{TARGET_KEYS, exposed_params, target};
+use crate::load::Node;
+use crate::model::{
+    Aggregate, AggregateFunction, ControlAdapter, Expose, ExposedOperation, ExposedResource,
+    Forward, McpAdapter, McpPromptSpec, McpResourceSpec, McpTool, RestAdapter, Target,
+};
+
+pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
+    let mut out = Vec::new();
+    for (_, e) in entries(ctx, node, "exposes") {
+        if !is_mapping(ctx, e, "an exposes entry") {
+            continue;
+        }
+        let Some(kind) = required_string(ctx, e, "type", "an exposes entry") else {
+            continue;
+        };
+        match kind.value.to_ascii_lowercase().as_str() {
+            "rest" | "api" => out.extend(rest(ctx, e).map(Expose::Rest)),
+            "mcp" => out.extend(mcp(ctx, e).map(Expose::Mcp)),
+            "control" => out.push(Expose::Control(ControlAdapter {
+                address: string_field(ctx, e, "address"),
+                port: port_field(ctx, e),
+                span: span(e),
+            })),
+            _ => out.push(Expose::Other {
+                namespace: string_field(ctx, e, "namespace"),
+                kind,
+            }),
+        }
+    }
+    out
+}
+
+fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
+    check_keys(
+        ctx,
+        e,
+        &[
+            "type",
+            "address",
+            "port",
+            "namespace",
+            "description",
+            "authentication",
+            "resources",
+            "label",
+            "maxBinarySize",
+        ],
+        &[("auth", "`authentication`"), ("paths", "`resources`")],
+    );
+    let namespace = required_string(ctx, e, "namespace", "a rest adapter")?;
+    let mut resources = Vec::new();
+    if let Some(res) = e.get("resources") {
+        for (key, r) in entries(ctx, res, "resources") {
+            if !is_mapping(ctx, r, "a resource") {
+                continue;
+            }
+            check_keys(
+                ctx,
+                r,
+                &[
+                    "path",
+                    "name",
+                    "label",
+                    "description",
+                    "inputParameters",
+                    "operations",
+                    "forward",
+                    "display",
+                    "method",
+                    "call",
+                    "with",
+                    "outputParameters",
+                ],
+                &[],
+            );
+            let Some(path) = required_string(ctx, r, "path", "a resource") else {
+                continue;
+            };
+            let name = match key {
+                Some(k) => k.as_str().map(|s| text(k, s.to_string())),
+                None => string_field(ctx, r, "name"),
+            };
+            let mut operations = Vec::new();
+            if let Some(ops) = r.get("operations") {
+                for (key, op) in entries(ctx, ops, "operations") {
+                    if !is_mapping(ctx, op, "an operation") {
+                        continue;
+                    }
+                    if let Some(o) = operation(ctx, key, op) {
+                        operations.push(o);
+                    }
+                }
+            } else if r.get("method").is_some() {
+                // A resource that is its own single operation (seen in some alpha1 specs).
+                if let Some(o) = operation(ctx, None, r) {
+                    operations.push(o);
+                }
+            }
+            let forward = r.get("forward").and_then(|f| {
+                let target_namespace = required_string(ctx, f, "targetNamespace", "`forward`")?;
+                let trusted_headers = f
+                    .get("trustedHeaders")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect();
+                Some(Forward {
+                    target_namespace,
+                    trusted_headers,
+                })
+            });
+            if operations.is_empty() && forward.is_none() {
+                ctx.error(
+                    "missing-key",
+                    r,
+                    format!("resource `{}` has no `operations`", path.value),
+                );
+            }
+            resources.push(ExposedResource {
+                description: opt_string(ctx, r, &["description"]),
+                params: r
+                    .get("inputParameters")
+                    .map(|p| exposed_params(ctx, p))
+                    .unwrap_or_default(),
+                path,
+                name,
+                operations,
+                forward,
+                span: span(r),
+            });
+        }
+    }
+    Some(RestAdapter {
+        address: string_field(ctx, e, "address"),
+        port: port_field(ctx, e),
+        description: opt_string(ctx, e, &["description"]),
+        auth: auth(ctx, e),
+        namespace,
+        resources,
+        span: span(e),
+    })
+}
+
+fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<ExposedOperation> {
+    let mut allowed = vec![
+        "method",
+        "name",
+        "label",
+        "description",
+        "path",
+        "display",
+        "responses",
+        "responseBinary",
+    ];
+    allowed.extend_from_slice(TARGET_KEYS);
+    // A resource used as its own operation carries the resource keys too.
+    allowed.extend_from_slice(&["operations", "forward"]);
+    if op.get("operations").is_none() {
+        check_keys(ctx, op, &allowed, &[]);
+    }
+    let method = required_string(ctx, op, "method", "an operation")?;
+    let name = match key {
+        Some(k) => k.as_str().map(|s| text(k, s.to_string())),
+        None => string_field(ctx, op, "name"),
+    };
+    Some(ExposedOperation {
+        description: opt_string(ctx, op, &["description", "label"]),
+        params: op
+            .get("inputParameters")
+            .map(|p| exposed_params(ctx, p))
+            .unwrap_or_default(),
+        target: target(ctx, op),
+        method,
+        name,
+        span: span(op),
+    })
+}
+
+fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
+    check_keys(
+        ctx,
+        e,
+        &[
+            "type",
+            "transport",
+            "address",
+            "port",
+            "namespace",
+            "description",
+            "authentication",
+            "tools",
+            "resources",
+            "prompts",
+            "label",
+        ],
+        &[("auth", "`authentication`")],
+    );
+    let namespace = required_string(ctx, e, "namespace", "an mcp adapter")?;
+    let mut tools = Vec::new();
+    if let Some(ts) = e.get("tools") {
+        for (key, t) in entries(ctx, ts, "tools") {
+            if !is_mapping(ctx, t, "a tool") {
+                continue;
+            }
+            let mut allowed = vec!["name", "label", "description", "display", "title"];
+            allowed.extend_from_slice(TARGET_KEYS);
+            check_keys(
+                ctx,
+                t,
+                &allowed,
+                &[
+                    ("inputSchema", "`inputParameters`"),
+                    ("operation", "`call`"),
+                    ("calls", "`steps`"),
+                ],
+            );
+            let Some(name) = entry_name(ctx, key, t, "a tool") else {
+                continue;
+            };
+            tools.push(McpTool {
+                label: opt_string(ctx, t, &["label", "title", "display"]),
+                description: opt_string(ctx, t, &["description"]),
+                params: t
+                    .get("inputParameters")
+                    .map(|p| exposed_params(ctx, p))
+                    .unwrap_or_default(),
+                target: target(ctx, t),
+                name,
+                span: span(t),
+            });
+        }
+    }
+    let mut resources = Vec::new();
+    if let Some(rs) = e.get("resources") {
+        for (key, r) in entries(ctx, rs, "resources") {
+            if !is_mapping(ctx, r, "a resource") {
+                continue;
+            }
+            let Some(name) = entry_name(ctx, key, r, "a resource") else {
+                continue;
+            };
+            let Some(uri) = required_string(ctx, r, "uri", "an MCP resource") else {
+                continue;
+            };
+            resources.push(McpResourceSpec {
+                label: opt_string(ctx, r, &["label", "display"]),
+                description: opt_string(ctx, r, &["description"]),
+                mime_type: opt_string(ctx, r, &["mimeType"]),
+                location: string_field(ctx, r, "location"),
+                target: target(ctx, r),
+                name,
+                uri,
+                span: span(r),
+            });
+        }
+    }
+    let mut prompts = Vec::new();
+    if let Some(ps) = e.get("prompts") {
+        for (key, p) in entries(ctx, ps, "prompts") {
+            if !is_mapping(ctx, p, "a prompt") {
+                continue;
+            }
+            let Some(name) = entry_name(ctx, key, p, "a prompt") else {
+                continue;
+            };
+            let mut arguments = Vec::new();
+            for (k, a) in p
+                .get("arguments")
+                .map(|a| entries(ctx, a, "arguments"))
+                .unwrap_or_default()
+            {
+                let Some(n) = entry_name(ctx, k, a, "a prompt argument") else {
+                    continue;
+                };
+                let required = a.get("required").and_then(Node::as_bool).unwrap_or(false);
+                arguments.push((
+                    n,
+                    a.get("description")
+                        .and_then(Node::as_str)
+                        .map(str::to_string),
+                    required,
+                ));
+            }
+            let mut messages = Vec::new();
+            match p.get("template") {
+                Some(t) if t.as_str().is_some() => {
+                    messages.push((
+                        "user".to_string(),
+                        text(t, t.as_str().unwrap_or_default().to_string()),
+                    ));
+                }
+                Some(t) => {
+                    for m in t.as_seq().unwrap_or_default() {
+                        let role = m
+                            .get("role")
+                            .and_then(Node::as_str)
+                            .unwrap_or("user")
+                            .to_string();
+                        if let Some(c) = m.get("content") {
+                            messages
+                                .push((role, text(c, c.as_str().unwrap_or_default().to_string())));
+                        }
+                    }
+                }
+                None => {}
+            }
+            prompts.push(McpPromptSpec {
+                label: opt_string(ctx, p, &["label", "display"]),
+                description: opt_string(ctx, p, &["description"]),
+                location: string_field(ctx, p, "location"),
+                name,
+                arguments,
+                messages,
+                span: span(p),
+            });
+        }
+    }
+    if tools.is_empty() && resources.is_empty() && prompts.is_empty() {
+        ctx.warn(
+            "mcp-empty",
+            e,
+            format!("mcp adapter `{}` exposes no tools", namespace.value),
+        );
+    }
+    Some(McpAdapter {
+        address: string_field(ctx, e, "address"),
+        port: port_field(ctx, e),
+        transport: string_field(ctx, e, "transport"),
+        description: opt_string(ctx, e, &["description"]),
+        auth: auth(ctx, e),
+        namespace,
+        tools,
+        resources,
+        prompts,
+        span: span(e),
+    })
+}
+
+pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {
+    let mut out = Vec::new();
+    for (_, a) in entries(ctx, node, "aggregates") {
+        if !is_mapping(ctx, a, "an aggregate") {
+            continue;
+        }
+        check_keys(
+            ctx,
+            a,
+            &[
+                "label",
+                "namespace",
+                "functions",
+                "display",
+                "flows",
+                "name",
+                "description",
+            ],
+            &[],
+        );
+        let Some(namespace) = required_string(ctx, a, "namespace", "an aggregate") else {
+            continue;
+        };
+        let mut functions = Vec::new();
+        let list = a.get("functions").or_else(|| a.get("flows"));
+        for (key, f) in list
+            .map(|l| entries(ctx, l, "functions"))
+            .unwrap_or_default()
+        {
+            if !is_mapping(ctx, f, "a function") {
+                continue;
+            }
+            let mut allowed = vec!["name", "description", "label", "display", "outputMediaType"];
+            allowed.extend_from_slice(TARGET_KEYS);
+            check_keys(ctx, f, &allowed, &[]);
+            let Some(name) = entry_name(ctx, key, f, "a function") else {
+                continue;
+            };
+            let target: Target = target(ctx, f);
+            functions.push(AggregateFunction {
+                description: opt_string(ctx, f, &["description"]),
+                params: f
+                    .get("inputParameters")
+                    .map(|p| exposed_params(ctx, p))
+                    .unwrap_or_default(),
+                hints: target.hints,
+                target,
+                name,
+            });
+        }
+        out.push(Aggregate {
+            namespace,
+            functions,
+        });
+    }
+    out
+}

@@ -1,0 +1,361 @@
+//! `capability.consumes`: HTTP namespaces, their resources, operations, parameters and bodies.
+
+use super::common::{
+    self, auth, check_keys, entries, entry_name, is_mapping, opt_string, required_string, span,
+    string_field, text,
+};
+use super::{Ctx, imports};
+use crate::load::{FileId, Node, NodeKind};
+use crate::model::{
+    Body, ConsumedOperation, ConsumedParam, ConsumedResource, Consumes, Located, MultipartPart,
+    ParamIn,
+};
+
+pub fn consumes_list(ctx: &mut Ctx<'_>, node: &Node, file: FileId) -> Vec<Consumes> {
+    let mut out = Vec::new();
+    for (_, entry) in entries(ctx, node, "consumes") {
+        if !is_mapping(ctx, entry, "a consumes entry") {
+            continue;
+        }
+        if entry.get("import").is_some()
+            || (entry.get("location").is_some() && entry.get("baseUri").is_none())
+        {
+            out.extend(imports::import(ctx, entry, file));
+            continue;
+        }
+        if let Some(c) = consumes(ctx, entry) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
+    check_keys(
+        ctx,
+        entry,
+        &[
+            "type",
+            "namespace",
+            "description",
+            "baseUri",
+            "inputParameters",
+            "authentication",
+            "resources",
+            "label",
+            "display",
+        ],
+        &[
+            ("auth", "`authentication`"),
+            ("tunnel", "a plain `baseUri`"),
+            ("openapi", "`resources`"),
+        ],
+    );
+    let namespace = required_string(ctx, entry, "namespace", "a consumes entry")?;
+    if let Some(kind) = string_field(ctx, entry, "type") {
+        if !kind.value.eq_ignore_ascii_case("http") {
+            let at = entry.get("type").cloned().unwrap_or_else(|| entry.clone());
+            ctx.error(
+                "unsupported-consumes-type",
+                &at,
+                format!("consumes type `{}` is not supported", kind.value),
+            )
+            .help("only `type: http` can be generated");
+            return None;
+        }
+    }
+    let base_uri = string_field(ctx, entry, "baseUri");
+    if base_uri.is_none() {
+        ctx.error(
+            "missing-key",
+            entry,
+            format!("consumes `{}` has no `baseUri`", namespace.value),
+        )
+        .help("add `baseUri: https://api.example.com`");
+    }
+    let params = entry
+        .get("inputParameters")
+        .map(|p| params(ctx, p))
+        .unwrap_or_default();
+    let mut resources = Vec::new();
+    if let Some(res) = entry.get("resources") {
+        for (key, r) in entries(ctx, res, "resources") {
+            if !is_mapping(ctx, r, "a resource") {
+                continue;
+            }
+            if let Some(resource) = resource(ctx, key, r) {
+                resources.push(resource);
+            }
+        }
+    }
+    Some(Consumes {
+        description: opt_string(ctx, entry, &["description"]),
+        auth: auth(ctx, entry),
+        namespace,
+        base_uri,
+        params,
+        resources,
+        span: span(entry),
+    })
+}
+
+fn resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ConsumedResource> {
+    check_keys(
+        ctx,
+        r,
+        &[
+            "name",
+            "label",
+            "description",
+            "path",
+            "inputParameters",
+            "operations",
+            "display",
+        ],
+        &[],
+    );
+    let name = entry_name(ctx, key, r, "a resource")?;
+    let path = required_string(ctx, r, "path", "a resource")?;
+    let params = r
+        .get("inputParameters")
+        .map(|p| params(ctx, p))
+        .unwrap_or_default();
+    let mut operations = Vec::new();
+    if let Some(ops) = r.get("operations") {
+        for (key, op) in entries(ctx, ops, "operations") {
+            if !is_mapping(ctx, op, "an operation") {
+                continue;
+            }
+            if let Some(o) = operation(ctx, key, op) {
+                operations.push(o);
+            }
+        }
+    } else {
+        ctx.error(
+            "missing-key",
+            r,
+            format!("resource `{}` has no `operations`", name.value),
+        );
+    }
+    Some(ConsumedResource {
+        name,
+        path,
+        params,
+        operations,
+        span: span(r),
+    })
+}
+
+fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<ConsumedOperation> {
+    check_keys(
+        ctx,
+        op,
+        &[
+            "name",
+            "label",
+            "description",
+            "method",
+            "inputParameters",
+            "outputRawFormat",
+            "outputSchema",
+            "outputParameters",
+            "body",
+            "path",
+            "display",
+            "outputMediaType",
+            "maxBinarySize",
+            "id",
+        ],
+        &[],
+    );
+    let name = entry_name(ctx, key, op, "an operation")?;
+    let method = required_string(ctx, op, "method", "an operation")?;
+    let upper = method.value.to_ascii_uppercase();
+    if !matches!(
+        upper.as_str(),
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+    ) {
+        let at = op.get("method").cloned().unwrap_or_else(|| op.clone());
+        ctx.error(
+            "bad-method",
+            &at,
+            format!("unknown HTTP method `{}`", method.value),
+        )
+        .help("use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS");
+        return None;
+    }
+    let method = Located::new(upper, method.span);
+    let body = op.get("body").and_then(|b| body(ctx, b));
+    Some(ConsumedOperation {
+        description: opt_string(ctx, op, &["description", "label"]),
+        path: string_field(ctx, op, "path"),
+        params: op
+            .get("inputParameters")
+            .map(|p| params(ctx, p))
+            .unwrap_or_default(),
+        output_format: string_field(ctx, op, "outputRawFormat"),
+        name,
+        method,
+        body,
+        span: span(op),
+    })
+}
+
+/// Consumed `inputParameters`, list or name-keyed map.
+pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
+    let mut out = Vec::new();
+    for (key, p) in entries(ctx, node, "inputParameters") {
+        if !is_mapping(ctx, p, "a parameter") {
+            continue;
+        }
+        check_keys(
+            ctx,
+            p,
+            &[
+                "name",
+                "in",
+                "type",
+                "description",
+                "required",
+                "value",
+                "properties",
+                "default",
+                "enum",
+                "format",
+                "example",
+                "pattern",
+                "items",
+            ],
+            &[],
+        );
+        let Some(name) = entry_name(ctx, key, p, "a parameter") else {
+            continue;
+        };
+        let location = location(ctx, p);
+        let required = common::bool_field(ctx, p, "required")
+            .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
+        out.push(ConsumedParam {
+            ty: string_field(ctx, p, "type"),
+            description: opt_string(ctx, p, &["description"]),
+            value: p
+                .get("value")
+                .filter(|v| !v.is_null())
+                .map(|v| Located::new(v.to_json(), span(v))),
+            name,
+            location,
+            required,
+            span: span(p),
+        });
+    }
+    out
+}
+
+pub fn location(ctx: &mut Ctx<'_>, p: &Node) -> Option<Located<ParamIn>> {
+    let at = p.get("in")?;
+    let s = at.as_str()?;
+    match ParamIn::parse(s) {
+        Some(l) => Some(Located::new(l, span(at))),
+        None => {
+            ctx.error(
+                "bad-parameter-location",
+                at,
+                format!("unknown parameter location `{s}`"),
+            )
+            .help("use `path`, `query`, `header`, `cookie` or `body`");
+            None
+        }
+    }
+}
+
+fn body(ctx: &mut Ctx<'_>, b: &Node) -> Option<Body> {
+    match &b.kind {
+        NodeKind::Null => None,
+        NodeKind::Scalar(s) => {
+            let data = text(b, s.text.clone());
+            let trimmed = s.text.trim_start();
+            let content_type = if trimmed.starts_with('{') || trimmed.starts_with('[') {
+                "application/json"
+            } else {
+                "text/plain"
+            };
+            Some(Body::Text {
+                content_type: content_type.into(),
+                data,
+            })
+        }
+        NodeKind::Seq(_) => Some(Body::Json(Located::new(b.to_json(), span(b)))),
+        NodeKind::Map(_) => {
+            let Some(kind) = b.get("type").and_then(Node::as_str) else {
+                // A body given directly as a mapping is a JSON template.
+                return Some(Body::Json(Located::new(b.to_json(), span(b))));
+            };
+            check_keys(ctx, b, &["type", "data", "contentType"], &[]);
+            let data = b.get("data");
+            let data_json = data.map(|d| Located::new(d.to_json(), span(d)));
+            match kind.to_ascii_lowercase().as_str() {
+                "json" => {
+                    Some(Body::Json(data_json.unwrap_or_else(|| {
+                        Located::new(serde_json::json!({}), span(b))
+                    })))
+                }
+                "formurlencoded" | "form" | "form-urlencoded" | "x-www-form-urlencoded" => {
+                    Some(Body::FormUrlEncoded(data_json.unwrap_or_else(|| {
+                        Located::new(serde_json::json!({}), span(b))
+                    })))
+                }
+                "multipartform" | "multipart" | "multipart-form" => {
+                    let mut parts = Vec::new();
+                    for (key, part) in data.map(|d| entries(ctx, d, "data")).unwrap_or_default() {
+                        let Some(name) = entry_name(ctx, key, part, "a multipart part") else {
+                            continue;
+                        };
+                        let value = part.get("value").unwrap_or(part);
+                        parts.push(MultipartPart {
+                            name,
+                            value: Located::new(value.to_json(), span(value)),
+                            filename: part
+                                .get("filename")
+                                .and_then(Node::as_str)
+                                .map(str::to_string),
+                            content_type: part
+                                .get("contentType")
+                                .and_then(Node::as_str)
+                                .map(str::to_string),
+                        });
+                    }
+                    Some(Body::Multipart(parts))
+                }
+                "text" | "xml" | "html" | "csv" | "plain" | "raw" => {
+                    let content_type = b
+                        .get("contentType")
+                        .and_then(Node::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| match kind.to_ascii_lowercase().as_str() {
+                            "xml" => "application/xml".into(),
+                            "html" => "text/html".into(),
+                            "csv" => "text/csv".into(),
+                            _ => "text/plain".into(),
+                        });
+                    let data = match data {
+                        Some(d) => match d.as_str() {
+                            Some(s) => text(d, s.to_string()),
+                            None => text(d, d.to_json().to_string()),
+                        },
+                        None => text(b, String::new()),
+                    };
+                    Some(Body::Text { content_type, data })
+                }
+                other => {
+                    let at = b.get("type").cloned().unwrap_or_else(|| b.clone());
+                    ctx.error(
+                        "unsupported-body-type",
+                        &at,
+                        format!("body type `{other}` is not supported"),
+                    )
+                    .help("use `json`, `formUrlEncoded`, `multipartForm` or `text`");
+                    None
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Stage 2: the YAML tree of any dialect → one typed [`model::Spec`](crate::model::Spec).
+//!
+//! Walks the tree by hand so that every wrong type, unknown key and dialect spelling is reported
+//! with its location while the rest of the spec is still read. List and name-keyed map forms
+//! (ikanos) are read alike; imports are resolved relative to the importing file.
+
+mod adapters;
+mod common;
+mod consumes;
+mod imports;
+mod targets;
+
+use std::path::Path;
+
+use crate::diag::{Diagnostics, Severity};
+use crate::load::{FileId, Node, SourceMap};
+use crate::model::{Dialect, Spec};
+
+pub(crate) use common::suggest;
+
+/// What the normalizer needs: where diagnostics go and how to read imported files.
+pub(crate) struct Ctx<'a> {
+    pub sources: &'a mut SourceMap,
+    pub diags: &'a mut Diagnostics,
+    pub dialect: Dialect,
+    /// Files being imported right now (cycle detection).
+    pub import_stack: Vec<std::path::PathBuf>,
+}
+
+impl Ctx<'_> {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> crate::diag::Builder<'_> {
+        self.diags
+            .at(Severity::Error, code, node, self.sources, message)
+    }
+
+    pub fn warn(
+        &mut self,
+        code: &'static str,
+        node: &Node,
+        message: impl Into<String>,
+    ) -> crate::diag::Builder<'_> {
+        self.diags
+            .at(Severity::Warning, code, node, self.sources, message)
+    }
+}
+
+/// Normalizes the document `root` read from `file`.
+pub fn normalize(
+    root: &Node,
+    file: FileId,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Spec {
+    let start = sources
+        .path(file)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut ctx = Ctx {
+        sources,
+        diags,
+        dialect: Dialect::Unknown,
+        import_stack: vec![start],
+    };
+    let mut spec = Spec {
+        span: common::span(root),
+        ..Spec::default()
+    };
+    if root.as_map().is_none() {
+        ctx.error(
+            "wrong-type",
+            root,
+            format!("a capability spec is a mapping, found {}", root.kind_name()),
+        )
+        .help(
+            "a capability spec starts with `naftiko: 1.0.0-alpha2` and has a `capability:` section",
+        );
+        return spec;
+    }
+    ctx.dialect = dialect(&mut ctx, root);
+    common::check_keys(
+        &mut ctx,
+        root,
+        &[
+            "naftiko",
+            "ikanos",
+            "info",
+            "binds",
+            "capability",
+            "consumes",
+            "imports",
+            "externalRefs",
+        ],
+        &[],
+    );
+    if let Some(info) = root.get("info") {
+        spec.label = common::opt_string(&mut ctx, info, &["label", "title", "name"]);
+        spec.description = common::opt_string(&mut ctx, info, &["description"]);
+    }
+    if let Some(binds) = root.get("binds") {
+        spec.binds = common::binds(&mut ctx, binds);
+    }
+    let capability = root.get("capability");
+    let top_consumes = root.get("consumes");
+    match (capability, top_consumes) {
+        (Some(cap), _) if cap.as_map().is_some() => {
+            common::check_keys(
+                &mut ctx,
+                cap,
+                &["consumes", "exposes", "aggregates", "binds"],
+                &[
+                    ("imports", "top-level `imports`"),
+                    ("tools", "`exposes[].tools`"),
+                    ("workflow", "`steps`"),
+                ],
+            );
+            if let Some(binds) = cap.get("binds") {
+                let more = common::binds(&mut ctx, binds);
+                spec.binds.extend(more);
+            }
+            if let Some(consumes) = cap.get("consumes") {
+                spec.consumes = consumes::consumes_list(&mut ctx, consumes, file);
+            }
+            if let Some(imports) = root.get("imports") {
+                let more = imports::legacy_imports(&mut ctx, imports, file);
+                spec.consumes.extend(more);
+            }
+            if let Some(aggregates) = cap.get("aggregates") {
+                spec.aggregates = adapters::aggregates(&mut ctx, aggregates);
+            }
+            if let Some(exposes) = cap.get("exposes") {
+                spec.exposes = adapters::exposes(&mut ctx, exposes);
+            }
+        }
+        (Some(cap), _) => {
+            ctx.error(
+                "wrong-type",
+                cap,
+                format!("`capability` must be a mapping, found {}", cap.kind_name()),
+            );
+        }
+        (None, Some(consumes)) => {
+            // A consumes-only fragment, meant to be imported by other specs.
+            spec.consumes = consumes::consumes_list(&mut ctx, consumes, file);
+        }
+        (None, None) => {
+            ctx.error("missing-key", root, "the spec has no `capability` section")
+                .help("add `capability:` with `consumes:` and `exposes:`");
+        }
+    }
+    spec
+}
+
+fn dialect(ctx: &mut Ctx<'_>, root: &Node) -> Dialect {
+    let (key, node) = match (root.get("naftiko"), root.get("ikanos")) {
+        (Some(n), _) => ("naftiko", n),
+        (None, Some(n)) => ("ikanos", n),
+        (None, None) => {
+            ctx.warn(
+                "missing-version",
+                root,
+                "the spec names no version (`naftiko: 1.0.0-alpha2`)",
+            )
+            .help("add `naftiko: 1.0.0-alpha3` as the first line; read as alpha3 for now");
+            return Dialect::Unknown;
+        }
+    };
+    let version = node
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .trim_start_matches('v');
+    match (key, version) {
+        ("naftiko", "1.0.0-alpha1") => Dialect::Alpha1,
+        ("naftiko", "1.0.0-alpha2") => Dialect::Alpha2,
+        ("naftiko", "1.0.0-alpha3") => Dialect::Alpha3,
+        ("ikanos", v) if v.starts_with("1.0.0-beta") => Dialect::IkanosBeta5,
+        _ => {
+            ctx.warn(
+                "unknown-version",
+                node,
+                format!("unknown {key} version `{version}`"),
+            )
+            .help("known versions: naftiko 1.0.0-alpha1, -alpha2, -alpha3 and ikanos 1.0.0-beta5");
+            if key == "ikanos" {
+                Dialect::IkanosBeta5
+            } else {
+                Dialect::Unknown
+            }
+        }
+    }
+}

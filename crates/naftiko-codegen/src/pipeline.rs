@@ -1,0 +1,70 @@
+//! The front half of the pipeline as one call: load → normalize → resolve, all diagnostics.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostics;
+use crate::ir::Capability;
+use crate::load::{self, SourceMap};
+use crate::{normalize, resolve};
+
+/// A spec after load, normalize and resolve.
+pub struct Checked {
+    /// The IR; present even when there are errors (as far as it could be built).
+    pub capability: Option<Capability>,
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    /// Every file read (the spec, its imports, embedded files): rebuild when one changes.
+    pub files: Vec<PathBuf>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Runs the front half on the spec at `path` (named `name` in diagnostics).
+pub fn check(path: &Path, name: &str) -> Checked {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let root = load::read_file(path, name.to_string(), &mut sources, &mut diagnostics);
+    finish(root, sources, diagnostics)
+}
+
+/// The same for spec text that is not in a file of its own (tests, fuzzing).
+pub fn check_bytes(bytes: &[u8], path: &Path, name: &str) -> Checked {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let root = load::parse_bytes(
+        bytes,
+        path,
+        name.to_string(),
+        &mut sources,
+        &mut diagnostics,
+    );
+    finish(root, sources, diagnostics)
+}
+
+fn finish(
+    root: Option<(load::FileId, load::Node)>,
+    mut sources: SourceMap,
+    mut diagnostics: Diagnostics,
+) -> Checked {
+    let mut capability = None;
+    let mut extra = Vec::new();
+    if let Some((file, root)) = root {
+        let spec = normalize::normalize(&root, file, &mut sources, &mut diagnostics);
+        let resolved = resolve::resolve(&spec, &sources, &mut diagnostics);
+        extra = resolved.read_files;
+        capability = Some(resolved.capability);
+    }
+    let mut files: Vec<PathBuf> = sources.files().map(|f| f.path.clone()).collect();
+    files.extend(extra);
+    files.dedup();
+    Checked {
+        capability,
+        diagnostics,
+        sources,
+        files,
+    }
+}

@@ -1,0 +1,455 @@
+//! Consumed namespaces → IR namespaces: base URLs, auth, operations and their inputs.
+
+use super::Resolver;
+use super::template::{Scope, interpret, interpret_str};
+use crate::diag::Severity;
+use crate::ir::{
+    Auth, Body, MultipartPart, Namespace, Operation, OperationInput, ParamIn, PathPart, Placement,
+    RawFormat, TemplatePart, Value, ValueType,
+};
+use crate::model::{self, ConsumedOperation, Consumes, Span};
+use crate::names;
+
+/// Default upstream timeout (DESIGN.md §4).
+const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
+impl Resolver<'_> {
+    /// A scope for strings on the consumed side: `{{X}}` is the operation's input X (or a secret).
+    pub(super) fn consumed_scope(&self) -> Scope {
+        Scope {
+            input_prefixes: vec![
+                "rest".into(),
+                "tools".into(),
+                "mcp".into(),
+                "input".into(),
+                "inputs".into(),
+            ],
+            bind_namespaces: self.bind_namespaces.clone(),
+            bind_keys: self.bind_keys.clone(),
+            steps: Vec::new(),
+            braces_required: true,
+        }
+    }
+
+    pub(super) fn namespace(&mut self, c: &Consumes) -> Namespace {
+        let scope = self.consumed_scope();
+        let base_url = match &c.base_uri {
+            Some(b) => {
+                let url = b.value.trim().trim_end_matches('/').to_string();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    self.diag(
+                        Severity::Error,
+                        "bad-base-uri",
+                        &b.span,
+                        format!("`baseUri` `{}` is not an http(s) URL", b.value),
+                    )
+                    .help("write an absolute URL such as `https://api.example.com`");
+                } else if url.contains('{') {
+                    self.diag(
+                        Severity::Warning,
+                        "templated-base-uri",
+                        &b.span,
+                        format!(
+                            "`baseUri` `{}` has placeholders; they are not filled",
+                            b.value
+                        ),
+                    )
+                    .help(format!(
+                        "set `{}_BASE_URL` to the real URL",
+                        names::env_prefix(&c.namespace.value)
+                    ));
+                }
+                url
+            }
+            None => String::new(),
+        };
+        let auth = match &c.auth {
+            Some(a) => self.consumed_auth(a, &scope),
+            None => Auth::None,
+        };
+        let mut default_params = Vec::new();
+        for p in &c.params {
+            let location = p.location.as_ref().map_or(ParamIn::Header, |l| l.value);
+            match &p.value {
+                Some(v) => {
+                    let value = self.interpret_at(&v.value, &scope, &v.span);
+                    default_params.push((p.name.value.clone(), location, value));
+                }
+                None => {
+                    self.diag(
+                        Severity::Warning,
+                        "client-param-without-value",
+                        &p.span,
+                        format!(
+                            "client-level parameter `{}` has no `value`; it is not sent",
+                            p.name.value
+                        ),
+                    );
+                }
+            }
+        }
+        let mut operations = Vec::new();
+        for r in &c.resources {
+            for op in &r.operations {
+                operations.push(self.operation(r, op, &scope));
+            }
+        }
+        Namespace {
+            env_prefix: names::env_prefix(&c.namespace.value),
+            namespace: c.namespace.value.clone(),
+            description: c.description.clone().unwrap_or_default(),
+            base_url,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            auth,
+            default_params,
+            operations,
+        }
+    }
+
+    fn consumed_auth(&mut self, a: &model::Auth, scope: &Scope) -> Auth {
+        // In auth, a bare `{{X}}` can only be a secret: there is no caller.
+        let secret_scope = Scope {
+            bind_keys: self.bind_keys.clone(),
+            ..scope.clone()
+        };
+        let read = |r: &mut Self, t: &model::Text| r.secret_value(&t.value, &secret_scope, &t.span);
+        match a {
+            model::Auth::Bearer { token } => Auth::Bearer {
+                token: read(self, token),
+            },
+            model::Auth::ApiKey {
+                name,
+                value,
+                placement,
+            } => Auth::ApiKey {
+                name: name.value.clone(),
+                value: read(self, value),
+                placement: match placement.value.as_str() {
+                    "query" => Placement::Query,
+                    "cookie" => Placement::Cookie,
+                    _ => Placement::Header,
+                },
+            },
+            model::Auth::Basic { username, password } => Auth::Basic {
+                username: read(self, username),
+                password: read(self, password),
+            },
+            model::Auth::Digest { username, password } => Auth::Digest {
+                username: read(self, username),
+                password: read(self, password),
+            },
+            model::Auth::OAuth2 { span } => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    span,
+                    "oauth2 client authentication of a consumed API is not supported",
+                )
+                .help("obtain a token outside and use `type: bearer` with `token: '{{TOKEN}}'`");
+                Auth::None
+            }
+            model::Auth::Unsupported { kind } => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    &kind.span,
+                    format!("authentication type `{}` is not supported", kind.value),
+                )
+                .help("supported: bearer, apikey (header, query, cookie), basic, digest");
+                Auth::None
+            }
+        }
+    }
+
+    /// A value in auth: `{{X}}` and `${X}` are secrets; a bare word is a literal.
+    fn secret_value(&mut self, text: &str, scope: &Scope, span: &Span) -> Value {
+        let v = self.interpret_str_at(text, scope, span);
+        secrets_only(v)
+    }
+
+    fn operation(
+        &mut self,
+        r: &model::ConsumedResource,
+        op: &ConsumedOperation,
+        scope: &Scope,
+    ) -> Operation {
+        let raw_path = match &op.path {
+            Some(p)
+                if p.value.starts_with('/')
+                    && !r.path.value.is_empty()
+                    && p.value.starts_with(&r.path.value) =>
+            {
+                p.value.clone()
+            }
+            Some(p) => format!(
+                "{}{}",
+                r.path.value.trim_end_matches('/'),
+                if p.value.starts_with('/') {
+                    p.value.clone()
+                } else {
+                    format!("/{}", p.value)
+                }
+            ),
+            None => r.path.value.clone(),
+        };
+        let path = split_path(&raw_path);
+        let mut inputs: Vec<OperationInput> = Vec::new();
+        for p in r.params.iter().chain(&op.params) {
+            let location = p.location.as_ref().map(|l| l.value);
+            let fixed = p
+                .value
+                .as_ref()
+                .map(|v| self.interpret_at(&v.value, scope, &v.span));
+            let input = OperationInput {
+                name: p.name.value.clone(),
+                wire_name: p.name.value.clone(),
+                location: Some(location.unwrap_or(ParamIn::Query)),
+                ty: ValueType::from_spec(p.ty.as_ref().map(|t| t.value.as_str())),
+                required: p.required && fixed.is_none(),
+                fixed,
+                description: p.description.clone().unwrap_or_default(),
+            };
+            if location.is_none() {
+                self.diag(
+                    Severity::Warning,
+                    "parameter-location-missing",
+                    &p.span,
+                    format!(
+                        "parameter `{}` has no `in`; sent as a query parameter",
+                        p.name.value
+                    ),
+                )
+                .help("add `in: query` (or path, header, cookie, body)");
+            }
+            if let Some(existing) = inputs.iter_mut().find(|i| i.name == input.name) {
+                *existing = input;
+            } else {
+                inputs.push(input);
+            }
+        }
+        // Placeholders: `{x}` and `{{x}}` alike (rule 3); a declared path parameter matches by
+        // exact name first, then folded.
+        let mut parts = Vec::new();
+        for part in path {
+            match part {
+                PathPart::Param(name) => {
+                    let declared = names::find(&name, inputs.iter().map(|i| i.name.as_str()));
+                    let bound = match declared {
+                        names::Match::Exact(n) | names::Match::Folded(n) => n.to_string(),
+                        _ => name.clone(),
+                    };
+                    if let Some(i) = inputs.iter_mut().find(|i| i.name == bound) {
+                        if i.location != Some(ParamIn::Path) {
+                            i.location = Some(ParamIn::Path);
+                        }
+                        i.required = i.fixed.is_none();
+                    } else if !self.is_secret_name(&name) {
+                        inputs.push(OperationInput {
+                            name: name.clone(),
+                            wire_name: name.clone(),
+                            location: Some(ParamIn::Path),
+                            ty: ValueType::String,
+                            required: true,
+                            fixed: None,
+                            description: String::new(),
+                        });
+                    }
+                    if self.is_secret_name(&name) {
+                        parts.push(PathPart::Literal(String::new()));
+                        self.diag(Severity::Error, "secret-in-path", &r.path.span, format!("path placeholder `{name}` names a secret; secrets are never put into URLs"));
+                    } else {
+                        parts.push(PathPart::Param(bound));
+                    }
+                }
+                lit => parts.push(lit),
+            }
+        }
+        for i in &inputs {
+            if i.location == Some(ParamIn::Path)
+                && !parts
+                    .iter()
+                    .any(|p| matches!(p, PathPart::Param(n) if *n == i.name))
+            {
+                let span = r
+                    .params
+                    .iter()
+                    .chain(&op.params)
+                    .find(|p| p.name.value == i.name)
+                    .map_or(&op.span, |p| &p.span);
+                self.diag(Severity::Warning, "path-param-without-placeholder", span, format!("`in: path` parameter `{}` has no placeholder in `{raw_path}`; it is not sent", i.name))
+                    .help(format!("add `{{{}}}` to the resource path, or change `in`", i.name));
+            }
+        }
+        let body = match &op.body {
+            None => Body::Fields,
+            Some(model::Body::Json(v)) => Body::Json(self.interpret_at(&v.value, scope, &v.span)),
+            Some(model::Body::FormUrlEncoded(v)) => {
+                Body::FormUrlEncoded(self.interpret_at(&v.value, scope, &v.span))
+            }
+            Some(model::Body::Multipart(parts)) => Body::Multipart(
+                parts
+                    .iter()
+                    .map(|p| MultipartPart {
+                        name: p.name.value.clone(),
+                        value: self.interpret_at(&p.value.value, scope, &p.value.span),
+                        filename: p.filename.clone(),
+                        content_type: p.content_type.clone(),
+                    })
+                    .collect(),
+            ),
+            Some(model::Body::Text { content_type, data }) => Body::Text {
+                content_type: content_type.clone(),
+                data: self.interpret_str_at(&data.value, scope, &data.span),
+            },
+        };
+        // Inputs that only templates name (`{{tools.customer}}` in a body) are inputs too.
+        let mut template_inputs = Vec::new();
+        match &body {
+            Body::Json(v) | Body::FormUrlEncoded(v) | Body::Text { data: v, .. } => {
+                collect_inputs(v, &mut template_inputs)
+            }
+            Body::Multipart(ps) => ps
+                .iter()
+                .for_each(|p| collect_inputs(&p.value, &mut template_inputs)),
+            Body::Fields => {}
+        }
+        for i in &inputs {
+            if let Some(f) = &i.fixed {
+                collect_inputs(f, &mut template_inputs);
+            }
+        }
+        for name in template_inputs {
+            if !inputs.iter().any(|i| i.name == name) {
+                inputs.push(OperationInput {
+                    wire_name: name.clone(),
+                    name,
+                    location: None,
+                    ty: ValueType::Any,
+                    required: false,
+                    fixed: None,
+                    description: String::new(),
+                });
+            }
+        }
+        let output_format = match op
+            .output_format
+            .as_ref()
+            .map(|f| f.value.to_ascii_lowercase())
+        {
+            None => RawFormat::Json,
+            Some(f) => match f.as_str() {
+                "json" => RawFormat::Json,
+                "xml" => RawFormat::Xml,
+                "csv" | "tsv" | "psv" => RawFormat::Csv,
+                "html" => RawFormat::Html,
+                "markdown" | "md" => RawFormat::Markdown,
+                "text" | "plain" | "yaml" => RawFormat::Text,
+                "binary" | "octet-stream" | "avro" | "protobuf" | "proto" => RawFormat::Binary,
+                other => {
+                    if let Some(f) = &op.output_format {
+                        self.diag(
+                            Severity::Warning,
+                            "unknown-output-format",
+                            &f.span,
+                            format!("unknown `outputRawFormat` `{other}`; passed through as bytes"),
+                        );
+                    }
+                    RawFormat::Binary
+                }
+            },
+        };
+        Operation {
+            name: op.name.value.clone(),
+            method: op.method.value.clone(),
+            description: op.description.clone().unwrap_or_default(),
+            path: parts,
+            inputs,
+            body,
+            output_format,
+        }
+    }
+
+    pub(super) fn is_secret_name(&self, name: &str) -> bool {
+        let n = name.strip_prefix("env.").unwrap_or(name);
+        self.bind_keys.iter().any(|k| k == n)
+    }
+
+    pub(super) fn interpret_at(
+        &mut self,
+        v: &serde_json::Value,
+        scope: &Scope,
+        span: &Span,
+    ) -> Value {
+        let mut notes = Vec::new();
+        let out = interpret(v, scope, &mut notes);
+        self.report_notes(notes, span);
+        out
+    }
+
+    pub(super) fn interpret_str_at(&mut self, s: &str, scope: &Scope, span: &Span) -> Value {
+        let mut notes = Vec::new();
+        let out = interpret_str(s, scope, &mut notes);
+        self.report_notes(notes, span);
+        out
+    }
+}
+
+/// In auth every reference is a secret: an input reference `{{X}}` becomes secret X.
+fn secrets_only(v: Value) -> Value {
+    match v {
+        Value::Input(name) => Value::Secret(name),
+        Value::Template(parts) => Value::Template(
+            parts
+                .into_iter()
+                .map(|p| match p {
+                    TemplatePart::Value(v) => TemplatePart::Value(secrets_only(v)),
+                    t => t,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Every input a value refers to.
+pub fn collect_inputs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Input(n) => {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        Value::Template(parts) => parts.iter().for_each(|p| {
+            if let TemplatePart::Value(v) = p {
+                collect_inputs(v, out);
+            }
+        }),
+        Value::Object(fields) => fields.iter().for_each(|(_, v)| collect_inputs(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_inputs(v, out)),
+        Value::Literal(_) | Value::Secret(_) | Value::Step { .. } => {}
+    }
+}
+
+/// `/v1/runs/{runId}/x{{y}}` → literal text and placeholders (`{x}` and `{{x}}` alike).
+pub fn split_path(path: &str) -> Vec<PathPart> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let (open, close) = if rest[start..].starts_with("{{") {
+            (2, "}}")
+        } else {
+            (1, "}")
+        };
+        let after = &rest[start + open..];
+        let Some(end) = after.find(close) else { break };
+        if start > 0 {
+            out.push(PathPart::Literal(rest[..start].to_string()));
+        }
+        out.push(PathPart::Param(after[..end].trim().to_string()));
+        rest = &after[end + close.len()..];
+    }
+    if !rest.is_empty() {
+        out.push(PathPart::Literal(rest.to_string()));
+    }
+    out
+}

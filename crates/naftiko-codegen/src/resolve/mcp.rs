@@ -1,0 +1,321 @@
+//! MCP adapters → tools (with JSON Schemas and annotations), resources and prompts.
+
+use std::collections::HashMap;
+
+use super::Resolver;
+use super::binding::{Exposure, Surface};
+use crate::diag::Severity;
+use crate::ir::{
+    Annotations, CallerInput, Handler, McpAdapter, McpPrompt, McpResource, McpResourceContent,
+    McpTool, ParamIn, TemplatePart, Value,
+};
+use crate::model::{self, Hints, Span};
+use crate::names;
+
+impl Resolver<'_> {
+    pub(super) fn mcp_adapter(&mut self, a: &model::McpAdapter) -> McpAdapter {
+        let mut tools: Vec<McpTool> = Vec::new();
+        let mut seen: HashMap<String, (Span, String)> = HashMap::new();
+        for t in &a.tools {
+            let mut exp = Exposure {
+                surface: Surface::Mcp,
+                namespace: a.namespace.value.clone(),
+                method: String::new(),
+                inputs: Vec::new(),
+            };
+            for p in &t.params {
+                if p.value.is_some() {
+                    continue;
+                }
+                let input = self.declared_input(p, Surface::Mcp, "");
+                if !exp.inputs.iter().any(|i| i.name == input.name) {
+                    exp.inputs.push(input);
+                }
+            }
+            let Some(handler) = self.bind_target(&t.target, &mut exp, &t.span) else {
+                continue;
+            };
+            let signature = format!("{handler:?}");
+            if let Some((first, sig)) = seen.get(&t.name.value) {
+                if *sig == signature {
+                    self.diag(
+                        Severity::Warning,
+                        "duplicate-tool-merged",
+                        &t.name.span,
+                        format!(
+                            "tool `{}` is declared twice, identically; merged",
+                            t.name.value
+                        ),
+                    );
+                } else {
+                    self.diag(
+                        Severity::Error,
+                        "duplicate-tool",
+                        &t.name.span,
+                        format!(
+                            "tool `{}` is declared twice and the two do different things",
+                            t.name.value
+                        ),
+                    )
+                    .help(format!("first declared at line {}", first.loc.line));
+                }
+                continue;
+            }
+            seen.insert(t.name.value.clone(), (t.name.span.clone(), signature));
+            let hints = self.inherited_hints(&t.target);
+            let annotations = self.annotations(hints, &handler);
+            tools.push(McpTool {
+                name: t.name.value.clone(),
+                title: t.label.clone(),
+                description: t.description.clone().unwrap_or_default(),
+                annotations,
+                input_schema: input_schema(&exp.inputs),
+                inputs: exp.inputs,
+                handler,
+            });
+        }
+        let mut resources = Vec::new();
+        for r in &a.resources {
+            let content = if let Some(loc) = &r.location {
+                match self.read_embedded(&loc.value, &loc.span) {
+                    Some(text) => McpResourceContent::Static(text),
+                    None => continue,
+                }
+            } else {
+                let mut exp = Exposure {
+                    surface: Surface::Mcp,
+                    namespace: a.namespace.value.clone(),
+                    method: String::new(),
+                    inputs: Vec::new(),
+                };
+                let Some(h) = self.bind_target(&r.target, &mut exp, &r.span) else {
+                    continue;
+                };
+                if exp.inputs.iter().any(|i| i.required) {
+                    self.diag(
+                        Severity::Error,
+                        "resource-needs-input",
+                        &r.span,
+                        format!(
+                            "resource `{}` needs caller input, which resources/read cannot give",
+                            r.name.value
+                        ),
+                    )
+                    .help("supply every parameter with `with` literals");
+                    continue;
+                }
+                McpResourceContent::Dynamic(h)
+            };
+            resources.push(McpResource {
+                name: r.name.value.clone(),
+                title: r.label.clone(),
+                uri: r.uri.value.clone(),
+                description: r.description.clone().unwrap_or_default(),
+                mime_type: r
+                    .mime_type
+                    .clone()
+                    .unwrap_or_else(|| "application/json".into()),
+                content,
+            });
+        }
+        let mut prompts = Vec::new();
+        for p in &a.prompts {
+            let arg_names: Vec<String> = p.arguments.iter().map(|a| a.0.value.clone()).collect();
+            let mut messages = Vec::new();
+            for (role, content) in &p.messages {
+                messages.push((role.clone(), prompt_parts(&content.value, &arg_names)));
+            }
+            if messages.is_empty() {
+                if let Some(loc) = &p.location {
+                    if let Some(text) = self.read_embedded(&loc.value, &loc.span) {
+                        messages.push(("user".into(), prompt_parts(&text, &arg_names)));
+                    }
+                }
+            }
+            prompts.push(McpPrompt {
+                name: p.name.value.clone(),
+                title: p.label.clone(),
+                description: p.description.clone().unwrap_or_default(),
+                arguments: p
+                    .arguments
+                    .iter()
+                    .map(|(n, d, r)| (n.value.clone(), d.clone().unwrap_or_default(), *r))
+                    .collect(),
+                messages,
+            });
+        }
+        let port = a.port.as_ref().map_or(9090, |p| p.value);
+        McpAdapter {
+            env_prefix: names::env_prefix(&a.namespace.value),
+            default_addr: self.default_addr(a.address.as_ref(), port),
+            namespace: a.namespace.value.clone(),
+            description: a.description.clone().unwrap_or_default(),
+            tools,
+            resources,
+            prompts,
+            auth: self.exposed_auth(a.auth.as_ref()),
+        }
+    }
+
+    /// Hints of a tool, falling back to those of the aggregate function it `ref`s.
+    fn inherited_hints(&self, target: &model::Target) -> Hints {
+        let mut h = target.hints;
+        if let Some(r) = &target.reference {
+            if let Some((ns, f)) = r.value.split_once('.') {
+                let func = self
+                    .spec
+                    .aggregates
+                    .iter()
+                    .filter(|a| a.namespace.value == ns)
+                    .flat_map(|a| &a.functions)
+                    .find(|x| x.name.value == f);
+                if let Some(func) = func {
+                    h.read_only = h.read_only.or(func.hints.read_only);
+                    h.destructive = h.destructive.or(func.hints.destructive);
+                    h.idempotent = h.idempotent.or(func.hints.idempotent);
+                    h.open_world = h.open_world.or(func.hints.open_world);
+                }
+            }
+        }
+        h
+    }
+
+    /// `hints` where given; otherwise derived from the HTTP method of what the tool calls.
+    fn annotations(&self, hints: Hints, handler: &Handler) -> Annotations {
+        let method = match handler {
+            Handler::Call { op, .. } => Some(
+                self.namespaces[op.namespace].operations[op.operation]
+                    .method
+                    .as_str(),
+            ),
+            Handler::Steps { steps, .. } => {
+                // The most consequential method among the steps decides.
+                let methods: Vec<&str> = steps
+                    .iter()
+                    .filter_map(|s| match s {
+                        crate::ir::Step::Call { op, .. } => Some(
+                            self.namespaces[op.namespace].operations[op.operation]
+                                .method
+                                .as_str(),
+                        ),
+                        crate::ir::Step::Lookup { .. } => None,
+                    })
+                    .collect();
+                ["DELETE", "PUT", "PATCH", "POST", "GET"]
+                    .into_iter()
+                    .find(|m| methods.contains(m))
+            }
+            Handler::Static { .. } => Some("GET"),
+        };
+        let (ro, destructive, idempotent) = match method.unwrap_or("GET") {
+            "GET" | "HEAD" | "OPTIONS" => (true, false, true),
+            "PUT" => (false, true, true),
+            "DELETE" => (false, true, true),
+            _ => (false, false, false),
+        };
+        let open_world = !matches!(handler, Handler::Static { .. });
+        let read_only = hints.read_only.unwrap_or(ro);
+        Annotations {
+            read_only,
+            destructive: hints
+                .destructive
+                .unwrap_or(if read_only { false } else { destructive }),
+            idempotent: hints
+                .idempotent
+                .unwrap_or(if read_only { true } else { idempotent }),
+            open_world: hints.open_world.unwrap_or(open_world),
+        }
+    }
+
+    fn read_embedded(&mut self, location: &str, span: &Span) -> Option<String> {
+        let rel = location.strip_prefix("file://").unwrap_or(location);
+        let base = self
+            .sources
+            .path(span.loc.file)
+            .and_then(std::path::Path::parent)
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let path = base.join(rel.trim_start_matches("/./"));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                self.read_files.push(path);
+                Some(text)
+            }
+            Err(e) => {
+                self.diag(
+                    Severity::Error,
+                    "file-not-found",
+                    span,
+                    format!("cannot read `{location}`: {e}"),
+                )
+                .help(format!(
+                    "looked for `{}`, relative to the spec",
+                    path.display()
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// The JSON Schema (2020-12) of a tool's arguments.
+pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for i in inputs
+        .iter()
+        .filter(|i| i.location == ParamIn::Body || i.location == ParamIn::Query)
+    {
+        let mut p = serde_json::Map::new();
+        if let Some(t) = i.ty.json_schema() {
+            p.insert("type".into(), t.into());
+        }
+        if !i.description.is_empty() {
+            p.insert("description".into(), i.description.clone().into());
+        }
+        properties.insert(i.name.clone(), serde_json::Value::Object(p));
+        if i.required {
+            required.push(serde_json::Value::String(i.name.clone()));
+        }
+    }
+    let mut schema = serde_json::Map::new();
+    schema.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), serde_json::Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), serde_json::Value::Array(required));
+    }
+    // Every argument is known (declared or inferred), so anything else is a mistake.
+    schema.insert("additionalProperties".into(), false.into());
+    serde_json::Value::Object(schema)
+}
+
+/// A prompt template: `{{arg}}` holes become the argument's value.
+fn prompt_parts(text: &str, args: &[String]) -> Vec<TemplatePart> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        let name = rest[start + 2..start + 2 + end].trim();
+        if !rest[..start].is_empty() {
+            out.push(TemplatePart::Text(rest[..start].to_string()));
+        }
+        if args.iter().any(|a| a == name) {
+            out.push(TemplatePart::Value(Value::Input(name.to_string())));
+        } else {
+            out.push(TemplatePart::Text(
+                rest[start..start + 2 + end + 2].to_string(),
+            ));
+        }
+        rest = &rest[start + 2 + end + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(TemplatePart::Text(rest.to_string()));
+    }
+    out
+}

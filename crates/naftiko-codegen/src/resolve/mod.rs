@@ -1,0 +1,385 @@
+//! Stage 4: the normalized model → the [IR](crate::ir), every name bound to its source.
+//!
+//! The semantics are those of DESIGN.md §3: caller inputs in every spelling (rule 1), exact
+//! then folded name matching (rule 2), `{x}` and `{{x}}` placeholders (rule 3), pass-through
+//! by name (rule 4), inferred inputs (rule 5), secrets (rule 6) and compiled outputs (rule 7).
+//! Each repair is a warning; what cannot become correct code is an error.
+
+mod binding;
+mod consumes;
+mod jsonpath;
+mod mcp;
+mod outputs;
+mod rest;
+mod template;
+
+use std::path::PathBuf;
+
+use crate::diag::{Builder, Diagnostics, Severity};
+use crate::ir::{self, Capability, ExposedAuth, Namespace, Placement, Secret, TemplatePart, Value};
+use crate::load::SourceMap;
+use crate::model::{self, Expose, Span, Spec, Text};
+
+pub use consumes::split_path;
+pub use jsonpath::compile as compile_jsonpath;
+pub use template::{Note, Scope, interpret_str};
+
+pub(crate) struct Resolver<'a> {
+    spec: &'a Spec,
+    sources: &'a SourceMap,
+    diags: &'a mut Diagnostics,
+    namespaces: Vec<Namespace>,
+    bind_namespaces: Vec<String>,
+    bind_keys: Vec<String>,
+    aggregate_namespaces: Vec<String>,
+    ref_depth: usize,
+    /// Caller references matched only after folding while binding the current value.
+    folded_refs: Vec<String>,
+    /// Files read while resolving (embedded MCP resources), for rebuild tracking.
+    read_files: Vec<PathBuf>,
+}
+
+/// The result of resolving: the IR and the extra files it read.
+pub struct Resolved {
+    pub capability: Capability,
+    pub read_files: Vec<PathBuf>,
+}
+
+pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Resolved {
+    let mut r = Resolver {
+        spec,
+        sources,
+        diags,
+        namespaces: Vec::new(),
+        bind_namespaces: spec
+            .binds
+            .iter()
+            .map(|b| b.namespace.value.clone())
+            .collect(),
+        bind_keys: spec
+            .binds
+            .iter()
+            .flat_map(|b| b.keys.iter().map(|(k, _)| k.value.clone()))
+            .collect(),
+        aggregate_namespaces: spec
+            .aggregates
+            .iter()
+            .map(|a| a.namespace.value.clone())
+            .collect(),
+        ref_depth: 0,
+        folded_refs: Vec::new(),
+        read_files: Vec::new(),
+    };
+    r.check_unique_namespaces();
+    for c in &spec.consumes {
+        let ns = r.namespace(c);
+        r.namespaces.push(ns);
+    }
+    let mut rest = Vec::new();
+    let mut mcp = Vec::new();
+    for e in &spec.exposes {
+        match e {
+            Expose::Rest(a) => rest.push(r.rest_adapter(a)),
+            Expose::Mcp(a) => mcp.push(r.mcp_adapter(a)),
+            Expose::Control(c) => {
+                r.diag(Severity::Warning, "adapter-not-generated", &c.span, "`control` adapters are not generated yet; no health or metrics endpoints are served")
+                    .help("remove the adapter, or serve health checks in front of the generated server");
+            }
+            Expose::Other { kind, .. } => {
+                let what = if kind.value.eq_ignore_ascii_case("skill") {
+                    "`skill` adapters are not supported; the adapter is skipped"
+                } else {
+                    "unknown adapter type; the adapter is skipped"
+                };
+                r.diag(
+                    Severity::Warning,
+                    "adapter-not-generated",
+                    &kind.span,
+                    format!("{what} (`type: {}`)", kind.value),
+                )
+                .help("rest and mcp adapters are generated");
+            }
+        }
+    }
+    let secrets = r.secrets(&rest, &mcp);
+    let capability = Capability {
+        name: spec
+            .label
+            .clone()
+            .or_else(|| spec.consumes.first().map(|c| c.namespace.value.clone()))
+            .unwrap_or_else(|| "capability".into()),
+        description: spec.description.clone().unwrap_or_default(),
+        consumes: r.namespaces,
+        secrets,
+        rest,
+        mcp,
+    };
+    Resolved {
+        capability,
+        read_files: r.read_files,
+    }
+}
+
+impl Resolver<'_> {
+    fn diag(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        span: &Span,
+        message: impl Into<String>,
+    ) -> Builder<'_> {
+        self.diags
+            .at_loc(severity, code, &span.loc, &span.path, self.sources, message)
+    }
+
+    fn report_notes(&mut self, notes: Vec<Note>, span: &Span) {
+        for n in notes {
+            match n {
+                Note::SecretFolded { written, key } => {
+                    self.diag(
+                        Severity::Warning,
+                        "case-folded-name",
+                        span,
+                        format!(
+                            "`{written}` matched bind key `{key}` ignoring case and separators"
+                        ),
+                    )
+                    .help(format!("write `{{{{{key}}}}}`"));
+                }
+                Note::UndeclaredSecret(name) => {
+                    self.diag(Severity::Warning, "undeclared-secret", span, format!("`{name}` is not a key of any bind; it is read from the environment variable `{name}`"))
+                        .help(format!("declare it: `binds: [{{namespace: env, keys: {{{name}: {name}}}}}]`"));
+                }
+                Note::BadHole(expr) => {
+                    self.diag(
+                        Severity::Error,
+                        "bad-template",
+                        span,
+                        format!("cannot read `{{{{{expr}}}}}`"),
+                    )
+                    .help("a hole holds a name: `{{runId}}`, `{{env.API_KEY}}`, `{{step.field}}`");
+                }
+            }
+        }
+    }
+
+    fn check_unique_namespaces(&mut self) {
+        let mut seen: Vec<&Text> = Vec::new();
+        let spec = self.spec;
+        let all = spec
+            .consumes
+            .iter()
+            .map(|c| &c.namespace)
+            .chain(spec.exposes.iter().filter_map(|e| match e {
+                Expose::Rest(a) => Some(&a.namespace),
+                Expose::Mcp(a) => Some(&a.namespace),
+                _ => None,
+            }));
+        for ns in all {
+            if let Some(first) = seen.iter().find(|s| s.value == ns.value) {
+                let line = first.span.loc.line;
+                self.diag(
+                    Severity::Error,
+                    "duplicate-namespace",
+                    &ns.span,
+                    format!("namespace `{}` is defined twice", ns.value),
+                )
+                .help(format!("first defined at line {line}"));
+            } else {
+                seen.push(ns);
+            }
+        }
+    }
+
+    fn default_addr(&self, address: Option<&Text>, port: u16) -> String {
+        let host = address.map_or("127.0.0.1", |a| a.value.as_str());
+        if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        }
+    }
+
+    fn exposed_auth(&mut self, auth: Option<&model::Auth>) -> ExposedAuth {
+        let Some(a) = auth else {
+            return ExposedAuth::None;
+        };
+        let scope = Scope {
+            bind_namespaces: self.bind_namespaces.clone(),
+            bind_keys: self.bind_keys.clone(),
+            ..Scope::default()
+        };
+        let read = |r: &mut Self, t: &Text| {
+            let v = r.interpret_str_at(&t.value, &scope, &t.span);
+            // On the exposed side too, a bare `{{X}}` can only name a secret.
+            match v {
+                Value::Input(n) => Value::Secret(n),
+                other => other,
+            }
+        };
+        match a {
+            model::Auth::Bearer { token } => ExposedAuth::Bearer {
+                token: read(self, token),
+            },
+            model::Auth::ApiKey {
+                name,
+                value,
+                placement,
+            } => ExposedAuth::ApiKey {
+                name: name.value.clone(),
+                value: read(self, value),
+                placement: match placement.value.as_str() {
+                    "query" => Placement::Query,
+                    "cookie" => Placement::Cookie,
+                    _ => Placement::Header,
+                },
+            },
+            model::Auth::Basic { username, password } => ExposedAuth::Basic {
+                username: read(self, username),
+                password: read(self, password),
+            },
+            model::Auth::Digest { username, .. } => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    &username.span,
+                    "digest authentication of callers is not supported",
+                )
+                .help("use bearer, apikey or basic");
+                ExposedAuth::None
+            }
+            model::Auth::OAuth2 { span } => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    span,
+                    "oauth2 resource-server validation of callers is not supported yet",
+                )
+                .help("use bearer with a secret token, or put an OAuth2 proxy in front");
+                ExposedAuth::None
+            }
+            model::Auth::Unsupported { kind } => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    &kind.span,
+                    format!("authentication type `{}` is not supported", kind.value),
+                )
+                .help("use bearer, apikey or basic");
+                ExposedAuth::None
+            }
+        }
+    }
+
+    /// Every secret some value refers to, with where its value comes from.
+    fn secrets(&self, rest: &[ir::RestAdapter], mcp: &[ir::McpAdapter]) -> Vec<Secret> {
+        let mut names: Vec<String> = Vec::new();
+        let mut visit = |v: &Value| collect_secrets(v, &mut names);
+        for ns in &self.namespaces {
+            match &ns.auth {
+                ir::Auth::None => {}
+                ir::Auth::Bearer { token } => visit(token),
+                ir::Auth::ApiKey { value, .. } => visit(value),
+                ir::Auth::Basic { username, password }
+                | ir::Auth::Digest { username, password } => {
+                    visit(username);
+                    visit(password);
+                }
+            }
+            for (_, _, v) in &ns.default_params {
+                visit(v);
+            }
+            for op in &ns.operations {
+                for i in &op.inputs {
+                    if let Some(f) = &i.fixed {
+                        visit(f);
+                    }
+                }
+                match &op.body {
+                    ir::Body::Json(v)
+                    | ir::Body::FormUrlEncoded(v)
+                    | ir::Body::Text { data: v, .. } => visit(v),
+                    ir::Body::Multipart(parts) => parts.iter().for_each(|p| visit(&p.value)),
+                    ir::Body::Fields => {}
+                }
+            }
+        }
+        let auths = rest
+            .iter()
+            .map(|a| &a.auth)
+            .chain(mcp.iter().map(|a| &a.auth));
+        for a in auths {
+            match a {
+                ExposedAuth::None => {}
+                ExposedAuth::Bearer { token } => visit(token),
+                ExposedAuth::ApiKey { value, .. } => visit(value),
+                ExposedAuth::Basic { username, password } => {
+                    visit(username);
+                    visit(password);
+                }
+            }
+        }
+        let handlers = rest
+            .iter()
+            .flat_map(|a| a.routes.iter().map(|r| &r.handler))
+            .chain(mcp.iter().flat_map(|a| a.tools.iter().map(|t| &t.handler)));
+        for h in handlers {
+            for_each_value(h, &mut visit);
+        }
+        names
+            .into_iter()
+            .map(|key| {
+                let bind = self
+                    .spec
+                    .binds
+                    .iter()
+                    .find(|b| b.keys.iter().any(|(k, _)| k.value == key));
+                let source_name = bind
+                    .and_then(|b| b.keys.iter().find(|(k, _)| k.value == key))
+                    .map_or_else(|| key.clone(), |(_, s)| s.clone());
+                let file = bind
+                    .and_then(|b| b.location.as_ref())
+                    .filter(|l| l.value.starts_with("file://"))
+                    .map(|l| l.value.clone());
+                Secret {
+                    key,
+                    source_name,
+                    file,
+                }
+            })
+            .collect()
+    }
+}
+
+fn for_each_value(h: &ir::Handler, f: &mut impl FnMut(&Value)) {
+    match h {
+        ir::Handler::Call { args, .. } => args.iter().for_each(|a| f(&a.value)),
+        ir::Handler::Steps { steps, .. } => {
+            for s in steps {
+                match s {
+                    ir::Step::Call { args, .. } => args.iter().for_each(|a| f(&a.value)),
+                    ir::Step::Lookup { lookup_value, .. } => f(lookup_value),
+                }
+            }
+        }
+        ir::Handler::Static { .. } => {}
+    }
+}
+
+fn collect_secrets(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Secret(n) => {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        Value::Template(parts) => parts.iter().for_each(|p| {
+            if let TemplatePart::Value(v) = p {
+                collect_secrets(v, out);
+            }
+        }),
+        Value::Object(fields) => fields.iter().for_each(|(_, v)| collect_secrets(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| collect_secrets(v, out)),
+        Value::Literal(_) | Value::Input(_) | Value::Step { .. } => {}
+    }
+}

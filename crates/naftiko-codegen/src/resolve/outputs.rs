@@ -1,0 +1,141 @@
+//! Output parameters → compiled mappings (rule 7): `$.` is a byte-for-byte pass-through; other
+//! JSONPaths and `properties`/`items` trees are validated and compiled here.
+
+use super::Resolver;
+use crate::diag::Severity;
+use crate::ir::{Mapping, OpRef, Output, PathSegment, RawFormat, ValueType};
+use crate::model::{OutputParam, Span};
+
+impl Resolver<'_> {
+    pub(super) fn output(
+        &mut self,
+        outputs: &[OutputParam],
+        op: Option<OpRef>,
+        owner: &Span,
+    ) -> Output {
+        let identity = |o: &OutputParam| {
+            o.properties.is_empty()
+                && o.items.is_none()
+                && o.constant.is_none()
+                && o.mapping
+                    .as_ref()
+                    .is_some_and(|m| matches!(m.value.trim(), "$." | "$"))
+        };
+        let output = match outputs {
+            [] => return Output::Passthrough,
+            [only] if identity(only) => return Output::Passthrough,
+            [only]
+                if only.name.is_none() || !only.properties.is_empty() || only.items.is_some() =>
+            {
+                self.mapping(only)
+            }
+            many => Mapping::Object {
+                path: Vec::new(),
+                fields: many
+                    .iter()
+                    .map(|o| {
+                        (
+                            o.name
+                                .as_ref()
+                                .map_or_else(|| "result".to_string(), |n| n.value.clone()),
+                            self.mapping(o),
+                        )
+                    })
+                    .collect(),
+            },
+        };
+        if let Some(op) = op {
+            let format = self.namespaces[op.namespace].operations[op.operation].output_format;
+            if format != RawFormat::Json && !matches!(output, Mapping::Const(_)) {
+                self.diag(
+                    Severity::Error,
+                    "mapping-non-json",
+                    owner,
+                    format!(
+                        "a mapping is asked of a `{format:?}` response; only JSON can be mapped"
+                    ),
+                )
+                .help("use `mapping: $.` to pass the response through as it is");
+            }
+        }
+        Output::Mapped(output)
+    }
+
+    fn mapping(&mut self, o: &OutputParam) -> Mapping {
+        if let Some(c) = &o.constant {
+            return Mapping::Const(c.value.clone());
+        }
+        let ty = ValueType::from_spec(o.ty.as_ref().map(|t| t.value.as_str()));
+        let path = match &o.mapping {
+            Some(m) => match super::jsonpath::compile(&m.value) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.diag(
+                        Severity::Error,
+                        "bad-jsonpath",
+                        &m.span,
+                        format!("cannot compile `{}`: {e}", m.value),
+                    )
+                    .help("supported: `$.a.b`, `$['a']`, `$.a[0]`, `$.a[*].b`");
+                    Some(Vec::new())
+                }
+            },
+            None => None,
+        };
+        if !o.properties.is_empty() {
+            let fields = o
+                .properties
+                .iter()
+                .map(|p| {
+                    (
+                        p.name
+                            .as_ref()
+                            .map_or_else(String::new, |n| n.value.clone()),
+                        self.mapping(p),
+                    )
+                })
+                .collect();
+            return Mapping::Object {
+                path: path.unwrap_or_default(),
+                fields,
+            };
+        }
+        if let Some(items) = &o.items {
+            let items = self.mapping(items);
+            return Mapping::Array {
+                path: path.unwrap_or_default(),
+                items: Box::new(items),
+            };
+        }
+        let path = path.unwrap_or_else(|| {
+            o.name
+                .as_ref()
+                .map(|n| vec![PathSegment::Field(n.value.clone())])
+                .unwrap_or_default()
+        });
+        Mapping::Select { path, ty }
+    }
+
+    /// Mock outputs (`value`/`const` literals with no call): a fixed JSON body.
+    pub(super) fn static_output(&mut self, outputs: &[OutputParam]) -> Option<String> {
+        if outputs.is_empty() {
+            return None;
+        }
+        let mut obj = serde_json::Map::new();
+        for o in outputs {
+            let value = match (&o.constant, &o.mapping) {
+                (Some(c), _) => c.value.clone(),
+                (None, Some(m)) if !m.value.trim_start().starts_with('$') => {
+                    serde_json::Value::String(m.value.clone())
+                }
+                _ => return None,
+            };
+            let name = o
+                .name
+                .as_ref()
+                .map_or_else(|| "result".to_string(), |n| n.value.clone());
+            obj.insert(name, value);
+        }
+        Some(serde_json::Value::Object(obj).to_string())
+    }
+}

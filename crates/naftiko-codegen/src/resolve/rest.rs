@@ -1,0 +1,269 @@
+//! REST adapters → routes: paths in router syntax, caller inputs, duplicates merged or refused.
+
+use std::collections::HashMap;
+
+use super::Resolver;
+use super::binding::{Exposure, Surface};
+use crate::diag::Severity;
+use crate::ir::{CallerInput, InputOrigin, ParamIn, RestAdapter, RestRoute, ValueType};
+use crate::model::{self, ExposedParam, Span};
+use crate::names;
+
+impl Resolver<'_> {
+    pub(super) fn rest_adapter(&mut self, a: &model::RestAdapter) -> RestAdapter {
+        let mut routes: Vec<RestRoute> = Vec::new();
+        // Placeholder names chosen per position: (segments before it, with placeholders as
+        // `{}`) → name. The router needs one name per segment position.
+        let mut canonical: HashMap<String, String> = HashMap::new();
+        let mut seen: HashMap<(String, String), (usize, Span, String)> = HashMap::new();
+        for r in &a.resources {
+            if let Some(f) = &r.forward {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-forward",
+                    &f.target_namespace.span,
+                    "`forward` (proxy) resources are not supported yet",
+                )
+                .help("declare the operations to expose, each with a `call`");
+                continue;
+            }
+            let Some((router_path, placeholders)) =
+                self.router_path(&r.path.value, &r.path.span, &mut canonical)
+            else {
+                continue;
+            };
+            for op in &r.operations {
+                let method = op.method.value.to_ascii_uppercase();
+                if !matches!(
+                    method.as_str(),
+                    "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+                ) {
+                    self.diag(
+                        Severity::Error,
+                        "bad-method",
+                        &op.method.span,
+                        format!("unknown HTTP method `{}`", op.method.value),
+                    );
+                    continue;
+                }
+                let mut exp = Exposure {
+                    surface: Surface::Rest,
+                    namespace: a.namespace.value.clone(),
+                    method: method.clone(),
+                    inputs: Vec::new(),
+                };
+                for (spec_name, wire_name) in &placeholders {
+                    exp.inputs.push(CallerInput {
+                        name: spec_name.clone(),
+                        location: ParamIn::Path,
+                        wire_name: wire_name.clone(),
+                        ty: ValueType::String,
+                        required: true,
+                        description: String::new(),
+                        origin: InputOrigin::PathPlaceholder,
+                    });
+                }
+                for p in r.params.iter().chain(&op.params) {
+                    if p.value.is_some() {
+                        continue;
+                    }
+                    let declared = self.declared_input(p, Surface::Rest, &method);
+                    if let Some(existing) = exp.inputs.iter_mut().find(|i| i.name == declared.name)
+                    {
+                        // A declared path parameter gives its placeholder a type and description.
+                        existing.ty = declared.ty;
+                        existing.description = declared.description;
+                    } else if declared.location == ParamIn::Path {
+                        let msg = format!(
+                            "`in: path` parameter `{}` has no placeholder in `{}`",
+                            p.name.value, r.path.value
+                        );
+                        self.diag(
+                            Severity::Warning,
+                            "path-param-without-placeholder",
+                            &p.span,
+                            msg,
+                        )
+                        .help(format!("add `{{{}}}` to the path", p.name.value));
+                    } else {
+                        exp.inputs.push(declared);
+                    }
+                }
+                let Some(handler) = self.bind_target(&op.target, &mut exp, &op.span) else {
+                    continue;
+                };
+                let name = op.name.as_ref().map_or_else(
+                    || format!("{} {}", method, r.path.value),
+                    |n| n.value.clone(),
+                );
+                let key = (method.clone(), router_path.clone());
+                let signature = format!("{:?}", handler);
+                if let Some((_, first_span, first_sig)) = seen.get(&key) {
+                    if *first_sig == signature {
+                        self.diag(
+                            Severity::Warning,
+                            "duplicate-route-merged",
+                            &op.span,
+                            format!(
+                                "`{method} {}` is declared twice, identically; merged",
+                                r.path.value
+                            ),
+                        )
+                        .help(format!("first declared at line {}", first_span.loc.line));
+                    } else {
+                        self.diag(
+                            Severity::Error,
+                            "duplicate-route",
+                            &op.span,
+                            format!(
+                                "`{method} {}` is declared twice and the two do different things",
+                                r.path.value
+                            ),
+                        )
+                        .help(format!(
+                            "first declared at line {}; remove one or give it another path",
+                            first_span.loc.line
+                        ));
+                    }
+                    continue;
+                }
+                seen.insert(key, (routes.len(), op.span.clone(), signature));
+                routes.push(RestRoute {
+                    method,
+                    spec_path: r.path.value.clone(),
+                    path: router_path.clone(),
+                    name,
+                    description: op
+                        .description
+                        .clone()
+                        .or_else(|| r.description.clone())
+                        .unwrap_or_default(),
+                    inputs: exp.inputs,
+                    handler,
+                });
+            }
+        }
+        let port = a.port.as_ref().map_or(8080, |p| p.value);
+        RestAdapter {
+            env_prefix: names::env_prefix(&a.namespace.value),
+            default_addr: self.default_addr(a.address.as_ref(), port),
+            namespace: a.namespace.value.clone(),
+            description: a.description.clone().unwrap_or_default(),
+            routes,
+            auth: self.exposed_auth(a.auth.as_ref()),
+        }
+    }
+
+    /// `/v1/runs/{runid}` → router path and (spec name, router name) per placeholder.
+    fn router_path(
+        &mut self,
+        path: &str,
+        span: &Span,
+        canonical: &mut HashMap<String, String>,
+    ) -> Option<(String, Vec<(String, String)>)> {
+        let trimmed = path.trim();
+        if !trimmed.starts_with('/') {
+            self.diag(
+                Severity::Error,
+                "bad-path",
+                span,
+                format!("path `{path}` must start with `/`"),
+            );
+            return None;
+        }
+        let mut out = String::new();
+        let mut prefix = String::new();
+        let mut placeholders = Vec::new();
+        for seg in trimmed.split('/').skip(1) {
+            out.push('/');
+            let inner = seg
+                .strip_prefix("{{")
+                .and_then(|s| s.strip_suffix("}}"))
+                .or_else(|| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')));
+            match inner {
+                Some(name) if !name.is_empty() && !name.contains(['{', '}', '/']) => {
+                    let name = name.trim().to_string();
+                    let key = prefix.clone();
+                    let wire = canonical
+                        .entry(key)
+                        .or_insert_with(|| sanitize_param(&name))
+                        .clone();
+                    if wire != sanitize_param(&name) {
+                        self.diag(Severity::Warning, "renamed-placeholder", span, format!("placeholder `{{{name}}}` shares its position with `{{{wire}}}` on another route; routed as `{{{wire}}}`"))
+                            .help("both names keep working as inputs; using one name per position is clearer");
+                    }
+                    out.push('{');
+                    out.push_str(&wire);
+                    out.push('}');
+                    prefix.push_str("/{}");
+                    placeholders.push((name, wire));
+                }
+                _ if seg.contains(['{', '}']) => {
+                    self.diag(
+                        Severity::Error,
+                        "bad-path",
+                        span,
+                        format!("`{seg}` in `{path}`: a placeholder must be a whole path segment"),
+                    )
+                    .help("write the segment as `{name}`");
+                    return None;
+                }
+                _ if seg.starts_with(':') || seg.starts_with('*') => {
+                    self.diag(Severity::Error, "bad-path", span, format!("segment `{seg}` of `{path}` uses a router syntax the spec does not have"))
+                        .help("placeholders are written `{name}`");
+                    return None;
+                }
+                _ => {
+                    out.push_str(seg);
+                    prefix.push('/');
+                    prefix.push_str(seg);
+                }
+            }
+        }
+        Some((out, placeholders))
+    }
+
+    pub(super) fn declared_input(
+        &mut self,
+        p: &ExposedParam,
+        surface: Surface,
+        method: &str,
+    ) -> CallerInput {
+        let location = match (surface, &p.location) {
+            (Surface::Mcp, _) => ParamIn::Body,
+            (Surface::Rest, Some(l)) => l.value,
+            (Surface::Rest, None) => {
+                if matches!(method, "POST" | "PUT" | "PATCH") {
+                    ParamIn::Body
+                } else {
+                    ParamIn::Query
+                }
+            }
+        };
+        let required = p.required.unwrap_or(location == ParamIn::Path);
+        CallerInput {
+            name: p.name.value.clone(),
+            location,
+            wire_name: p.name.value.clone(),
+            ty: ValueType::from_spec(p.ty.as_ref().map(|t| t.value.as_str())),
+            required,
+            description: p.description.clone().unwrap_or_default(),
+            origin: InputOrigin::Declared,
+        }
+    }
+}
+
+/// Router placeholder names must be identifiers: `run-id` → `run_id`.
+fn sanitize_param(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() { "param".into() } else { s }
+}

@@ -1,0 +1,190 @@
+//! The running capability: configuration read from the environment and one client per
+//! consumed namespace, shared by every adapter.
+//!
+//! ```no_run
+//! # async fn demo(spec: &'static naftiko_runtime::spec::CapabilitySpec) -> Result<(), naftiko_runtime::Error> {
+//! let runtime = naftiko_runtime::Runtime::from_env(spec)?; // fails naming every missing variable
+//! # Ok(()) }
+//! ```
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use crate::Error;
+use crate::client::{ClientCore, Hooks};
+use crate::config;
+use crate::secret::Secrets;
+use crate::spec::CapabilitySpec;
+
+/// A capability ready to serve: secrets read, base URLs and addresses resolved, clients built.
+/// Cheap to clone: everything is behind one `Arc`.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<RuntimeInner>,
+}
+
+#[derive(Clone)]
+struct RuntimeInner {
+    spec: &'static CapabilitySpec,
+    clients: Vec<ClientCore>,
+    unconfigured: ClientCore,
+    secrets: Arc<Secrets>,
+    rest_addrs: Vec<SocketAddr>,
+    mcp_addrs: Vec<SocketAddr>,
+    env: Arc<EnvSource>,
+}
+
+/// Where [`Runtime::env`] reads settings.
+enum EnvSource {
+    Process,
+    /// What a borrowed lookup answered during construction (it cannot be kept).
+    Recorded(HashMap<String, Option<String>>),
+    Kept(Box<dyn Fn(&str) -> Option<String> + Send + Sync>),
+}
+
+impl Runtime {
+    /// Reads the configuration from the process environment.
+    pub fn from_env(spec: &'static CapabilitySpec) -> Result<Runtime, Error> {
+        Self::build(spec, &|name| std::env::var(name).ok(), EnvSource::Process)
+    }
+
+    /// Reads the configuration through `lookup` (tests, or settings from elsewhere).
+    /// [`Runtime::env`] then answers only the names read here (every address, base URL,
+    /// timeout and secret variable); use [`Runtime::from_source`] to keep the lookup.
+    pub fn from_lookup(
+        spec: &'static CapabilitySpec,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Runtime, Error> {
+        let recorded = RefCell::new(HashMap::new());
+        let recording = |name: &str| {
+            let value = lookup(name);
+            recorded.borrow_mut().insert(name.to_owned(), value.clone());
+            value
+        };
+        let mut runtime = Self::build(spec, &recording, EnvSource::Process)?;
+        if let Some(inner) = Arc::get_mut(&mut runtime.inner) {
+            inner.env = Arc::new(EnvSource::Recorded(recorded.into_inner()));
+        }
+        Ok(runtime)
+    }
+
+    /// Like [`Runtime::from_lookup`], keeping `source` so that [`Runtime::env`] can read any name later.
+    pub fn from_source(
+        spec: &'static CapabilitySpec,
+        source: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Result<Runtime, Error> {
+        let source: Box<dyn Fn(&str) -> Option<String> + Send + Sync> = Box::new(source);
+        let mut runtime = Self::build(spec, &|name| source(name), EnvSource::Process)?;
+        if let Some(inner) = Arc::get_mut(&mut runtime.inner) {
+            inner.env = Arc::new(EnvSource::Kept(source));
+        }
+        Ok(runtime)
+    }
+
+    fn build(
+        spec: &'static CapabilitySpec,
+        lookup: &dyn Fn(&str) -> Option<String>,
+        env: EnvSource,
+    ) -> Result<Runtime, Error> {
+        let settings = config::read(spec, lookup)?;
+        let secrets = Arc::new(settings.secrets);
+        let mut problems = Vec::new();
+        let mut clients = Vec::with_capacity(spec.consumes.len());
+        for (consumes, client_settings) in spec.consumes.iter().zip(settings.clients) {
+            match ClientCore::new(consumes, client_settings, secrets.clone()) {
+                Ok(client) => clients.push(client),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Config {
+                missing: Vec::new(),
+                problems,
+            });
+        }
+        Ok(Runtime {
+            inner: Arc::new(RuntimeInner {
+                spec,
+                clients,
+                unconfigured: ClientCore::unconfigured(),
+                secrets,
+                rest_addrs: settings.rest_addrs,
+                mcp_addrs: settings.mcp_addrs,
+                env: Arc::new(env),
+            }),
+        })
+    }
+
+    /// The same runtime with `hooks` called around every upstream call of every namespace.
+    pub fn with_hooks(self, hooks: impl Hooks) -> Runtime {
+        let hooks: Arc<dyn Hooks> = Arc::new(hooks);
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner
+            .clients
+            .iter_mut()
+            .for_each(|client| client.set_hooks(hooks.clone()));
+        Runtime {
+            inner: Arc::new(inner),
+        }
+    }
+
+    pub fn spec(&self) -> &'static CapabilitySpec {
+        self.inner.spec
+    }
+
+    /// The client of `spec().consumes[consumes_index]`. An index out of range (which generated
+    /// code never produces) gives a client whose calls fail with `Error::Config`.
+    pub fn client(&self, consumes_index: usize) -> &ClientCore {
+        self.inner
+            .clients
+            .get(consumes_index)
+            .unwrap_or(&self.inner.unconfigured)
+    }
+
+    /// The capability's secrets (for adapters that check credentials of their callers).
+    pub fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
+    }
+
+    /// Where REST adapter `adapter` listens: `<PREFIX>_ADDR` or the spec's address.
+    pub fn rest_addr(&self, adapter: usize) -> SocketAddr {
+        self.inner
+            .rest_addrs
+            .get(adapter)
+            .copied()
+            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+
+    /// Where MCP adapter `adapter` listens: `<PREFIX>_ADDR` or the spec's address.
+    pub fn mcp_addr(&self, adapter: usize) -> SocketAddr {
+        self.inner
+            .mcp_addrs
+            .get(adapter)
+            .copied()
+            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+
+    /// A setting from the source the runtime was built from (see the constructors). Never use
+    /// this for secrets: [`Runtime::secrets`] holds them.
+    pub fn env(&self, name: &str) -> Option<String> {
+        match self.inner.env.as_ref() {
+            EnvSource::Process => std::env::var(name).ok(),
+            EnvSource::Recorded(values) => values.get(name).cloned().flatten(),
+            EnvSource::Kept(source) => source(name),
+        }
+    }
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("capability", &self.inner.spec.name)
+            .field("clients", &self.inner.clients)
+            .field("secrets", &self.inner.secrets)
+            .field("rest_addrs", &self.inner.rest_addrs)
+            .field("mcp_addrs", &self.inner.mcp_addrs)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,243 @@
+//! Serving every adapter of a capability: each REST adapter and each MCP adapter on its own
+//! socket, until a shutdown signal.
+//!
+//! ```no_run
+//! # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
+//! // Until SIGINT or SIGTERM:
+//! naftiko_runtime::serve(rt).await
+//! # }
+//! ```
+//!
+//! Binding and serving are two steps on [`Server`], so a caller (a test, say) can bind port 0,
+//! learn the addresses, then serve until a future of its own completes:
+//!
+//! ```no_run
+//! # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
+//! let server = naftiko_runtime::Server::bind(rt).await?;
+//! let rest_url = format!("http://{}", server.rest_addrs()[0]);
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let running = tokio::spawn(server.run(async { let _ = stopped.await; }));
+//! // … call rest_url …
+//! let _ = stop.send(());
+//! # let _ = running.await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Shutdown is graceful: listeners close at once, requests in flight finish, idle connections
+//! are closed. A connection that stays busy (a long MCP stream) is cut after
+//! [`SHUTDOWN_GRACE`], so stopping never hangs.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::{Error, Runtime};
+
+/// How long in-flight requests may take to finish once shutdown has begun.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Every adapter's listener, bound and ready to serve.
+pub struct Server {
+    listeners: Vec<Listener>,
+}
+
+struct Listener {
+    /// `REST adapter `x`` or `MCP adapter `x``, for logs and errors.
+    label: String,
+    url: String,
+    address: SocketAddr,
+    kind: Kind,
+    listener: TcpListener,
+    router: Router,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rest,
+    Mcp,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let urls: Vec<&str> = self
+            .listeners
+            .iter()
+            .map(|listener| listener.url.as_str())
+            .collect();
+        f.debug_struct("Server").field("urls", &urls).finish()
+    }
+}
+
+impl Server {
+    /// Builds every adapter's router and binds its address (`<PREFIX>_ADDR` or the spec's).
+    /// A router that cannot be built or an address that cannot be bound fails the whole call,
+    /// naming the adapter and the address.
+    pub async fn bind(rt: Runtime) -> Result<Server, Error> {
+        let spec = rt.spec();
+        let mut listeners = Vec::new();
+        for (index, adapter) in spec.rest.iter().enumerate() {
+            let router = crate::rest::router(rt.clone(), index)?;
+            let label = format!("REST adapter `{}`", adapter.namespace);
+            listeners.push(Listener::bind(label, Kind::Rest, rt.rest_addr(index), router).await?);
+        }
+        for (index, adapter) in spec.mcp.iter().enumerate() {
+            let router = crate::mcp::router(rt.clone(), index);
+            let label = format!("MCP adapter `{}`", adapter.namespace);
+            listeners.push(Listener::bind(label, Kind::Mcp, rt.mcp_addr(index), router).await?);
+        }
+        Ok(Server { listeners })
+    }
+
+    /// The bound address of every REST adapter, in spec order (the real port when the
+    /// configured one was 0).
+    pub fn rest_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs(Kind::Rest)
+    }
+
+    /// The bound address of every MCP adapter, in spec order.
+    pub fn mcp_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs(Kind::Mcp)
+    }
+
+    fn addrs(&self, kind: Kind) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter(|listener| listener.kind == kind)
+            .map(|listener| listener.address)
+            .collect()
+    }
+
+    /// Serves until `shutdown` completes, then stops gracefully. Should one adapter's server
+    /// fail, the others are shut down too and the first error is returned.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+        let (stop_sender, stop_receiver) = watch::channel(false);
+        let mut servers = tokio::task::JoinSet::new();
+        for listener in self.listeners {
+            tracing::info!("{} listening on {}", listener.label, listener.url);
+            let mut stop = stop_receiver.clone();
+            let label = listener.label;
+            let server = axum::serve(listener.listener, listener.router).with_graceful_shutdown(
+                async move {
+                    // An error means the sender is gone, which also means: stop.
+                    let _ = stop.wait_for(|stopping| *stopping).await;
+                },
+            );
+            servers.spawn(async move {
+                server
+                    .await
+                    .map_err(|error| Error::Serve(format!("{label} failed: {error}")))
+            });
+        }
+
+        let mut first_error = None;
+        tokio::pin!(shutdown);
+        tokio::select! {
+            () = &mut shutdown => tracing::info!("shutting down"),
+            Some(finished) = servers.join_next() => {
+                first_error = failure(finished);
+                tracing::info!("an adapter stopped; shutting down the others");
+            }
+        }
+        let _ = stop_sender.send(true);
+
+        let drain = async {
+            while let Some(finished) = servers.join_next().await {
+                if first_error.is_none() {
+                    first_error = failure(finished);
+                }
+            }
+        };
+        if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+            tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; closing them");
+            servers.abort_all();
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+fn failure(finished: Result<Result<(), Error>, tokio::task::JoinError>) -> Option<Error> {
+    match finished {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(error),
+        Err(join_error) => Some(Error::Serve(format!(
+            "a server task ended abnormally: {join_error}"
+        ))),
+    }
+}
+
+impl Listener {
+    async fn bind(
+        label: String,
+        kind: Kind,
+        address: SocketAddr,
+        router: Router,
+    ) -> Result<Listener, Error> {
+        let listener = TcpListener::bind(address).await.map_err(|error| {
+            Error::Serve(format!("{label} cannot listen on {address}: {error}"))
+        })?;
+        let address = listener.local_addr().map_err(|error| {
+            Error::Serve(format!(
+                "{label} bound {address} but cannot read it back: {error}"
+            ))
+        })?;
+        let url = match kind {
+            Kind::Rest => format!("http://{address}"),
+            Kind::Mcp => format!("http://{address}/mcp"),
+        };
+        Ok(Listener {
+            label,
+            url,
+            address,
+            kind,
+            listener,
+            router,
+        })
+    }
+}
+
+/// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM.
+pub async fn serve(rt: Runtime) -> Result<(), Error> {
+    serve_with_shutdown(rt, shutdown_signal()).await
+}
+
+/// Serves every adapter until `shutdown` completes.
+pub async fn serve_with_shutdown(
+    rt: Runtime,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    Server::bind(rt).await?.run(shutdown).await
+}
+
+/// Completes on SIGINT or (on Unix) SIGTERM. A signal that cannot be listened for is logged
+/// and never fires, rather than stopping the server at once.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,795 @@
+//! Round trips through a REST adapter: a test client → the adapter → a stand-in upstream on
+//! loopback that records what it receives.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderMap, StatusCode, header};
+use naftiko_runtime::spec::*;
+use naftiko_runtime::{Error, Runtime, Server};
+use serde_json::{Value as Json, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::oneshot;
+
+// ---------------------------------------------------------------------------------------------
+// The capability under test.
+
+const RUN_ID: OperationInput = OperationInput {
+    name: "runId",
+    location: Some(ParamLocation::Path),
+    wire_name: "runId",
+    ty: ValueType::String,
+    required: true,
+    fixed: None,
+};
+
+static GET_RUN: HttpOperation = HttpOperation {
+    consumes: 0,
+    name: "getrun",
+    method: "GET",
+    path: &[PathPart::Literal("/v1/runs/"), PathPart::Param("runId")],
+    inputs: &[RUN_ID],
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+
+static CANCEL_RUN: HttpOperation = HttpOperation {
+    consumes: 0,
+    name: "cancelrun",
+    method: "POST",
+    path: &[
+        PathPart::Literal("/v1/runs/"),
+        PathPart::Param("runId"),
+        PathPart::Literal("/cancel"),
+    ],
+    inputs: &[
+        RUN_ID,
+        OperationInput {
+            name: "reason",
+            location: Some(ParamLocation::Body),
+            wire_name: "reason",
+            ty: ValueType::String,
+            required: true,
+            fixed: None,
+        },
+    ],
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+
+static LIST_RUNS: HttpOperation = HttpOperation {
+    consumes: 0,
+    name: "listruns",
+    method: "GET",
+    path: &[PathPart::Literal("/v1/runs")],
+    inputs: &[OperationInput {
+        name: "limit",
+        location: Some(ParamLocation::Query),
+        wire_name: "limit",
+        ty: ValueType::Integer,
+        required: false,
+        fixed: None,
+    }],
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+
+/// The caller's `run` is the router's `{id}` placeholder: names may differ (`wire_name`).
+const ID_IN_PATH: CallerInput = CallerInput {
+    name: "run",
+    location: ParamLocation::Path,
+    wire_name: "id",
+    ty: ValueType::String,
+    required: true,
+    description: "",
+};
+
+static ROUTES: &[RestRoute] = &[
+    RestRoute {
+        method: "GET",
+        path: "/runs/{id}",
+        name: "getrun",
+        inputs: &[ID_IN_PATH],
+        handler: Handler::Call {
+            operation: &GET_RUN,
+            args: &[("runId", Value::Input("run"))],
+            output: Output::Passthrough,
+        },
+    },
+    RestRoute {
+        method: "POST",
+        path: "/runs/{id}/cancel",
+        name: "cancelrun",
+        inputs: &[
+            ID_IN_PATH,
+            CallerInput {
+                name: "reason",
+                location: ParamLocation::Body,
+                wire_name: "reason",
+                ty: ValueType::String,
+                required: true,
+                description: "",
+            },
+        ],
+        handler: Handler::Call {
+            operation: &CANCEL_RUN,
+            args: &[
+                ("runId", Value::Input("run")),
+                ("reason", Value::Input("reason")),
+            ],
+            output: Output::Passthrough,
+        },
+    },
+    RestRoute {
+        method: "GET",
+        path: "/runs/{id}/status",
+        name: "runstatus",
+        inputs: &[ID_IN_PATH],
+        handler: Handler::Call {
+            operation: &GET_RUN,
+            args: &[("runId", Value::Input("run"))],
+            output: Output::Mapped(Mapping::Object {
+                path: &[],
+                fields: &[(
+                    "state",
+                    Mapping::Select {
+                        path: &[PathSegment::Field("status")],
+                        ty: ValueType::String,
+                    },
+                )],
+            }),
+        },
+    },
+    RestRoute {
+        method: "GET",
+        path: "/runs",
+        name: "listruns",
+        inputs: &[CallerInput {
+            name: "limit",
+            location: ParamLocation::Query,
+            wire_name: "limit",
+            ty: ValueType::Integer,
+            required: false,
+            description: "",
+        }],
+        handler: Handler::Call {
+            operation: &LIST_RUNS,
+            args: &[("limit", Value::Input("limit"))],
+            output: Output::Passthrough,
+        },
+    },
+];
+
+static SPEC: CapabilitySpec = CapabilitySpec {
+    name: "runs",
+    description: "",
+    consumes: &[ConsumesSpec {
+        namespace: "runs-api",
+        env_prefix: "RUNS_API",
+        base_url: "http://127.0.0.1:9",
+        timeout_ms: 30_000,
+        auth: Auth::Bearer {
+            token: Value::Secret("RUNS_TOKEN"),
+        },
+        default_params: &[],
+    }],
+    secrets: &[
+        SecretSpec {
+            key: "RUNS_TOKEN",
+            source_name: "RUNS_TOKEN",
+            file: None,
+        },
+        SecretSpec {
+            key: "CALLER_TOKEN",
+            source_name: "CALLER_TOKEN",
+            file: None,
+        },
+    ],
+    rest: &[
+        RestAdapterSpec {
+            namespace: "runs-rest",
+            env_prefix: "RUNS_REST",
+            default_addr: "127.0.0.1:0",
+            routes: ROUTES,
+            openapi: r#"{"openapi":"3.1.0"}"#,
+            auth: ExposedAuth::None,
+        },
+        RestAdapterSpec {
+            namespace: "runs-secure",
+            env_prefix: "RUNS_SECURE",
+            default_addr: "127.0.0.1:0",
+            routes: ROUTES,
+            openapi: "",
+            auth: ExposedAuth::Bearer {
+                token: Value::Secret("CALLER_TOKEN"),
+            },
+        },
+    ],
+    mcp: &[],
+};
+
+// ---------------------------------------------------------------------------------------------
+// The stand-in upstream.
+
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    /// The request target exactly as sent: still percent-encoded.
+    path: String,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+#[derive(Clone, Default)]
+struct Upstream {
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl Upstream {
+    /// Serves on a fresh loopback port; answers depend on the run id (the last path segment
+    /// that is not `cancel`).
+    async fn start() -> (Upstream, String) {
+        let upstream = Upstream::default();
+        let recorder = upstream.clone();
+        let app = axum::Router::new().fallback(move |request: Request| {
+            let recorder = recorder.clone();
+            async move { recorder.answer(request).await }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind upstream");
+        let addr = listener.local_addr().expect("upstream address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (upstream, format!("http://{addr}"))
+    }
+
+    async fn answer(&self, request: Request) -> Response {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, 1 << 20)
+            .await
+            .unwrap_or_default();
+        let path = parts.uri.path().to_owned();
+        self.received.lock().expect("recorder lock").push(Received {
+            method: parts.method.to_string(),
+            path: path.clone(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts.headers,
+            body,
+        });
+        let run = path
+            .trim_end_matches("/cancel")
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        match run.as_str() {
+            "missing" => (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "application/vnd.runs+json")],
+                r#"{"error":"run not found"}"#,
+            )
+                .into_response(),
+            "boom" => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain")],
+                "kaput",
+            )
+                .into_response(),
+            "html" => (
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html>not json</html>",
+            )
+                .into_response(),
+            "slow" => {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    r#"{"late":true}"#,
+                )
+                    .into_response()
+            }
+            "unhurried" => {
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                (
+                    [(header::CONTENT_TYPE, "application/json")],
+                    r#"{"finished":true}"#,
+                )
+                    .into_response()
+            }
+            _ => (
+                [(header::CONTENT_TYPE, "application/json")],
+                // Odd spacing on purpose: pass-through must keep the bytes as they are.
+                format!(r#"{{ "id" : "{run}", "status" : "Running" }}"#),
+            )
+                .into_response(),
+        }
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("recorder lock").clone()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter under test.
+
+struct Running {
+    /// The open adapter, then the one that wants a bearer token.
+    open: String,
+    secure: String,
+    stop: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<Result<(), Error>>,
+}
+
+fn runtime(base_url: &str, extra_env: &[(&str, &str)]) -> Result<Runtime, Error> {
+    // Extras first: the lookup takes the first match, so they override the defaults.
+    let mut env: Vec<(String, String)> = extra_env
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    env.extend(
+        [
+            ("RUNS_API_BASE_URL", base_url),
+            ("RUNS_TOKEN", "up-secret"),
+            ("CALLER_TOKEN", "caller-secret"),
+            ("RUNS_REST_ADDR", "127.0.0.1:0"),
+            ("RUNS_SECURE_ADDR", "127.0.0.1:0"),
+        ]
+        .map(|(name, value): (&str, &str)| (name.to_owned(), value.to_owned())),
+    );
+    Runtime::from_lookup(&SPEC, &move |name| {
+        env.iter()
+            .find(|(known, _)| known == name)
+            .map(|(_, value)| value.clone())
+    })
+}
+
+async fn start(base_url: &str, extra_env: &[(&str, &str)]) -> Running {
+    let rt = runtime(base_url, extra_env).expect("runtime");
+    let server = Server::bind(rt).await.expect("bind adapters");
+    let rest = server.rest_addrs();
+    assert_eq!(rest.len(), 2);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    Running {
+        open: format!("http://{}", rest[0]),
+        secure: format!("http://{}", rest[1]),
+        stop: Some(stop),
+        server,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client")
+}
+
+async fn problem(response: reqwest::Response) -> Json {
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    response.json().await.expect("problem JSON")
+}
+
+/// A request written byte for byte, so no client library normalises the path first.
+async fn raw_get(addr: &str, target: &str) -> StatusCode {
+    let addr = addr.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answer in time")
+        .expect("read");
+    let text = String::from_utf8_lossy(&answer);
+    let code = text
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse::<u16>().ok())
+        .expect("status line");
+    StatusCode::from_u16(code).expect("status")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests.
+
+#[tokio::test]
+async fn get_reaches_upstream_with_method_path_and_auth_and_passes_bytes_through() {
+    let (upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let response = client()
+        .get(format!("{}/runs/r-1", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    assert_eq!(
+        response.text().await.expect("body"),
+        r#"{ "id" : "r-1", "status" : "Running" }"#
+    );
+
+    let received = upstream.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].method, "GET");
+    assert_eq!(received[0].path, "/v1/runs/r-1");
+    assert_eq!(
+        received[0].headers[header::AUTHORIZATION],
+        "Bearer up-secret"
+    );
+}
+
+#[tokio::test]
+async fn post_sends_the_body_field() {
+    let (upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let response = client()
+        .post(format!("{}/runs/r-2/cancel", app.open))
+        .json(&json!({"reason": "done", "ignored": 1}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    let received = upstream.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].method, "POST");
+    assert_eq!(received[0].path, "/v1/runs/r-2/cancel");
+    let sent: Json = serde_json::from_slice(&received[0].body).expect("upstream got JSON");
+    assert_eq!(sent["reason"], "done");
+}
+
+#[tokio::test]
+async fn mapped_route_shapes_json() {
+    let (_upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let response = client()
+        .get(format!("{}/runs/r-3/status", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    assert_eq!(
+        response.json::<Json>().await.expect("JSON"),
+        json!({"state": "Running"})
+    );
+}
+
+#[tokio::test]
+async fn upstream_errors_pass_through_with_body_and_content_type() {
+    let (_upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let missing = client()
+        .get(format!("{}/runs/missing", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.headers()[header::CONTENT_TYPE],
+        "application/vnd.runs+json"
+    );
+    assert_eq!(
+        missing.text().await.expect("body"),
+        r#"{"error":"run not found"}"#
+    );
+
+    let boom = client()
+        .get(format!("{}/runs/boom", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(boom.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(boom.headers()[header::CONTENT_TYPE], "text/plain");
+    assert_eq!(boom.text().await.expect("body"), "kaput");
+}
+
+#[tokio::test]
+async fn unreachable_upstream_is_a_502_problem() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address")
+    };
+    let app = start(&format!("http://{closed}"), &[]).await;
+    let response = client()
+        .get(format!("{}/runs/r-4", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let doc = problem(response).await;
+    assert_eq!(doc["status"], 502);
+    assert!(!doc.to_string().contains("up-secret"));
+}
+
+#[tokio::test]
+async fn slow_upstream_is_a_504_problem_after_the_timeout() {
+    let (_upstream, base) = Upstream::start().await;
+    let app = start(&base, &[("RUNS_API_TIMEOUT_MS", "200")]).await;
+    let started = std::time::Instant::now();
+    let response = client()
+        .get(format!("{}/runs/slow", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(problem(response).await["status"], 504);
+}
+
+#[tokio::test]
+async fn non_json_upstream_body_where_a_mapping_needs_json_is_a_502_problem() {
+    let (_upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let response = client()
+        .get(format!("{}/runs/html/status", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(problem(response).await["status"], 502);
+}
+
+#[tokio::test]
+async fn missing_or_invalid_input_is_a_400_naming_the_field() {
+    let (upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let no_reason = client()
+        .post(format!("{}/runs/r-5/cancel", app.open))
+        .json(&json!({"other": "x"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(problem(no_reason).await["field"], "reason");
+
+    let bad_limit = client()
+        .get(format!("{}/runs?limit=lots", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(bad_limit.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(problem(bad_limit).await["field"], "limit");
+
+    let not_json = client()
+        .post(format!("{}/runs/r-5/cancel", app.open))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("reason=done")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(problem(not_json).await["field"], "body");
+
+    assert!(upstream.received().is_empty(), "bad input reached upstream");
+
+    let good_limit = client()
+        .get(format!("{}/runs?limit=5", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(good_limit.status(), StatusCode::OK);
+    assert_eq!(upstream.received()[0].query.as_deref(), Some("limit=5"));
+}
+
+#[tokio::test]
+async fn oversized_body_is_refused() {
+    let (upstream, base) = Upstream::start().await;
+    let app = start(&base, &[("RUNS_REST_MAX_BODY_BYTES", "64")]).await;
+    let reason = "x".repeat(100);
+    let response = client()
+        .post(format!("{}/runs/r-6/cancel", app.open))
+        .json(&json!({ "reason": reason }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem(response).await["status"], 413);
+    assert!(upstream.received().is_empty());
+}
+
+/// Whatever the caller puts in a path parameter, the upstream sees exactly one segment under
+/// `/v1/runs/` (or the adapter refuses the value).
+#[tokio::test]
+async fn path_parameters_reach_upstream_as_one_segment() {
+    let (upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let cases = [
+        ("a%2F..%2Fb", "a/../b"),
+        ("..%2F..%2Fadmin", "../../admin"),
+        ("a%0D%0AX-Injected:%20yes", "a\r\nX-Injected: yes"),
+        ("%2E%2E", ".."),
+        ("a%3Fq=1%23frag", "a?q=1#frag"),
+    ];
+    for (encoded, decoded) in cases {
+        let before = upstream.received().len();
+        let status = raw_get(&app.open, &format!("/runs/{encoded}")).await;
+        let received = upstream.received();
+        if status == StatusCode::BAD_REQUEST {
+            assert_eq!(received.len(), before, "{decoded:?} refused but still sent");
+            continue;
+        }
+        assert_eq!(received.len(), before + 1, "{decoded:?}: status {status}");
+        let sent = &received[before];
+        let segment = sent
+            .path
+            .strip_prefix("/v1/runs/")
+            .unwrap_or_else(|| panic!("{decoded:?} sent to {}", sent.path));
+        assert!(
+            !segment.contains('/'),
+            "{decoded:?} split into segments: {}",
+            sent.path
+        );
+        let round_trip = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        assert_eq!(round_trip, decoded, "{decoded:?} sent as {}", sent.path);
+        assert!(
+            sent.query.is_none(),
+            "{decoded:?} grew a query: {:?}",
+            sent.query
+        );
+        assert!(sent.headers.get("x-injected").is_none());
+    }
+}
+
+#[tokio::test]
+async fn unknown_method_is_405_with_allow_and_unknown_path_is_404() {
+    let (_upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let put = client()
+        .put(format!("{}/runs/r-7", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(put.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.headers()[header::ALLOW], "GET,HEAD");
+    assert_eq!(problem(put).await["status"], 405);
+
+    let runs = client()
+        .delete(format!("{}/runs", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(runs.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(runs.headers()[header::ALLOW], "GET,HEAD");
+
+    let unknown = client()
+        .get(format!("{}/nothing/here", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(problem(unknown).await["status"], 404);
+}
+
+#[tokio::test]
+async fn openapi_document_is_served_when_present() {
+    let (_upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    let open = client()
+        .get(format!("{}/openapi.json", app.open))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(open.status(), StatusCode::OK);
+    assert_eq!(open.headers()[header::CONTENT_TYPE], "application/json");
+    assert_eq!(
+        open.json::<Json>().await.expect("JSON"),
+        json!({"openapi": "3.1.0"})
+    );
+    // The second adapter has no document, so no route.
+    let secure = client()
+        .get(format!("{}/openapi.json", app.secure))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(secure.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn exposed_bearer_auth_is_checked() {
+    let (upstream, base) = Upstream::start().await;
+    let app = start(&base, &[]).await;
+    for authorization in [
+        None,
+        Some("Bearer wrong"),
+        Some("Bearer caller-secre"),
+        Some("Basic caller-secret"),
+    ] {
+        let mut request = client().get(format!("{}/runs/r-8", app.secure));
+        if let Some(value) = authorization {
+            request = request.header(header::AUTHORIZATION, value);
+        }
+        let response = request.send().await.expect("request");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{authorization:?}"
+        );
+        assert_eq!(
+            response.headers()[header::WWW_AUTHENTICATE],
+            "Bearer realm=\"runs-secure\""
+        );
+        let doc = problem(response).await;
+        assert!(!doc.to_string().contains("caller-secret"));
+    }
+    assert!(upstream.received().is_empty());
+
+    let allowed = client()
+        .get(format!("{}/runs/r-8", app.secure))
+        .bearer_auth("caller-secret")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(allowed.status(), StatusCode::OK);
+    // The caller's credential is not forwarded; the upstream gets its own.
+    assert_eq!(
+        upstream.received()[0].headers[header::AUTHORIZATION],
+        "Bearer up-secret"
+    );
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_an_in_flight_request_finish() {
+    let (upstream, base) = Upstream::start().await;
+    let mut app = start(&base, &[]).await;
+    let url = format!("{}/runs/unhurried", app.open);
+    let in_flight = tokio::spawn(async move { client().get(url).send().await });
+
+    // Bounded wait until the request has reached the upstream, so it is really in flight.
+    let mut reached = false;
+    for _ in 0..200 {
+        if !upstream.received().is_empty() {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(reached, "the request never reached the upstream");
+
+    if let Some(stop) = app.stop.take() {
+        let _ = stop.send(());
+    }
+    let response = in_flight
+        .await
+        .expect("task")
+        .expect("in-flight request completed");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.text().await.expect("body"), r#"{"finished":true}"#);
+
+    let stopped = tokio::time::timeout(Duration::from_secs(10), &mut app.server).await;
+    assert!(
+        matches!(stopped, Ok(Ok(Ok(())))),
+        "server did not stop cleanly: {stopped:?}"
+    );
+    let after = client().get(format!("{}/runs/r-9", app.open)).send().await;
+    assert!(after.is_err(), "still serving after shutdown");
+}
+
+#[tokio::test]
+async fn bind_failure_names_the_address() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr: SocketAddr = taken.local_addr().expect("address");
+    let rt = runtime(
+        "http://127.0.0.1:9",
+        &[("RUNS_REST_ADDR", &addr.to_string())],
+    )
+    .expect("runtime");
+    let error = Server::bind(rt).await.expect_err("port is taken");
+    assert!(matches!(error, Error::Serve(_)));
+    assert!(error.to_string().contains(&addr.to_string()), "{error}");
+}
