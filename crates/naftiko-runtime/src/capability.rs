@@ -36,12 +36,26 @@ struct RuntimeInner {
     env: Arc<EnvSource>,
 }
 
+/// The adapter settings (`<ADAPTER_PREFIX>_<SUFFIX>`) that [`Runtime::from_lookup`] reads up
+/// front, so that [`Runtime::env`] can answer them later. An adapter setting read with
+/// `env()` belongs in this list.
+pub const ADAPTER_SETTINGS: &[&str] = &[
+    "ADDR",
+    "MAX_BODY_BYTES",
+    "SESSIONS",
+    "ALLOWED_HOSTS",
+    "ALLOWED_ORIGINS",
+];
+
+/// A settings lookup kept for the runtime's lifetime.
+type KeptLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// Where [`Runtime::env`] reads settings.
 enum EnvSource {
     Process,
     /// What a borrowed lookup answered during construction (it cannot be kept).
     Recorded(HashMap<String, Option<String>>),
-    Kept(Box<dyn Fn(&str) -> Option<String> + Send + Sync>),
+    Kept(KeptLookup),
 }
 
 impl Runtime {
@@ -51,8 +65,9 @@ impl Runtime {
     }
 
     /// Reads the configuration through `lookup` (tests, or settings from elsewhere).
-    /// [`Runtime::env`] then answers only the names read here (every address, base URL,
-    /// timeout and secret variable); use [`Runtime::from_source`] to keep the lookup.
+    /// `lookup` is borrowed, so [`Runtime::env`] then answers only the names read here: every
+    /// secret, base URL, timeout and body limit, and the [`ADAPTER_SETTINGS`] of every adapter.
+    /// [`Runtime::from_source`] keeps its lookup and answers any name.
     pub fn from_lookup(
         spec: &'static CapabilitySpec,
         lookup: &dyn Fn(&str) -> Option<String>,
@@ -64,6 +79,16 @@ impl Runtime {
             value
         };
         let mut runtime = Self::build(spec, &recording, EnvSource::Process)?;
+        let prefixes = spec
+            .rest
+            .iter()
+            .map(|adapter| adapter.env_prefix)
+            .chain(spec.mcp.iter().map(|adapter| adapter.env_prefix));
+        for prefix in prefixes {
+            for suffix in ADAPTER_SETTINGS {
+                recording(&format!("{prefix}_{suffix}"));
+            }
+        }
         if let Some(inner) = Arc::get_mut(&mut runtime.inner) {
             inner.env = Arc::new(EnvSource::Recorded(recorded.into_inner()));
         }
@@ -75,7 +100,7 @@ impl Runtime {
         spec: &'static CapabilitySpec,
         source: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Result<Runtime, Error> {
-        let source: Box<dyn Fn(&str) -> Option<String> + Send + Sync> = Box::new(source);
+        let source: KeptLookup = Box::new(source);
         let mut runtime = Self::build(spec, &|name| source(name), EnvSource::Process)?;
         if let Some(inner) = Arc::get_mut(&mut runtime.inner) {
             inner.env = Arc::new(EnvSource::Kept(source));
@@ -186,5 +211,96 @@ impl std::fmt::Debug for Runtime {
             .field("rest_addrs", &self.inner.rest_addrs)
             .field("mcp_addrs", &self.inner.mcp_addrs)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{
+        Auth, ConsumesSpec, ExposedAuth, HttpOperation, McpAdapterSpec, RawFormat, RequestBody,
+    };
+
+    static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
+        namespace: "runs",
+        env_prefix: "RUNS",
+        base_url: "https://api.example.com",
+        timeout_ms: 30_000,
+        auth: Auth::None,
+        default_params: &[],
+    }];
+    static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
+        namespace: "tools",
+        env_prefix: "TOOLS",
+        default_addr: "127.0.0.1:9090",
+        description: "",
+        tools: &[],
+        resources: &[],
+        prompts: &[],
+        auth: ExposedAuth::None,
+    }];
+    static SPEC: CapabilitySpec = CapabilitySpec {
+        name: "t",
+        description: "",
+        consumes: CONSUMES,
+        secrets: &[],
+        rest: &[],
+        mcp: MCP,
+    };
+
+    fn lookup(name: &str) -> Option<String> {
+        match name {
+            "TOOLS_ALLOWED_HOSTS" => Some("example.org".to_owned()),
+            "TOOLS_ADDR" => Some("7000".to_owned()),
+            "UNRELATED" => Some("x".to_owned()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn env_answers_what_the_lookup_said() {
+        let borrowed =
+            Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
+        assert_eq!(
+            borrowed.env("TOOLS_ALLOWED_HOSTS").as_deref(),
+            Some("example.org")
+        );
+        assert_eq!(
+            borrowed.env("UNRELATED"),
+            None,
+            "a borrowed lookup is not kept"
+        );
+        assert_eq!(
+            borrowed.mcp_addr(0),
+            SocketAddr::from(([127, 0, 0, 1], 7000))
+        );
+        assert_eq!(
+            borrowed.client(0).base_url(),
+            Some("https://api.example.com/")
+        );
+        let kept =
+            Runtime::from_source(&SPEC, lookup).unwrap_or_else(|error| unreachable!("{error}"));
+        assert_eq!(kept.env("UNRELATED").as_deref(), Some("x"));
+        assert!(format!("{kept:?}").contains("runs"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_namespace_index_fails_calls_instead_of_panicking() {
+        static OP: HttpOperation = HttpOperation {
+            consumes: 7,
+            name: "ghost",
+            method: "GET",
+            path: &[],
+            inputs: &[],
+            body: RequestBody::Fields,
+            output_format: RawFormat::Json,
+        };
+        let runtime =
+            Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
+        let result = runtime
+            .client(OP.consumes)
+            .call(&OP, &crate::inputs::Inputs::new())
+            .await;
+        assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");
     }
 }

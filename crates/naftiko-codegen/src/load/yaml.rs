@@ -415,7 +415,7 @@ mod tests {
             (
                 n.loc.line,
                 n.loc.column,
-                n.path,
+                n.path.clone(),
                 n.as_str().map(str::to_string),
             )
         });

@@ -502,7 +502,8 @@ impl Resolver<'_> {
                         .help(format!("write `{}`", input.name));
                 }
                 self.folded_refs.clear();
-                let value = self.bind_caller_refs(v.clone(), exp, input.required, vspan);
+                let value =
+                    self.bind_caller_refs_typed(v.clone(), exp, input.required, input.ty, vspan);
                 let kind = if kind == BindingKind::With && !self.folded_refs.is_empty() {
                     BindingKind::WithInputFolded
                 } else {
@@ -565,6 +566,18 @@ impl Resolver<'_> {
         required: bool,
         span: &Span,
     ) -> Value {
+        self.bind_caller_refs_typed(v, exp, required, ValueType::String, span)
+    }
+
+    /// As [`Self::bind_caller_refs`]; an input inferred for the whole value gets type `ty`.
+    fn bind_caller_refs_typed(
+        &mut self,
+        v: Value,
+        exp: &mut Exposure,
+        required: bool,
+        ty: ValueType,
+        span: &Span,
+    ) -> Value {
         match v {
             Value::Input(name) => {
                 let resolved = match names::find(&name, exp.inputs.iter().map(|i| i.name.as_str()))
@@ -601,9 +614,7 @@ impl Resolver<'_> {
                         );
                         name
                     }
-                    Match::None => {
-                        self.infer_input(exp, &name, ValueType::String, required, "", span)
-                    }
+                    Match::None => self.infer_input(exp, &name, ty, required, "", span),
                 };
                 Value::Input(resolved)
             }

@@ -323,10 +323,10 @@ impl ClientCore {
                 self.max_body_bytes, self.consumes.env_prefix
             ),
         };
-        if let Some(announced) = response.content_length() {
-            if usize::try_from(announced).map_or(true, |length| length > self.max_body_bytes) {
-                return Err(too_large(format!("{announced} bytes")));
-            }
+        if let Some(announced) = response.content_length()
+            && usize::try_from(announced).map_or(true, |length| length > self.max_body_bytes)
+        {
+            return Err(too_large(format!("{announced} bytes")));
         }
         let mut body = BytesMut::new();
         while let Some(chunk) = response

@@ -142,12 +142,12 @@ pub(crate) fn prepare(
         if let Some(value) = evaluate(&param.value, scope) {
             wire.put(param.location, param.name, param.name, &value)?;
             // Keys passed as plain parameters (`X-Api-Key: {{KEY}}`) deserve the care auth headers get.
-            if param.location == ParamLocation::Header && mentions_secret(&param.value) {
-                if let Ok(name) = header_name(param.name) {
-                    if let http::header::Entry::Occupied(mut entry) = wire.headers.entry(name) {
-                        entry.iter_mut().for_each(|value| value.set_sensitive(true));
-                    }
-                }
+            if param.location == ParamLocation::Header
+                && mentions_secret(&param.value)
+                && let Ok(name) = header_name(param.name)
+                && let http::header::Entry::Occupied(mut entry) = wire.headers.entry(name)
+            {
+                entry.iter_mut().for_each(|value| value.set_sensitive(true));
             }
         }
     }

@@ -76,7 +76,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     let auth = Arc::new(AuthCheck::build(
         &adapter_spec.auth,
         namespace,
-        &crate::secret::Secrets::new(), /* TEMP until Runtime::secrets lands */
+        rt.secrets(),
     )?);
     let serves_openapi = !adapter_spec.openapi.is_empty();
     let extra_paths: &[&'static str] = if serves_openapi { &[OPENAPI_PATH] } else { &[] };

@@ -1,0 +1,385 @@
+//! One test (or more) per resolution rule of DESIGN.md §3, on small inline specs.
+
+use std::path::Path;
+
+use naftiko_codegen::ir::{
+    BindingKind, Capability, Handler, InputOrigin, Output, ParamIn, PathPart, Value, ValueType,
+};
+use naftiko_codegen::{Checked, Severity, check_bytes};
+
+fn check(yaml: &str) -> Checked {
+    check_bytes(yaml.as_bytes(), Path::new("rules/spec.yaml"), "spec.yaml")
+}
+
+fn codes(c: &Checked, severity: Severity) -> Vec<&'static str> {
+    c.diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .map(|d| d.code)
+        .collect()
+}
+
+fn cap(c: &Checked) -> &Capability {
+    assert!(
+        !c.has_errors(),
+        "unexpected errors: {:#?}",
+        c.diagnostics.iter().collect::<Vec<_>>()
+    );
+    c.capability
+        .as_ref()
+        .unwrap_or_else(|| unreachable!("no capability"))
+}
+
+/// A spec with one consumed operation `GET /items/{itemId}` (plus a `q` query parameter) and
+/// the given exposes block.
+fn spec(exposes: &str) -> String {
+    format!(
+        r#"naftiko: 1.0.0-alpha2
+info: {{label: T, description: t}}
+binds:
+  - namespace: env
+    keys: {{API_KEY: API_KEY}}
+capability:
+  consumes:
+    - type: http
+      namespace: shop
+      baseUri: https://shop.example/
+      authentication: {{type: bearer, token: "{{{{env.API_KEY}}}}"}}
+      resources:
+        - name: item
+          path: /items/{{itemId}}
+          operations:
+            - name: get-item
+              method: GET
+              inputParameters:
+                - {{name: itemId, in: path, type: string, required: true}}
+                - {{name: q, in: query, type: integer, required: false}}
+  exposes:
+{exposes}
+"#
+    )
+}
+
+fn rest_args(c: &Checked) -> Vec<(String, Value, BindingKind)> {
+    match &cap(c).rest[0].routes[0].handler {
+        Handler::Call { args, .. } => args
+            .iter()
+            .map(|a| (a.input.clone(), a.value.clone(), a.kind))
+            .collect(),
+        other => unreachable!("{other:?}"),
+    }
+}
+
+#[test]
+fn rule1_rest_prefix_means_caller_input() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      port: 8080\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item, with: {itemId: rest.itemId}}",
+    ));
+    assert_eq!(
+        rest_args(&c),
+        vec![(
+            "itemId".into(),
+            Value::Input("itemId".into()),
+            BindingKind::With
+        )]
+    );
+    assert!(
+        codes(&c, Severity::Warning).is_empty(),
+        "{:?}",
+        codes(&c, Severity::Warning)
+    );
+}
+
+#[test]
+fn rule1_other_strings_are_literals_and_numbers_stay_numbers() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: g, call: shop.get-item, with: {itemId: fixed-id, q: 5}}",
+    ));
+    let args = rest_args(&c);
+    assert_eq!(args[0].1, Value::Literal(serde_json::json!("fixed-id")));
+    assert_eq!(args[1].1, Value::Literal(serde_json::json!(5)));
+}
+
+#[test]
+fn rule2_case_folded_names_match_with_a_warning() {
+    // The seed's defect: `{runid}` in the exposed path, `rest.runId` in `with`.
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemid}\n          operations:\n            - {method: GET, name: g, call: shop.get-item, with: {itemId: rest.itemId}}",
+    ));
+    assert_eq!(rest_args(&c)[0].1, Value::Input("itemid".into()));
+    assert_eq!(rest_args(&c)[0].2, BindingKind::WithInputFolded);
+    assert_eq!(codes(&c, Severity::Warning), vec!["case-folded-name"]);
+}
+
+#[test]
+fn rule2_two_candidates_after_folding_is_an_error() {
+    let c = check(&spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          call: shop.get-item\n          inputParameters:\n            - {name: item_id, type: string, required: true, description: a}\n            - {name: item-id, type: string, required: true, description: b}\n          with: {itemId: tools.itemId}",
+    ));
+    assert!(
+        codes(&c, Severity::Error).contains(&"ambiguous-name"),
+        "{:?}",
+        codes(&c, Severity::Error)
+    );
+}
+
+#[test]
+fn rule3_double_brace_placeholders_are_placeholders_too() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{{itemId}}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
+    ));
+    let route = &cap(&c).rest[0].routes[0];
+    assert_eq!(route.path, "/x/{itemId}");
+    assert_eq!(route.inputs[0].origin, InputOrigin::PathPlaceholder);
+}
+
+#[test]
+fn rule4_pass_through_by_name() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
+    ));
+    assert_eq!(
+        rest_args(&c),
+        vec![(
+            "itemId".into(),
+            Value::Input("itemId".into()),
+            BindingKind::PassThrough
+        )]
+    );
+}
+
+#[test]
+fn rule5_required_inputs_nothing_supplies_are_inferred() {
+    let c = check(&spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.get-item}",
+    ));
+    let tool = &cap(&c).mcp[0].tools[0];
+    assert_eq!(tool.inputs.len(), 1, "only the required one is inferred");
+    assert_eq!(
+        (
+            tool.inputs[0].name.as_str(),
+            tool.inputs[0].required,
+            tool.inputs[0].origin
+        ),
+        ("itemId", true, InputOrigin::Inferred)
+    );
+    assert_eq!(tool.input_schema["required"], serde_json::json!(["itemId"]));
+    assert_eq!(tool.input_schema["properties"]["itemId"]["type"], "string");
+    assert_eq!(codes(&c, Severity::Warning), vec!["inferred-input"]);
+    // On REST, a GET infers a query parameter.
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
+    ));
+    let input = &cap(&c).rest[0].routes[0].inputs[0];
+    assert_eq!(
+        (input.name.as_str(), input.location, input.required),
+        ("itemId", ParamIn::Query, true)
+    );
+}
+
+#[test]
+fn rule5_types_come_from_the_consumed_parameter() {
+    let c = check(&spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.get-item, with: {itemId: x, q: tools.q}}",
+    ));
+    let tool = &cap(&c).mcp[0].tools[0];
+    assert_eq!(tool.inputs[0].name, "q");
+    // `q` is optional upstream, so the inferred argument is optional too.
+    assert!(!tool.inputs[0].required);
+    assert_eq!(tool.inputs[0].ty, ValueType::Integer);
+    assert_eq!(tool.input_schema["properties"]["q"]["type"], "integer");
+}
+
+#[test]
+fn rule6_secrets_are_bound_and_listed() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
+    ));
+    let cap = cap(&c);
+    assert_eq!(
+        cap.secrets
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect::<Vec<_>>(),
+        vec!["API_KEY"]
+    );
+    match &cap.consumes[0].auth {
+        naftiko_codegen::ir::Auth::Bearer { token } => {
+            assert_eq!(token, &Value::Secret("API_KEY".into()))
+        }
+        other => unreachable!("{other:?}"),
+    }
+}
+
+#[test]
+fn rule7_identity_mapping_is_a_pass_through() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item, outputParameters: [{type: object, mapping: $.}]}",
+    ));
+    assert!(matches!(
+        &cap(&c).rest[0].routes[0].handler,
+        Handler::Call {
+            output: Output::Passthrough,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn consumed_path_placeholders_are_inputs() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
+    ));
+    let op = &cap(&c).consumes[0].operations[0];
+    assert_eq!(
+        op.path,
+        vec![
+            PathPart::Literal("/items/".into()),
+            PathPart::Param("itemId".into())
+        ]
+    );
+    assert_eq!(cap(&c).consumes[0].base_url, "https://shop.example");
+}
+
+#[test]
+fn unknown_call_targets_are_errors_with_a_suggestion() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: g, call: shop.get-iten}",
+    ));
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "unknown-operation")
+        .cloned();
+    let d = d.unwrap_or_else(|| unreachable!("no unknown-operation"));
+    assert_eq!(d.help.as_deref(), Some("did you mean `shop.get-item`?"));
+    assert_eq!(
+        (d.line, d.path.as_str()),
+        (27, "capability.exposes[0].resources[0].operations[0].call")
+    );
+}
+
+#[test]
+fn duplicate_routes_merge_when_identical_and_fail_when_not() {
+    let same = "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}";
+    let c = check(&spec(same));
+    assert_eq!(codes(&c, Severity::Warning), vec!["duplicate-route-merged"]);
+    assert_eq!(cap(&c).rest[0].routes.len(), 1);
+    let different = same
+        .replace(
+            "name: g, call: shop.get-item}\n        - path",
+            "name: g, call: shop.get-item}\n        - path",
+        )
+        .replacen(
+            "call: shop.get-item}",
+            "call: shop.get-item, with: {q: 1}}",
+            1,
+        );
+    let c = check(&spec(&different));
+    assert!(codes(&c, Severity::Error).contains(&"duplicate-route"));
+}
+
+#[test]
+fn conflicting_placeholder_names_at_one_segment_are_routed_under_one_name() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /ads/{ad_id}\n          operations:\n            - {method: GET, name: a, call: shop.get-item, with: {itemId: rest.ad_id}}\n        - path: /ads/{ad_set_id}/insights\n          operations:\n            - {method: GET, name: b, call: shop.get-item, with: {itemId: rest.ad_set_id}}",
+    ));
+    let routes = &cap(&c).rest[0].routes;
+    assert_eq!(routes[1].path, "/ads/{ad_id}/insights");
+    assert_eq!(
+        (
+            routes[1].inputs[0].name.as_str(),
+            routes[1].inputs[0].wire_name.as_str()
+        ),
+        ("ad_set_id", "ad_id")
+    );
+    assert_eq!(codes(&c, Severity::Warning), vec!["renamed-placeholder"]);
+}
+
+#[test]
+fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
+    let yaml = spec("    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}")
+        .replace("authentication: {type: bearer, token: \"{{env.API_KEY}}\"}", "auth: {type: apikey, name: X-Key, in: header, value: \"{{API_KEY}}\"}");
+    let c = check(&yaml);
+    let w = codes(&c, Severity::Warning);
+    assert!(
+        w.contains(&"dialect-auth-key") && w.contains(&"dialect-apikey-name"),
+        "{w:?}"
+    );
+    assert!(
+        matches!(&cap(&c).consumes[0].auth, naftiko_codegen::ir::Auth::ApiKey { name, .. } if name == "X-Key")
+    );
+}
+
+#[test]
+fn unsupported_features_are_clear_errors() {
+    let yaml = spec("    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}")
+        .replace("authentication: {type: bearer, token: \"{{env.API_KEY}}\"}", "authentication: {type: oauth1, consumerKey: k}");
+    let c = check(&yaml);
+    assert!(codes(&c, Severity::Error).contains(&"unsupported-auth"));
+    let c = check(&spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          steps:\n            - {name: s, type: script, language: javascript}",
+    ));
+    assert!(codes(&c, Severity::Error).contains(&"unsupported-step"));
+}
+
+#[test]
+fn ikanos_name_keyed_maps_read_like_lists() {
+    let yaml = r#"ikanos: 1.0.0-beta5
+capability:
+  consumes:
+    - type: http
+      namespace: shop
+      baseUri: https://shop.example
+      resources:
+        item:
+          path: /items/{itemId}
+          operations:
+            get-item:
+              method: GET
+              inputParameters:
+                itemId: {in: path}
+  exposes:
+    - type: mcp
+      namespace: m
+      tools:
+        get:
+          description: d
+          inputParameters:
+            itemId: {type: string, required: true, description: id}
+          call: shop.get-item
+          with: {itemId: m.itemId}
+"#;
+    let c = check(yaml);
+    let tool = &cap(&c).mcp[0].tools[0];
+    assert_eq!(tool.name, "get");
+    assert_eq!(tool.inputs[0].origin, InputOrigin::Declared);
+}
+
+#[test]
+fn every_error_of_a_broken_spec_is_reported_at_once() {
+    let c = check(&spec(
+        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: a, call: nope.x}\n            - {method: GET, name: b, call: shop.nope}\n            - {method: FETCH, name: c, call: shop.get-item}",
+    ));
+    let e = codes(&c, Severity::Error);
+    assert!(
+        e.contains(&"unknown-namespace")
+            && e.contains(&"unknown-operation")
+            && e.contains(&"bad-method"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn bad_bytes_end_in_diagnostics() {
+    for bytes in [
+        &b""[..],
+        b"\xff\xfe\x00garbage",
+        b"[[[[",
+        b"just a string",
+        b"naftiko: 1\ncapability: 3\n",
+    ] {
+        let c = check_bytes(bytes, Path::new("x.yaml"), "x.yaml");
+        assert!(c.has_errors(), "{:?}", String::from_utf8_lossy(bytes));
+    }
+}
