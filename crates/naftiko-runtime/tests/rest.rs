@@ -7,7 +7,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use http::{StatusCode, header};
-use naftiko_runtime::{Error, Server};
+use naftiko_runtime::spec::{CapabilitySpec, ExposedAuth, Handler, RestAdapterSpec, RestRoute};
+use naftiko_runtime::{Error, Runtime, Server};
 use rest_fixture::*;
 use serde_json::{Value as Json, json};
 
@@ -409,4 +410,56 @@ async fn bind_failure_names_the_address() {
     let error = Server::bind(rt).await.expect_err("port is taken");
     assert!(matches!(error, Error::Serve(_)));
     assert!(error.to_string().contains(&addr.to_string()), "{error}");
+}
+
+#[test]
+fn a_route_table_axum_would_panic_on_is_an_error() {
+    static CONFLICTING: &[RestRoute] = &[
+        RestRoute {
+            method: "GET",
+            path: "/runs/{id}",
+            name: "a",
+            inputs: &[],
+            handler: Handler::Static {
+                body: "{}",
+                content_type: "application/json",
+            },
+        },
+        RestRoute {
+            method: "GET",
+            path: "/runs/{runId}/jobs",
+            name: "b",
+            inputs: &[],
+            handler: Handler::Static {
+                body: "[]",
+                content_type: "application/json",
+            },
+        },
+    ];
+    static BROKEN: CapabilitySpec = CapabilitySpec {
+        name: "broken",
+        description: "",
+        consumes: &[],
+        secrets: &[],
+        rest: &[RestAdapterSpec {
+            namespace: "broken-rest",
+            env_prefix: "BROKEN_REST",
+            default_addr: "127.0.0.1:0",
+            routes: CONFLICTING,
+            openapi: "",
+            auth: ExposedAuth::None,
+        }],
+        mcp: &[],
+    };
+    let rt = Runtime::from_lookup(&BROKEN, &|_| None).expect("runtime");
+    let error = naftiko_runtime::rest::router(rt.clone(), 0).expect_err("conflict");
+    assert!(matches!(error, Error::Serve(_)));
+    assert!(
+        error.to_string().contains("{id}") && error.to_string().contains("{runId}"),
+        "{error}"
+    );
+    assert!(matches!(
+        naftiko_runtime::rest::router(rt, 1),
+        Err(Error::Serve(_))
+    ));
 }

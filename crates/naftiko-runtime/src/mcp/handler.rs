@@ -166,7 +166,7 @@ impl ServerHandler for McpServer {
             .get(request.name.as_ref())
             .and_then(|at| served.adapter.tools.get(*at))
             .ok_or_else(|| {
-                McpError::internal_error(format!("unknown tool `{}`", request.name), None)
+                McpError::invalid_params(format!("unknown tool `{}`", request.name), None)
             })?;
         // Checked before anything goes upstream: a bad call never reaches the API.
         let inputs = match check_all(tool.inputs, request.arguments.unwrap_or_default(), false) {

@@ -34,7 +34,8 @@ impl HostPolicy {
         let hosts = env(&format!("{env_prefix}_ALLOWED_HOSTS"));
         let origins = env(&format!("{env_prefix}_ALLOWED_ORIGINS"));
         HostPolicy {
-            allowed_hosts: configured_list(hosts.as_deref()).unwrap_or(None),
+            allowed_hosts: configured_list(hosts.as_deref())
+                .unwrap_or_else(|| Some(default_hosts(bound))),
             allowed_origins: configured_list(origins.as_deref())
                 .unwrap_or_else(|| Some(default_origins(bound))),
         }

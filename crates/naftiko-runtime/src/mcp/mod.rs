@@ -40,6 +40,9 @@
 //! DNS rebinding, where a web page reaches a server on the user's machine through a name it
 //! controls. Set the lists when the server is reached under a public name.
 //!
+//! An adapter that declares `authentication` is not yet checked over HTTP: it fails closed,
+//! refusing every request with 401 (see `auth.rs`).
+//!
 //! # Serving over stdio
 //!
 //! [`serve_stdio`] speaks MCP on stdin/stdout, for clients that start the server as a child
@@ -57,6 +60,7 @@
 //!   tool name is a JSON-RPC error, -32602.
 //! - `resources/list`, `resources/read`, `prompts/list`, `prompts/get`, when the adapter has any.
 
+mod auth;
 mod handler;
 mod hosts;
 mod prompts;

@@ -9,6 +9,7 @@ use rmcp::transport::streamable_http_server::StreamableHttpService;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 
+use super::auth;
 use super::handler::{McpServer, adapter_spec};
 use super::hosts::HostPolicy;
 use crate::Error;
@@ -109,7 +110,7 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
     );
     let config = settings.rmcp_config();
     let factory = move || Ok::<_, std::io::Error>(server.clone());
-    if settings.sessions {
+    let router = if settings.sessions {
         let sessions = Arc::new(LocalSessionManager::default());
         axum::Router::new().route_service(
             MCP_PATH,
@@ -121,7 +122,8 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
             MCP_PATH,
             StreamableHttpService::new(factory, sessions, config),
         )
-    }
+    };
+    auth::guard(router, spec)
 }
 
 /// Serves adapter `adapter` over stdin/stdout until the client closes stdin.

@@ -103,7 +103,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
             methods = methods.get(openapi_document(adapter_spec.openapi));
             allow = format!("{allow},GET,HEAD");
             openapi_mounted = true;
-        } else if group.path == OPENAPI_PATH {
+        } else if serves_openapi && group.path == OPENAPI_PATH {
             tracing::warn!(
                 adapter = namespace,
                 "the spec declares GET {OPENAPI_PATH}; the generated document is not served"
