@@ -208,6 +208,8 @@ pub struct CallerInput {
     pub required: bool,
     pub description: String,
     pub origin: InputOrigin,
+    /// The structure of an object or array input (JSON Schema), when the spec declares one.
+    pub schema: Option<serde_json::Value>,
 }
 
 /// How the value of one consumed input was decided.

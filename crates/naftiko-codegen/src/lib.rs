@@ -13,8 +13,12 @@
 )]
 #![allow(clippy::indexing_slicing)]
 
+pub mod configure;
 pub mod diag;
+pub mod emit;
 pub mod explain;
+mod format;
+pub mod generator;
 pub mod ir;
 pub mod load;
 pub mod model;
@@ -24,5 +28,7 @@ pub mod resolve;
 
 mod pipeline;
 
+pub use configure::{Builder, configure};
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use generator::{Failed, Generated, Generator};
 pub use pipeline::{Checked, check, check_bytes};

@@ -255,6 +255,9 @@ pub struct ExposedParam {
     pub description: Option<String>,
     /// `value:` / `mapping:` on an exposed parameter: a fixed value, not a caller input.
     pub value: Option<Located<serde_json::Value>>,
+    /// For `object` and `array` parameters: the JSON Schema of their structure, built from
+    /// nested `properties` / `items` (same shape as parameters).
+    pub schema: Option<serde_json::Value>,
     pub span: Span,
 }
 

@@ -8,7 +8,9 @@ fn bin() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn temp_spec(name: &str, text: &str) -> PathBuf {
@@ -21,27 +23,47 @@ fn temp_spec(name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn validate_exits_0_on_the_seed_and_1_with_strict() {
-    let out = bin().args(["validate"]).arg(fixture("inngest-runs.yaml")).output().ok();
+    let out = bin()
+        .args(["validate"])
+        .arg(fixture("inngest-runs.yaml"))
+        .output()
+        .ok();
     let out = out.unwrap_or_else(|| unreachable!("binary did not run"));
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     // rustc-like rendering: location, the source line, a caret.
     assert!(stderr.contains("warning[case-folded-name]"), "{stderr}");
     assert!(stderr.contains("inngest-runs.yaml:89:18"), "{stderr}");
-    assert!(stderr.contains("89 |           runId: rest.runId"), "{stderr}");
-    let strict = bin().args(["validate", "--strict"]).arg(fixture("inngest-runs.yaml")).status().ok();
+    assert!(
+        stderr.contains("89 |           runId: rest.runId"),
+        "{stderr}"
+    );
+    let strict = bin()
+        .args(["validate", "--strict"])
+        .arg(fixture("inngest-runs.yaml"))
+        .status()
+        .ok();
     assert_eq!(strict.and_then(|s| s.code()), Some(1));
 }
 
 #[test]
 fn validate_json_prints_one_array_with_every_field() {
-    let bad = temp_spec("bad.yaml", "naftiko: 1.0.0-alpha2\ncapability:\n  exposes:\n    - type: rest\n      namespace: a\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, call: nope.op}\n");
-    let out = bin().args(["validate", "--format", "json"]).arg(&bad).output().ok();
+    let bad = temp_spec(
+        "bad.yaml",
+        "naftiko: 1.0.0-alpha2\ncapability:\n  exposes:\n    - type: rest\n      namespace: a\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, call: nope.op}\n",
+    );
+    let out = bin()
+        .args(["validate", "--format", "json"])
+        .arg(&bad)
+        .output()
+        .ok();
     let out = out.unwrap_or_else(|| unreachable!());
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
     let first = &json[0];
-    for key in ["severity", "code", "message", "file", "line", "column", "path", "help"] {
+    for key in [
+        "severity", "code", "message", "file", "line", "column", "path", "help",
+    ] {
         assert!(first.get(key).is_some(), "missing {key} in {first}");
     }
     assert_eq!(first["code"], "unknown-namespace");
@@ -50,8 +72,22 @@ fn validate_json_prints_one_array_with_every_field() {
 
 #[test]
 fn usage_and_io_errors_exit_2() {
-    assert_eq!(bin().args(["validate", "/no/such/file.yaml"]).status().ok().and_then(|s| s.code()), Some(2));
-    assert_eq!(bin().args(["frobnicate"]).status().ok().and_then(|s| s.code()), Some(2));
+    assert_eq!(
+        bin()
+            .args(["validate", "/no/such/file.yaml"])
+            .status()
+            .ok()
+            .and_then(|s| s.code()),
+        Some(2)
+    );
+    assert_eq!(
+        bin()
+            .args(["frobnicate"])
+            .status()
+            .ok()
+            .and_then(|s| s.code()),
+        Some(2)
+    );
 }
 
 #[test]
@@ -59,7 +95,9 @@ fn hostile_inputs_exit_1_quickly() {
     let mut laughs = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let p = i - 1;
-        laughs.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        laughs.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     let cases = [
         ("laughs.yaml", laughs.into_bytes()),
@@ -73,18 +111,37 @@ fn hostile_inputs_exit_1_quickly() {
         let _ = std::fs::create_dir_all(&dir);
         let p = dir.join(name);
         let _ = std::fs::write(&p, &bytes);
-        let out = bin().args(["validate", "--format", "json"]).arg(&p).output().ok();
+        let out = bin()
+            .args(["validate", "--format", "json"])
+            .arg(&p)
+            .output()
+            .ok();
         let out = out.unwrap_or_else(|| unreachable!());
-        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
 #[test]
 fn explain_shows_where_every_value_comes_from() {
-    let out = bin().arg("explain").arg(fixture("inngest-runs.yaml")).output().ok();
+    let out = bin()
+        .arg("explain")
+        .arg(fixture("inngest-runs.yaml"))
+        .output()
+        .ok();
     let out = out.unwrap_or_else(|| unreachable!());
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("runId ← path `runid` (required) (case-folded)"), "{text}");
-    assert!(text.contains("INNGEST_API_KEY ← env INNGEST_API_KEY"), "{text}");
+    assert!(
+        text.contains("runId ← path `runid` (required) (case-folded)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("INNGEST_API_KEY ← env INNGEST_API_KEY"),
+        "{text}"
+    );
 }

@@ -20,7 +20,11 @@ fn seeds() -> Vec<Vec<u8>> {
                 .flatten()
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| std::fs::metadata(p).map(|m| m.len() < 40_000).unwrap_or(false))
+                .filter(|p| {
+                    std::fs::metadata(p)
+                        .map(|m| m.len() < 40_000)
+                        .unwrap_or(false)
+                })
                 .collect();
             in_dialect.sort();
             files.extend(in_dialect.into_iter().step_by(7));
@@ -43,8 +47,29 @@ enum Mutation {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let snippets = prop::sample::select(vec![
-        "{{", "}}", "{x}", ": ", "- ", "\n  ", "&a ", "*a", "[", "]", "'", "\"", "\t", "~", "!!binary ",
-        "call: nope.nope", "$..x", "$[?(@.a)]", "type: oauth1", "in: body", "\u{0}", "é", "---\n",
+        "{{",
+        "}}",
+        "{x}",
+        ": ",
+        "- ",
+        "\n  ",
+        "&a ",
+        "*a",
+        "[",
+        "]",
+        "'",
+        "\"",
+        "\t",
+        "~",
+        "!!binary ",
+        "call: nope.nope",
+        "$..x",
+        "$[?(@.a)]",
+        "type: oauth1",
+        "in: body",
+        "\u{0}",
+        "é",
+        "---\n",
     ]);
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::FlipByte(i, b)),

@@ -11,6 +11,7 @@ pub mod spec;
 
 pub mod capability;
 pub mod client;
+mod caller_auth;
 mod config;
 pub mod inputs;
 pub mod invoke;
@@ -31,6 +32,7 @@ pub use serve::{Server, serve, serve_with_shutdown};
 /// Items generated code needs but users should not name.
 #[doc(hidden)]
 pub mod __private {
+    pub use bytes;
     pub use serde;
     pub use serde_json;
 }

@@ -1,282 +1,15 @@
 //! MCP round trips on loopback: a stand-in upstream, the runtime's MCP router, and rmcp's own
 //! client speaking both protocol eras (2025-11-25 with `initialize`, 2026-07-28 without).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+mod mcp_harness;
 
-use axum::extract::{Path, State};
-use axum::response::IntoResponse;
-use naftiko_runtime::Runtime;
-use naftiko_runtime::spec::*;
-use rmcp::model::{
-    CallToolRequestParams, CallToolResult, ClientConfig, ErrorCode, GetPromptRequestParams,
-    JsonObject, ProtocolVersion, ReadResourceRequestParams, ResourceContents,
-};
-use rmcp::service::RunningService;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{ClientLifecycleMode, ClientServiceExt, RoleClient, ServiceError};
+use std::sync::atomic::Ordering;
+
+use mcp_harness::*;
+use rmcp::ClientLifecycleMode;
+use rmcp::ServiceError;
+use rmcp::model::{ErrorCode, GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-// ---------------------------------------------------------------------------------------------
-// The capability under test, written the way naftiko-codegen emits it.
-
-static GET_RUN: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "get-run",
-    method: "GET",
-    path: &[PathPart::Literal("/v1/runs/"), PathPart::Param("runId")],
-    inputs: &[OperationInput {
-        name: "runId",
-        location: Some(ParamLocation::Path),
-        wire_name: "runId",
-        ty: ValueType::String,
-        required: true,
-        fixed: None,
-    }],
-    body: RequestBody::Fields,
-    output_format: RawFormat::Json,
-};
-
-const RUN_ID_INPUT: &[CallerInput] = &[CallerInput {
-    name: "runId",
-    location: ParamLocation::Body,
-    wire_name: "runId",
-    ty: ValueType::String,
-    required: true,
-    description: "The run's ULID",
-}];
-
-const RUN_ID_SCHEMA: &str = r#"{"type":"object","properties":{"runId":{"type":"string","description":"The run's ULID"}},"required":["runId"],"additionalProperties":false}"#;
-
-static CAPABILITY: CapabilitySpec = CapabilitySpec {
-    name: "Inngest runs",
-    description: "Runs of the Inngest API",
-    consumes: &[ConsumesSpec {
-        namespace: "runs",
-        env_prefix: "RUNS",
-        // Never used: every test points RUNS_BASE_URL at its own stand-in.
-        base_url: "http://127.0.0.1:9",
-        timeout_ms: 5_000,
-        auth: Auth::None,
-        default_params: &[],
-    }],
-    secrets: &[],
-    rest: &[],
-    mcp: &[McpAdapterSpec {
-        namespace: "runs-mcp",
-        env_prefix: "RUNS_MCP",
-        default_addr: "127.0.0.1:0",
-        description: "Look at Inngest runs.",
-        tools: &[
-            McpTool {
-                name: "get-run",
-                title: Some("Get a run"),
-                description: "Get one run by its id.",
-                annotations: ToolAnnotations {
-                    read_only: true,
-                    destructive: false,
-                    idempotent: true,
-                    open_world: true,
-                },
-                input_schema: RUN_ID_SCHEMA,
-                inputs: RUN_ID_INPUT,
-                handler: Handler::Call {
-                    operation: &GET_RUN,
-                    args: &[("runId", Value::Input("runId"))],
-                    output: Output::Passthrough,
-                },
-            },
-            McpTool {
-                name: "get-run-status",
-                title: None,
-                description: "The status of one run.",
-                annotations: ToolAnnotations {
-                    read_only: true,
-                    destructive: false,
-                    idempotent: true,
-                    open_world: false,
-                },
-                input_schema: RUN_ID_SCHEMA,
-                inputs: RUN_ID_INPUT,
-                handler: Handler::Call {
-                    operation: &GET_RUN,
-                    args: &[("runId", Value::Input("runId"))],
-                    output: Output::Mapped(Mapping::Select {
-                        path: &[PathSegment::Field("data"), PathSegment::Field("status")],
-                        ty: ValueType::String,
-                    }),
-                },
-            },
-        ],
-        resources: &[McpResource {
-            name: "readme",
-            title: Some("About runs"),
-            uri: "naftiko://runs/readme",
-            description: "What a run is.",
-            mime_type: "text/markdown",
-            content: McpResourceContent::Static("# Runs\nOne execution of a function.\n"),
-        }],
-        prompts: &[McpPrompt {
-            name: "explain-run",
-            title: None,
-            description: "Explain a run.",
-            arguments: &[PromptArgument {
-                name: "runId",
-                description: "The run",
-                required: true,
-            }],
-            messages: &[(
-                "user",
-                &[
-                    TemplatePart::Text("Explain run "),
-                    TemplatePart::Value(Value::Input("runId")),
-                    TemplatePart::Text("."),
-                ],
-            )],
-        }],
-        auth: ExposedAuth::None,
-    }],
-};
-
-// ---------------------------------------------------------------------------------------------
-// Harness
-
-/// Every wait in these tests is bounded by this.
-const LIMIT: Duration = Duration::from_secs(20);
-
-async fn bounded<T>(what: &str, future: impl Future<Output = T>) -> T {
-    match tokio::time::timeout(LIMIT, future).await {
-        Ok(value) => value,
-        Err(_) => panic!("{what} took longer than {LIMIT:?}"),
-    }
-}
-
-async fn upstream_run(
-    State(hits): State<Arc<AtomicUsize>>,
-    Path(id): Path<String>,
-) -> impl IntoResponse {
-    hits.fetch_add(1, Ordering::SeqCst);
-    if id == "run-1" {
-        (
-            http::StatusCode::OK,
-            axum::Json(json!({"data": {"id": "run-1", "status": "Running"}})),
-        )
-    } else {
-        (
-            http::StatusCode::NOT_FOUND,
-            axum::Json(json!({"error": "run not found"})),
-        )
-    }
-}
-
-struct Harness {
-    mcp_addr: SocketAddr,
-    upstream_hits: Arc<AtomicUsize>,
-}
-
-impl Harness {
-    fn url(&self) -> String {
-        format!("http://{}/mcp", self.mcp_addr)
-    }
-}
-
-async fn serve(app: axum::Router) -> SocketAddr {
-    let listener = bounded("bind", tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .await
-        .unwrap_or_else(|error| panic!("cannot bind 127.0.0.1:0: {error}"));
-    let addr = listener
-        .local_addr()
-        .unwrap_or_else(|error| panic!("no local address: {error}"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    addr
-}
-
-/// Starts a stand-in upstream and the MCP router over it; `env` adds variables.
-async fn start(env: &[(&str, &str)]) -> Harness {
-    let upstream_hits = Arc::new(AtomicUsize::new(0));
-    let upstream = axum::Router::new()
-        .route("/v1/runs/{id}", axum::routing::get(upstream_run))
-        .with_state(upstream_hits.clone());
-    let upstream_addr = serve(upstream).await;
-
-    let mut vars: Vec<(String, String)> = vec![(
-        "RUNS_BASE_URL".to_owned(),
-        format!("http://{upstream_addr}"),
-    )];
-    vars.extend(
-        env.iter()
-            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned())),
-    );
-    let lookup = move |name: &str| {
-        vars.iter()
-            .find(|(var, _)| var == name)
-            .map(|(_, value)| value.clone())
-    };
-    let rt = Runtime::from_lookup(&CAPABILITY, &lookup)
-        .unwrap_or_else(|error| panic!("runtime does not start: {error}"));
-    let mcp_addr = serve(naftiko_runtime::mcp::router(rt, 0)).await;
-    Harness {
-        mcp_addr,
-        upstream_hits,
-    }
-}
-
-fn eras() -> [(&'static str, ClientLifecycleMode); 2] {
-    [
-        ("2025-11-25", ClientLifecycleMode::Initialize),
-        (
-            "2026-07-28",
-            ClientLifecycleMode::Discover {
-                preferred_versions: vec![ProtocolVersion::V_2026_07_28],
-            },
-        ),
-    ]
-}
-
-async fn connect(
-    harness: &Harness,
-    era: ClientLifecycleMode,
-) -> RunningService<RoleClient, ClientConfig> {
-    let transport = StreamableHttpClientTransport::from_uri(harness.url());
-    bounded(
-        "client start",
-        ClientConfig::default().serve_with_lifecycle(transport, era),
-    )
-    .await
-    .unwrap_or_else(|error| panic!("client cannot start: {error}"))
-}
-
-fn arguments(value: serde_json::Value) -> JsonObject {
-    match value {
-        serde_json::Value::Object(object) => object,
-        other => panic!("arguments must be an object, not {other}"),
-    }
-}
-
-async fn call(
-    client: &RunningService<RoleClient, ClientConfig>,
-    tool: &'static str,
-    args: serde_json::Value,
-) -> Result<CallToolResult, ServiceError> {
-    let request = CallToolRequestParams::new(tool).with_arguments(arguments(args));
-    bounded("tools/call", client.call_tool(request)).await
-}
-
-fn text_of(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|block| block.as_text().map(|text| text.text.clone()))
-        .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tests
 
 #[tokio::test]
 async fn tools_are_listed_with_schema_and_annotations_in_both_eras() {
@@ -508,39 +241,7 @@ async fn resources_and_prompts_are_served() {
     let _ = client.cancel().await;
 }
 
-// ---------------------------------------------------------------------------------------------
 // Raw HTTP: what a browser or an attacker would send.
-
-const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}"#;
-
-/// POSTs `body` to `/mcp` with the given `Host` (and `Origin`); returns the status code.
-async fn raw_post(addr: SocketAddr, host: &str, origin: Option<&str>, body: &str) -> u16 {
-    let exchange = async {
-        let mut stream = tokio::net::TcpStream::connect(addr).await?;
-        let origin = origin
-            .map(|origin| format!("Origin: {origin}\r\n"))
-            .unwrap_or_default();
-        let request = format!(
-            "POST /mcp HTTP/1.1\r\nHost: {host}\r\n{origin}Content-Type: application/json\r\n\
-             Accept: application/json, text/event-stream\r\nConnection: close\r\n\
-             Content-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).await?;
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).await?;
-        Ok::<_, std::io::Error>(answer)
-    };
-    let answer = bounded("raw POST", exchange)
-        .await
-        .unwrap_or_else(|error| panic!("raw POST: {error}"));
-    let answer = String::from_utf8_lossy(&answer);
-    answer
-        .split_whitespace()
-        .nth(1)
-        .and_then(|status| status.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {answer}"))
-}
 
 #[tokio::test]
 async fn a_foreign_host_or_origin_is_refused() {
@@ -613,4 +314,55 @@ async fn allowed_hosts_and_body_limit_come_from_the_environment() {
         1,
     );
     assert_eq!(raw_post(addr, "mcp.example.com", None, &padded).await, 413);
+}
+
+#[tokio::test]
+async fn an_adapter_with_authentication_refuses_a_caller_without_credentials() {
+    let harness = start_adapter(1, &[]).await;
+    let addr = harness.mcp_addr;
+    let local = format!("127.0.0.1:{}", addr.port());
+    assert_eq!(raw_post(addr, &local, None, INITIALIZE).await, 401);
+}
+
+#[tokio::test]
+async fn an_adapter_with_authentication_serves_a_caller_with_the_token() {
+    let harness = start_adapter(1, &[]).await;
+    let url = format!("http://127.0.0.1:{}/mcp", harness.mcp_addr.port());
+    let client = reqwest::Client::new();
+    let send = |token: &'static str| {
+        client
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .bearer_auth(token)
+            .body(INITIALIZE)
+            .send()
+    };
+    let ok = send("s3cret").await.map(|r| r.status().as_u16()).unwrap_or(0);
+    assert_eq!(ok, 200);
+    let wrong = send("s3cres").await.map(|r| r.status().as_u16()).unwrap_or(0);
+    assert_eq!(wrong, 401);
+}
+
+#[tokio::test]
+async fn sessions_can_be_turned_on_for_old_clients() {
+    let harness = start(&[("RUNS_MCP_SESSIONS", "true")]).await;
+    // With sessions on, the initialize answer names a session the client must send back.
+    let local = format!("127.0.0.1:{}", harness.mcp_addr.port());
+    let head = raw_exchange(harness.mcp_addr, &local, None, INITIALIZE)
+        .await
+        .to_ascii_lowercase();
+    assert!(head.contains("mcp-session-id:"), "{head}");
+
+    let client = connect(&harness, ClientLifecycleMode::Initialize).await;
+    let result = call(&client, "get-run", json!({"runId": "run-1"}))
+        .await
+        .unwrap_or_else(|error| panic!("get-run over a session failed: {error}"));
+    assert_eq!(
+        result
+            .structured_content
+            .map(|content| content["data"]["id"].clone()),
+        Some(json!("run-1"))
+    );
+    let _ = client.cancel().await;
 }

@@ -1,1 +1,98 @@
-//! placeholder
+//! Compile [Naftiko](https://github.com/naftiko) capability specs into Rust services.
+//!
+//! A capability spec is a YAML file that says which HTTP API a service consumes and what it
+//! exposes over it: a REST API, an MCP server, or both. This crate turns the spec into plain
+//! Rust at compile time — a typed client per consumed API, an axum router per REST adapter and
+//! an MCP tool table served by the official Rust MCP SDK. Nothing is parsed at run time, and a
+//! mistake in the spec is a compile error that points at its `file:line:column`.
+//!
+//! # 1. Compile a spec
+//!
+//! Add `naftiko` (and `tokio`) to your crate and put the spec next to its `Cargo.toml`:
+//!
+//! ```ignore
+//! naftiko::capability!("inngest-runs.yaml");
+//! ```
+//!
+//! The items expand in place (wrap them in a `mod` of your choice to keep them apart):
+//!
+//! - `Capability`: configuration read from the environment, the typed clients, `serve()`;
+//! - `Clients`: one field per consumed namespace (`clients().inngest_runs`);
+//! - `consumes::<namespace>::Client`: one async method per consumed operation, taking an
+//!   input struct (`consumes::inngest_runs::GetrunInput`);
+//! - `SPEC`: the whole capability as static data, which the runtime interprets.
+//!
+//! # 2. Serve it
+//!
+//! ```no_run
+//! # mod seed { naftiko::capability!("../../generated-example/inngest-runs.yaml"); }
+//! # use seed::Capability;
+//! #[tokio::main]
+//! async fn main() -> Result<(), naftiko::Error> {
+//!     // Reads bind keys (secrets), base URLs and addresses; fails naming every missing variable.
+//!     let capability = Capability::from_env()?;
+//!     // Every REST and MCP adapter on its own port, until Ctrl-C or SIGTERM.
+//!     capability.serve().await
+//! }
+//! ```
+//!
+//! The environment names derive from the spec's namespaces, in upper snake case:
+//! `<CONSUMES_NS>_BASE_URL` and `<CONSUMES_NS>_TIMEOUT_MS` for each consumed API
+//! (`INNGEST_RUNS_BASE_URL`), `<EXPOSE_NS>_ADDR` for each adapter (`INNGEST_RUNS_REST_ADDR`),
+//! and bind keys by their own names (`INNGEST_API_KEY`). The doc comment of the generated
+//! `Capability` lists all of them.
+//!
+//! # 3. Or call the API yourself
+//!
+//! ```no_run
+//! # mod seed { naftiko::capability!("../../generated-example/inngest-runs.yaml"); }
+//! # use seed::{Capability, consumes};
+//! # async fn demo() -> Result<(), naftiko::Error> {
+//! let capability = Capability::from_env()?;
+//! let run = capability
+//!     .clients()
+//!     .inngest_runs
+//!     .getrun(consumes::inngest_runs::GetrunInput { run_id: "01KK…".into() })
+//!     .await?;
+//! println!("{} {}", run.status, run.body); // body: a `naftiko::serde_json::Value`
+//! # Ok(()) }
+//! ```
+//!
+//! # From `build.rs` instead of the macro
+//!
+//! The same code, generated once into `OUT_DIR` (handy to read it, or to keep a crate free of
+//! proc macros). In `build.rs`, with `naftiko-codegen` as a build dependency:
+//!
+//! ```ignore
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     naftiko_codegen::configure().compile("inngest-runs.yaml")?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! and in the crate: `naftiko::include_capability!("inngest-runs");`. The command line
+//! `naftiko-codegen generate inngest-runs.yaml` prints the very same code.
+//!
+//! # What else is here
+//!
+//! Everything of `naftiko_runtime` is re-exported at the root: [`Error`], [`Runtime`],
+//! [`Response`], [`serve()`], the [`spec`] types. [`serde_json`] and [`bytes`] are re-exported
+//! because generated clients return their types.
+
+pub use naftiko_macros::capability;
+pub use naftiko_runtime::*;
+
+/// The JSON type generated clients return (`Response<serde_json::Value>`).
+pub use naftiko_runtime::__private::serde_json;
+
+/// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`).
+pub use naftiko_runtime::__private::bytes;
+
+/// Includes the code `naftiko_codegen::configure().compile("<stem>.yaml")` wrote into
+/// `OUT_DIR` from `build.rs`: `naftiko::include_capability!("inngest-runs");`.
+#[macro_export]
+macro_rules! include_capability {
+    ($stem:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $stem, ".rs"));
+    };
+}

@@ -3,7 +3,8 @@
 //! Exit status: 0 fine (warnings allowed unless `--strict`), 1 the spec has errors,
 //! 2 usage or I/O error.
 
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +34,16 @@ enum Command {
     },
     /// Show what every route and tool calls and where each value comes from.
     Explain { spec: PathBuf },
+    /// Generate the Rust code of a spec (what `capability!` and build.rs produce).
+    Generate {
+        spec: PathBuf,
+        /// Write the code here instead of to stdout (only when it changed).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The path generated code names the runtime by.
+        #[arg(long, default_value = naftiko_codegen::generator::DEFAULT_RUNTIME_PATH)]
+        runtime_path: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -60,6 +71,11 @@ fn main() -> ExitCode {
             strict,
         } => validate(&specs, format, strict),
         Command::Explain { spec } => explain(&spec),
+        Command::Generate {
+            spec,
+            output,
+            runtime_path,
+        } => generate(&spec, output.as_deref(), runtime_path),
     }
 }
 
@@ -126,4 +142,47 @@ fn explain(path: &PathBuf) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn generate(path: &Path, output: Option<&Path>, runtime_path: String) -> ExitCode {
+    if !path.is_file() {
+        eprintln!("error: cannot read `{}`: no such file", path.display());
+        return ExitCode::from(2);
+    }
+    let generator = naftiko_codegen::Generator::new().runtime_path(runtime_path);
+    let generated = match generator.generate(path, &path.display().to_string()) {
+        Ok(generated) => generated,
+        Err(failed) => {
+            eprint!("{}", failed.rendered);
+            // A bad `--runtime-path` is a usage error, not a spec error.
+            let usage = failed
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "invalid-runtime-path");
+            return ExitCode::from(if usage { 2 } else { 1 });
+        }
+    };
+    eprint!("{}", generated.rendered);
+    match output {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if let Err(error) = stdout
+                .write_all(generated.code.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                eprintln!("error: cannot write to stdout: {error}");
+                return ExitCode::from(2);
+            }
+        }
+        Some(output) => {
+            let unchanged = std::fs::read(output).is_ok_and(|old| old == generated.code.as_bytes());
+            if !unchanged {
+                if let Err(error) = std::fs::write(output, &generated.code) {
+                    eprintln!("error: cannot write `{}`: {error}", output.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -253,11 +253,60 @@ pub fn exposed_params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ExposedParam> {
             required: bool_field(ctx, p, "required"),
             description: opt_string(ctx, p, &["description"]),
             value: value.map(|v| Located::new(v.to_json(), span(v))),
+            schema: structure_schema(p),
             name,
             span: span(p),
         });
     }
     out
+}
+
+/// The JSON Schema of a parameter's nested `properties` / `items` (list or name-keyed map of
+/// parameter-like entries), or `None` when it has neither.
+fn structure_schema(p: &Node) -> Option<serde_json::Value> {
+    use serde_json::{json, Map, Value};
+    fn field(n: &Node) -> Value {
+        let mut s = Map::new();
+        if let Some(t) = n.get("type").and_then(Node::as_str) {
+            s.insert("type".into(), t.into());
+        }
+        if let Some(d) = n.get("description").and_then(Node::as_str) {
+            s.insert("description".into(), d.into());
+        }
+        if let Some(Value::Object(nested)) = structure_schema(n) {
+            s.extend(nested);
+        }
+        Value::Object(s)
+    }
+    let mut schema = Map::new();
+    if let Some(props) = p.get("properties") {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        let entries: Vec<(String, &Node)> = match &props.kind {
+            NodeKind::Map(m) => m.iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), v))).collect(),
+            NodeKind::Seq(items) => items
+                .iter()
+                .filter_map(|i| i.get("name").and_then(Node::as_str).map(|n| (n.to_string(), i)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (name, n) in entries {
+            if n.get("required").and_then(Node::as_bool) == Some(true) {
+                required.push(Value::String(name.clone()));
+            }
+            properties.insert(name, field(n));
+        }
+        schema.insert("type".into(), "object".into());
+        schema.insert("properties".into(), Value::Object(properties));
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Array(required));
+        }
+    }
+    if let Some(items) = p.get("items").filter(|i| i.as_map().is_some()) {
+        schema.insert("type".into(), "array".into());
+        schema.insert("items".into(), field(items));
+    }
+    if schema.is_empty() { None } else { Some(json!(schema)) }
 }
 
 /// An `outputParameters` list (or name-keyed map) → output trees.

@@ -236,7 +236,29 @@ impl Resolver<'_> {
     /// `ns.operation` → the operation, with exact-then-folded matching and a did-you-mean.
     pub(super) fn find_operation(&mut self, call: &Text) -> Option<OpRef> {
         let (ns_name, op_name) = match call.value.split_once('.') {
-            Some((n, o)) => (n.trim(), o.trim()),
+            Some((n, o)) => (n.trim().to_string(), o.trim().to_string()),
+            // `namespace/resource/operation` (an OpenAPI-ish spelling some specs use): the first
+            // and last parts say it all.
+            None if call.value.matches('/').count() >= 1 => {
+                let parts: Vec<&str> = call
+                    .value
+                    .split('/')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+                    return None;
+                };
+                let (first, last) = (first.to_string(), last.to_string());
+                self.diag(
+                    Severity::Warning,
+                    "dialect-call-path",
+                    &call.span,
+                    format!("`call: {}` read as `{first}.{last}`", call.value),
+                )
+                .help(format!("write `call: {first}.{last}`"));
+                (first, last)
+            }
             None => {
                 let known = self.namespace_names().join(", ");
                 self.diag(
@@ -249,6 +271,7 @@ impl Resolver<'_> {
                 return None;
             }
         };
+        let (ns_name, op_name) = (ns_name.as_str(), op_name.as_str());
         let ns_names = self.namespace_names();
         let ns = match names::find(ns_name, ns_names.iter().map(String::as_str)) {
             Match::Exact(n) => n.to_string(),
@@ -685,6 +708,7 @@ impl Resolver<'_> {
             required,
             description: description.to_string(),
             origin: InputOrigin::Inferred,
+            schema: None,
         });
         name.to_string()
     }

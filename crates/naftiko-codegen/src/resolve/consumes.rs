@@ -33,10 +33,16 @@ impl Resolver<'_> {
 
     pub(super) fn namespace(&mut self, c: &Consumes) -> Namespace {
         let scope = self.consumed_scope();
+        let env_var = format!("{}_BASE_URL", names::env_prefix(&c.namespace.value));
+        // An empty base URL makes start-up require `<NS>_BASE_URL` (and name it when missing).
         let base_url = match &c.base_uri {
             Some(b) => {
                 let url = b.value.trim().trim_end_matches('/').to_string();
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                if url.contains('{') || url.contains("${") {
+                    self.diag(Severity::Warning, "templated-base-uri", &b.span, format!("`baseUri` `{}` has placeholders, which are configuration: set `{env_var}` at start-up", b.value))
+                        .help(format!("start-up fails until `{env_var}` is set"));
+                    String::new()
+                } else if !(url.starts_with("http://") || url.starts_with("https://")) {
                     self.diag(
                         Severity::Error,
                         "bad-base-uri",
@@ -44,22 +50,10 @@ impl Resolver<'_> {
                         format!("`baseUri` `{}` is not an http(s) URL", b.value),
                     )
                     .help("write an absolute URL such as `https://api.example.com`");
-                } else if url.contains('{') {
-                    self.diag(
-                        Severity::Warning,
-                        "templated-base-uri",
-                        &b.span,
-                        format!(
-                            "`baseUri` `{}` has placeholders; they are not filled",
-                            b.value
-                        ),
-                    )
-                    .help(format!(
-                        "set `{}_BASE_URL` to the real URL",
-                        names::env_prefix(&c.namespace.value)
-                    ));
+                    url
+                } else {
+                    url
                 }
-                url
             }
             None => String::new(),
         };

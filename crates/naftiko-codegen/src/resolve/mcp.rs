@@ -258,39 +258,53 @@ impl Resolver<'_> {
     }
 }
 
-/// The JSON Schema (2020-12) of a tool's arguments.
+/// The JSON Schema (2020-12) of a tool's arguments. Structured (object) inputs are defined
+/// once under `$defs` and referenced, as 2020-12 intends for named sub-schemas.
 pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
-    let mut properties = serde_json::Map::new();
+    use serde_json::{Map, Value};
+    let mut properties = Map::new();
+    let mut defs = Map::new();
     let mut required = Vec::new();
-    for i in inputs
-        .iter()
-        .filter(|i| i.location == ParamIn::Body || i.location == ParamIn::Query)
-    {
-        let mut p = serde_json::Map::new();
-        if let Some(t) = i.ty.json_schema() {
-            p.insert("type".into(), t.into());
+    for i in inputs.iter().filter(|i| i.location == ParamIn::Body || i.location == ParamIn::Query) {
+        let mut p = Map::new();
+        match &i.schema {
+            Some(Value::Object(structure)) if structure.get("type") == Some(&Value::from("object")) => {
+                defs.insert(i.name.clone(), Value::Object(structure.clone()));
+                p.insert("$ref".into(), format!("#/$defs/{}", json_pointer_escape(&i.name)).into());
+            }
+            Some(Value::Object(structure)) => p.extend(structure.clone()),
+            _ => {
+                if let Some(t) = i.ty.json_schema() {
+                    p.insert("type".into(), t.into());
+                }
+            }
         }
         if !i.description.is_empty() {
             p.insert("description".into(), i.description.clone().into());
         }
-        properties.insert(i.name.clone(), serde_json::Value::Object(p));
+        properties.insert(i.name.clone(), Value::Object(p));
         if i.required {
-            required.push(serde_json::Value::String(i.name.clone()));
+            required.push(Value::String(i.name.clone()));
         }
     }
-    let mut schema = serde_json::Map::new();
-    schema.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
+    let mut schema = Map::new();
+    schema.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
     schema.insert("type".into(), "object".into());
-    schema.insert("properties".into(), serde_json::Value::Object(properties));
+    if !defs.is_empty() {
+        schema.insert("$defs".into(), Value::Object(defs));
+    }
+    schema.insert("properties".into(), Value::Object(properties));
     if !required.is_empty() {
-        schema.insert("required".into(), serde_json::Value::Array(required));
+        schema.insert("required".into(), Value::Array(required));
     }
     // Every argument is known (declared or inferred), so anything else is a mistake.
     schema.insert("additionalProperties".into(), false.into());
-    serde_json::Value::Object(schema)
+    Value::Object(schema)
+}
+
+/// RFC 6901: `~` → `~0`, `/` → `~1`.
+fn json_pointer_escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 /// A prompt template: `{{arg}}` holes become the argument's value.

@@ -73,7 +73,7 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
     r.check_unique_namespaces();
     for c in &spec.consumes {
         let ns = r.namespace(c);
-        r.namespaces.push(ns);
+        r.add_namespace(ns, c);
     }
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
@@ -163,18 +163,46 @@ impl Resolver<'_> {
         }
     }
 
+    /// Adds a consumed namespace; a second, identical definition (copied twice into a spec by
+    /// its generator) is merged with a warning, a different one is an error.
+    fn add_namespace(&mut self, ns: Namespace, c: &model::Consumes) {
+        let Some(first) = self.namespaces.iter().find(|n| n.namespace == ns.namespace) else {
+            self.namespaces.push(ns);
+            return;
+        };
+        if format!("{first:?}") == format!("{ns:?}") {
+            let msg = format!(
+                "namespace `{}` is defined twice, identically; merged",
+                ns.namespace
+            );
+            self.diag(
+                Severity::Warning,
+                "duplicate-namespace-merged",
+                &c.namespace.span,
+                msg,
+            );
+        } else {
+            let msg = format!("namespace `{}` is defined twice, differently", ns.namespace);
+            self.diag(
+                Severity::Error,
+                "duplicate-namespace",
+                &c.namespace.span,
+                msg,
+            )
+            .help("give one of them another namespace");
+        }
+    }
+
+    /// Exposed namespaces name environment variables and servers: each must be unique.
+    /// (Consumed namespaces are checked as they are added, where identical copies merge.)
     fn check_unique_namespaces(&mut self) {
         let mut seen: Vec<&Text> = Vec::new();
         let spec = self.spec;
-        let all = spec
-            .consumes
-            .iter()
-            .map(|c| &c.namespace)
-            .chain(spec.exposes.iter().filter_map(|e| match e {
-                Expose::Rest(a) => Some(&a.namespace),
-                Expose::Mcp(a) => Some(&a.namespace),
-                _ => None,
-            }));
+        let all = spec.exposes.iter().filter_map(|e| match e {
+            Expose::Rest(a) => Some(&a.namespace),
+            Expose::Mcp(a) => Some(&a.namespace),
+            _ => None,
+        });
         for ns in all {
             if let Some(first) = seen.iter().find(|s| s.value == ns.value) {
                 let line = first.span.loc.line;

@@ -61,6 +61,7 @@ impl Resolver<'_> {
                         required: true,
                         description: String::new(),
                         origin: InputOrigin::PathPlaceholder,
+                        schema: None,
                     });
                 }
                 for p in r.params.iter().chain(&op.params) {
@@ -249,6 +250,7 @@ impl Resolver<'_> {
             required,
             description: p.description.clone().unwrap_or_default(),
             origin: InputOrigin::Declared,
+            schema: p.schema.clone(),
         }
     }
 }

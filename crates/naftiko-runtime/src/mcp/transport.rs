@@ -123,23 +123,32 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
             StreamableHttpService::new(factory, sessions, config),
         )
     };
-    auth::guard(router, spec)
+    auth::guard(router, spec, &rt)
 }
 
 /// Serves adapter `adapter` over stdin/stdout until the client closes stdin.
 ///
 /// Stdout carries the protocol: log to stderr while this runs.
 pub async fn serve_stdio(rt: Runtime, adapter: usize) -> Result<(), Error> {
+    serve_over(rt, adapter, rmcp::transport::stdio()).await
+}
+
+/// Serves adapter `adapter` over any byte stream pair rmcp accepts, until it closes.
+async fn serve_over<T, E, A>(rt: Runtime, adapter: usize, transport: T) -> Result<(), Error>
+where
+    T: rmcp::transport::IntoTransport<rmcp::RoleServer, E, A>,
+    E: std::error::Error + Send + Sync + 'static,
+{
     let server = McpServer::new(rt.clone(), adapter);
     let namespace = adapter_spec(&rt, adapter).namespace;
+    let failed = |error: &dyn std::fmt::Display| {
+        Error::Serve(format!("MCP adapter `{namespace}` over stdio: {error}"))
+    };
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve(transport)
         .await
-        .map_err(|error| Error::Serve(format!("MCP adapter `{namespace}` over stdio: {error}")))?;
-    let reason = running
-        .waiting()
-        .await
-        .map_err(|error| Error::Serve(format!("MCP adapter `{namespace}` over stdio: {error}")))?;
+        .map_err(|error| failed(&error))?;
+    let reason = running.waiting().await.map_err(|error| failed(&error))?;
     tracing::debug!(adapter = namespace, ?reason, "MCP over stdio ended");
     Ok(())
 }
@@ -196,5 +205,84 @@ mod tests {
         ]);
         assert!(!chosen.sessions);
         assert_eq!(chosen.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    mod stdio {
+        use std::time::Duration;
+
+        use rmcp::ServiceExt;
+        use rmcp::model::{CallToolRequestParams, ClientConfig};
+
+        use super::super::serve_over;
+        use crate::capability::Runtime;
+        use crate::spec::*;
+
+        static PING: CapabilitySpec = CapabilitySpec {
+            name: "ping",
+            description: "",
+            consumes: &[],
+            secrets: &[],
+            rest: &[],
+            mcp: &[McpAdapterSpec {
+                namespace: "ping-mcp",
+                env_prefix: "PING_MCP",
+                default_addr: "127.0.0.1:0",
+                description: "Answers pings.",
+                tools: &[McpTool {
+                    name: "ping",
+                    title: None,
+                    description: "Answer pong.",
+                    annotations: ToolAnnotations {
+                        read_only: true,
+                        destructive: false,
+                        idempotent: true,
+                        open_world: false,
+                    },
+                    input_schema: r#"{"type":"object","properties":{}}"#,
+                    inputs: &[],
+                    handler: Handler::Static {
+                        body: r#"{"pong":true}"#,
+                        content_type: "application/json",
+                    },
+                }],
+                resources: &[],
+                prompts: &[],
+                auth: ExposedAuth::None,
+            }],
+        };
+
+        type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+        /// The stdio path minus the process's own stdin/stdout: an in-memory pipe.
+        #[tokio::test]
+        async fn serves_over_a_byte_stream_until_the_client_leaves() -> TestResult {
+            let rt = Runtime::from_lookup(&PING, &|_| None)?;
+            let (server_end, client_end) = tokio::io::duplex(64 * 1024);
+            let server = tokio::spawn(serve_over(rt, 0, server_end));
+            let limit = Duration::from_secs(20);
+
+            let client =
+                tokio::time::timeout(limit, ClientConfig::default().serve(client_end)).await??;
+            let tools = tokio::time::timeout(limit, client.list_all_tools()).await??;
+            assert_eq!(
+                tools
+                    .iter()
+                    .map(|tool| tool.name.as_ref())
+                    .collect::<Vec<_>>(),
+                ["ping"]
+            );
+            let result =
+                tokio::time::timeout(limit, client.call_tool(CallToolRequestParams::new("ping")))
+                    .await??;
+            assert_eq!(
+                result.structured_content,
+                Some(serde_json::json!({"pong": true}))
+            );
+
+            client.cancel().await?;
+            // The server ends cleanly once its peer is gone.
+            tokio::time::timeout(limit, server).await???;
+            Ok(())
+        }
     }
 }

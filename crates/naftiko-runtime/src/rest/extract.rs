@@ -73,7 +73,7 @@ pub(crate) async fn read_inputs(
             ParamLocation::Query => query_value(input, wire_name, &query),
             ParamLocation::Header => header_value(input, wire_name, parts),
             ParamLocation::Cookie => {
-                text_value(input, super::auth::cookie(parts, wire_name).as_deref())
+                text_value(input, crate::caller_auth::cookie(parts, wire_name).as_deref())
             }
             ParamLocation::Body => match body_fields.get(wire_name) {
                 Some(json) => check_json(input, json.clone()).map(Some),

@@ -22,7 +22,7 @@
 //! Settings read from the environment, by the adapter's prefix: `<PREFIX>_MAX_BODY_BYTES`, the
 //! largest request body read (default 1 MiB).
 
-mod auth;
+
 mod extract;
 mod respond;
 mod table;
@@ -42,7 +42,7 @@ use crate::problem::Problem;
 use crate::spec::{RestAdapterSpec, RestRoute};
 use crate::{Error, Runtime};
 
-use auth::AuthCheck;
+use crate::caller_auth::AuthCheck;
 
 /// Where the adapter's OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/openapi.json";

@@ -1,4 +1,5 @@
-//! The credential callers of a REST adapter must present (`exposes[].authentication`).
+//! The credential callers of an exposed adapter (REST or MCP over HTTP) must present
+//! (`exposes[].authentication`).
 //!
 //! The expected values are evaluated once, when the router is built (they usually come from a
 //! bind, read at start-up), and kept as bytes that are never printed. A presented credential is
@@ -75,7 +76,7 @@ impl AuthCheck {
                 _ => Err(Error::Config {
                     missing: Vec::new(),
                     problems: vec![format!(
-                        "REST adapter `{realm}`: the expected {what} is empty"
+                        "adapter `{realm}`: the expected {what} is empty"
                     )],
                 }),
             }
@@ -109,7 +110,7 @@ impl AuthCheck {
         };
         let challenge = HeaderValue::from_str(&challenge).map_err(|_| {
             Error::Serve(format!(
-                "REST adapter `{realm}`: its name cannot appear in a header"
+                "adapter `{realm}`: its name cannot appear in a header"
             ))
         })?;
         Ok(AuthCheck {

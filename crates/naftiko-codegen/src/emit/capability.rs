@@ -1,0 +1,156 @@
+//! `pub struct Capability` (configuration, clients, serving) and `pub struct Clients` (one
+//! typed client per consumed namespace): the surface users name (DESIGN.md §4).
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::Emitter;
+use super::text::{code, doc_lines};
+
+impl Emitter<'_> {
+    pub fn capability(&self) -> TokenStream {
+        let rt = &self.rt;
+        let cap_doc = doc_lines(&self.capability_doc());
+        let fields = self
+            .cap
+            .consumes
+            .iter()
+            .zip(&self.idents.namespaces)
+            .map(|(ns, idents)| {
+                let module = &idents.module;
+                let docs = doc_lines(&[format!("The client of {}.", code(&ns.namespace))]);
+                quote! {
+                    #docs
+                    pub #module: consumes::#module::Client,
+                }
+            });
+        let inits = self
+            .idents
+            .namespaces
+            .iter()
+            .enumerate()
+            .map(|(index, idents)| {
+                let module = &idents.module;
+                let index = Literal::usize_unsuffixed(index);
+                quote! {
+                    #module: consumes::#module::Client {
+                        core: ::core::clone::Clone::clone(runtime.client(#index)),
+                    },
+                }
+            });
+        // `allow(dead_code)` on the impl and on `Clients`: a program that only serves never
+        // reads the clients, one that only calls never serves.
+        quote! {
+            #cap_doc
+            #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+            pub struct Capability {
+                runtime: #rt::Runtime,
+                clients: Clients,
+            }
+
+            #[allow(dead_code)]
+            impl Capability {
+                /// Reads the configuration from the process environment. Fails naming every
+                /// missing variable at once.
+                pub fn from_env() -> ::core::result::Result<Capability, #rt::Error> {
+                    #rt::Runtime::from_env(&SPEC).map(Capability::from_runtime)
+                }
+
+                /// Reads the configuration through `lookup` instead of the process environment
+                /// (tests, or settings kept elsewhere).
+                pub fn from_lookup(
+                    lookup: &dyn ::core::ops::Fn(&str) -> ::core::option::Option<::std::string::String>,
+                ) -> ::core::result::Result<Capability, #rt::Error> {
+                    #rt::Runtime::from_lookup(&SPEC, lookup).map(Capability::from_runtime)
+                }
+
+                fn from_runtime(runtime: #rt::Runtime) -> Capability {
+                    let clients = Clients { #(#inits)* };
+                    Capability { runtime, clients }
+                }
+
+                /// The same capability with `hooks` called around every upstream call.
+                pub fn with_hooks(self, hooks: impl #rt::Hooks) -> Capability {
+                    Capability::from_runtime(self.runtime.with_hooks(hooks))
+                }
+
+                /// The typed clients, one per consumed namespace.
+                pub fn clients(&self) -> &Clients {
+                    &self.clients
+                }
+
+                /// The runtime: configuration, secrets and the clients' connection pools.
+                pub fn runtime(&self) -> &#rt::Runtime {
+                    &self.runtime
+                }
+
+                /// The static description of this capability.
+                pub fn spec() -> &'static #rt::spec::CapabilitySpec {
+                    &SPEC
+                }
+
+                /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
+                /// gracefully.
+                pub async fn serve(self) -> ::core::result::Result<(), #rt::Error> {
+                    #rt::serve::serve(self.runtime).await
+                }
+            }
+
+            /// One typed client per consumed namespace.
+            #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+            #[allow(dead_code)]
+            pub struct Clients {
+                #(#fields)*
+            }
+        }
+    }
+
+    /// The capability's doc: what it is, then every environment variable it reads.
+    fn capability_doc(&self) -> Vec<String> {
+        let cap = self.cap;
+        let mut lines = vec![format!("The capability {}.", code(&cap.name))];
+        let description = super::text::doc_safe(&cap.description);
+        if !description.is_empty() {
+            lines.push(String::new());
+            lines.extend(description);
+        }
+        lines.push(String::new());
+        lines.push("Configuration, read by [`Capability::from_env`]:".to_string());
+        lines.push(String::new());
+        for ns in &cap.consumes {
+            lines.push(format!(
+                "- `{0}_BASE_URL` (default `{1}`), `{0}_TIMEOUT_MS` (default {2})",
+                ns.env_prefix,
+                ns.base_url.replace('`', ""),
+                ns.timeout_ms
+            ));
+        }
+        for adapter in &cap.rest {
+            lines.push(format!(
+                "- `{}_ADDR`: the REST adapter {} (default `{}`)",
+                adapter.env_prefix,
+                code(&adapter.namespace),
+                adapter.default_addr.replace('`', "")
+            ));
+        }
+        for adapter in &cap.mcp {
+            lines.push(format!(
+                "- `{}_ADDR`: the MCP adapter {} (default `{}`)",
+                adapter.env_prefix,
+                code(&adapter.namespace),
+                adapter.default_addr.replace('`', "")
+            ));
+        }
+        for secret in &cap.secrets {
+            lines.push(match &secret.file {
+                Some(file) => format!(
+                    "- {}: a secret, from the JSON file {}",
+                    code(&secret.key),
+                    code(file)
+                ),
+                None => format!("- {}: a secret, required", code(&secret.key)),
+            });
+        }
+        lines
+    }
+}

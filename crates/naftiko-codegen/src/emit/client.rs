@@ -1,0 +1,163 @@
+//! `pub mod consumes`: one module per consumed namespace, each with a typed `Client` (one
+//! async method per operation) and the operations' input structs.
+//!
+//! A method is a thin shell over the runtime: the input struct becomes the `Inputs` map by
+//! serde, the runtime's `ClientCore::call` sends the operation's `static` table, and a JSON
+//! operation's body is parsed into a `serde_json::Value` (an empty body is `null`, as some APIs
+//! answer `200` with nothing).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Emitter;
+use super::tables::path_text;
+use super::text::{code, doc, doc_lines};
+use crate::ir::{Namespace, Operation, RawFormat};
+
+impl Emitter<'_> {
+    pub fn consumes_module(&self) -> TokenStream {
+        let rt = &self.rt;
+        let json = quote!(#rt::__private::serde_json);
+        let modules = self
+            .cap
+            .consumes
+            .iter()
+            .zip(&self.idents.namespaces)
+            .map(|(ns, idents)| {
+                let module = &idents.module;
+                let body = self.namespace_module(ns, idents);
+                let docs = namespace_doc(ns);
+                quote! {
+                    #docs
+                    pub mod #module {
+                        #body
+                    }
+                }
+            });
+        // `allow(dead_code)`: a program calls the operations it needs; the others are not
+        // dead code its author could remove.
+        quote! {
+            /// Typed clients of the APIs this capability consumes, one module per namespace.
+            #[allow(dead_code)]
+            pub mod consumes {
+                #(#modules)*
+
+                /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
+                fn to_inputs<T: #rt::__private::serde::Serialize>(
+                    input: &T,
+                ) -> ::core::result::Result<#rt::inputs::Inputs, #rt::Error> {
+                    match #json::to_value(input) {
+                        ::core::result::Result::Ok(#json::Value::Object(inputs)) => {
+                            ::core::result::Result::Ok(inputs)
+                        }
+                        ::core::result::Result::Ok(_) => {
+                            ::core::result::Result::Ok(#rt::inputs::Inputs::new())
+                        }
+                        ::core::result::Result::Err(error) => {
+                            ::core::result::Result::Err(#rt::Error::InvalidInput {
+                                field: ::std::string::String::new(),
+                                message: ::std::string::ToString::to_string(&error),
+                            })
+                        }
+                    }
+                }
+
+                /// A JSON operation's answer with its body parsed; an empty body is `null`.
+                fn json_body(
+                    response: #rt::Response<#rt::__private::bytes::Bytes>,
+                ) -> ::core::result::Result<#rt::Response<#json::Value>, #rt::Error> {
+                    let body = if response.body.is_empty() {
+                        #json::Value::Null
+                    } else {
+                        response.json::<#json::Value>()?
+                    };
+                    ::core::result::Result::Ok(response.map(|_| body))
+                }
+            }
+        }
+    }
+
+    fn namespace_module(
+        &self,
+        ns: &Namespace,
+        idents: &super::idents::NamespaceIdents,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let mut structs = Vec::new();
+        let mut methods = Vec::new();
+        for (op, op_idents) in ns.operations.iter().zip(&idents.operations) {
+            structs.push(self.input_struct(op, op_idents));
+            methods.push(self.client_method(op, op_idents));
+        }
+        let client_doc = doc_lines(&[
+            format!("The client of {}.", code(&ns.namespace)),
+            String::new(),
+            format!(
+                "Get it from `Capability::clients()`; it calls `{}` or `{}_BASE_URL` when set.",
+                ns.base_url.replace('`', ""),
+                ns.env_prefix
+            ),
+        ]);
+        quote! {
+            #client_doc
+            #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+            pub struct Client {
+                pub(in super::super) core: #rt::ClientCore,
+            }
+
+            impl Client {
+                #(#methods)*
+            }
+
+            #(#structs)*
+        }
+    }
+
+    fn client_method(
+        &self,
+        op: &Operation,
+        idents: &super::idents::OperationIdents,
+    ) -> TokenStream {
+        let rt = &self.rt;
+        let method = &idents.method;
+        let input = &idents.input;
+        let table = &idents.table;
+        let mut lines = crate::emit::text::doc_safe(&op.description);
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(
+            "`{} {}`",
+            op.method,
+            path_text(&op.path).replace('`', "")
+        ));
+        let docs = doc_lines(&lines);
+        let call = quote!(self.core.call(&super::super::#table, &args).await);
+        let (body_type, finish) = if op.output_format == RawFormat::Json {
+            (
+                quote!(#rt::__private::serde_json::Value),
+                quote!(super::json_body(#call?)),
+            )
+        } else {
+            (quote!(#rt::__private::bytes::Bytes), call)
+        };
+        quote! {
+            #docs
+            pub async fn #method(
+                &self,
+                input: #input,
+            ) -> ::core::result::Result<#rt::Response<#body_type>, #rt::Error> {
+                let args = super::to_inputs(&input)?;
+                #finish
+            }
+        }
+    }
+}
+
+fn namespace_doc(ns: &Namespace) -> TokenStream {
+    if ns.description.is_empty() {
+        doc_lines(&[format!("The API {}.", code(&ns.namespace))])
+    } else {
+        doc(&ns.description)
+    }
+}

@@ -1,0 +1,270 @@
+//! The OpenAPI 3.1 document of a REST adapter, written at codegen time.
+//!
+//! Everything it says is known before the server runs: the routes, their inputs (path, query,
+//! header, cookie parameters and body fields), what each answers (the upstream's content type
+//! when the body is passed through, JSON when it is mapped) and the errors the runtime itself
+//! produces (RFC 9457 problem documents for 400, 502 and 504).
+
+use serde_json::{Map, Value as Json, json};
+
+use super::text::canonical_json_pretty;
+use crate::ir::{
+    CallerInput, Capability, ExposedAuth, Handler, Output, ParamIn, Placement, RawFormat,
+    RestAdapter, RestRoute,
+};
+
+const SECURITY_SCHEME: &str = "adapterAuth";
+
+/// The document as canonical JSON text (keys sorted, indented), for `RestAdapterSpec::openapi`.
+pub fn document(cap: &Capability, adapter: &RestAdapter) -> String {
+    let mut paths = Map::new();
+    for route in &adapter.routes {
+        let path = openapi_path(&route.path);
+        let entry = paths
+            .entry(path)
+            .or_insert_with(|| Json::Object(Map::new()));
+        if let Json::Object(methods) = entry {
+            methods.insert(
+                route.method.to_ascii_lowercase(),
+                operation(cap, adapter, route),
+            );
+        }
+    }
+    let mut info = Map::new();
+    info.insert("title".into(), cap.name.clone().into());
+    info.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+    let description = if adapter.description.is_empty() {
+        &cap.description
+    } else {
+        &adapter.description
+    };
+    if !description.is_empty() {
+        info.insert("description".into(), description.clone().into());
+    }
+    let mut components = Map::new();
+    components.insert("schemas".into(), json!({ "Problem": problem_schema() }));
+    if let Some(scheme) = security_scheme(&adapter.auth) {
+        components.insert("securitySchemes".into(), json!({ SECURITY_SCHEME: scheme }));
+    }
+    let mut doc = Map::new();
+    doc.insert("openapi".into(), "3.1.0".into());
+    doc.insert("info".into(), Json::Object(info));
+    doc.insert("paths".into(), Json::Object(paths));
+    doc.insert("components".into(), Json::Object(components));
+    if !matches!(adapter.auth, ExposedAuth::None) {
+        doc.insert("security".into(), json!([{ SECURITY_SCHEME: [] }]));
+    }
+    canonical_json_pretty(&Json::Object(doc))
+}
+
+/// Router syntax to OpenAPI: `{*rest}` (a catch-all) is `{rest}` there.
+fn openapi_path(path: &str) -> String {
+    path.replace("{*", "{")
+}
+
+fn operation(cap: &Capability, adapter: &RestAdapter, route: &RestRoute) -> Json {
+    let mut op = Map::new();
+    op.insert(
+        "operationId".into(),
+        format!("{}.{}", adapter.namespace, route.name).into(),
+    );
+    if !route.description.is_empty() {
+        op.insert("summary".into(), route.description.clone().into());
+    }
+    let parameters: Vec<Json> = route
+        .inputs
+        .iter()
+        .filter(|i| i.location != ParamIn::Body)
+        .map(parameter)
+        .collect();
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Json::Array(parameters));
+    }
+    let body_fields: Vec<&CallerInput> = route
+        .inputs
+        .iter()
+        .filter(|i| i.location == ParamIn::Body)
+        .collect();
+    if !body_fields.is_empty() {
+        let required = body_fields.iter().any(|i| i.required);
+        op.insert(
+            "requestBody".into(),
+            json!({
+                "required": required,
+                "content": { "application/json": { "schema": object_schema(&body_fields) } },
+            }),
+        );
+    }
+    op.insert("responses".into(), responses(cap, &route.handler));
+    Json::Object(op)
+}
+
+fn parameter(input: &CallerInput) -> Json {
+    let location = match input.location {
+        ParamIn::Path => "path",
+        ParamIn::Query => "query",
+        ParamIn::Header => "header",
+        ParamIn::Cookie => "cookie",
+        ParamIn::Body => "body",
+    };
+    let mut p = Map::new();
+    p.insert("name".into(), input.wire_name.clone().into());
+    p.insert("in".into(), location.into());
+    // OpenAPI requires path parameters to be required.
+    p.insert(
+        "required".into(),
+        (input.required || input.location == ParamIn::Path).into(),
+    );
+    p.insert("schema".into(), type_schema(input));
+    if !input.description.is_empty() {
+        p.insert("description".into(), input.description.clone().into());
+    }
+    Json::Object(p)
+}
+
+fn type_schema(input: &CallerInput) -> Json {
+    if let Some(schema) = &input.schema {
+        return schema.clone();
+    }
+    match input.ty.json_schema() {
+        Some(ty) => json!({ "type": ty }),
+        None => json!({}),
+    }
+}
+
+fn object_schema(fields: &[&CallerInput]) -> Json {
+    let mut properties = Map::new();
+    for field in fields {
+        let mut schema = type_schema(field);
+        if let (Json::Object(schema), false) = (&mut schema, field.description.is_empty()) {
+            schema.insert("description".into(), field.description.clone().into());
+        }
+        properties.insert(field.wire_name.clone(), schema);
+    }
+    let required: Vec<Json> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| Json::String(f.wire_name.clone()))
+        .collect();
+    let mut schema = Map::new();
+    schema.insert("type".into(), "object".into());
+    schema.insert("properties".into(), Json::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Json::Array(required));
+    }
+    Json::Object(schema)
+}
+
+fn responses(cap: &Capability, handler: &Handler) -> Json {
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": { "application/problem+json": {
+                "schema": { "$ref": "#/components/schemas/Problem" }
+            } },
+        })
+    };
+    let mut responses = Map::new();
+    responses.insert(
+        "200".into(),
+        json!({
+            "description": "Success",
+            "content": { success_content_type(cap, handler): {} },
+        }),
+    );
+    if matches!(handler, Handler::Static { .. }) {
+        return Json::Object(responses);
+    }
+    responses.insert(
+        "400".into(),
+        problem("A caller input is missing or has the wrong type"),
+    );
+    responses.insert(
+        "502".into(),
+        problem("The upstream API is unreachable or its answer undecodable"),
+    );
+    responses.insert(
+        "504".into(),
+        problem("The upstream API did not answer in time"),
+    );
+    responses.insert(
+        "default".into(),
+        json!({ "description": "An error status of the upstream API, passed through with its body" }),
+    );
+    Json::Object(responses)
+}
+
+/// What a successful call answers with: the upstream's own type when its body passes through.
+fn success_content_type(cap: &Capability, handler: &Handler) -> String {
+    match handler {
+        Handler::Call {
+            op,
+            output: Output::Passthrough,
+            ..
+        } => {
+            let format = cap
+                .consumes
+                .get(op.namespace)
+                .and_then(|ns| ns.operations.get(op.operation))
+                .map_or(RawFormat::Json, |op| op.output_format);
+            raw_content_type(format).to_string()
+        }
+        Handler::Static { content_type, .. } => content_type.clone(),
+        Handler::Call { .. } | Handler::Steps { .. } => "application/json".to_string(),
+    }
+}
+
+fn raw_content_type(format: RawFormat) -> &'static str {
+    match format {
+        RawFormat::Json => "application/json",
+        RawFormat::Xml => "application/xml",
+        RawFormat::Csv => "text/csv",
+        RawFormat::Html => "text/html",
+        RawFormat::Markdown => "text/markdown",
+        RawFormat::Text => "text/plain",
+        RawFormat::Binary => "application/octet-stream",
+    }
+}
+
+fn security_scheme(auth: &ExposedAuth) -> Option<Json> {
+    Some(match auth {
+        ExposedAuth::None => return None,
+        ExposedAuth::Bearer { .. } => json!({ "type": "http", "scheme": "bearer" }),
+        ExposedAuth::Basic { .. } => json!({ "type": "http", "scheme": "basic" }),
+        ExposedAuth::ApiKey {
+            name, placement, ..
+        } => {
+            let location = match placement {
+                Placement::Header => "header",
+                Placement::Query => "query",
+                Placement::Cookie => "cookie",
+            };
+            json!({ "type": "apiKey", "name": name, "in": location })
+        }
+    })
+}
+
+fn problem_schema() -> Json {
+    json!({
+        "type": "object",
+        "description": "An RFC 9457 problem document",
+        "properties": {
+            "type": { "type": "string" },
+            "title": { "type": "string" },
+            "status": { "type": "integer" },
+            "detail": { "type": "string" },
+            "instance": { "type": "string" },
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catch_all_placeholders_lose_their_star() {
+        assert_eq!(openapi_path("/files/{*rest}"), "/files/{rest}");
+        assert_eq!(openapi_path("/runs/{runid}"), "/runs/{runid}");
+    }
+}

@@ -1,0 +1,295 @@
+//! Text that ends up inside generated code: identifiers, string literals, doc comments and
+//! JSON documents. Everything here is deterministic, so that every entry point prints the
+//! same bytes for the same spec.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+
+/// An identifier from text that `names` already made safe. Anything else (which would be a
+/// bug) becomes `unnamed` rather than a panic inside `Ident::new`.
+pub fn ident(text: &str) -> Ident {
+    let valid = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && text != "_"
+        && syn::parse_str::<Ident>(text).is_ok();
+    if valid {
+        Ident::new(text, Span::call_site())
+    } else {
+        Ident::new("unnamed", Span::call_site())
+    }
+}
+
+/// A string literal.
+pub fn lit(text: &str) -> Literal {
+    Literal::string(text)
+}
+
+/// A raw string literal (`r#"…"#`), for multi-line text such as a pretty-printed document:
+/// the generated source then shows it as it is, and diffs of goldens stay readable.
+pub fn raw_lit(text: &str) -> Literal {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let repr = format!("r{hashes}\"{text}\"{hashes}");
+    // Only a bare carriage return can make a raw string invalid; JSON text never has one.
+    repr.parse::<Literal>().unwrap_or_else(|_| lit(text))
+}
+
+/// `Some("…")` or `None`, for `Option<&'static str>` fields of the tables.
+pub fn opt_lit(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => {
+            let text = lit(text);
+            quote!(::core::option::Option::Some(#text))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// `#[doc = "…"]` attributes, one per line of `text` made safe for rustdoc (see [`doc_safe`]).
+pub fn doc(text: &str) -> TokenStream {
+    doc_lines(&doc_safe(text))
+}
+
+/// `#[doc]` attributes for lines that are already Markdown (written by the emitter itself).
+pub fn doc_lines(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|line| {
+        // The leading space is what `/// text` would have given.
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        let text = lit(&text);
+        quote!(#[doc = #text])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// A spec's prose as Markdown lines that cannot break the generated documentation.
+///
+/// Descriptions come from public specs and are not written for rustdoc: a stray fence or an
+/// indented line would become a doctest that fails to compile, `[x]` a broken link, `<b>` an
+/// unclosed HTML tag. So every line is trimmed (no indented code blocks), Markdown's special
+/// characters are escaped (no fences, no unbalanced code spans, no links, no tags), URLs become
+/// autolinks and control characters are dropped. Paragraph breaks are kept.
+pub fn doc_safe(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for raw in text.lines() {
+        let line: String = raw.trim().chars().filter(|c| !c.is_control()).collect();
+        if line.is_empty() {
+            if lines.last().is_some_and(|last| !last.is_empty()) {
+                lines.push(String::new());
+            }
+            continue;
+        }
+        lines.push(escape_line(&line));
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for (index, word) in line.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        match split_url(word) {
+            Some((before, url, after)) => {
+                escape_text(before, &mut out);
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                escape_text(after, &mut out);
+            }
+            None => escape_text(word, &mut out),
+        }
+    }
+    out
+}
+
+/// `(https://x.y/z).` → (`(`, `https://x.y/z`, `).`): a URL usable as an autolink and the
+/// text around it.
+fn split_url(word: &str) -> Option<(&str, &str, &str)> {
+    let start = word.find("https://").or_else(|| word.find("http://"))?;
+    let rest = &word[start..];
+    let end = rest
+        .find(['<', '>', '"', '`', '\\', '[', ']'])
+        .unwrap_or(rest.len());
+    let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?', '\'']);
+    if url.ends_with("//") {
+        return None;
+    }
+    Some((&word[..start], url, &rest[url.len()..]))
+}
+
+fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            // Code spans and fences (`` ` ``, `~~~`), links, HTML tags and escapes: what can
+            // turn prose into a doctest or a rustdoc warning. Emphasis and lists are harmless.
+            '\\' | '`' | '~' | '[' | ']' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Text inside a code span written by the emitter (`` `name` ``): backticks cannot occur.
+pub fn code(text: &str) -> String {
+    let inner: String = text
+        .chars()
+        .filter(|c| *c != '`' && !c.is_control())
+        .collect();
+    if inner.trim().is_empty() {
+        "` `".to_string()
+    } else {
+        format!("`{inner}`")
+    }
+}
+
+/// JSON text with object keys sorted, whatever order the `Map` type keeps: `serde_json` may
+/// be built with `preserve_order` in one crate graph (a CLI) and without it in another (a
+/// build script), and both must print the same document.
+pub fn canonical_json(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_json(value, None, &mut out);
+    out
+}
+
+/// [`canonical_json`] indented by two spaces, one member per line.
+pub fn canonical_json_pretty(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_json(value, Some(0), &mut out);
+    out
+}
+
+/// `indent`: `None` for compact output, else the current depth.
+fn write_json(value: &serde_json::Value, indent: Option<usize>, out: &mut String) {
+    let newline = |out: &mut String, depth: usize| {
+        if indent.is_some() {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        }
+    };
+    let depth = indent.unwrap_or(0);
+    let inner = indent.map(|d| d + 1);
+    match value {
+        serde_json::Value::Object(map) if !map.is_empty() => {
+            let mut entries: Vec<(&String, &serde_json::Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (index, (key, item)) in entries.into_iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_string(key, out);
+                out.push_str(if indent.is_some() { ": " } else { ":" });
+                write_json(item, inner, out);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        serde_json::Value::Array(items) if !items.is_empty() => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_json(item, inner, out);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        serde_json::Value::Object(_) => out.push_str("{}"),
+        serde_json::Value::Array(_) => out.push_str("[]"),
+        serde_json::Value::String(text) => write_string(text, out),
+        // Numbers, booleans and null have one spelling.
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn write_string(text: &str, out: &mut String) {
+    out.push_str(&serde_json::Value::String(text.to_owned()).to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_cannot_open_code_blocks_links_or_tags() {
+        let lines = doc_safe(
+            "Lists runs.\n\n    indented code\n```rust\nfn x() {}\n```\nSee [docs](x) <b>bold</b> `unbalanced",
+        );
+        assert_eq!(lines[0], "Lists runs.");
+        assert_eq!(lines[1], "");
+        assert_eq!(lines[2], "indented code");
+        assert!(lines.iter().all(|l| !l.contains("```")));
+        let joined = lines.join("\n");
+        assert!(joined.contains(r"\[docs\](x)"), "{joined}");
+        assert!(joined.contains(r"\<b\>bold\</b\>"), "{joined}");
+        assert!(joined.contains(r"\`unbalanced"), "{joined}");
+    }
+
+    #[test]
+    fn urls_become_autolinks() {
+        assert_eq!(
+            doc_safe("See https://api.inngest.com/docs)."),
+            vec!["See <https://api.inngest.com/docs>)."]
+        );
+        assert_eq!(
+            doc_safe("[a](http://x/y) http://"),
+            vec![r"\[a\](<http://x/y>) http://"]
+        );
+    }
+
+    #[test]
+    fn json_keys_are_sorted_at_every_level() {
+        let value = serde_json::json!({"b": 1, "a": {"d": [true, null], "c": "x\"y"}});
+        assert_eq!(
+            canonical_json(&value),
+            r#"{"a":{"c":"x\"y","d":[true,null]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn pretty_json_is_the_same_document() {
+        let value = serde_json::json!({"b": [1, {}], "a": {"c": []}});
+        let pretty = canonical_json_pretty(&value);
+        assert_eq!(
+            pretty,
+            "{\n  \"a\": {\n    \"c\": []\n  },\n  \"b\": [\n    1,\n    {}\n  ]\n}"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&pretty).ok(),
+            Some(value)
+        );
+    }
+
+    #[test]
+    fn raw_literals_pick_enough_hashes() {
+        assert_eq!(raw_lit("a\"#b").to_string(), "r##\"a\"#b\"##");
+        assert_eq!(raw_lit("{}").to_string(), "r#\"{}\"#");
+    }
+
+    #[test]
+    fn invalid_identifiers_fall_back_instead_of_panicking() {
+        assert_eq!(ident("run_id").to_string(), "run_id");
+        assert_eq!(ident("9x").to_string(), "unnamed");
+        assert_eq!(ident("fn").to_string(), "unnamed");
+        assert_eq!(ident("").to_string(), "unnamed");
+        assert_eq!(code("a`b"), "`ab`");
+    }
+}

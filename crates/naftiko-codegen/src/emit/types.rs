@@ -1,0 +1,125 @@
+//! One input struct per consumed operation: what a caller of the typed client passes.
+//!
+//! Fields are the operation's inputs that the spec does not fix, named in snake case, with
+//! `#[serde(rename)]` back to the spec's name so that the struct serializes to exactly the
+//! `Inputs` map the runtime's client expects. Optional inputs are `Option<T>` and left out when
+//! `None`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::idents::OperationIdents;
+use super::tables::path_text;
+use super::text::{code, doc_lines, doc_safe, lit};
+use super::{Emitter, describe_location};
+use crate::ir::{Operation, OperationInput, ValueType};
+
+impl Emitter<'_> {
+    pub fn input_struct(&self, op: &Operation, idents: &OperationIdents) -> TokenStream {
+        let rt = &self.rt;
+        let serde_crate = lit(&format!("{}::__private::serde", self.rt_text));
+        let name = &idents.input;
+        let method = &idents.method;
+        let mut header = vec![format!(
+            "Input of [`Client::{method}`]: `{} {}`.",
+            op.method,
+            path_text(&op.path).replace('`', "")
+        )];
+        let fixed: Vec<String> = op
+            .inputs
+            .iter()
+            .filter(|i| i.fixed.is_some())
+            .map(|i| code(&i.name))
+            .collect();
+        if !fixed.is_empty() {
+            header.push(String::new());
+            header.push(format!(
+                "The spec fixes {}; callers cannot set {}.",
+                fixed.join(", "),
+                if fixed.len() == 1 { "it" } else { "them" }
+            ));
+        }
+        let header = doc_lines(&header);
+        let fields = op
+            .inputs
+            .iter()
+            .zip(&idents.fields)
+            .filter_map(|(input, field)| field.as_ref().map(|field| (input, field)))
+            .map(|(input, field)| {
+                let docs = field_doc(input);
+                let ty = self.field_type(input);
+                let mut serde_args = Vec::new();
+                if *field != input.name {
+                    let rename = lit(&input.name);
+                    serde_args.push(quote!(rename = #rename));
+                }
+                if !input.required {
+                    serde_args.push(quote!(
+                        default,
+                        skip_serializing_if = "::core::option::Option::is_none"
+                    ));
+                }
+                let serde_attr = if serde_args.is_empty() {
+                    quote!()
+                } else {
+                    quote!(#[serde(#(#serde_args),*)])
+                };
+                quote! {
+                    #docs
+                    #serde_attr
+                    pub #field: #ty,
+                }
+            });
+        quote! {
+            #header
+            #[derive(
+                ::core::fmt::Debug,
+                ::core::clone::Clone,
+                ::core::default::Default,
+                ::core::cmp::PartialEq,
+                #rt::__private::serde::Serialize,
+                #rt::__private::serde::Deserialize,
+            )]
+            #[serde(crate = #serde_crate)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    }
+
+    fn field_type(&self, input: &OperationInput) -> TokenStream {
+        let rt = &self.rt;
+        let ty = match input.ty {
+            ValueType::String => quote!(::std::string::String),
+            ValueType::Number => quote!(f64),
+            ValueType::Integer => quote!(i64),
+            ValueType::Boolean => quote!(bool),
+            ValueType::Object | ValueType::Array | ValueType::Any => {
+                quote!(#rt::__private::serde_json::Value)
+            }
+        };
+        if input.required {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        }
+    }
+}
+
+/// The input's description, then where it goes on the wire.
+fn field_doc(input: &OperationInput) -> TokenStream {
+    let mut lines = doc_safe(&input.description);
+    let wire = match input.location {
+        Some(location) => format!(
+            "Sent as {} {}.",
+            describe_location(location),
+            code(&input.wire_name)
+        ),
+        None => "Used by the request's templates.".to_string(),
+    };
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(wire);
+    doc_lines(&lines)
+}

@@ -1,0 +1,283 @@
+//! The one entry point behind the proc macro, `build.rs` ([`crate::configure()`]) and the CLI:
+//! a spec file in, formatted Rust (or every diagnostic) out. All three call
+//! [`Generator::generate`] with the same settings, so they produce byte-identical code.
+//!
+//! ```no_run
+//! let generated = naftiko_codegen::Generator::new()
+//!     .runtime_path("::naftiko")
+//!     .generate("inngest-runs.yaml".as_ref(), "inngest-runs.yaml");
+//! match generated {
+//!     Ok(generated) => print!("{}", generated.code),
+//!     Err(failed) => eprint!("{}", failed.rendered),
+//! }
+//! ```
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::SourceMap;
+use crate::pipeline::{self, Checked};
+use crate::{emit, format};
+
+/// Settings of code generation, by value (`Generator::new().runtime_path("…")`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generator {
+    runtime_path: String,
+}
+
+impl Default for Generator {
+    fn default() -> Self {
+        Generator {
+            runtime_path: DEFAULT_RUNTIME_PATH.to_string(),
+        }
+    }
+}
+
+/// Generated code reaches the runtime through the facade crate users depend on.
+pub const DEFAULT_RUNTIME_PATH: &str = "::naftiko";
+
+/// Code generated from a spec without errors.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Formatted Rust source: items that expand in place, under an `@generated` header.
+    pub code: String,
+    /// Every file read (the spec, its imports, embedded files): rebuild when one changes.
+    pub files: Vec<PathBuf>,
+    /// Warnings (sorted by location).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The warnings rendered for people, rustc style, with the source lines they point at.
+    pub rendered: String,
+}
+
+/// A spec with errors: no code, every diagnostic.
+#[derive(Debug, Clone)]
+pub struct Failed {
+    /// Errors and warnings, sorted by location.
+    pub diagnostics: Vec<Diagnostic>,
+    /// All of them rendered for people, with a summary line.
+    pub rendered: String,
+    /// The files read before the errors were found (to rebuild when one is fixed).
+    pub files: Vec<PathBuf>,
+}
+
+impl Generator {
+    pub fn new() -> Generator {
+        Generator::default()
+    }
+
+    /// The path generated code names the runtime by: `::naftiko` (the default, for users of
+    /// the facade crate) or `::naftiko_runtime` (for crates that depend on the runtime alone).
+    pub fn runtime_path(mut self, path: impl Into<String>) -> Generator {
+        self.runtime_path = path.into();
+        self
+    }
+
+    /// Generates the code of the spec at `path`; `display_name` is how diagnostics name it.
+    /// Never panics: a bug inside the generator becomes an `internal-error` diagnostic.
+    pub fn generate(&self, path: &Path, display_name: &str) -> Result<Generated, Failed> {
+        if !path.is_file() {
+            return Err(not_found(path, display_name));
+        }
+        self.finish(|| pipeline::check(path, display_name), path, display_name)
+    }
+
+    /// The same for spec text held in memory; `path` locates its imports.
+    pub fn generate_bytes(
+        &self,
+        bytes: &[u8],
+        path: &Path,
+        display_name: &str,
+    ) -> Result<Generated, Failed> {
+        self.finish(
+            || pipeline::check_bytes(bytes, path, display_name),
+            path,
+            display_name,
+        )
+    }
+
+    fn finish(
+        &self,
+        check: impl FnOnce() -> Checked,
+        path: &Path,
+        display_name: &str,
+    ) -> Result<Generated, Failed> {
+        let runtime = match parse_runtime_path(&self.runtime_path) {
+            Ok(runtime) => runtime,
+            Err(message) => {
+                let diag = file_error(
+                    display_name,
+                    "invalid-runtime-path",
+                    message,
+                    "give a plain path such as `::naftiko` or `::naftiko_runtime`",
+                );
+                return Err(failed(vec![diag], &SourceMap::new(), Vec::new()));
+            }
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let checked = check();
+            if checked.has_errors() {
+                return Err(checked);
+            }
+            let generated = checked.capability.as_ref().map(|cap| {
+                let emitted = emit::emit(cap, &runtime, display_name);
+                let code = format::format(
+                    emitted.tokens,
+                    &format::file_name(path),
+                    &format::digest(&contents(&checked)),
+                );
+                (code, emitted.diagnostics)
+            });
+            Ok((checked, generated))
+        }));
+        let (checked, generated) = match outcome {
+            Ok(Ok(done)) => done,
+            Ok(Err(checked)) => {
+                let diagnostics = checked.diagnostics.clone().into_sorted();
+                return Err(failed(diagnostics, &checked.sources, checked.files));
+            }
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                let diag = file_error(
+                    display_name,
+                    "internal-error",
+                    format!("naftiko-codegen crashed: {message}"),
+                    BUG_HELP,
+                );
+                return Err(failed(vec![diag], &SourceMap::new(), Vec::new()));
+            }
+        };
+        let mut diagnostics = checked.diagnostics.clone();
+        let code = match generated {
+            Some((Ok(code), emitted)) => {
+                for diag in emitted {
+                    diagnostics.push(diag);
+                }
+                code
+            }
+            Some((Err(message), _)) => {
+                diagnostics.push(file_error(
+                    display_name,
+                    "internal-error",
+                    message,
+                    BUG_HELP,
+                ));
+                let sorted = diagnostics.into_sorted();
+                return Err(failed(sorted, &checked.sources, checked.files));
+            }
+            None => {
+                diagnostics.push(file_error(
+                    display_name,
+                    "internal-error",
+                    "the spec has no errors but could not be resolved".to_string(),
+                    BUG_HELP,
+                ));
+                let sorted = diagnostics.into_sorted();
+                return Err(failed(sorted, &checked.sources, checked.files));
+            }
+        };
+        let diagnostics = diagnostics.into_sorted();
+        let rendered = render(&diagnostics, &checked.sources);
+        Ok(Generated {
+            code,
+            files: checked.files,
+            diagnostics,
+            rendered,
+        })
+    }
+}
+
+const BUG_HELP: &str =
+    "this is a bug of naftiko-codegen; please report it with the spec that triggers it";
+
+/// The spec and every file it read, in reading order, for the header's hash: the text that was
+/// parsed for YAML files, the bytes on disk for embedded ones.
+fn contents(checked: &Checked) -> Vec<Vec<u8>> {
+    checked
+        .files
+        .iter()
+        .map(|path| {
+            match checked
+                .sources
+                .find_path(path)
+                .and_then(|id| checked.sources.get(id))
+            {
+                Some(source) => source.text.clone().into_bytes(),
+                None => std::fs::read(path).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+fn parse_runtime_path(text: &str) -> Result<syn::Path, String> {
+    let path = syn::parse_str::<syn::Path>(text)
+        .map_err(|error| format!("`{text}` is not a Rust path: {error}"))?;
+    if path
+        .segments
+        .iter()
+        .any(|s| !matches!(s.arguments, syn::PathArguments::None))
+    {
+        return Err(format!("the runtime path `{text}` has generic arguments"));
+    }
+    Ok(path)
+}
+
+fn not_found(path: &Path, display_name: &str) -> Failed {
+    let what = if path.exists() {
+        "is not a file"
+    } else {
+        "does not exist"
+    };
+    let diag = file_error(
+        display_name,
+        "file-not-found",
+        format!("the spec file `{display_name}` {what}"),
+        "paths are relative to the crate's directory (where its Cargo.toml is); check the spelling",
+    );
+    failed(vec![diag], &SourceMap::new(), Vec::new())
+}
+
+/// An error about the file as a whole (no line), with how to fix it.
+fn file_error(file: &str, code: &'static str, message: String, help: &str) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        code,
+        message,
+        file: file.to_string(),
+        line: 0,
+        column: 0,
+        path: String::new(),
+        help: Some(help.to_string()),
+    }
+}
+
+fn failed(diagnostics: Vec<Diagnostic>, sources: &SourceMap, files: Vec<PathBuf>) -> Failed {
+    let rendered = render(&diagnostics, sources);
+    Failed {
+        diagnostics,
+        rendered,
+        files,
+    }
+}
+
+/// Every diagnostic rustc style, then `N error(s), M warning(s)` when there are any.
+fn render(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for diag in diagnostics {
+        out.push_str(&diag.render_human(sources));
+        out.push('\n');
+    }
+    if !diagnostics.is_empty() {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = diagnostics.len() - errors;
+        out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+    }
+    out
+}

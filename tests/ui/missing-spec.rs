@@ -1,0 +1,3 @@
+naftiko::capability!("no-such-spec.yaml");
+
+fn main() {}

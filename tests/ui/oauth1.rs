@@ -1,0 +1,3 @@
+naftiko::capability!("oauth1.yaml");
+
+fn main() {}

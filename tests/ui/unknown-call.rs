@@ -1,0 +1,3 @@
+naftiko::capability!("unknown-call.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+naftiko::capability!("yaml-syntax.yaml");
+
+fn main() {}
