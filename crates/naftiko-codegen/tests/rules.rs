@@ -386,11 +386,22 @@ fn bad_bytes_end_in_diagnostics() {
 
 #[test]
 fn structured_tool_arguments_are_defined_once_under_defs() {
-    let c = check(&spec("    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          call: shop.get-item\n          with: {itemId: tools.name}\n          inputParameters:\n            - {name: name, type: string, required: true, description: n}\n            - name: address\n              type: object\n              description: where\n              properties:\n                street: {type: string}\n                city: {type: string, required: true}"));
+    let c = check(&spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          call: shop.get-item\n          with: {itemId: tools.name}\n          inputParameters:\n            - {name: name, type: string, required: true, description: n}\n            - name: address\n              type: object\n              description: where\n              properties:\n                street: {type: string}\n                city: {type: string, required: true}",
+    ));
     let schema = &cap(&c).mcp[0].tools[0].input_schema;
-    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-    assert_eq!(schema["$defs"]["address"]["properties"]["street"]["type"], "string");
-    assert_eq!(schema["$defs"]["address"]["required"], serde_json::json!(["city"]));
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        schema["$defs"]["address"]["properties"]["street"]["type"],
+        "string"
+    );
+    assert_eq!(
+        schema["$defs"]["address"]["required"],
+        serde_json::json!(["city"])
+    );
     assert_eq!(schema["properties"]["address"]["$ref"], "#/$defs/address");
     assert_eq!(schema["additionalProperties"], false);
 }

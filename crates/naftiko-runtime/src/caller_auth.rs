@@ -75,9 +75,7 @@ impl AuthCheck {
                 // An empty expected credential would let every caller in; refuse to start instead.
                 _ => Err(Error::Config {
                     missing: Vec::new(),
-                    problems: vec![format!(
-                        "adapter `{realm}`: the expected {what} is empty"
-                    )],
+                    problems: vec![format!("adapter `{realm}`: the expected {what} is empty")],
                 }),
             }
         };

@@ -142,7 +142,31 @@ async fn call(
         .iter()
         .filter_map(|(name, value)| Some(((*name).to_owned(), evaluate(value, scope)?)))
         .collect();
-    rt.client(operation.consumes).call(operation, &bound).await
+    rt.client(operation.consumes)
+        .call(operation, &bound)
+        .await
+        .map_err(|error| in_callers_terms(error, args))
+}
+
+/// An input the client refuses is named as the caller knows it: the upstream parameter `runId`
+/// fed by the caller's path placeholder `runid` is reported as `runid`.
+fn in_callers_terms(error: Error, args: &'static [(&'static str, Value)]) -> Error {
+    match error {
+        Error::InvalidInput { field, message } => {
+            let caller = args.iter().find_map(|(name, value)| match value {
+                Value::Input(input) if *name == field => Some(*input),
+                _ => None,
+            });
+            match caller {
+                Some(input) => Error::InvalidInput {
+                    message: message.replace(&format!("`{field}`"), &format!("`{input}`")),
+                    field: input.to_owned(),
+                },
+                None => Error::InvalidInput { field, message },
+            }
+        }
+        other => other,
+    }
 }
 
 fn passthrough(response: Response<Bytes>) -> Outcome {

@@ -9,9 +9,9 @@
 mod error;
 pub mod spec;
 
+mod caller_auth;
 pub mod capability;
 pub mod client;
-mod caller_auth;
 mod config;
 pub mod inputs;
 pub mod invoke;

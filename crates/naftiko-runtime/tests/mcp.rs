@@ -338,9 +338,15 @@ async fn an_adapter_with_authentication_serves_a_caller_with_the_token() {
             .body(INITIALIZE)
             .send()
     };
-    let ok = send("s3cret").await.map(|r| r.status().as_u16()).unwrap_or(0);
+    let ok = send("s3cret")
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0);
     assert_eq!(ok, 200);
-    let wrong = send("s3cres").await.map(|r| r.status().as_u16()).unwrap_or(0);
+    let wrong = send("s3cres")
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0);
     assert_eq!(wrong, 401);
 }
 

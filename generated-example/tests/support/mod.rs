@@ -43,7 +43,9 @@ pub fn start(args: &[&str], env: &[(&str, &str)]) -> Example {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start generated-example: {e}"));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start generated-example: {e}"));
     let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -69,7 +71,12 @@ pub fn start(args: &[&str], env: &[(&str, &str)]) -> Example {
         }
         banner.push(line);
     }
-    Example { child, rest_url, mcp_url, banner }
+    Example {
+        child,
+        rest_url,
+        mcp_url,
+        banner,
+    }
 }
 
 /// Where `.ci/install-tools.sh` put the outside tools, or `None` (with a loud notice) when the
@@ -81,7 +88,9 @@ pub fn tools(test: &str) -> Option<PathBuf> {
             panic!("{test}: NAFTIKO_TOOLS is not set; .ci/run must run .ci/install-tools.sh first")
         }
         None => {
-            eprintln!("\n*** SKIPPED {test}: NAFTIKO_TOOLS not set (run `eval $(.ci/install-tools.sh)` to enable) ***\n");
+            eprintln!(
+                "\n*** SKIPPED {test}: NAFTIKO_TOOLS not set (run `eval $(.ci/install-tools.sh)` to enable) ***\n"
+            );
             None
         }
     }

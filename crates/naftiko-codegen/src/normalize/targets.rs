@@ -264,7 +264,7 @@ pub fn exposed_params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ExposedParam> {
 /// The JSON Schema of a parameter's nested `properties` / `items` (list or name-keyed map of
 /// parameter-like entries), or `None` when it has neither.
 fn structure_schema(p: &Node) -> Option<serde_json::Value> {
-    use serde_json::{json, Map, Value};
+    use serde_json::{Map, Value, json};
     fn field(n: &Node) -> Value {
         let mut s = Map::new();
         if let Some(t) = n.get("type").and_then(Node::as_str) {
@@ -283,10 +283,17 @@ fn structure_schema(p: &Node) -> Option<serde_json::Value> {
         let mut properties = Map::new();
         let mut required = Vec::new();
         let entries: Vec<(String, &Node)> = match &props.kind {
-            NodeKind::Map(m) => m.iter().filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), v))).collect(),
+            NodeKind::Map(m) => m
+                .iter()
+                .filter_map(|(k, v)| k.as_str().map(|k| (k.to_string(), v)))
+                .collect(),
             NodeKind::Seq(items) => items
                 .iter()
-                .filter_map(|i| i.get("name").and_then(Node::as_str).map(|n| (n.to_string(), i)))
+                .filter_map(|i| {
+                    i.get("name")
+                        .and_then(Node::as_str)
+                        .map(|n| (n.to_string(), i))
+                })
                 .collect(),
             _ => Vec::new(),
         };
@@ -306,7 +313,11 @@ fn structure_schema(p: &Node) -> Option<serde_json::Value> {
         schema.insert("type".into(), "array".into());
         schema.insert("items".into(), field(items));
     }
-    if schema.is_empty() { None } else { Some(json!(schema)) }
+    if schema.is_empty() {
+        None
+    } else {
+        Some(json!(schema))
+    }
 }
 
 /// An `outputParameters` list (or name-keyed map) → output trees.

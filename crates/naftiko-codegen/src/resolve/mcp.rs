@@ -265,12 +265,20 @@ pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
     let mut properties = Map::new();
     let mut defs = Map::new();
     let mut required = Vec::new();
-    for i in inputs.iter().filter(|i| i.location == ParamIn::Body || i.location == ParamIn::Query) {
+    for i in inputs
+        .iter()
+        .filter(|i| i.location == ParamIn::Body || i.location == ParamIn::Query)
+    {
         let mut p = Map::new();
         match &i.schema {
-            Some(Value::Object(structure)) if structure.get("type") == Some(&Value::from("object")) => {
+            Some(Value::Object(structure))
+                if structure.get("type") == Some(&Value::from("object")) =>
+            {
                 defs.insert(i.name.clone(), Value::Object(structure.clone()));
-                p.insert("$ref".into(), format!("#/$defs/{}", json_pointer_escape(&i.name)).into());
+                p.insert(
+                    "$ref".into(),
+                    format!("#/$defs/{}", json_pointer_escape(&i.name)).into(),
+                );
             }
             Some(Value::Object(structure)) => p.extend(structure.clone()),
             _ => {
@@ -288,7 +296,10 @@ pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
         }
     }
     let mut schema = Map::new();
-    schema.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
+    schema.insert(
+        "$schema".into(),
+        "https://json-schema.org/draft/2020-12/schema".into(),
+    );
     schema.insert("type".into(), "object".into());
     if !defs.is_empty() {
         schema.insert("$defs".into(), Value::Object(defs));

@@ -34,7 +34,8 @@ pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runti
                         if let Err(refusal) = check.check(&parts) {
                             return refusal;
                         }
-                        next.run(axum::extract::Request::from_parts(parts, body)).await
+                        next.run(axum::extract::Request::from_parts(parts, body))
+                            .await
                     }
                 },
             ))
@@ -42,7 +43,9 @@ pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runti
         Err(e) => {
             tracing::error!(adapter = adapter.namespace, error = %e, "MCP adapter authentication cannot be checked; every HTTP request is refused");
             router.layer(axum::middleware::from_fn(
-                |_request: axum::extract::Request, _next: axum::middleware::Next| async { refused() },
+                |_request: axum::extract::Request, _next: axum::middleware::Next| async {
+                    refused()
+                },
             ))
         }
     }

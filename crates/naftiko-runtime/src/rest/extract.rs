@@ -72,9 +72,10 @@ pub(crate) async fn read_inputs(
             ParamLocation::Path => text_value(input, first(&path_params, wire_name)),
             ParamLocation::Query => query_value(input, wire_name, &query),
             ParamLocation::Header => header_value(input, wire_name, parts),
-            ParamLocation::Cookie => {
-                text_value(input, crate::caller_auth::cookie(parts, wire_name).as_deref())
-            }
+            ParamLocation::Cookie => text_value(
+                input,
+                crate::caller_auth::cookie(parts, wire_name).as_deref(),
+            ),
             ParamLocation::Body => match body_fields.get(wire_name) {
                 Some(json) => check_json(input, json.clone()).map(Some),
                 None => Ok(None),

@@ -22,7 +22,6 @@
 //! Settings read from the environment, by the adapter's prefix: `<PREFIX>_MAX_BODY_BYTES`, the
 //! largest request body read (default 1 MiB).
 
-
 mod extract;
 mod respond;
 mod table;
