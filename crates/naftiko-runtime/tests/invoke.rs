@@ -27,6 +27,7 @@ static SPEC: CapabilitySpec = CapabilitySpec {
     secrets: &[],
     rest: &[],
     mcp: &[],
+    control: &[],
 };
 
 const fn get(
@@ -248,8 +249,9 @@ async fn failures_and_static_bodies() {
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
+    // The missing upstream parameter `imo` is named as the caller knows it: input `id`.
     assert!(
-        matches!(invoke(&rt, &MAPPED, &Inputs::new()).await, Err(Error::InvalidInput { ref field, .. }) if field == "imo")
+        matches!(invoke(&rt, &MAPPED, &Inputs::new()).await, Err(Error::InvalidInput { ref field, .. }) if field == "id")
     );
     let outcome = invoke(&rt, &STATIC, &Inputs::new()).await.unwrap();
     assert_eq!(
