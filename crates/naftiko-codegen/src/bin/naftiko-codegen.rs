@@ -125,7 +125,7 @@ fn validate(specs: &[PathBuf], format: Format, strict: bool) -> ExitCode {
     }
 }
 
-fn explain(path: &PathBuf) -> ExitCode {
+fn explain(path: &std::path::Path) -> ExitCode {
     if !path.is_file() {
         eprintln!("error: cannot read `{}`: no such file", path.display());
         return ExitCode::from(2);
@@ -176,11 +176,9 @@ fn generate(path: &Path, output: Option<&Path>, runtime_path: String) -> ExitCod
         }
         Some(output) => {
             let unchanged = std::fs::read(output).is_ok_and(|old| old == generated.code.as_bytes());
-            if !unchanged {
-                if let Err(error) = std::fs::write(output, &generated.code) {
-                    eprintln!("error: cannot write `{}`: {error}", output.display());
-                    return ExitCode::from(2);
-                }
+            if !unchanged && let Err(error) = std::fs::write(output, &generated.code) {
+                eprintln!("error: cannot write `{}`: {error}", output.display());
+                return ExitCode::from(2);
             }
         }
     }

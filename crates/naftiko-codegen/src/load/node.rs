@@ -130,27 +130,26 @@ fn plain_scalar(text: &str) -> serde_json::Value {
         if let Ok(i) = text.parse::<i64>() {
             return Value::from(i);
         }
-        if let Some(hex) = text.strip_prefix("0x") {
-            if let Ok(i) = i64::from_str_radix(hex, 16) {
-                return Value::from(i);
-            }
+        if let Some(hex) = text.strip_prefix("0x")
+            && let Ok(i) = i64::from_str_radix(hex, 16)
+        {
+            return Value::from(i);
         }
-        if let Some(oct) = text.strip_prefix("0o") {
-            if let Ok(i) = i64::from_str_radix(oct, 8) {
-                return Value::from(i);
-            }
+        if let Some(oct) = text.strip_prefix("0o")
+            && let Ok(i) = i64::from_str_radix(oct, 8)
+        {
+            return Value::from(i);
         }
         let is_float_syntax = text
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'));
-        if is_float_syntax {
-            if let Some(n) = text
+        if is_float_syntax
+            && let Some(n) = text
                 .parse::<f64>()
                 .ok()
                 .and_then(serde_json::Number::from_f64)
-            {
-                return Value::Number(n);
-            }
+        {
+            return Value::Number(n);
         }
     }
     Value::String(text.to_string())

@@ -319,13 +319,12 @@ impl Builder {
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
-                    if let Some(name) = key.as_str() {
-                        if let Some(pos) =
+                    if let Some(name) = key.as_str()
+                        && let Some(pos) =
                             entries.iter().position(|(k, _)| k.as_str() == Some(name))
-                        {
-                            duplicate = Some((key.loc, name.to_string()));
-                            entries.remove(pos);
-                        }
+                    {
+                        duplicate = Some((key.loc, name.to_string()));
+                        entries.remove(pos);
                     }
                     entries.push((key, node));
                 }

@@ -52,17 +52,17 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
         ],
     );
     let namespace = required_string(ctx, entry, "namespace", "a consumes entry")?;
-    if let Some(kind) = string_field(ctx, entry, "type") {
-        if !kind.value.eq_ignore_ascii_case("http") {
-            let at = entry.get("type").cloned().unwrap_or_else(|| entry.clone());
-            ctx.error(
-                "unsupported-consumes-type",
-                &at,
-                format!("consumes type `{}` is not supported", kind.value),
-            )
-            .help("only `type: http` can be generated");
-            return None;
-        }
+    if let Some(kind) = string_field(ctx, entry, "type")
+        && !kind.value.eq_ignore_ascii_case("http")
+    {
+        let at = entry.get("type").cloned().unwrap_or_else(|| entry.clone());
+        ctx.error(
+            "unsupported-consumes-type",
+            &at,
+            format!("consumes type `{}` is not supported", kind.value),
+        )
+        .help("only `type: http` can be generated");
+        return None;
     }
     let base_uri = string_field(ctx, entry, "baseUri");
     if base_uri.is_none() {

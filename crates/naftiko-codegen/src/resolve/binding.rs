@@ -108,9 +108,7 @@ impl Resolver<'_> {
         target: &Target,
         exp: &mut Exposure,
     ) -> Option<Handler> {
-        let Some((agg, func)) = self.find_function(reference) else {
-            return None;
-        };
+        let (agg, func) = self.find_function(reference)?;
         let function = self.spec.aggregates.get(agg)?.functions.get(func)?.clone();
         for p in &function.params {
             if !exp.inputs.iter().any(|i| i.name == p.name.value) {

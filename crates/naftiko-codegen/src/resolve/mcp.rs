@@ -125,12 +125,11 @@ impl Resolver<'_> {
             for (role, content) in &p.messages {
                 messages.push((role.clone(), prompt_parts(&content.value, &arg_names)));
             }
-            if messages.is_empty() {
-                if let Some(loc) = &p.location {
-                    if let Some(text) = self.read_embedded(&loc.value, &loc.span) {
-                        messages.push(("user".into(), prompt_parts(&text, &arg_names)));
-                    }
-                }
+            if messages.is_empty()
+                && let Some(loc) = &p.location
+                && let Some(text) = self.read_embedded(&loc.value, &loc.span)
+            {
+                messages.push(("user".into(), prompt_parts(&text, &arg_names)));
             }
             prompts.push(McpPrompt {
                 name: p.name.value.clone(),
@@ -160,21 +159,21 @@ impl Resolver<'_> {
     /// Hints of a tool, falling back to those of the aggregate function it `ref`s.
     fn inherited_hints(&self, target: &model::Target) -> Hints {
         let mut h = target.hints;
-        if let Some(r) = &target.reference {
-            if let Some((ns, f)) = r.value.split_once('.') {
-                let func = self
-                    .spec
-                    .aggregates
-                    .iter()
-                    .filter(|a| a.namespace.value == ns)
-                    .flat_map(|a| &a.functions)
-                    .find(|x| x.name.value == f);
-                if let Some(func) = func {
-                    h.read_only = h.read_only.or(func.hints.read_only);
-                    h.destructive = h.destructive.or(func.hints.destructive);
-                    h.idempotent = h.idempotent.or(func.hints.idempotent);
-                    h.open_world = h.open_world.or(func.hints.open_world);
-                }
+        if let Some(r) = &target.reference
+            && let Some((ns, f)) = r.value.split_once('.')
+        {
+            let func = self
+                .spec
+                .aggregates
+                .iter()
+                .filter(|a| a.namespace.value == ns)
+                .flat_map(|a| &a.functions)
+                .find(|x| x.name.value == f);
+            if let Some(func) = func {
+                h.read_only = h.read_only.or(func.hints.read_only);
+                h.destructive = h.destructive.or(func.hints.destructive);
+                h.idempotent = h.idempotent.or(func.hints.idempotent);
+                h.open_world = h.open_world.or(func.hints.open_world);
             }
         }
         h
