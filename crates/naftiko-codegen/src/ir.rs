@@ -110,6 +110,17 @@ pub enum Placement {
     Cookie,
 }
 
+impl Placement {
+    /// The normalizer has checked the word already; anything else reads as a header.
+    pub fn parse(word: &str) -> Placement {
+        match word {
+            "query" => Placement::Query,
+            "cookie" => Placement::Cookie,
+            _ => Placement::Header,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Auth {
     None,

@@ -271,88 +271,35 @@ impl Resolver<'_> {
         };
         let (ns_name, op_name) = (ns_name.as_str(), op_name.as_str());
         let ns_names = self.namespace_names();
-        let ns = match names::find(ns_name, ns_names.iter().map(String::as_str)) {
-            Match::Exact(n) => n.to_string(),
-            Match::Folded(n) => {
-                self.diag(
-                    Severity::Warning,
-                    "case-folded-name",
-                    &call.span,
-                    format!("namespace `{ns_name}` matched `{n}` ignoring case and separators"),
-                )
-                .help(format!("write `{n}`"));
-                n.to_string()
-            }
-            Match::Ambiguous(c) => {
-                self.diag(
-                    Severity::Error,
-                    "ambiguous-name",
-                    &call.span,
-                    format!(
-                        "namespace `{ns_name}` matches {} after folding",
-                        c.join(" and ")
-                    ),
-                );
-                return None;
-            }
-            Match::None => {
-                let help = suggest_help(ns_name, &ns_names);
-                self.diag(
-                    Severity::Error,
-                    "unknown-namespace",
-                    &call.span,
-                    format!("`call` names unknown namespace `{ns_name}`"),
-                )
-                .help(help);
-                return None;
-            }
-        };
+        let help = suggest_help(ns_name, &ns_names);
+        let unknown = (format!("`call` names unknown namespace `{ns_name}`"), help);
+        let ns = self.match_name(
+            "namespace",
+            ns_name,
+            &ns_names,
+            &call.span,
+            "unknown-namespace",
+            unknown,
+        )?;
         let ns_index = self.namespaces.iter().position(|n| n.namespace == ns)?;
         let op_names: Vec<String> = self.namespaces[ns_index]
             .operations
             .iter()
             .map(|o| o.name.clone())
             .collect();
-        let op = match names::find(op_name, op_names.iter().map(String::as_str)) {
-            Match::Exact(o) => o.to_string(),
-            Match::Folded(o) => {
-                self.diag(
-                    Severity::Warning,
-                    "case-folded-name",
-                    &call.span,
-                    format!("operation `{op_name}` matched `{o}` ignoring case and separators"),
-                )
-                .help(format!("write `{ns}.{o}`"));
-                o.to_string()
-            }
-            Match::Ambiguous(c) => {
-                self.diag(
-                    Severity::Error,
-                    "ambiguous-name",
-                    &call.span,
-                    format!(
-                        "operation `{op_name}` matches {} after folding",
-                        c.join(" and ")
-                    ),
-                );
-                return None;
-            }
-            Match::None => {
-                let help =
-                    match crate::normalize::suggest(op_name, op_names.iter().map(String::as_str)) {
-                        Some(s) => format!("did you mean `{ns}.{s}`?"),
-                        None => format!("`{ns}` has: {}", op_names.join(", ")),
-                    };
-                self.diag(
-                    Severity::Error,
-                    "unknown-operation",
-                    &call.span,
-                    format!("`{ns}` has no operation `{op_name}`"),
-                )
-                .help(help);
-                return None;
-            }
+        let help = match crate::normalize::suggest(op_name, op_names.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{ns}.{s}`?"),
+            None => format!("`{ns}` has: {}", op_names.join(", ")),
         };
+        let unknown = (format!("`{ns}` has no operation `{op_name}`"), help);
+        let op = self.match_name(
+            "operation",
+            op_name,
+            &op_names,
+            &call.span,
+            "unknown-operation",
+            unknown,
+        )?;
         let op_index = self.namespaces[ns_index]
             .operations
             .iter()
@@ -709,6 +656,44 @@ impl Resolver<'_> {
             schema: None,
         });
         name.to_string()
+    }
+
+    /// Rule 2 for a name the spec refers to: exact, else folded (a warning), else an error —
+    /// `ambiguous-name` when several fold alike, `unknown_code` with `unknown` (message, help)
+    /// when none.
+    fn match_name(
+        &mut self,
+        what: &str,
+        written: &str,
+        known: &[String],
+        span: &Span,
+        unknown_code: &'static str,
+        unknown: (String, String),
+    ) -> Option<String> {
+        match names::find(written, known.iter().map(String::as_str)) {
+            Match::Exact(n) => Some(n.to_string()),
+            Match::Folded(n) => {
+                let message =
+                    format!("{what} `{written}` matched `{n}` ignoring case and separators");
+                self.diag(Severity::Warning, "case-folded-name", span, message)
+                    .help(format!("write `{n}`"));
+                Some(n.to_string())
+            }
+            Match::Ambiguous(c) => {
+                let message = format!(
+                    "{what} `{written}` matches {} after folding",
+                    c.join(" and ")
+                );
+                self.diag(Severity::Error, "ambiguous-name", span, message);
+                None
+            }
+            Match::None => {
+                let (message, help) = unknown;
+                self.diag(Severity::Error, unknown_code, span, message)
+                    .help(help);
+                None
+            }
+        }
     }
 
     pub(super) fn namespace_names(&self) -> Vec<String> {

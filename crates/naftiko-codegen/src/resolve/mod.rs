@@ -256,11 +256,7 @@ impl Resolver<'_> {
             } => ExposedAuth::ApiKey {
                 name: name.value.clone(),
                 value: read(self, value),
-                placement: match placement.value.as_str() {
-                    "query" => Placement::Query,
-                    "cookie" => Placement::Cookie,
-                    _ => Placement::Header,
-                },
+                placement: Placement::parse(&placement.value),
             },
             model::Auth::Basic { username, password } => ExposedAuth::Basic {
                 username: read(self, username),
