@@ -7,6 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "fixtures/auth-locations.yaml",
         "fixtures/cursed-names.yaml",
         "fixtures/bodies-outputs.yaml",
+        "fixtures/forward-control.yaml",
     ] {
         naftiko_codegen::configure().compile(spec)?;
     }

@@ -16,10 +16,15 @@ use generated_example::standin::{self, DEMO_API_KEY, RUNNING_RUN_ID};
 
 const USAGE: &str = "usage: generated-example [--demo] [--stdio]";
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    // rmcp logs every stateless MCP request (three `info` lines and a span): at the default
+    // level only its warnings are shown, or logging would cost more than the request.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

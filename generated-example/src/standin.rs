@@ -78,6 +78,9 @@ pub const MISSING_RUN_ID: &str = "01KKQCNS00R7X2M4Q9W3E5T8YZ";
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Request bodies are recorded for tests, not used; this keeps a stray upload from filling memory.
 const MAX_RECORDED_BODY_BYTES: usize = 64 * 1024;
+/// Only the latest requests are kept, so a long `--demo` run (or a soak) does not grow without
+/// bound; tests look at a handful.
+const MAX_RECORDED_REQUESTS: usize = 1024;
 /// Seconds the hosted API lets clients cache a run and a job list (its `Cache-Control`).
 const RUN_CACHE_SECONDS: u64 = 3;
 const JOBS_CACHE_SECONDS: u64 = 5;
@@ -141,7 +144,7 @@ pub async fn start() -> io::Result<StandIn> {
 }
 
 impl StandIn {
-    /// Every request received so far, oldest first.
+    /// The requests received so far (the latest 1024), oldest first.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.requests().clone()
     }
@@ -205,7 +208,12 @@ impl Shared {
                 value.set_sensitive(true);
             }
         }
-        self.requests().push(RecordedRequest {
+        let mut requests = self.requests();
+        if requests.len() >= MAX_RECORDED_REQUESTS {
+            let excess = requests.len() + 1 - MAX_RECORDED_REQUESTS;
+            requests.drain(..excess);
+        }
+        requests.push(RecordedRequest {
             method: parts.method.clone(),
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().map(str::to_owned),

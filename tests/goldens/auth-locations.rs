@@ -937,6 +937,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
   }
 }"##,
             auth: ::naftiko::spec::ExposedAuth::None,
+            forwards: &[],
         },
     ],
     mcp: &[
@@ -1035,6 +1036,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
             auth: ::naftiko::spec::ExposedAuth::None,
         },
     ],
+    control: &[],
 };
 /// `get-order` of `bearer-api`: `GET /shops/{shopId}/orders/{orderId}`.
 static BEARER_API_GET_ORDER: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {

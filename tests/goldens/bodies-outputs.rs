@@ -595,6 +595,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
             auth: ::naftiko::spec::ExposedAuth::Bearer {
                 token: ::naftiko::spec::Value::Secret("REST_CALLER_TOKEN"),
             },
+            forwards: &[],
         },
     ],
     mcp: &[
@@ -732,6 +733,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
             },
         },
     ],
+    control: &[],
 };
 /// `create-note` of `notes`: `POST /notes`.
 static NOTES_CREATE_NOTE: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {

@@ -503,6 +503,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
   }
 }"##,
             auth: ::naftiko::spec::ExposedAuth::None,
+            forwards: &[],
         },
     ],
     mcp: &[
@@ -599,6 +600,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
             auth: ::naftiko::spec::ExposedAuth::None,
         },
     ],
+    control: &[],
 };
 /// `getrun` of `inngest-runs`: `GET /v1/runs/{runId}`.
 static INNGEST_RUNS_GETRUN: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {

@@ -18,6 +18,9 @@ pub mod goldens {
     pub mod bodies_outputs {
         include!("../goldens/bodies-outputs.rs");
     }
+    pub mod forward_control {
+        include!("../goldens/forward-control.rs");
+    }
 }
 
 /// The specs as `build.rs` (`naftiko_codegen::configure()`) generated them into `OUT_DIR`.
@@ -34,6 +37,9 @@ pub mod from_build_rs {
     pub mod bodies_outputs {
         naftiko::include_capability!("bodies-outputs");
     }
+    pub mod forward_control {
+        naftiko::include_capability!("forward-control");
+    }
 }
 
 /// The specs through the `capability!` macro.
@@ -49,6 +55,9 @@ pub mod from_macro {
     }
     pub mod bodies_outputs {
         naftiko::capability!("fixtures/bodies-outputs.yaml");
+    }
+    pub mod forward_control {
+        naftiko::capability!("fixtures/forward-control.yaml");
     }
 }
 

@@ -57,6 +57,12 @@ fn the_macro_expands_to_the_same_tables_as_build_rs_and_the_goldens() {
             &from_build_rs::bodies_outputs::SPEC,
             &goldens::bodies_outputs::SPEC,
         ),
+        (
+            "forward-control",
+            &from_macro::forward_control::SPEC,
+            &from_build_rs::forward_control::SPEC,
+            &goldens::forward_control::SPEC,
+        ),
     ];
     for (stem, macro_spec, build_spec, golden_spec) in cases {
         let from_macro = tables(macro_spec);

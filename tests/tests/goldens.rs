@@ -92,11 +92,11 @@ fn renamed_identifiers_are_warned_about() {
         .map(|d| d.message.as_str())
         .collect();
     for expected in [
-        "namespace `Type` is `type_2`",
+        "namespace `typeApi` is `type_api_2`",
         "operation `get_run` of `type` is the method `get_run_2`",
         "input `run_id` of operation `fn` is the field `run_id_2`",
         "input `run-id` of operation `fn` is the field `run_id_3`",
-        "operation `SPEC` of `Type` is the method `spec_2`",
+        "operation `SPEC` of `type-api` is the method `spec_2`",
     ] {
         assert!(
             renamed.iter().any(|m| m.starts_with(expected)),

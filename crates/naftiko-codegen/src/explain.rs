@@ -36,6 +36,33 @@ pub fn explain(cap: &Capability) -> String {
             let _ = writeln!(out, "  {} {}", r.method, r.spec_path);
             handler(&mut out, cap, &r.handler, &r.inputs);
         }
+        for f in &a.forwards {
+            let target = cap
+                .consumes
+                .get(f.namespace)
+                .map_or("?", |ns| ns.namespace.as_str());
+            let _ = writeln!(
+                out,
+                "  * {}/… → {target} (every method and sub-path, with {target}'s auth)",
+                f.prefix
+            );
+            let trusted = if f.trusted_headers.is_empty() {
+                "none".to_string()
+            } else {
+                f.trusted_headers.join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "    caller headers passed on: content-type, accept, content-length; trusted: {trusted}"
+            );
+        }
+    }
+    for a in &cap.control {
+        let _ = writeln!(
+            out,
+            "\ncontrol {} on {} (env {}_ADDR): GET /health/live, /health/ready, /metrics",
+            a.namespace, a.default_addr, a.env_prefix
+        );
     }
     for a in &cap.mcp {
         let _ = writeln!(

@@ -82,6 +82,17 @@ pub struct Capability {
     pub secrets: Vec<Secret>,
     pub rest: Vec<RestAdapter>,
     pub mcp: Vec<McpAdapter>,
+    pub control: Vec<ControlAdapter>,
+}
+
+/// A `control` adapter: health and metrics on a socket of its own.
+#[derive(Debug, Clone)]
+pub struct ControlAdapter {
+    /// The spec's namespace, or `control`.
+    pub namespace: String,
+    /// The namespace's prefix, or `CONTROL`.
+    pub env_prefix: String,
+    pub default_addr: String,
 }
 
 #[derive(Debug, Clone)]
@@ -333,6 +344,22 @@ pub struct RestAdapter {
     pub description: String,
     pub routes: Vec<RestRoute>,
     pub auth: ExposedAuth,
+    pub forwards: Vec<RestForward>,
+}
+
+/// A `forward` resource: a path prefix proxied whole to a consumed namespace.
+#[derive(Debug, Clone)]
+pub struct RestForward {
+    pub name: String,
+    /// As the spec wrote it (`/notion/{{path}}`).
+    pub spec_path: String,
+    /// The literal prefix, without a trailing slash (empty for the root).
+    pub prefix: String,
+    /// Index into `Capability::consumes`.
+    pub namespace: usize,
+    /// Lower case, without duplicates.
+    pub trusted_headers: Vec<String>,
+    pub description: String,
 }
 
 #[derive(Debug, Clone)]

@@ -201,6 +201,8 @@ pub enum Expose {
 
 #[derive(Debug, Clone)]
 pub struct ControlAdapter {
+    /// Optional: names `<NAMESPACE>_ADDR`; without one the address is `CONTROL_ADDR`.
+    pub namespace: Option<Text>,
     pub address: Option<Text>,
     pub port: Option<Located<u16>>,
     pub span: Span,
@@ -231,7 +233,7 @@ pub struct ExposedResource {
 #[derive(Debug, Clone)]
 pub struct Forward {
     pub target_namespace: Text,
-    pub trusted_headers: Vec<String>,
+    pub trusted_headers: Vec<Text>,
 }
 
 #[derive(Debug, Clone)]

@@ -400,3 +400,45 @@ fn structured_tool_arguments_are_defined_once_under_defs() {
     assert_eq!(schema["properties"]["address"]["$ref"], "#/$defs/address");
     assert_eq!(schema["additionalProperties"], false);
 }
+
+#[test]
+fn a_query_string_in_a_consumed_path_becomes_query_parameters() {
+    let yaml = spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.get-item}",
+    )
+    .replace("path: /items/{itemId}", "path: /items/{itemId}?view=full%20text&q={term}");
+    let c = check(&yaml);
+    assert_eq!(
+        codes(&c, Severity::Warning),
+        vec!["query-in-path", "inferred-input"]
+    );
+    let op = &cap(&c).consumes[0].operations[0];
+    assert_eq!(
+        op.path,
+        vec![
+            PathPart::Literal("/items/".into()),
+            PathPart::Param("itemId".into())
+        ]
+    );
+    let view = op.inputs.iter().find(|i| i.name == "view");
+    assert_eq!(
+        view.map(|i| (i.location, i.fixed.clone())),
+        Some((
+            Some(ParamIn::Query),
+            Some(Value::Literal(serde_json::json!("full text")))
+        ))
+    );
+    // `q` is declared, so the declaration wins over `q={term}`.
+    assert!(op.inputs.iter().all(|i| i.name != "term"));
+}
+
+#[test]
+fn an_optional_input_that_alone_feeds_a_required_parameter_becomes_required() {
+    let c = check(&spec(
+        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          call: shop.get-item\n          inputParameters: [{name: itemId, type: string}]",
+    ));
+    let tool = &cap(&c).mcp[0].tools[0];
+    assert!(tool.inputs[0].required);
+    assert_eq!(tool.input_schema["required"], serde_json::json!(["itemId"]));
+    assert_eq!(codes(&c, Severity::Warning), vec!["input-made-required"]);
+}

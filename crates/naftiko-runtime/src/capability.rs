@@ -15,6 +15,8 @@ use std::sync::Arc;
 use crate::Error;
 use crate::client::{ClientCore, Hooks};
 use crate::config;
+use crate::control::ControlState;
+use crate::control::metrics::{BothHooks, UpstreamMeter};
 use crate::secret::Secrets;
 use crate::spec::CapabilitySpec;
 
@@ -33,6 +35,9 @@ struct RuntimeInner {
     secrets: Arc<Secrets>,
     rest_addrs: Vec<SocketAddr>,
     mcp_addrs: Vec<SocketAddr>,
+    control_addrs: Vec<SocketAddr>,
+    /// Metrics and readiness, when the capability has a control adapter.
+    control: Option<Arc<ControlState>>,
     env: Arc<EnvSource>,
 }
 
@@ -45,6 +50,7 @@ pub const ADAPTER_SETTINGS: &[&str] = &[
     "SESSIONS",
     "ALLOWED_HOSTS",
     "ALLOWED_ORIGINS",
+    "READ_TIMEOUT_MS",
 ];
 
 /// A settings lookup kept for the runtime's lifetime.
@@ -83,7 +89,8 @@ impl Runtime {
             .rest
             .iter()
             .map(|adapter| adapter.env_prefix)
-            .chain(spec.mcp.iter().map(|adapter| adapter.env_prefix));
+            .chain(spec.mcp.iter().map(|adapter| adapter.env_prefix))
+            .chain(spec.control.iter().map(|adapter| adapter.env_prefix));
         for prefix in prefixes {
             for suffix in ADAPTER_SETTINGS {
                 recording(&format!("{prefix}_{suffix}"));
@@ -123,6 +130,15 @@ impl Runtime {
                 Err(problem) => problems.push(problem),
             }
         }
+        let control = ControlState::for_spec(spec);
+        if let Some(state) = &control {
+            for (index, client) in clients.iter_mut().enumerate() {
+                client.set_hooks(Arc::new(UpstreamMeter {
+                    state: Arc::clone(state),
+                    consumes: index,
+                }));
+            }
+        }
         if !problems.is_empty() {
             return Err(Error::Config {
                 missing: Vec::new(),
@@ -137,19 +153,31 @@ impl Runtime {
                 secrets,
                 rest_addrs: settings.rest_addrs,
                 mcp_addrs: settings.mcp_addrs,
+                control_addrs: settings.control_addrs,
+                control,
                 env: Arc::new(env),
             }),
         })
     }
 
     /// The same runtime with `hooks` called around every upstream call of every namespace.
+    /// They replace hooks given before; the metrics of a control adapter keep being recorded.
     pub fn with_hooks(self, hooks: impl Hooks) -> Runtime {
         let hooks: Arc<dyn Hooks> = Arc::new(hooks);
         let mut inner = Arc::unwrap_or_clone(self.inner);
-        inner
-            .clients
-            .iter_mut()
-            .for_each(|client| client.set_hooks(hooks.clone()));
+        let control = inner.control.clone();
+        for (index, client) in inner.clients.iter_mut().enumerate() {
+            match &control {
+                Some(state) => client.set_hooks(Arc::new(BothHooks {
+                    first: Arc::new(UpstreamMeter {
+                        state: Arc::clone(state),
+                        consumes: index,
+                    }),
+                    second: hooks.clone(),
+                })),
+                None => client.set_hooks(hooks.clone()),
+            }
+        }
         Runtime {
             inner: Arc::new(inner),
         }
@@ -191,6 +219,21 @@ impl Runtime {
             .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
     }
 
+    /// Where control adapter `adapter` listens: `<PREFIX>_ADDR` (`CONTROL_ADDR` for an adapter
+    /// without namespace) or the spec's address.
+    pub fn control_addr(&self, adapter: usize) -> SocketAddr {
+        self.inner
+            .control_addrs
+            .get(adapter)
+            .copied()
+            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+    }
+
+    /// Metrics and readiness; `None` when the capability has no control adapter.
+    pub(crate) fn control_state(&self) -> Option<&Arc<ControlState>> {
+        self.inner.control.as_ref()
+    }
+
     /// A setting from the source the runtime was built from (see the constructors). Never use
     /// this for secrets: [`Runtime::secrets`] holds them.
     pub fn env(&self, name: &str) -> Option<String> {
@@ -210,6 +253,7 @@ impl std::fmt::Debug for Runtime {
             .field("secrets", &self.inner.secrets)
             .field("rest_addrs", &self.inner.rest_addrs)
             .field("mcp_addrs", &self.inner.mcp_addrs)
+            .field("control_addrs", &self.inner.control_addrs)
             .finish_non_exhaustive()
     }
 }
@@ -246,6 +290,7 @@ mod tests {
         secrets: &[],
         rest: &[],
         mcp: MCP,
+        control: &[],
     };
 
     fn lookup(name: &str) -> Option<String> {

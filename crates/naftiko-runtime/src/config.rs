@@ -26,10 +26,11 @@ pub(crate) struct Settings {
     pub clients: Vec<ClientSettings>,
     pub rest_addrs: Vec<SocketAddr>,
     pub mcp_addrs: Vec<SocketAddr>,
+    pub control_addrs: Vec<SocketAddr>,
 }
 
 pub(crate) struct ClientSettings {
-    pub base_url: reqwest::Url,
+    pub base_url: url::Url,
     pub timeout: Duration,
     pub max_body_bytes: usize,
 }
@@ -87,6 +88,18 @@ pub(crate) fn read(
             )
         })
         .collect();
+    let control_addrs = spec
+        .control
+        .iter()
+        .map(|adapter| {
+            read_addr(
+                adapter.env_prefix,
+                adapter.default_addr,
+                &lookup,
+                &mut report,
+            )
+        })
+        .collect();
 
     if report.missing.is_empty() && report.problems.is_empty() {
         Ok(Settings {
@@ -94,6 +107,7 @@ pub(crate) fn read(
             clients,
             rest_addrs,
             mcp_addrs,
+            control_addrs,
         })
     } else {
         Err(Error::Config {
@@ -219,7 +233,7 @@ fn read_client(
                 spec.namespace
             )
         };
-        match reqwest::Url::parse(base_text.trim()) {
+        match url::Url::parse(base_text.trim()) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 Some(url)
             }
@@ -371,6 +385,7 @@ mod tests {
         routes: &[],
         openapi: "{}",
         auth: ExposedAuth::None,
+        forwards: &[],
     }];
     static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
         namespace: "runs-mcp",
@@ -389,6 +404,7 @@ mod tests {
         secrets: SECRETS,
         rest: REST,
         mcp: MCP,
+        control: &[],
     };
 
     fn read_with(vars: &[(&str, &str)]) -> Result<Settings, Error> {

@@ -13,6 +13,8 @@ mod caller_auth;
 pub mod capability;
 pub mod client;
 mod config;
+mod connections;
+pub mod control;
 pub mod inputs;
 pub mod invoke;
 pub mod jsonpath;

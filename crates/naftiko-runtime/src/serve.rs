@@ -1,4 +1,4 @@
-//! Serving every adapter of a capability: each REST adapter and each MCP adapter on its own
+//! Serving every adapter of a capability: each REST, MCP and control adapter on its own
 //! socket, until a shutdown signal.
 //!
 //! ```no_run
@@ -30,12 +30,15 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::connections::ReadTimeout;
+use crate::control::ControlState;
 use crate::{Error, Runtime};
 
 /// How long in-flight requests may take to finish once shutdown has begun.
@@ -44,6 +47,8 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// Every adapter's listener, bound and ready to serve.
 pub struct Server {
     listeners: Vec<Listener>,
+    /// Told when each adapter starts and stops serving (for `GET /health/ready`).
+    control: Option<Arc<ControlState>>,
 }
 
 struct Listener {
@@ -54,12 +59,14 @@ struct Listener {
     kind: Kind,
     listener: TcpListener,
     router: Router,
+    read_timeout: ReadTimeout,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Rest,
     Mcp,
+    Control,
 }
 
 impl std::fmt::Debug for Server {
@@ -83,14 +90,30 @@ impl Server {
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", adapter.namespace);
-            listeners.push(Listener::bind(label, Kind::Rest, rt.rest_addr(index), router).await?);
+            let read_timeout = ReadTimeout::for_adapter(&rt, adapter.env_prefix)?;
+            let address = rt.rest_addr(index);
+            listeners.push(Listener::bind(label, Kind::Rest, address, router, read_timeout).await?);
         }
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let router = crate::mcp::router(rt.clone(), index);
             let label = format!("MCP adapter `{}`", adapter.namespace);
-            listeners.push(Listener::bind(label, Kind::Mcp, rt.mcp_addr(index), router).await?);
+            let read_timeout = ReadTimeout::for_adapter(&rt, adapter.env_prefix)?;
+            let address = rt.mcp_addr(index);
+            listeners.push(Listener::bind(label, Kind::Mcp, address, router, read_timeout).await?);
         }
-        Ok(Server { listeners })
+        for (index, adapter) in spec.control.iter().enumerate() {
+            let router = crate::control::router(rt.clone(), index)?;
+            let label = format!("control adapter `{}`", adapter.namespace);
+            let address = rt.control_addr(index);
+            let read_timeout = ReadTimeout::for_adapter(&rt, adapter.env_prefix)?;
+            listeners
+                .push(Listener::bind(label, Kind::Control, address, router, read_timeout).await?);
+        }
+        let control = rt.control_state().cloned();
+        if let Some(state) = &control {
+            state.readiness.expect(listeners.len());
+        }
+        Ok(Server { listeners, control })
     }
 
     /// The bound address of every REST adapter, in spec order (the real port when the
@@ -102,6 +125,11 @@ impl Server {
     /// The bound address of every MCP adapter, in spec order.
     pub fn mcp_addrs(&self) -> Vec<SocketAddr> {
         self.addrs(Kind::Mcp)
+    }
+
+    /// The bound address of every control adapter, in spec order.
+    pub fn control_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs(Kind::Control)
     }
 
     fn addrs(&self, kind: Kind) -> Vec<SocketAddr> {
@@ -119,18 +147,25 @@ impl Server {
         let mut servers = tokio::task::JoinSet::new();
         for listener in self.listeners {
             tracing::info!("{} listening on {}", listener.label, listener.url);
-            let mut stop = stop_receiver.clone();
             let label = listener.label;
-            let server = axum::serve(listener.listener, listener.router).with_graceful_shutdown(
-                async move {
-                    // An error means the sender is gone, which also means: stop.
-                    let _ = stop.wait_for(|stopping| *stopping).await;
-                },
+            let server = crate::connections::serve(
+                listener.listener,
+                listener.router,
+                listener.read_timeout,
+                stop_receiver.clone(),
             );
+            let control = self.control.clone();
+            if let Some(state) = &control {
+                state.readiness.started();
+            }
             servers.spawn(async move {
-                server
+                let served = server
                     .await
-                    .map_err(|error| Error::Serve(format!("{label} failed: {error}")))
+                    .map_err(|error| Error::Serve(format!("{label} failed: {error}")));
+                if let Some(state) = &control {
+                    state.readiness.stopped();
+                }
+                served
             });
         }
 
@@ -142,6 +177,9 @@ impl Server {
                 first_error = failure(finished);
                 tracing::info!("an adapter stopped; shutting down the others");
             }
+        }
+        if let Some(state) = &self.control {
+            state.readiness.stopping();
         }
         let _ = stop_sender.send(true);
 
@@ -176,6 +214,7 @@ impl Listener {
         kind: Kind,
         address: SocketAddr,
         router: Router,
+        read_timeout: ReadTimeout,
     ) -> Result<Listener, Error> {
         let listener = TcpListener::bind(address).await.map_err(|error| {
             Error::Serve(format!("{label} cannot listen on {address}: {error}"))
@@ -188,6 +227,7 @@ impl Listener {
         let url = match kind {
             Kind::Rest => format!("http://{address}"),
             Kind::Mcp => format!("http://{address}/mcp"),
+            Kind::Control => format!("http://{address}/health/ready"),
         };
         Ok(Listener {
             label,
@@ -196,6 +236,7 @@ impl Listener {
             kind,
             listener,
             router,
+            read_timeout,
         })
     }
 }

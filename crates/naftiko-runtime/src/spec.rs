@@ -20,6 +20,8 @@ pub struct CapabilitySpec {
     pub secrets: &'static [SecretSpec],
     pub rest: &'static [RestAdapterSpec],
     pub mcp: &'static [McpAdapterSpec],
+    /// `control` adapters: health and metrics, each on its own socket.
+    pub control: &'static [ControlAdapterSpec],
 }
 
 /// One bind key (`binds[].keys`): a secret read at start-up, never logged.
@@ -204,7 +206,8 @@ pub struct OperationInput {
 pub enum RequestBody {
     /// No body, except the JSON object made of `in: body` inputs when any is given.
     Fields,
-    /// `body: {type: json, data: …}`: a JSON template.
+    /// `body: {type: json, data: …}`: a JSON template. `in: body` inputs are added to an
+    /// object template as fields it does not set itself (so too for `FormUrlEncoded`).
     Json(Value),
     /// `application/x-www-form-urlencoded` from a template of fields.
     FormUrlEncoded(Value),
@@ -325,6 +328,36 @@ pub struct RestAdapterSpec {
     /// The OpenAPI 3.1 document of this adapter, generated at codegen time (JSON text).
     pub openapi: &'static str,
     pub auth: ExposedAuth,
+    /// `forward` resources: path prefixes proxied whole to a consumed namespace.
+    pub forwards: &'static [RestForward],
+}
+
+/// A `forward` (proxy) resource: every method and every sub-path under `prefix` goes to the
+/// consumed namespace's base URL plus the same sub-path and query, with that namespace's
+/// authentication. Bodies stream through both ways; only `trusted_headers` (and
+/// `content-type`, `accept`, `content-length`) of the caller's headers are passed on.
+#[derive(Debug)]
+pub struct RestForward {
+    /// The resource's name, for logs, metrics and upstream hooks.
+    pub name: &'static str,
+    /// The literal path prefix, without a trailing slash (`/notion`; empty for the root).
+    pub prefix: &'static str,
+    /// Index into `CapabilitySpec::consumes`.
+    pub consumes: usize,
+    /// Caller headers to pass on, lower case.
+    pub trusted_headers: &'static [&'static str],
+}
+
+/// A `control` adapter: `GET /health/live`, `GET /health/ready` and `GET /metrics`
+/// (Prometheus text format) on a socket of its own.
+#[derive(Debug)]
+pub struct ControlAdapterSpec {
+    /// The adapter's namespace, or `control` when the spec names none.
+    pub namespace: &'static str,
+    /// For `<PREFIX>_ADDR`: the namespace's prefix, or `CONTROL`.
+    pub env_prefix: &'static str,
+    /// `address:port` from the spec (address defaults to 127.0.0.1).
+    pub default_addr: &'static str,
 }
 
 /// One method on one path.

@@ -160,6 +160,7 @@ static SPEC: CapabilitySpec = CapabilitySpec {
     secrets: SECRETS,
     rest: &[],
     mcp: &[],
+    control: &[],
 };
 
 static GET_ITEM: HttpOperation = op(

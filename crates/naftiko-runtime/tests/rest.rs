@@ -448,8 +448,10 @@ fn a_route_table_axum_would_panic_on_is_an_error() {
             routes: CONFLICTING,
             openapi: "",
             auth: ExposedAuth::None,
+            forwards: &[],
         }],
         mcp: &[],
+        control: &[],
     };
     let rt = Runtime::from_lookup(&BROKEN, &|_| None).expect("runtime");
     let error = naftiko_runtime::rest::router(rt.clone(), 0).expect_err("conflict");

@@ -10,6 +10,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ("auth-locations", "fixtures/auth-locations.yaml"),
     ("cursed-names", "fixtures/cursed-names.yaml"),
     ("bodies-outputs", "fixtures/bodies-outputs.yaml"),
+    ("forward-control", "fixtures/forward-control.yaml"),
 ];
 
 pub fn crate_dir() -> &'static Path {

@@ -141,6 +141,14 @@ impl Emitter<'_> {
                 adapter.default_addr.replace('`', "")
             ));
         }
+        for adapter in &cap.control {
+            lines.push(format!(
+                "- `{}_ADDR`: the control adapter {} (default `{}`): health and metrics",
+                adapter.env_prefix,
+                code(&adapter.namespace),
+                adapter.default_addr.replace('`', "")
+            ));
+        }
         for secret in &cap.secrets {
             lines.push(match &secret.file {
                 Some(file) => format!(

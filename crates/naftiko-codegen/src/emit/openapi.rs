@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json, json};
 use super::text::canonical_json_pretty;
 use crate::ir::{
     CallerInput, Capability, ExposedAuth, Handler, Output, ParamIn, Placement, RawFormat,
-    RestAdapter, RestRoute,
+    RestAdapter, RestForward, RestRoute,
 };
 
 const SECURITY_SCHEME: &str = "adapterAuth";
@@ -29,6 +29,12 @@ pub fn document(cap: &Capability, adapter: &RestAdapter) -> String {
                 operation(cap, adapter, route),
             );
         }
+    }
+    for forward in &adapter.forwards {
+        paths.insert(
+            format!("{}/{{path}}", forward.prefix),
+            forward_path_item(cap, adapter, forward),
+        );
     }
     let mut info = Map::new();
     info.insert("title".into(), cap.name.clone().into());
@@ -97,6 +103,69 @@ fn operation(cap: &Capability, adapter: &RestAdapter, route: &RestRoute) -> Json
     }
     op.insert("responses".into(), responses(cap, &route.handler));
     Json::Object(op)
+}
+
+/// A forward as one path item: every method, the rest of the path as `{path}`.
+fn forward_path_item(cap: &Capability, adapter: &RestAdapter, forward: &RestForward) -> Json {
+    let target = cap
+        .consumes
+        .get(forward.namespace)
+        .map_or("", |ns| ns.namespace.as_str());
+    let mut parameters = vec![json!({
+        "name": "path",
+        "in": "path",
+        "required": true,
+        "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
+        "schema": { "type": "string" },
+    })];
+    parameters.extend(forward.trusted_headers.iter().map(|header| {
+        json!({
+            "name": header,
+            "in": "header",
+            "required": false,
+            "description": "Passed on to the upstream API",
+            "schema": { "type": "string" },
+        })
+    }));
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": { "application/problem+json": {
+                "schema": { "$ref": "#/components/schemas/Problem" }
+            } },
+        })
+    };
+    let summary = if forward.description.is_empty() {
+        format!("Forwarded to `{target}`")
+    } else {
+        forward.description.clone()
+    };
+    let mut item = Map::new();
+    for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
+        item.insert(
+            method.into(),
+            json!({
+                "operationId": format!("{}.{}.{method}", adapter.namespace, forward.name),
+                "summary": summary,
+                "description": format!(
+                    "Proxied to the consumed API `{target}`: same method, sub-path, query and body, with `{target}`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here."
+                ),
+                "parameters": parameters,
+                "requestBody": { "required": false, "content": { "*/*": {} } },
+                "responses": {
+                    "default": { "description": "The upstream API's answer: status, headers and body passed through" },
+                    "400": problem("The path has a `.` or `..` segment"),
+                    "502": problem("The upstream API is unreachable"),
+                    "504": problem("The upstream API did not answer in time"),
+                },
+            }),
+        );
+    }
+    item.insert(
+        "x-naftiko-forward".into(),
+        json!({ "targetNamespace": target, "trustedHeaders": forward.trusted_headers }),
+    );
+    Json::Object(item)
 }
 
 fn parameter(input: &CallerInput) -> Json {

@@ -11,9 +11,10 @@ use super::Emitter;
 use super::openapi;
 use super::text::{canonical_json, lit, opt_lit, raw_lit};
 use crate::ir::{
-    Annotations, Auth, Body, CallerInput, ExposedAuth, McpAdapter, McpPrompt, McpResource,
-    McpResourceContent, McpTool, MultipartPart, Namespace, OpRef, Operation, OperationInput,
-    ParamIn, PathPart, Placement, RawFormat, RestAdapter, RestRoute, Secret, ValueType,
+    Annotations, Auth, Body, CallerInput, ControlAdapter, ExposedAuth, McpAdapter, McpPrompt,
+    McpResource, McpResourceContent, McpTool, MultipartPart, Namespace, OpRef, Operation,
+    OperationInput, ParamIn, PathPart, Placement, RawFormat, RestAdapter, RestForward, RestRoute,
+    Secret, ValueType,
 };
 
 impl Emitter<'_> {
@@ -56,6 +57,7 @@ impl Emitter<'_> {
         let secrets = cap.secrets.iter().map(|s| self.secret(s));
         let rest = cap.rest.iter().map(|a| self.rest_adapter(a));
         let mcp = cap.mcp.iter().map(|a| self.mcp_adapter(a));
+        let control = cap.control.iter().map(|a| self.control_adapter(a));
         quote! {
             /// The whole capability as the runtime reads it, resolved at compile time.
             pub static SPEC: #spec::CapabilitySpec = #spec::CapabilitySpec {
@@ -65,6 +67,7 @@ impl Emitter<'_> {
                 secrets: &[#(#secrets),*],
                 rest: &[#(#rest),*],
                 mcp: &[#(#mcp),*],
+                control: &[#(#control),*],
             };
         }
     }
@@ -288,6 +291,7 @@ impl Emitter<'_> {
         let routes = adapter.routes.iter().map(|r| self.rest_route(r));
         let openapi = raw_lit(&openapi::document(self.cap, adapter));
         let auth = self.exposed_auth(&adapter.auth);
+        let forwards = adapter.forwards.iter().map(|f| self.rest_forward(f));
         quote! {
             #spec::RestAdapterSpec {
                 namespace: #namespace,
@@ -296,6 +300,37 @@ impl Emitter<'_> {
                 routes: &[#(#routes),*],
                 openapi: #openapi,
                 auth: #auth,
+                forwards: &[#(#forwards),*],
+            }
+        }
+    }
+
+    fn rest_forward(&self, forward: &RestForward) -> TokenStream {
+        let spec = &self.spec;
+        let name = lit(&forward.name);
+        let prefix = lit(&forward.prefix);
+        let consumes = Literal::usize_unsuffixed(forward.namespace);
+        let trusted = forward.trusted_headers.iter().map(|h| lit(h));
+        quote! {
+            #spec::RestForward {
+                name: #name,
+                prefix: #prefix,
+                consumes: #consumes,
+                trusted_headers: &[#(#trusted),*],
+            }
+        }
+    }
+
+    fn control_adapter(&self, adapter: &ControlAdapter) -> TokenStream {
+        let spec = &self.spec;
+        let namespace = lit(&adapter.namespace);
+        let env_prefix = lit(&adapter.env_prefix);
+        let default_addr = lit(&adapter.default_addr);
+        quote! {
+            #spec::ControlAdapterSpec {
+                namespace: #namespace,
+                env_prefix: #env_prefix,
+                default_addr: #default_addr,
             }
         }
     }

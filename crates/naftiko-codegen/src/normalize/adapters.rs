@@ -24,11 +24,7 @@ pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
         match kind.value.to_ascii_lowercase().as_str() {
             "rest" | "api" => out.extend(rest(ctx, e).map(Expose::Rest)),
             "mcp" => out.extend(mcp(ctx, e).map(Expose::Mcp)),
-            "control" => out.push(Expose::Control(ControlAdapter {
-                address: string_field(ctx, e, "address"),
-                port: port_field(ctx, e),
-                span: span(e),
-            })),
+            "control" => out.push(Expose::Control(control(ctx, e))),
             _ => out.push(Expose::Other {
                 namespace: string_field(ctx, e, "namespace"),
                 kind,
@@ -36,6 +32,75 @@ pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
         }
     }
     out
+}
+
+/// A control adapter: health and metrics are served; `management` and `observability`
+/// settings beyond that are not honoured, and say so.
+fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
+    check_keys(
+        ctx,
+        e,
+        &[
+            "type",
+            "address",
+            "port",
+            "namespace",
+            "label",
+            "description",
+            "management",
+            "observability",
+        ],
+        &[],
+    );
+    if let Some(management) = e.get("management") {
+        let mut ignored = Vec::new();
+        for (key, value) in management.as_map().unwrap_or_default() {
+            let Some(name) = key.as_str() else { continue };
+            let enabled = value.as_bool().unwrap_or(true)
+                && value.get("enabled").and_then(Node::as_bool).unwrap_or(true);
+            match name {
+                "health" if enabled => {}
+                "scripting" if enabled => {
+                    ctx.error(
+                        "unsupported-scripting",
+                        value,
+                        "`management.scripting` (running scripts through the control port) is not supported",
+                    )
+                    .help("set `enabled: false` or remove `scripting`; capabilities compile to Rust, with no script engine");
+                }
+                _ if enabled => ignored.push(format!("`{name}`")),
+                _ => {}
+            }
+        }
+        if !ignored.is_empty() {
+            ctx.warn(
+                "control-setting-ignored",
+                management,
+                format!(
+                    "management settings {} are not supported; they are ignored",
+                    ignored.join(", ")
+                ),
+            )
+            .help("the control adapter serves GET /health/live, /health/ready and /metrics");
+        }
+    }
+    if let Some(observability) = e.get("observability") {
+        let disabled = observability.get("enabled").and_then(Node::as_bool) == Some(false);
+        if !disabled {
+            ctx.warn(
+                "control-setting-ignored",
+                observability,
+                "`observability` (traces and exporters) is not supported; it is ignored",
+            )
+            .help("request and upstream metrics are served at GET /metrics; logs and spans go through `tracing`");
+        }
+    }
+    ControlAdapter {
+        namespace: string_field(ctx, e, "namespace"),
+        address: string_field(ctx, e, "address"),
+        port: port_field(ctx, e),
+        span: span(e),
+    }
 }
 
 fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
@@ -111,7 +176,7 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
                     .and_then(Node::as_seq)
                     .unwrap_or_default()
                     .iter()
-                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .filter_map(|h| h.as_str().map(|name| text(h, name.to_string())))
                     .collect();
                 Some(Forward {
                     target_namespace,

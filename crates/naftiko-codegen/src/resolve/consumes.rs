@@ -151,6 +151,41 @@ impl Resolver<'_> {
         }
     }
 
+    /// The parameters of a query string found in a path, as query inputs: `q=default` a fixed
+    /// value, `q={term}` the input `term` sent as `q`. A declared parameter of the same name wins.
+    fn query_in_path(&mut self, query: &str, inputs: &mut Vec<OperationInput>, span: &Span) {
+        self.diag(
+            Severity::Warning,
+            "query-in-path",
+            span,
+            format!("the path holds the query string `?{query}`; it is sent as query parameters"),
+        )
+        .help("declare them in `inputParameters` with `in: query` (and `value:` for a fixed one)");
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (key, value) = (percent_decode(key), percent_decode(value));
+            let (name, fixed) = match split_path(&value).as_slice() {
+                [PathPart::Param(name)] => (name.clone(), None),
+                _ => (
+                    key.clone(),
+                    Some(Value::Literal(serde_json::Value::String(value))),
+                ),
+            };
+            if inputs.iter().any(|i| i.name == name || i.wire_name == key) {
+                continue;
+            }
+            inputs.push(OperationInput {
+                required: fixed.is_none(),
+                name,
+                wire_name: key,
+                location: Some(ParamIn::Query),
+                ty: ValueType::String,
+                fixed,
+                description: String::new(),
+            });
+        }
+    }
+
     /// A value in auth: `{{X}}` and `${X}` are secrets; a bare word is a literal.
     fn secret_value(&mut self, text: &str, scope: &Scope, span: &Span) -> Value {
         let v = self.interpret_str_at(text, scope, span);
@@ -181,6 +216,12 @@ impl Resolver<'_> {
                 }
             ),
             None => r.path.value.clone(),
+        };
+        // A query string written into the path (`search?q=default`) is query, not path: left
+        // in, its `?` would be percent-encoded into the path upstream.
+        let (raw_path, query_in_path) = match raw_path.split_once('?') {
+            Some((path, query)) => (path.to_string(), Some(query.to_string())),
+            None => (raw_path, None),
         };
         let path = split_path(&raw_path);
         let mut inputs: Vec<OperationInput> = Vec::new();
@@ -216,6 +257,10 @@ impl Resolver<'_> {
             } else {
                 inputs.push(input);
             }
+        }
+        if let Some(query) = &query_in_path {
+            let span = op.path.as_ref().map_or(&r.path.span, |p| &p.span);
+            self.query_in_path(query, &mut inputs, span);
         }
         // Placeholders: `{x}` and `{{x}}` alike (rule 3); a declared path parameter matches by
         // exact name first, then folded.
@@ -442,4 +487,33 @@ pub fn split_path(path: &str) -> Vec<PathPart> {
         out.push(PathPart::Literal(rest.to_string()));
     }
     out
+}
+
+/// `%XX` escapes and `+` (a space, in query strings) decoded; anything malformed kept as is.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let escaped = (byte == b'%')
+            .then(|| bytes.get(at + 1..at + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+        match (byte, escaped) {
+            (_, Some(decoded)) => {
+                out.push(decoded);
+                at += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                at += 1;
+            }
+            (other, None) => {
+                out.push(other);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -7,6 +7,7 @@
 
 mod binding;
 mod consumes;
+mod forward;
 mod jsonpath;
 mod mcp;
 mod outputs;
@@ -19,10 +20,14 @@ use crate::diag::{Builder, Diagnostics, Severity};
 use crate::ir::{self, Capability, ExposedAuth, Namespace, Placement, Secret, TemplatePart, Value};
 use crate::load::SourceMap;
 use crate::model::{self, Expose, Span, Spec, Text};
+use crate::names;
 
 pub use consumes::split_path;
 pub use jsonpath::compile as compile_jsonpath;
 pub use template::{Note, Scope, interpret_str};
+
+/// Where a control adapter listens when the spec gives no port.
+const DEFAULT_CONTROL_PORT: u16 = 9191;
 
 pub(crate) struct Resolver<'a> {
     spec: &'a Spec,
@@ -77,14 +82,12 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
     }
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
+    let mut control = Vec::new();
     for e in &spec.exposes {
         match e {
             Expose::Rest(a) => rest.push(r.rest_adapter(a)),
             Expose::Mcp(a) => mcp.push(r.mcp_adapter(a)),
-            Expose::Control(c) => {
-                r.diag(Severity::Warning, "adapter-not-generated", &c.span, "`control` adapters are not generated yet; no health or metrics endpoints are served")
-                    .help("remove the adapter, or serve health checks in front of the generated server");
-            }
+            Expose::Control(c) => control.push(r.control_adapter(c)),
             Expose::Other { kind, .. } => {
                 let what = if kind.value.eq_ignore_ascii_case("skill") {
                     "`skill` adapters are not supported; the adapter is skipped"
@@ -101,6 +104,7 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
             }
         }
     }
+    r.check_env_prefixes();
     let secrets = r.secrets(&rest, &mcp);
     let capability = Capability {
         name: spec
@@ -113,6 +117,7 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
         secrets,
         rest,
         mcp,
+        control,
     };
     Resolved {
         capability,
@@ -201,7 +206,8 @@ impl Resolver<'_> {
         let all = spec.exposes.iter().filter_map(|e| match e {
             Expose::Rest(a) => Some(&a.namespace),
             Expose::Mcp(a) => Some(&a.namespace),
-            _ => None,
+            Expose::Control(c) => c.namespace.as_ref(),
+            Expose::Other { .. } => None,
         });
         for ns in all {
             if let Some(first) = seen.iter().find(|s| s.value == ns.value) {
@@ -216,6 +222,82 @@ impl Resolver<'_> {
             } else {
                 seen.push(ns);
             }
+        }
+    }
+
+    fn control_adapter(&mut self, c: &model::ControlAdapter) -> ir::ControlAdapter {
+        let port = c.port.as_ref().map_or(DEFAULT_CONTROL_PORT, |p| p.value);
+        let (namespace, env_prefix) = match &c.namespace {
+            Some(ns) => (ns.value.clone(), names::env_prefix(&ns.value)),
+            None => ("control".to_string(), "CONTROL".to_string()),
+        };
+        ir::ControlAdapter {
+            namespace,
+            env_prefix,
+            default_addr: self.default_addr(c.address.as_ref(), port),
+        }
+    }
+
+    /// Namespaces name environment variables (`<PREFIX>_BASE_URL`, `<PREFIX>_ADDR`): two that
+    /// differ only in case or separators (`type` and `Type`) would read the same variables.
+    fn check_env_prefixes(&mut self) {
+        let spec = self.spec;
+        let mut named: Vec<(String, &Text, &'static str)> = Vec::new();
+        for c in &spec.consumes {
+            // Identical copies of one consumed namespace are merged elsewhere.
+            if !named.iter().any(|(_, n, _)| n.value == c.namespace.value) {
+                named.push((
+                    names::env_prefix(&c.namespace.value),
+                    &c.namespace,
+                    "consumed",
+                ));
+            }
+        }
+        let mut control_without_namespace: Option<&Span> = None;
+        for e in &spec.exposes {
+            let (ns, kind) = match e {
+                Expose::Rest(a) => (&a.namespace, "REST"),
+                Expose::Mcp(a) => (&a.namespace, "MCP"),
+                Expose::Control(model::ControlAdapter {
+                    namespace: Some(ns),
+                    ..
+                }) => (ns, "control"),
+                Expose::Control(c) => {
+                    if let Some(first) = control_without_namespace {
+                        let line = first.loc.line;
+                        self.diag(Severity::Error, "env-prefix-collision", &c.span, "a second control adapter without `namespace` would also be configured by `CONTROL_ADDR`")
+                            .help(format!("give one of them a `namespace` (the first is at line {line})"));
+                    } else {
+                        control_without_namespace = Some(&c.span);
+                    }
+                    continue;
+                }
+                Expose::Other { .. } => continue,
+            };
+            named.push((names::env_prefix(&ns.value), ns, kind));
+        }
+        for (index, (prefix, ns, kind)) in named.iter().enumerate() {
+            let clash = named[..index]
+                .iter()
+                .find(|(other, first, _)| other == prefix && first.value != ns.value);
+            if let Some((_, first, first_kind)) = clash {
+                let message = format!(
+                    "{kind} namespace `{}` and {first_kind} namespace `{}` (line {}) both read environment variables `{prefix}_…`",
+                    ns.value, first.value, first.span.loc.line
+                );
+                self.diag(Severity::Error, "env-prefix-collision", &ns.span, message)
+                    .help("rename one so that they differ in more than case and separators");
+            }
+        }
+        if let Some(span) = control_without_namespace
+            && let Some((_, first, kind)) = named.iter().find(|(prefix, _, _)| prefix == "CONTROL")
+        {
+            let message = format!(
+                "the control adapter without `namespace` and {kind} namespace `{}` both read `CONTROL_ADDR`",
+                first.value
+            );
+            self.diag(Severity::Error, "env-prefix-collision", span, message)
+                .help("give the control adapter a `namespace`");
         }
     }
 

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::binding::{Exposure, Surface};
 use crate::diag::Severity;
-use crate::ir::{CallerInput, InputOrigin, ParamIn, RestAdapter, RestRoute, ValueType};
+use crate::ir::{
+    CallerInput, InputOrigin, ParamIn, RestAdapter, RestForward, RestRoute, ValueType,
+};
 use crate::model::{self, ExposedParam, Span};
 use crate::names;
 
@@ -16,16 +18,18 @@ impl Resolver<'_> {
         // `{}`) → name. The router needs one name per segment position.
         let mut canonical: HashMap<String, String> = HashMap::new();
         let mut seen: HashMap<(String, String), (usize, Span, String)> = HashMap::new();
+        let mut forwards: Vec<(RestForward, Span)> = Vec::new();
+        let mut route_spans: Vec<(usize, Span)> = Vec::new();
         for r in &a.resources {
             if let Some(f) = &r.forward {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-forward",
-                    &f.target_namespace.span,
-                    "`forward` (proxy) resources are not supported yet",
-                )
-                .help("declare the operations to expose, each with a `call`");
-                continue;
+                if let Some(forward) = self.rest_forward(r, f) {
+                    forwards.push((forward, r.path.span.clone()));
+                }
+                // Operations next to a forward are routes of their own; the forward takes
+                // the other methods and paths.
+                if r.operations.is_empty() {
+                    continue;
+                }
             }
             let Some((router_path, placeholders)) =
                 self.router_path(&r.path.value, &r.path.span, &mut canonical)
@@ -129,6 +133,7 @@ impl Resolver<'_> {
                     continue;
                 }
                 seen.insert(key, (routes.len(), op.span.clone(), signature));
+                route_spans.push((routes.len(), op.span.clone()));
                 routes.push(RestRoute {
                     method,
                     spec_path: r.path.value.clone(),
@@ -144,6 +149,7 @@ impl Resolver<'_> {
                 });
             }
         }
+        self.check_forwards(&forwards, &route_spans, &routes);
         let port = a.port.as_ref().map_or(8080, |p| p.value);
         RestAdapter {
             env_prefix: names::env_prefix(&a.namespace.value),
@@ -152,6 +158,7 @@ impl Resolver<'_> {
             description: a.description.clone().unwrap_or_default(),
             routes,
             auth: self.exposed_auth(a.auth.as_ref()),
+            forwards: forwards.into_iter().map(|(forward, _)| forward).collect(),
         }
     }
 
@@ -184,15 +191,44 @@ impl Resolver<'_> {
             match inner {
                 Some(name) if !name.is_empty() && !name.contains(['{', '}', '/']) => {
                     let name = name.trim().to_string();
-                    let key = prefix.clone();
-                    let wire = canonical
-                        .entry(key)
-                        .or_insert_with(|| sanitize_param(&name))
-                        .clone();
-                    if wire != sanitize_param(&name) {
-                        self.diag(Severity::Warning, "renamed-placeholder", span, format!("placeholder `{{{name}}}` shares its position with `{{{wire}}}` on another route; routed as `{{{wire}}}`"))
-                            .help("both names keep working as inputs; using one name per position is clearer");
+                    if placeholders.iter().any(|(known, _)| *known == name) {
+                        self.diag(
+                            Severity::Error,
+                            "duplicate-placeholder",
+                            span,
+                            format!("placeholder `{{{name}}}` appears twice in `{path}`"),
+                        )
+                        .help("give each placeholder its own name: one caller input fills one segment");
+                        return None;
                     }
+                    let key = prefix.clone();
+                    let wire = match canonical.get(&key) {
+                        Some(wire) => {
+                            if *wire != sanitize_param(&name) {
+                                self.diag(Severity::Warning, "renamed-placeholder", span, format!("placeholder `{{{name}}}` shares its position with `{{{wire}}}` on another route; routed as `{{{wire}}}`"))
+                                    .help("both names keep working as inputs; using one name per position is clearer");
+                            }
+                            wire.clone()
+                        }
+                        None => {
+                            // A new position takes the spec's name, unless an earlier position
+                            // of this path is routed under that name already (the router
+                            // needs distinct names within one path).
+                            let base = sanitize_param(&name);
+                            let mut wire = base.clone();
+                            let mut n = 2;
+                            while placeholders.iter().any(|(_, used)| *used == wire) {
+                                wire = format!("{base}_{n}");
+                                n += 1;
+                            }
+                            if wire != base {
+                                self.diag(Severity::Warning, "renamed-placeholder", span, format!("placeholder `{{{name}}}` would be routed under the name `{{{base}}}` twice in `{path}`; routed as `{{{wire}}}`"))
+                                    .help("the input keeps its name; distinct placeholder names are clearer");
+                            }
+                            canonical.insert(key, wire.clone());
+                            wire
+                        }
+                    };
                     out.push('{');
                     out.push_str(&wire);
                     out.push('}');

@@ -101,7 +101,7 @@ pub(crate) fn digest_answer(
     scope: Scope<'_>,
     challenge_headers: &HeaderMap,
     method: &Method,
-    url: &reqwest::Url,
+    url: &url::Url,
 ) -> Result<Option<HeaderValue>, Error> {
     let Auth::Digest { username, password } = &consumes.auth else {
         return Ok(None);
@@ -327,7 +327,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// 128 unpredictable bits: `RandomState` is seeded from the OS per process and varies per instance.
-fn client_nonce() -> String {
+pub(crate) fn client_nonce() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())

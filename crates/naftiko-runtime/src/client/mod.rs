@@ -1,7 +1,7 @@
 //! The upstream HTTP client: one [`ClientCore`] per consumed namespace.
 //!
-//! A `ClientCore` owns one `reqwest::Client`, so every namespace has its own connection pool
-//! (keep-alive, rustls, HTTP/1.1) with its own timeout. [`ClientCore::call`] sends one
+//! A `ClientCore` owns one connection pool (see `transport`: keep-alive, rustls, HTTP/1.1), so
+//! every namespace has its own pool with its own timeout. [`ClientCore::call`] sends one
 //! operation of the spec: it binds the inputs to the path, query, headers, cookies and body
 //! (see `request`), authenticates (see `auth`), and reads the answer up to a size limit.
 //!
@@ -12,18 +12,24 @@
 //! template; argument and secret values are never recorded.
 
 mod auth;
+mod forward;
 mod hooks;
+mod multipart;
 mod request;
+mod transport;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http_body_util::BodyExt as _;
+use hyper::body::Incoming;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+pub(crate) use forward::Forwarded;
 pub use hooks::{Hooks, RequestParts};
 
 use crate::Error;
@@ -32,7 +38,8 @@ use crate::inputs::Inputs;
 use crate::secret::Secrets;
 use crate::spec::{Auth, ConsumesSpec, HttpOperation};
 use crate::value::Scope;
-use request::{Body, PartData, config_problem};
+use request::{Body, config_problem};
+use transport::{Failure, OutBody, Transport};
 
 /// An upstream answer.
 #[derive(Debug, Clone)]
@@ -74,9 +81,10 @@ impl<T> Response<T> {
 #[derive(Clone)]
 pub struct ClientCore {
     consumes: &'static ConsumesSpec,
-    http: reqwest::Client,
     /// `None` only for the stand-in returned for an unknown namespace index.
-    base_url: Option<reqwest::Url>,
+    http: Option<Transport>,
+    /// `None` only for the stand-in returned for an unknown namespace index.
+    base_url: Option<url::Url>,
     timeout: Duration,
     max_body_bytes: usize,
     secrets: Arc<Secrets>,
@@ -87,10 +95,7 @@ impl std::fmt::Debug for ClientCore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientCore")
             .field("namespace", &self.consumes.namespace)
-            .field(
-                "base_url",
-                &self.base_url.as_ref().map(reqwest::Url::as_str),
-            )
+            .field("base_url", &self.base_url.as_ref().map(url::Url::as_str))
             .field("timeout", &self.timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .finish_non_exhaustive()
@@ -112,24 +117,15 @@ impl ClientCore {
         settings: ClientSettings,
         secrets: Arc<Secrets>,
     ) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_keepalive(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .user_agent(concat!("naftiko-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| {
-                format!(
-                    "cannot build the HTTP client of `{}`: {error}",
-                    consumes.namespace
-                )
-            })?;
+        let http = Transport::new(settings.timeout).map_err(|error| {
+            format!(
+                "cannot build the HTTP client of `{}`: {error}",
+                consumes.namespace
+            )
+        })?;
         Ok(ClientCore {
             consumes,
-            http,
+            http: Some(http),
             base_url: Some(settings.base_url),
             timeout: settings.timeout,
             max_body_bytes: settings.max_body_bytes,
@@ -142,7 +138,7 @@ impl ClientCore {
     pub(crate) fn unconfigured() -> Self {
         ClientCore {
             consumes: &NO_NAMESPACE,
-            http: reqwest::Client::new(),
+            http: None,
             base_url: None,
             timeout: Duration::from_millis(1),
             max_body_bytes: 0,
@@ -161,7 +157,7 @@ impl ClientCore {
 
     /// The base URL in use (the spec's `baseUri` or `<PREFIX>_BASE_URL`).
     pub fn base_url(&self) -> Option<&str> {
-        self.base_url.as_ref().map(reqwest::Url::as_str)
+        self.base_url.as_ref().map(url::Url::as_str)
     }
 
     pub fn timeout(&self) -> Duration {
@@ -190,7 +186,7 @@ impl ClientCore {
         op: &'static HttpOperation,
         args: &Inputs,
     ) -> Result<Response<Bytes>, Error> {
-        let Some(base_url) = &self.base_url else {
+        let (Some(base_url), Some(http)) = (&self.base_url, &self.http) else {
             return Err(config_problem(format!(
                 "operation `{}` names a consumed namespace that does not exist",
                 op.name
@@ -198,25 +194,38 @@ impl ClientCore {
         };
         let started = Instant::now();
         let prepared = request::prepare(self.consumes, base_url, &self.secrets, op, args)?;
-        let mut parts = RequestParts {
-            namespace: self.consumes.namespace,
-            operation: op.name,
-            method: prepared.method,
-            url: prepared.url.to_string(),
-            headers: prepared.headers,
+        let (method, url, headers) = match &self.hooks {
+            // Without hooks nothing can change the request: no copy of the URL is made.
+            None => (prepared.method, prepared.url, prepared.headers),
+            Some(hooks) => {
+                let mut parts = RequestParts {
+                    namespace: self.consumes.namespace,
+                    operation: op.name,
+                    method: prepared.method,
+                    url: prepared.url.to_string(),
+                    headers: prepared.headers,
+                };
+                hooks.before(&mut parts);
+                let url = if parts.url == prepared.url.as_str() {
+                    prepared.url
+                } else {
+                    url::Url::parse(&parts.url).map_err(|error| {
+                        config_problem(format!("a hook set an invalid URL: {error}"))
+                    })?
+                };
+                (parts.method, url, parts.headers)
+            }
         };
-        if let Some(hooks) = &self.hooks {
-            hooks.before(&mut parts);
-        }
-        let url = if parts.url == prepared.url.as_str() {
-            prepared.url
-        } else {
-            reqwest::Url::parse(&parts.url)
-                .map_err(|error| config_problem(format!("a hook set an invalid URL: {error}")))?
+        // One deadline for the whole exchange: connecting, sending, the answer and its body.
+        let result = match tokio::time::timeout(
+            self.timeout,
+            self.exchange(http, args, method, url, headers, prepared.body),
+        )
+        .await
+        {
+            Ok(result) => result,
+            Err(_) => Err(self.timeout_error()),
         };
-        let result = self
-            .exchange(args, parts.method, url, parts.headers, &prepared.body)
-            .await;
         let elapsed = started.elapsed();
         match &result {
             Ok(response) => self.observe(op.name, response.status, elapsed),
@@ -244,17 +253,36 @@ impl ClientCore {
 
     async fn exchange(
         &self,
+        http: &Transport,
         args: &Inputs,
         method: Method,
-        url: reqwest::Url,
+        url: url::Url,
         mut headers: HeaderMap,
-        body: &Body,
+        body: Body,
     ) -> Result<Response<Bytes>, Error> {
+        let (content_type, data) = match body {
+            Body::Empty => (None, None),
+            Body::Bytes { content_type, data } => (Some(content_type), Some(data)),
+            Body::Multipart(parts) => {
+                let (content_type, data) = multipart::encode(&parts)?;
+                (Some(content_type), Some(data))
+            }
+        };
+        if let Some(content_type) = content_type
+            && !headers.contains_key(CONTENT_TYPE)
+        {
+            headers.insert(CONTENT_TYPE, content_type);
+        }
+        let out_body =
+            |data: &Option<Bytes>| data.clone().map_or_else(OutBody::empty, OutBody::from);
+        let is_digest = matches!(self.consumes.auth, Auth::Digest { .. });
+        // Digest answers a challenge by sending the request again: only then is it copied.
+        let retry = is_digest.then(|| (method.clone(), url.clone(), headers.clone()));
         let mut response = self
-            .send(method.clone(), url.clone(), headers.clone(), body)
+            .send(http, method, &url, headers, out_body(&data))
             .await?;
-        if response.status() == StatusCode::UNAUTHORIZED
-            && matches!(self.consumes.auth, Auth::Digest { .. })
+        if let Some((method, url, mut headers)) = retry
+            && response.status() == StatusCode::UNAUTHORIZED
         {
             let no_steps = serde_json::Map::new();
             let scope = Scope {
@@ -266,12 +294,15 @@ impl ClientCore {
                 auth::digest_answer(self.consumes, scope, response.headers(), &method, &url)?
             {
                 headers.insert(AUTHORIZATION, answer);
-                response = self.send(method, url, headers, body).await?;
+                response = self
+                    .send(http, method, &url, headers, out_body(&data))
+                    .await?;
             }
         }
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = self.read_body(response).await?;
+        let (parts, incoming) = response.into_parts();
+        let headers = parts.headers;
+        let body = self.read_body(&headers, incoming).await?;
         if status.is_success() {
             Ok(Response {
                 status,
@@ -291,31 +322,25 @@ impl ClientCore {
 
     async fn send(
         &self,
+        http: &Transport,
         method: Method,
-        url: reqwest::Url,
+        url: &url::Url,
         headers: HeaderMap,
-        body: &Body,
-    ) -> Result<reqwest::Response, Error> {
-        let has_content_type = headers.contains_key(CONTENT_TYPE);
-        let mut builder = self.http.request(method, url).headers(headers);
-        match body {
-            Body::Empty => {}
-            Body::Bytes { content_type, data } => {
-                if !has_content_type {
-                    builder = builder.header(CONTENT_TYPE, content_type.clone());
-                }
-                builder = builder.body(data.clone());
-            }
-            Body::Multipart(parts) => builder = builder.multipart(multipart_form(parts)?),
-        }
-        builder
-            .send()
+        body: OutBody,
+    ) -> Result<http::Response<Incoming>, Error> {
+        let uri = http::Uri::try_from(url.as_str())
+            .map_err(|_| config_problem("the upstream URL is not a valid URI".to_owned()))?;
+        let mut request = http::Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        http.send(request)
             .await
-            .map_err(|error| self.transport_error(&error))
+            .map_err(|failure| self.transport_error(failure))
     }
 
     /// The body, refusing more than `max_body_bytes` (announced or actually sent).
-    async fn read_body(&self, mut response: reqwest::Response) -> Result<Bytes, Error> {
+    async fn read_body(&self, headers: &HeaderMap, mut body: Incoming) -> Result<Bytes, Error> {
         let too_large = |size: String| Error::Decode {
             namespace: self.consumes.namespace.to_owned(),
             message: format!(
@@ -323,75 +348,60 @@ impl ClientCore {
                 self.max_body_bytes, self.consumes.env_prefix
             ),
         };
-        if let Some(announced) = response.content_length()
+        if let Some(announced) = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| text.parse::<u64>().ok())
             && usize::try_from(announced).map_or(true, |length| length > self.max_body_bytes)
         {
             return Err(too_large(format!("{announced} bytes")));
         }
-        let mut body = BytesMut::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| self.transport_error(&error))?
-        {
-            if body.len().saturating_add(chunk.len()) > self.max_body_bytes {
+        // Most answers arrive as one chunk: that chunk is the body, without a copy.
+        let mut first: Option<Bytes> = None;
+        let mut joined = BytesMut::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|error| Error::Transport {
+                namespace: self.consumes.namespace.to_owned(),
+                message: transport::describe(&error),
+            })?;
+            let Ok(chunk) = frame.into_data() else {
+                continue; // trailers
+            };
+            let received = first
+                .as_ref()
+                .map_or(0, Bytes::len)
+                .saturating_add(joined.len())
+                .saturating_add(chunk.len());
+            if received > self.max_body_bytes {
                 return Err(too_large("more".to_owned()));
             }
-            body.extend_from_slice(&chunk);
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                earlier => {
+                    if let Some(earlier) = earlier {
+                        joined.extend_from_slice(&earlier);
+                    }
+                    joined.extend_from_slice(&chunk);
+                }
+            }
         }
-        Ok(body.freeze())
+        Ok(first.unwrap_or_else(|| joined.freeze()))
     }
 
-    fn transport_error(&self, error: &reqwest::Error) -> Error {
-        let namespace = self.consumes.namespace.to_owned();
-        if error.is_timeout() {
-            let timeout_ms = u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX);
-            return Error::Timeout {
-                namespace,
-                timeout_ms,
-            };
-        }
-        Error::Transport {
-            namespace,
-            message: describe(error),
+    fn timeout_error(&self) -> Error {
+        Error::Timeout {
+            namespace: self.consumes.namespace.to_owned(),
+            timeout_ms: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
         }
     }
-}
 
-/// The error and its causes, without the URL (its query may hold an API key).
-fn describe(error: &reqwest::Error) -> String {
-    let mut message = error.to_string();
-    if let Some(url) = error.url() {
-        // `without_url` needs ownership; the URL is removed from the text instead.
-        message = message
-            .replace(&format!(" for url ({url})"), "")
-            .replace(url.as_str(), "<url>");
-    }
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
-
-fn multipart_form(parts: &[PartData]) -> Result<reqwest::multipart::Form, Error> {
-    let mut form = reqwest::multipart::Form::new();
-    for part in parts {
-        let mut piece = reqwest::multipart::Part::text(part.data.clone());
-        if let Some(filename) = part.filename {
-            piece = piece.file_name(filename);
+    fn transport_error(&self, failure: Failure) -> Error {
+        match failure {
+            Failure::ConnectTimeout => self.timeout_error(),
+            Failure::Other(message) => Error::Transport {
+                namespace: self.consumes.namespace.to_owned(),
+                message,
+            },
         }
-        if let Some(content_type) = part.content_type {
-            piece = piece.mime_str(content_type).map_err(|_| {
-                config_problem(format!(
-                    "`{content_type}` (part `{}`) is not a valid content type",
-                    part.name
-                ))
-            })?;
-        }
-        form = form.part(part.name, piece);
     }
-    Ok(form)
 }

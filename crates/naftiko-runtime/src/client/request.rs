@@ -8,6 +8,8 @@
 //! would let `..` climb out of the intended path. Empty values are refused for the same reason
 //! (`/runs//cancel` is not `/runs/{id}/cancel`). Header values with CR, LF or NUL are refused.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http::header::COOKIE;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
@@ -44,7 +46,7 @@ const FORM: &AsciiSet = &NON_ALPHANUMERIC
 /// A request ready to send (again, for a Digest retry).
 pub(crate) struct Prepared {
     pub method: Method,
-    pub url: reqwest::Url,
+    pub url: url::Url,
     pub headers: HeaderMap,
     pub body: Body,
 }
@@ -77,34 +79,43 @@ pub(crate) struct Wire {
 
 pub(crate) fn prepare(
     consumes: &'static ConsumesSpec,
-    base_url: &reqwest::Url,
+    base_url: &url::Url,
     secrets: &Secrets,
     op: &'static HttpOperation,
     args: &Inputs,
 ) -> Result<Prepared, Error> {
     let no_steps = serde_json::Map::new();
-    let given: Inputs = args
-        .iter()
-        .filter(|(_, value)| !value.is_null())
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    // Fixed values come from the spec and win over whatever a caller passed.
-    let mut effective = given.clone();
-    for input in op.inputs {
-        if let Some(fixed) = &input.fixed {
-            match evaluate(
-                fixed,
-                Scope {
-                    inputs: &given,
-                    secrets,
-                    steps: &no_steps,
-                },
-            ) {
-                Some(value) => effective.insert(input.name.to_owned(), value),
-                None => effective.remove(input.name),
-            };
+    // The caller's inputs are used as they are unless something changes them: a null to drop,
+    // or a fixed value of the spec to put in (the common case copies nothing).
+    let has_fixed = op.inputs.iter().any(|input| input.fixed.is_some());
+    let effective: Cow<'_, Inputs> = if !has_fixed && !args.values().any(Json::is_null) {
+        Cow::Borrowed(args)
+    } else {
+        let given: Inputs = args
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Fixed values come from the spec and win over whatever a caller passed.
+        let mut effective = given.clone();
+        for input in op.inputs {
+            if let Some(fixed) = &input.fixed {
+                match evaluate(
+                    fixed,
+                    Scope {
+                        inputs: &given,
+                        secrets,
+                        steps: &no_steps,
+                    },
+                ) {
+                    Some(value) => effective.insert(input.name.to_owned(), value),
+                    None => effective.remove(input.name),
+                };
+            }
         }
-    }
+        Cow::Owned(effective)
+    };
+    let effective = effective.as_ref();
     if let Some(missing) = op
         .inputs
         .iter()
@@ -113,13 +124,13 @@ pub(crate) fn prepare(
         return Err(Error::invalid_input(missing.name, "is required"));
     }
     let scope = Scope {
-        inputs: &effective,
+        inputs: effective,
         secrets,
         steps: &no_steps,
     };
 
     let mut url = base_url.clone();
-    let path = build_path(base_url.path(), op.path, &effective)?;
+    let path = build_path(base_url.path(), op.path, effective)?;
     url.set_path(&path);
 
     let mut wire = Wire::default();
@@ -311,12 +322,15 @@ fn build_body(
     Ok(match spec {
         RequestBody::Fields if fields.is_empty() => Body::Empty,
         RequestBody::Fields => json_body(&Json::Object(fields)),
-        RequestBody::Json(template) => {
-            evaluate(template, scope).map_or(Body::Empty, |json| json_body(&json))
-        }
+        RequestBody::Json(template) => match evaluate(template, scope) {
+            Some(Json::Object(map)) => json_body(&Json::Object(with_fields(map, fields))),
+            Some(json) => json_body(&json),
+            None if !fields.is_empty() => json_body(&Json::Object(fields)),
+            None => Body::Empty,
+        },
         RequestBody::FormUrlEncoded(template) => {
             let encoded = match evaluate(template, scope) {
-                Some(Json::Object(map)) => form_encode(&map),
+                Some(Json::Object(map)) => form_encode(&with_fields(map, fields)),
                 Some(other) => to_text(&other),
                 None if !fields.is_empty() => form_encode(&fields),
                 None => return Ok(Body::Empty),
@@ -346,6 +360,18 @@ fn build_body(
             data: Bytes::from(evaluate_text(data, scope).unwrap_or_default()),
         },
     })
+}
+
+/// `in: body` inputs are fields of the body even when a template shapes it: they are added to
+/// an object template, whose own fields win.
+fn with_fields(
+    mut template: serde_json::Map<String, Json>,
+    fields: serde_json::Map<String, Json>,
+) -> serde_json::Map<String, Json> {
+    for (name, value) in fields {
+        template.entry(name).or_insert(value);
+    }
+    template
 }
 
 fn form_encode(fields: &serde_json::Map<String, Json>) -> String {
@@ -422,7 +448,7 @@ mod tests {
             Some("/v1/runs/a%2F..%2Fb%3Fc%23d%252F%0D%0AX%3A%20y%5Cz/jobs")
         );
         let mut url =
-            reqwest::Url::parse("https://api.example.com/v1").unwrap_or_else(|_| unreachable!());
+            url::Url::parse("https://api.example.com/v1").unwrap_or_else(|_| unreachable!());
         url.set_path(
             &build_path(url.path(), PATH, &inputs(json!({"runId": "../../admin"})))
                 .unwrap_or_default(),
@@ -446,7 +472,7 @@ mod tests {
     #[test]
     fn dot_segments_and_empty_values_are_refused() {
         // Why refuse instead of encoding: the URL parser resolves `%2E%2E` like `..`.
-        let parsed = reqwest::Url::parse("http://h/a/b/%2E%2E/c").map(|url| url.path().to_owned());
+        let parsed = url::Url::parse("http://h/a/b/%2E%2E/c").map(|url| url.path().to_owned());
         assert_eq!(parsed.ok().as_deref(), Some("/a/c"));
         for bad in [".", "..", ""] {
             let result = build_path("", PATH, &inputs(json!({"runId": bad})));
@@ -460,6 +486,31 @@ mod tests {
             Err(Error::InvalidInput { .. })
         ));
         assert_eq!(encode_segment("x", "...").ok().as_deref(), Some("..."));
+    }
+
+    #[test]
+    fn body_inputs_join_an_object_template() {
+        let secrets = Secrets::new();
+        let no_steps = serde_json::Map::new();
+        let given = inputs(json!({"url": "u"}));
+        let scope = Scope {
+            inputs: &given,
+            secrets: &secrets,
+            steps: &no_steps,
+        };
+        static TEMPLATE: RequestBody = RequestBody::Json(Value::Object(&[
+            ("url", Value::Input("url")),
+            ("secret", Value::Literal("\"from-template\"")),
+        ]));
+        let fields = inputs(json!({"secret": "from-input", "extra": 1}));
+        let sent = match build_body(&TEMPLATE, scope, fields) {
+            Ok(Body::Bytes { data, .. }) => serde_json::from_slice::<Json>(&data).ok(),
+            _ => None,
+        };
+        assert_eq!(
+            sent,
+            Some(json!({"url": "u", "secret": "from-template", "extra": 1}))
+        );
     }
 
     #[test]

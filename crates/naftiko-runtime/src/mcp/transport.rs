@@ -249,6 +249,7 @@ mod tests {
                 prompts: &[],
                 auth: ExposedAuth::None,
             }],
+            control: &[],
         };
 
         type TestResult = Result<(), Box<dyn std::error::Error>>;

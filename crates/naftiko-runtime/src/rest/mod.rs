@@ -10,10 +10,11 @@
 //!   through [`crate::invoke::invoke`];
 //! - upstream answers pass through untouched (status, body, content type), our own failures are
 //!   `application/problem+json` (see [`crate::problem`]);
+//! - `forward` resources proxy a whole path prefix to a consumed namespace (see `forward.rs`);
 //! - `GET /openapi.json` serves the adapter's OpenAPI document, unless the spec declares that
 //!   route itself;
-//! - every request gets a tracing span with the method and path only: no query string (it may
-//!   carry an API key) and no header values.
+//! - every request gets a `debug` tracing span with the method and path only: no query string
+//!   (it may carry an API key) and no header values.
 //!
 //! The route table is checked before axum sees it ([`table`]), so a spec mistake that would
 //! make axum panic (conflicting placeholder names, a method declared twice) is an
@@ -23,10 +24,12 @@
 //! largest request body read (default 1 MiB).
 
 mod extract;
+mod forward;
 mod respond;
 mod table;
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
@@ -42,6 +45,7 @@ use crate::spec::{RestAdapterSpec, RestRoute};
 use crate::{Error, Runtime};
 
 use crate::caller_auth::AuthCheck;
+use crate::control::RouteMeter;
 
 /// Where the adapter's OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/openapi.json";
@@ -55,6 +59,8 @@ struct RouteContext {
     route: &'static RestRoute,
     auth: Arc<AuthCheck>,
     max_body_bytes: usize,
+    /// Present when a control adapter wants request metrics.
+    meter: Option<RouteMeter>,
 }
 
 /// The router of REST adapter number `adapter` of the runtime's capability.
@@ -81,6 +87,9 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     let extra_paths: &[&'static str] = if serves_openapi { &[OPENAPI_PATH] } else { &[] };
     let groups = table::group_routes(adapter_spec.routes, extra_paths)
         .map_err(|message| Error::Serve(format!("REST adapter `{namespace}`: {message}")))?;
+    let mut taken: Vec<&'static str> = groups.iter().map(|group| group.path).collect();
+    taken.extend(extra_paths);
+    let forwards = forward::Forwards::build(&rt, adapter, adapter_spec, &auth, &taken)?;
 
     let mut router = Router::new();
     let mut openapi_mounted = false;
@@ -88,11 +97,17 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
         let mut methods = MethodRouter::new();
         let mut allow = group.allow();
         for (_, filter, route) in &group.routes {
+            let index = adapter_spec
+                .routes
+                .iter()
+                .position(|known| std::ptr::eq(known, *route))
+                .unwrap_or(usize::MAX);
             let context = Arc::new(RouteContext {
                 rt: rt.clone(),
                 route,
                 auth: Arc::clone(&auth),
                 max_body_bytes,
+                meter: RouteMeter::new(&rt, adapter, index),
             });
             methods = methods.on(*filter, move |request: Request| {
                 handle(Arc::clone(&context), request)
@@ -115,18 +130,26 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
                 group.path
             ))
         })?;
-        methods = methods.fallback(move || method_not_allowed(allow.clone()));
+        methods = match forwards.covering(group.path) {
+            // Methods the spec does not declare on a path under a forward's prefix go upstream.
+            Some(forward) => methods.fallback_service(forward),
+            None => methods.fallback(move || method_not_allowed(allow.clone())),
+        };
         router = router.route(group.path, methods);
     }
     if serves_openapi && !openapi_mounted {
         router = router.route(OPENAPI_PATH, get(openapi_document(adapter_spec.openapi)));
     }
+    router = forwards.mount(router, &taken);
     if auth.is_required() {
         tracing::debug!(adapter = namespace, "REST adapter requires authentication");
     }
 
+    // A `debug` span: building and formatting a span for every request costs as much CPU as
+    // routing it, so at the usual `info` level there is none (`RUST_LOG=naftiko_runtime=debug`
+    // turns it on).
     let trace = TraceLayer::new_for_http().make_span_with(move |request: &http::Request<Body>| {
-        tracing::info_span!(
+        tracing::debug_span!(
             "rest",
             adapter = namespace,
             method = %request.method(),
@@ -138,6 +161,15 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
 }
 
 async fn handle(context: Arc<RouteContext>, request: Request) -> Response {
+    let started = context.meter.as_ref().map(|_| Instant::now());
+    let response = handle_unmetered(&context, request).await;
+    if let (Some(meter), Some(started)) = (&context.meter, started) {
+        meter.record(response.status(), started.elapsed());
+    }
+    response
+}
+
+async fn handle_unmetered(context: &RouteContext, request: Request) -> Response {
     tracing::Span::current().record("route", context.route.name);
     let (mut parts, body) = request.into_parts();
     if let Err(refusal) = context.auth.check(&parts) {

@@ -196,6 +196,7 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
             routes: ROUTES,
             openapi: r#"{"openapi":"3.1.0"}"#,
             auth: ExposedAuth::None,
+            forwards: &[],
         },
         RestAdapterSpec {
             namespace: "runs-secure",
@@ -206,9 +207,11 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
             auth: ExposedAuth::Bearer {
                 token: Value::Secret("CALLER_TOKEN"),
             },
+            forwards: &[],
         },
     ],
     mcp: &[],
+    control: &[],
 };
 
 // ---------------------------------------------------------------------------------------------

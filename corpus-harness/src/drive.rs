@@ -1,0 +1,215 @@
+//! Running one generated spec: an echo upstream, the capability started on it (every base URL
+//! pointed at the echo, every secret `secret-<KEY>`, every adapter on 127.0.0.1:0), then every
+//! REST route and MCP tool called twice (all inputs, then only the required ones) and every
+//! forward once, each checked by [`crate::verdict`].
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use naftiko::spec::{CapabilitySpec, McpAdapterSpec, RestAdapterSpec};
+use serde_json::{Value as Json, json};
+
+use crate::caller::{self, Answer, Credential};
+use crate::compare::SECRET_PREFIX;
+use crate::echo::Echo;
+use crate::registry::GeneratedSpec;
+use crate::report::{Item, Kind, SpecReport};
+use crate::synth::{self, Mode};
+use crate::verdict::{check_listed, check_tool_answer};
+
+/// The environment the capability starts with, and the secrets the oracle knows.
+pub struct Setup {
+    pub env: HashMap<String, String>,
+    pub secrets: HashMap<String, String>,
+}
+
+/// Every variable the capability reads, pointed at `echo` and at free loopback ports.
+pub fn setup(spec: &CapabilitySpec, echo: &Echo) -> Setup {
+    let mut env = HashMap::new();
+    let mut secrets = HashMap::new();
+    for (index, consumes) in spec.consumes.iter().enumerate() {
+        let prefix = consumes.env_prefix;
+        env.insert(format!("{prefix}_BASE_URL"), echo.base_url(index));
+        env.insert(format!("{prefix}_TIMEOUT_MS"), "20000".to_owned());
+    }
+    for secret in spec.secrets {
+        let value = format!("{SECRET_PREFIX}{}", secret.key);
+        env.insert(secret.key.to_owned(), value.clone());
+        secrets.insert(secret.key.to_owned(), value);
+    }
+    let prefixes = (spec.rest.iter().map(|adapter| adapter.env_prefix))
+        .chain(spec.mcp.iter().map(|adapter| adapter.env_prefix))
+        .chain(spec.control.iter().map(|adapter| adapter.env_prefix));
+    for prefix in prefixes {
+        env.insert(format!("{prefix}_ADDR"), "127.0.0.1:0".to_owned());
+    }
+    Setup { env, secrets }
+}
+
+/// What every check of one spec shares.
+pub struct Checker<'a> {
+    pub spec: &'static CapabilitySpec,
+    pub echo: &'a Echo,
+    pub secrets: &'a HashMap<String, String>,
+    pub client: &'a reqwest::Client,
+}
+
+/// Starts `entry`, calls everything it exposes, and reports.
+pub async fn run_spec(entry: &'static GeneratedSpec) -> SpecReport {
+    let report = SpecReport::new(entry);
+    let echo = match Echo::start().await {
+        Ok(echo) => echo,
+        Err(error) => return report.broken(format!("echo upstream: {error}")),
+    };
+    let setup = setup(entry.spec, &echo);
+    let lookup = |name: &str| setup.env.get(name).cloned();
+    let runtime = match (entry.start)(&lookup) {
+        Ok(runtime) => runtime,
+        Err(error) => return report.broken(format!("does not start: {error}")),
+    };
+    let server = match naftiko::Server::bind(runtime).await {
+        Ok(server) => server,
+        Err(error) => return report.broken(format!("does not bind: {error}")),
+    };
+    let client = match reqwest::Client::builder()
+        .timeout(caller::REQUEST_TIMEOUT)
+        .no_proxy()
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => return report.broken(format!("HTTP client: {error}")),
+    };
+    let (rest_addrs, mcp_addrs) = (server.rest_addrs(), server.mcp_addrs());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+
+    let checker = Checker {
+        spec: entry.spec,
+        echo: &echo,
+        secrets: &setup.secrets,
+        client: &client,
+    };
+    let mut report = report;
+    for (adapter, addr) in entry.spec.rest.iter().zip(rest_addrs) {
+        report.items.extend(checker.routes(adapter, addr).await);
+    }
+    for (adapter, addr) in entry.spec.mcp.iter().zip(mcp_addrs) {
+        report.items.extend(checker.tools(adapter, addr).await);
+    }
+    let _ = stop.send(());
+    let _ = running.await;
+    report
+}
+
+impl Checker<'_> {
+    /// Every route and forward of a REST adapter.
+    async fn routes(&self, adapter: &'static RestAdapterSpec, addr: SocketAddr) -> Vec<Item> {
+        let base = format!("http://{addr}");
+        let credential = caller::credential(&adapter.auth, self.secrets);
+        let mut items = Vec::new();
+        for route in adapter.routes {
+            let name = format!("{} {}", route.method, route.path);
+            let mut item = Item::new(Kind::Route, adapter.namespace, name);
+            match &credential {
+                Ok(credential) => {
+                    for mode in [Mode::All, Mode::RequiredOnly] {
+                        let inputs = synth::inputs(route.inputs, mode);
+                        let call = caller::call_route(
+                            self.client,
+                            &base,
+                            route,
+                            &inputs,
+                            credential.as_ref(),
+                        );
+                        self.check_call(
+                            &route.handler,
+                            &inputs,
+                            Kind::Route,
+                            mode,
+                            &mut item,
+                            call,
+                        )
+                        .await;
+                    }
+                }
+                Err(error) => item.fail("auth", error.clone()),
+            }
+            items.push(item);
+        }
+        for forward in adapter.forwards {
+            let name = format!("forward {}/…", forward.prefix);
+            let mut item = Item::new(Kind::Route, adapter.namespace, name);
+            match &credential {
+                Ok(credential) => {
+                    self.check_forward(&base, forward, credential.as_ref(), &mut item)
+                        .await;
+                }
+                Err(error) => item.fail("auth", error.clone()),
+            }
+            items.push(item);
+        }
+        items
+    }
+
+    /// Every tool of an MCP adapter: listed with the schema of its inputs, then called.
+    async fn tools(&self, adapter: &'static McpAdapterSpec, addr: SocketAddr) -> Vec<Item> {
+        let url = format!("http://{addr}/mcp");
+        let credential: Result<Option<Credential>, String> =
+            caller::credential(&adapter.auth, self.secrets);
+        let listed = match &credential {
+            Ok(credential) => {
+                caller::mcp_request(
+                    self.client,
+                    &url,
+                    1,
+                    "tools/list",
+                    json!({}),
+                    credential.as_ref(),
+                )
+                .await
+            }
+            Err(error) => Err(error.clone()),
+        };
+        let mut items = Vec::new();
+        for tool in adapter.tools {
+            let mut item = Item::new(Kind::Tool, adapter.namespace, tool.name.to_owned());
+            let credential = match &credential {
+                Ok(credential) => credential.as_ref(),
+                Err(error) => {
+                    item.fail("auth", error.clone());
+                    items.push(item);
+                    continue;
+                }
+            };
+            check_listed(&listed, tool, &mut item);
+            for mode in [Mode::All, Mode::RequiredOnly] {
+                let inputs = synth::inputs(tool.inputs, mode);
+                let arguments: serde_json::Map<String, Json> = inputs
+                    .iter()
+                    .map(|(input, value)| (input.name.to_owned(), value.clone()))
+                    .collect();
+                let params = json!({"name": tool.name, "arguments": arguments});
+                let call = async {
+                    let answer =
+                        caller::mcp_request(self.client, &url, 2, "tools/call", params, credential)
+                            .await?;
+                    Ok(Answer {
+                        status: 200,
+                        content_type: "application/json".to_owned(),
+                        body: bytes::Bytes::from(answer.to_string()),
+                    })
+                };
+                if let Some(answer) = self
+                    .check_call(&tool.handler, &inputs, Kind::Tool, mode, &mut item, call)
+                    .await
+                {
+                    check_tool_answer(&answer, &mut item, mode);
+                }
+            }
+            items.push(item);
+        }
+        items
+    }
+}

@@ -1,0 +1,313 @@
+//! What calling an exposed route or tool must do upstream, computed from the spec tables.
+//!
+//! A `Handler::Call` makes one request; `Handler::Steps` one per call step, in order, each
+//! step able to read the answers of earlier ones (so the echo answers are planned here: every
+//! field a later step reads is planted in the answer it reads it from); `Handler::Static`
+//! none.
+
+pub mod forward;
+pub mod request;
+pub mod value;
+
+use std::collections::{BTreeSet, HashMap};
+
+use naftiko::spec::{
+    CapabilitySpec, Handler, HttpOperation, Mapping, Output, ParamLocation, PathPart, Step,
+    TemplatePart, Value,
+};
+use serde_json::Value as Json;
+
+use crate::echo::default_answer;
+use request::{ExpectedRequest, expect_call};
+use value::{Inputs, Scope, plant, select};
+
+/// What a call of a route or tool must produce.
+#[derive(Debug)]
+pub struct Expected {
+    /// The upstream requests, in order.
+    pub requests: Vec<ExpectedRequest>,
+    /// What the echo upstream must answer to each of them.
+    pub answers: Vec<Json>,
+    pub response: ExpectedResponse,
+}
+
+/// What the caller of the route or tool must get back.
+#[derive(Debug, PartialEq)]
+pub enum ExpectedResponse {
+    /// The upstream answer, passed through as it is.
+    Passthrough(Json),
+    /// A JSON value shaped by an output mapping (its shape is not checked here).
+    Mapped,
+    /// A fixed body from the spec.
+    Static { body: &'static str },
+}
+
+/// The expectation of calling `handler` with `given` caller inputs.
+pub fn expect(
+    spec: &CapabilitySpec,
+    handler: &'static Handler,
+    given: &Inputs,
+    secrets: &HashMap<String, String>,
+) -> Result<Expected, String> {
+    let no_steps = Inputs::new();
+    match handler {
+        Handler::Static { body, .. } => Ok(Expected {
+            requests: Vec::new(),
+            answers: Vec::new(),
+            response: ExpectedResponse::Static { body },
+        }),
+        Handler::Call {
+            operation,
+            args,
+            output,
+        } => {
+            let scope = Scope {
+                inputs: given,
+                secrets,
+                steps: &no_steps,
+            };
+            let request = expect_call(spec, operation, args, scope)?;
+            let answer = default_answer();
+            Ok(Expected {
+                requests: vec![request],
+                answers: vec![answer.clone()],
+                response: match output {
+                    Output::Passthrough => ExpectedResponse::Passthrough(answer),
+                    Output::Mapped(_) => ExpectedResponse::Mapped,
+                },
+            })
+        }
+        Handler::Steps { steps, output } => {
+            let planned = plan_answers(steps);
+            let mut outputs = Inputs::new();
+            let mut requests = Vec::new();
+            let mut answers = Vec::new();
+            for (step, planned) in steps.iter().zip(planned) {
+                match step {
+                    Step::Call {
+                        name,
+                        operation,
+                        args,
+                    } => {
+                        let scope = Scope {
+                            inputs: given,
+                            secrets,
+                            steps: &outputs,
+                        };
+                        requests.push(expect_call(spec, operation, args, scope)?);
+                        answers.push(planned.clone());
+                        outputs.insert((*name).to_owned(), planned);
+                    }
+                    Step::Lookup { name, .. } => {
+                        if steps_read(steps).contains(name) {
+                            return Err(format!(
+                                "a call reads the output of lookup step `{name}`, which this harness does not model"
+                            ));
+                        }
+                        outputs.insert((*name).to_owned(), Json::Null);
+                    }
+                }
+            }
+            let response = match output {
+                Output::Passthrough => match answers.last() {
+                    Some(last) => ExpectedResponse::Passthrough(last.clone()),
+                    None => ExpectedResponse::Mapped,
+                },
+                Output::Mapped(_) => ExpectedResponse::Mapped,
+            };
+            Ok(Expected {
+                requests,
+                answers,
+                response,
+            })
+        }
+    }
+}
+
+/// The answer each step gets from the echo (`{"ok":true}` for non-call steps, unused): the
+/// default answer with every path that a call or lookup reads from it planted with a value
+/// that names step and path.
+fn plan_answers(steps: &[Step]) -> Vec<Json> {
+    let mut reads: Vec<(&str, &[naftiko::spec::PathSegment])> = Vec::new();
+    for step in steps {
+        match step {
+            Step::Call { args, .. } => {
+                for (_, value) in *args {
+                    step_reads(value, &mut reads);
+                }
+            }
+            Step::Lookup { lookup_value, .. } => step_reads(lookup_value, &mut reads),
+        }
+    }
+    steps
+        .iter()
+        .map(|step| {
+            let name = match step {
+                Step::Call { name, .. } | Step::Lookup { name, .. } => *name,
+            };
+            let mut answer = default_answer();
+            for (_, path) in reads.iter().filter(|(step, _)| *step == name) {
+                if select(&answer, path).is_null() {
+                    plant(
+                        &mut answer,
+                        path,
+                        Json::String(format!("{name} {path:?} v/1")),
+                    );
+                }
+            }
+            answer
+        })
+        .collect()
+}
+
+/// Step names a call's arguments read.
+fn steps_read(steps: &[Step]) -> BTreeSet<&'static str> {
+    let mut reads = Vec::new();
+    for step in steps {
+        if let Step::Call { args, .. } = step {
+            for (_, value) in *args {
+                step_reads(value, &mut reads);
+            }
+        }
+    }
+    reads.into_iter().map(|(step, _)| step).collect()
+}
+
+fn step_reads(
+    value: &Value,
+    reads: &mut Vec<(&'static str, &'static [naftiko::spec::PathSegment])>,
+) {
+    walk_value(value, &mut |value| {
+        if let Value::Step { step, path } = value {
+            reads.push((step, path));
+        }
+    });
+}
+
+/// Calls `visit` on `value` and every value inside it.
+fn walk_value(value: &Value, visit: &mut dyn FnMut(&Value)) {
+    visit(value);
+    match value {
+        Value::Template(parts) => {
+            for part in *parts {
+                if let TemplatePart::Value(inner) = part {
+                    walk_value(inner, visit);
+                }
+            }
+        }
+        Value::Object(fields) => fields
+            .iter()
+            .for_each(|(_, inner)| walk_value(inner, visit)),
+        Value::Array(items) => items.iter().for_each(|inner| walk_value(inner, visit)),
+        _ => {}
+    }
+}
+
+/// The caller inputs `handler` passes on to some upstream call (its arguments name them).
+pub fn inputs_sent_upstream(handler: &Handler) -> BTreeSet<&'static str> {
+    let mut names = BTreeSet::new();
+    let mut add = |args: &[(&'static str, Value)]| {
+        for (_, value) in args {
+            walk_value(value, &mut |value| {
+                if let Value::Input(name) = value {
+                    names.insert(*name);
+                }
+            });
+        }
+    };
+    match handler {
+        Handler::Call { args, .. } => add(args),
+        Handler::Steps { steps, .. } => {
+            for step in *steps {
+                if let Step::Call { args, .. } = step {
+                    add(args);
+                }
+            }
+        }
+        Handler::Static { .. } => {}
+    }
+    names
+}
+
+/// The caller inputs `handler` reads anywhere: arguments, lookups, output mappings.
+pub fn inputs_read(handler: &Handler) -> BTreeSet<&'static str> {
+    let mut names = inputs_sent_upstream(handler);
+    let mut add = |value: &Value| {
+        walk_value(value, &mut |value| {
+            if let Value::Input(name) = value {
+                names.insert(*name);
+            }
+        });
+    };
+    let output = match handler {
+        Handler::Call { output, .. } => Some(output),
+        Handler::Steps { steps, output } => {
+            for step in *steps {
+                if let Step::Lookup { lookup_value, .. } = step {
+                    add(lookup_value);
+                }
+            }
+            Some(output)
+        }
+        Handler::Static { .. } => None,
+    };
+    if let Some(Output::Mapped(mapping)) = output {
+        mapping_values(mapping, &mut add);
+    }
+    names
+}
+
+fn mapping_values(mapping: &Mapping, add: &mut dyn FnMut(&Value)) {
+    match mapping {
+        Mapping::Value(value) => add(value),
+        Mapping::Object { fields, .. } => fields
+            .iter()
+            .for_each(|(_, inner)| mapping_values(inner, add)),
+        Mapping::Array { items, .. } => mapping_values(items, add),
+        Mapping::Select { .. } | Mapping::Const(_) => {}
+    }
+}
+
+/// Why the IR itself sends caller input `name` nowhere, when it does: every operation input it
+/// feeds is an `in: path` parameter whose path has no placeholder for it (the code generator
+/// warns `path-param-without-placeholder` and drops it).
+pub fn unplaced_by_design(handler: &Handler, name: &str) -> Option<&'static str> {
+    let calls: Vec<(&HttpOperation, &[(&'static str, Value)])> = match handler {
+        Handler::Call {
+            operation, args, ..
+        } => vec![(*operation, *args)],
+        Handler::Steps { steps, .. } => steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Call {
+                    operation, args, ..
+                } => Some((*operation, *args)),
+                Step::Lookup { .. } => None,
+            })
+            .collect(),
+        Handler::Static { .. } => Vec::new(),
+    };
+    let mut fed = Vec::new();
+    for (operation, args) in calls {
+        for (param, value) in args {
+            let mut mentions = false;
+            walk_value(value, &mut |value| {
+                mentions |= matches!(value, Value::Input(n) if *n == name)
+            });
+            if mentions {
+                fed.push((operation, *param));
+            }
+        }
+    }
+    let unplaced = |(operation, param): &(&HttpOperation, &str)| {
+        operation.inputs.iter().any(|input| {
+            input.name == *param
+                && input.location == Some(ParamLocation::Path)
+                && !operation
+                    .path
+                    .iter()
+                    .any(|part| matches!(part, PathPart::Param(p) if p == param))
+        })
+    };
+    (!fed.is_empty() && fed.iter().all(unplaced)).then_some("path-param-without-placeholder")
+}

@@ -1,0 +1,236 @@
+//! Results: per route or tool, per spec, and the table over the whole corpus.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::registry::{GeneratedSpec, RefusedSpec};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Route,
+    Tool,
+}
+
+/// One route or tool and what went wrong with it.
+#[derive(Debug)]
+pub struct Item {
+    pub kind: Kind,
+    pub adapter: &'static str,
+    pub name: String,
+    /// `(aspect, detail)`: empty when it passed.
+    pub failures: Vec<(&'static str, String)>,
+    /// Not failures, but worth knowing, by kind: `unread` (an input no handler reads), `unsent`
+    /// (an input the code generator warned it would not send).
+    pub notes: Vec<(&'static str, String)>,
+}
+
+impl Item {
+    pub fn new(kind: Kind, adapter: &'static str, name: String) -> Item {
+        Item {
+            kind,
+            adapter,
+            name,
+            failures: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn fail(&mut self, aspect: &'static str, detail: String) {
+        self.failures.push((aspect, detail));
+    }
+
+    pub fn note(&mut self, kind: &'static str, note: String) {
+        if !self.notes.iter().any(|(_, known)| *known == note) {
+            self.notes.push((kind, note));
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// One spec: every route and tool, or why none could be called.
+#[derive(Debug)]
+pub struct SpecReport {
+    pub file: &'static str,
+    /// Why the spec could not be run at all (it did not start, bind, …).
+    pub broken: Option<String>,
+    pub items: Vec<Item>,
+    pub routes: usize,
+    pub tools: usize,
+}
+
+impl SpecReport {
+    pub fn new(entry: &GeneratedSpec) -> SpecReport {
+        SpecReport {
+            file: entry.file,
+            broken: None,
+            items: Vec::new(),
+            routes: entry
+                .spec
+                .rest
+                .iter()
+                .map(|a| a.routes.len() + a.forwards.len())
+                .sum(),
+            tools: entry.spec.mcp.iter().map(|a| a.tools.len()).sum(),
+        }
+    }
+
+    pub fn broken(mut self, why: String) -> SpecReport {
+        self.broken = Some(why);
+        self
+    }
+
+    /// Routes and tools that passed; a broken spec passes none.
+    pub fn passed(&self) -> usize {
+        self.items.iter().filter(|item| item.passed()).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.routes + self.tools - self.passed()
+    }
+}
+
+/// The whole run.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub specs: Vec<SpecReport>,
+}
+
+impl Summary {
+    pub fn failed(&self) -> usize {
+        self.specs.iter().map(SpecReport::failed).sum()
+    }
+
+    /// The table, then every failure with its spec, item and what differed.
+    pub fn render(&self) -> String {
+        let routes: usize = self.specs.iter().map(|s| s.routes).sum();
+        let tools: usize = self.specs.iter().map(|s| s.tools).sum();
+        let passed: usize = self.specs.iter().map(SpecReport::passed).sum();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "\ncorpus harness: every route and tool against the echo upstream"
+        );
+        let _ = writeln!(out, "| specs | routes | tools | passed | failed |");
+        let _ = writeln!(out, "|------:|-------:|------:|-------:|-------:|");
+        let _ = writeln!(
+            out,
+            "| {:>5} | {:>6} | {:>5} | {:>6} | {:>6} |",
+            self.specs.len(),
+            routes,
+            tools,
+            passed,
+            self.failed()
+        );
+        let mut by_aspect: BTreeMap<&str, usize> = BTreeMap::new();
+        for spec in &self.specs {
+            if let Some(why) = &spec.broken {
+                let _ = writeln!(out, "\nFAILED {}: {why}", spec.file);
+            }
+            for item in spec.items.iter().filter(|item| !item.passed()) {
+                let kind = match item.kind {
+                    Kind::Route => "route",
+                    Kind::Tool => "tool",
+                };
+                let _ = writeln!(
+                    out,
+                    "\nFAILED {} — {kind} `{}` of `{}`",
+                    spec.file, item.name, item.adapter
+                );
+                for (aspect, detail) in &item.failures {
+                    *by_aspect.entry(aspect).or_default() += 1;
+                    let _ = writeln!(out, "    {aspect}: {detail}");
+                }
+            }
+        }
+        if !by_aspect.is_empty() {
+            let _ = writeln!(out, "\nfailures by aspect: {by_aspect:?}");
+        }
+        let mut notes: BTreeMap<&str, usize> = BTreeMap::new();
+        for (kind, _) in self
+            .specs
+            .iter()
+            .flat_map(|spec| &spec.items)
+            .flat_map(|item| &item.notes)
+        {
+            *notes.entry(kind).or_default() += 1;
+        }
+        if !notes.is_empty() {
+            let _ = writeln!(
+                out,
+                "notes (not failures; CORPUS_HARNESS_NOTES=1 lists them): {} input(s) no handler reads, \
+                 {} input(s) accepted but not sent upstream because the code generator said so",
+                notes.get("unread").copied().unwrap_or(0),
+                notes.get("unsent").copied().unwrap_or(0),
+            );
+            if std::env::var_os("CORPUS_HARNESS_NOTES").is_some() {
+                for spec in &self.specs {
+                    for item in &spec.items {
+                        for (_, note) in &item.notes {
+                            let _ = writeln!(out, "    {} `{}`: {note}", spec.file, item.name);
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How many corpus specs generated code (and so compiled, being in this binary), how many the
+/// code generator refused, and the refusals' error codes: the number of specs each code stops.
+pub fn compile_rate(generated: &[GeneratedSpec], refused: &[RefusedSpec]) -> String {
+    let total = generated.len() + refused.len();
+    let percent = |n: usize| {
+        if total == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / total as f64
+        }
+    };
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for spec in refused {
+        let mut codes: Vec<&str> = spec.errors.iter().map(|e| e.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            *by_code.entry(code).or_default() += 1;
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\ncorpus compile rate: {total} specs; {} generated and compiled ({:.1}%); {} refused with a located error ({:.1}%)",
+        generated.len(),
+        percent(generated.len()),
+        refused.len(),
+        percent(refused.len())
+    );
+    let mut codes: Vec<(&str, usize)> = by_code.into_iter().collect();
+    codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        out,
+        "refusals by error code (specs; a spec may have several codes):"
+    );
+    for (code, count) in codes {
+        let _ = writeln!(out, "    {count:>4}  {code}");
+    }
+    let _ = writeln!(out, "refused specs, each with its first error:");
+    for spec in refused {
+        match spec.errors.first() {
+            Some(error) => {
+                let _ = writeln!(
+                    out,
+                    "    {}: {}:{}:{}: {}: {}",
+                    spec.file, error.file, error.line, error.column, error.code, error.message
+                );
+            }
+            None => {
+                let _ = writeln!(out, "    {}: no error diagnostic", spec.file);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,106 @@
+//! Synthetic caller inputs, one distinctive value per input so that an input bound to the
+//! wrong parameter shows up.
+//!
+//! Strings carry characters that must be encoded wherever they go: a space, `/`, `?`, `#`,
+//! `%` and a non-ASCII letter. A value sent as a header to the exposed adapter stays within
+//! visible ASCII (what a header can carry), but still holds a space and a `/`.
+
+use naftiko::spec::{CallerInput, ParamLocation, ValueType};
+use serde_json::{Value as Json, json};
+
+/// Which inputs a call gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every input, required or not.
+    All,
+    /// Only the required ones: optional values must then be left out upstream.
+    RequiredOnly,
+}
+
+impl Mode {
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::All => "all inputs",
+            Mode::RequiredOnly => "required inputs only",
+        }
+    }
+}
+
+/// The inputs a call in `mode` gives, with their values.
+pub fn inputs(declared: &'static [CallerInput], mode: Mode) -> Vec<(&'static CallerInput, Json)> {
+    declared
+        .iter()
+        .filter(|input| mode == Mode::All || input.required)
+        .map(|input| (input, value_for(input)))
+        .collect()
+}
+
+/// The value of one input: distinctive, of the input's type.
+pub fn value_for(input: &CallerInput) -> Json {
+    let name = input.name;
+    match input.ty {
+        ValueType::String | ValueType::Any => Json::String(match input.location {
+            ParamLocation::Header | ParamLocation::Cookie => format!("{name} h/1"),
+            _ => format!("{name} v/1?#%\u{e9}"),
+        }),
+        ValueType::Integer => json!(42),
+        ValueType::Number => json!(7.5),
+        ValueType::Boolean => json!(true),
+        ValueType::Object => json!({"k": format!("{name} o")}),
+        ValueType::Array => json!([format!("{name} a"), format!("{name} b")]),
+    }
+}
+
+/// JSON as text the way a URL, a header or a template shows it: strings bare, `null` empty,
+/// the rest compact JSON.
+pub fn to_text(json: &Json) -> String {
+    match json {
+        Json::String(text) => text.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn input(name: &'static str, location: ParamLocation, ty: ValueType) -> CallerInput {
+        CallerInput {
+            name,
+            location,
+            wire_name: name,
+            ty,
+            required: false,
+            description: "",
+        }
+    }
+
+    #[test]
+    fn values_are_distinct_typed_and_need_encoding() {
+        let path = value_for(&input("id", ParamLocation::Path, ValueType::String));
+        let other = value_for(&input("other", ParamLocation::Path, ValueType::String));
+        assert_ne!(path, other);
+        let text = to_text(&path);
+        assert!(text.contains(['/', ' ', '?', '#', '%']) && !text.is_ascii());
+        let header = to_text(&value_for(&input(
+            "h",
+            ParamLocation::Header,
+            ValueType::Any,
+        )));
+        assert!(header.is_ascii() && header.contains('/'));
+        assert_eq!(
+            value_for(&input("n", ParamLocation::Query, ValueType::Integer)),
+            json!(42)
+        );
+        static DECLARED: &[CallerInput] = &[
+            CallerInput {
+                required: true,
+                ..input("a", ParamLocation::Query, ValueType::String)
+            },
+            input("b", ParamLocation::Query, ValueType::Boolean),
+        ];
+        assert_eq!(inputs(DECLARED, Mode::All).len(), 2);
+        assert_eq!(inputs(DECLARED, Mode::RequiredOnly).len(), 1);
+    }
+}

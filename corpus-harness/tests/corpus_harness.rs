@@ -1,0 +1,97 @@
+//! The corpus through the harness: compile rate, then every route and tool of every spec that
+//! generated, called against the echo upstream (see the crate docs).
+
+use std::time::Duration;
+
+use corpus_harness::drive::run_spec;
+use corpus_harness::report::{SpecReport, Summary, compile_rate};
+use futures_util::StreamExt as _;
+
+mod corpus {
+    // The generated code of every corpus spec, one module each, and the registry of them.
+    include!(concat!(env!("OUT_DIR"), "/registry.rs"));
+}
+
+/// Specs run at once: each has its own echo upstream and servers, all on loopback.
+const PARALLEL_SPECS: usize = 4;
+/// No spec may take longer than this (it then fails, naming the time-out).
+const SPEC_LIMIT: Duration = Duration::from_secs(180);
+
+fn skipped() -> bool {
+    if corpus::CORPUS_DIR.is_none() {
+        eprintln!(
+            "\n*** SKIPPED: ../shared/corpus is absent at build time; the corpus harness did not run ***\n"
+        );
+        return true;
+    }
+    false
+}
+
+#[test]
+fn every_refused_spec_has_a_located_error() {
+    if skipped() {
+        return;
+    }
+    eprintln!("{}", compile_rate(corpus::GENERATED, corpus::REFUSED));
+    let unexplained: Vec<&str> = corpus::REFUSED
+        .iter()
+        .filter(|spec| !spec.errors.iter().any(|error| error.is_located()))
+        .map(|spec| spec.file)
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "refused without a located error diagnostic: {unexplained:#?}"
+    );
+    assert!(
+        corpus::GENERATED.len() + corpus::REFUSED.len() >= 300,
+        "expected the 300-file corpus"
+    );
+}
+
+#[test]
+fn every_route_and_tool_reaches_upstream_as_the_spec_says() {
+    if skipped() {
+        return;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => panic!("cannot start tokio: {error}"),
+    };
+    let only = std::env::var("CORPUS_HARNESS_ONLY").ok();
+    let summary = runtime.block_on(async {
+        let entries = corpus::GENERATED
+            .iter()
+            .filter(|entry| only.as_deref().is_none_or(|only| entry.file.contains(only)));
+        let specs: Vec<SpecReport> = futures_util::stream::iter(entries)
+            .map(|entry| async move {
+                let run = tokio::spawn(tokio::time::timeout(SPEC_LIMIT, run_spec(entry)));
+                match run.await {
+                    Ok(Ok(report)) => report,
+                    Ok(Err(_)) => {
+                        SpecReport::new(entry).broken(format!("took longer than {SPEC_LIMIT:?}"))
+                    }
+                    Err(error) => SpecReport::new(entry).broken(format!("panicked: {error}")),
+                }
+            })
+            .buffered(PARALLEL_SPECS)
+            .collect()
+            .await;
+        Summary { specs }
+    });
+    let rendered = summary.render();
+    eprintln!("{rendered}");
+    // Test output is hidden when tests pass; the table is also kept next to the build.
+    let kept = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus-harness.txt");
+    let _ = std::fs::write(
+        &kept,
+        format!(
+            "{}{rendered}",
+            compile_rate(corpus::GENERATED, corpus::REFUSED)
+        ),
+    );
+    assert_eq!(summary.failed(), 0, "{rendered}");
+}

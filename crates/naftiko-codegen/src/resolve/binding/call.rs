@@ -1,0 +1,340 @@
+//! Binding the inputs of one consumed operation: `with` entries, pass-through by name and
+//! inferred caller inputs (rules 1, 2, 4 and 5), and matching caller references.
+
+use super::super::Resolver;
+use super::{Exposure, Surface};
+use crate::diag::Severity;
+use crate::ir::{
+    Arg, BindingKind, CallerInput, InputOrigin, OpRef, OperationInput, ParamIn, TemplatePart,
+    Value, ValueType,
+};
+use crate::model::{Located, Span, Text};
+use crate::names::{self, Match};
+
+impl Resolver<'_> {
+    /// Binds every input of operation `op` (see the module doc).
+    pub(super) fn bind_call(
+        &mut self,
+        op: OpRef,
+        with: &[(Text, Located<serde_json::Value>)],
+        exp: &mut Exposure,
+        steps: &[String],
+        call_span: &Span,
+    ) -> Vec<Arg> {
+        let scope = self.exposed_scope(exp, steps);
+        let entries: Vec<(Text, Value, Span)> = with
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    self.interpret_at(&v.value, &scope, &v.span),
+                    v.span.clone(),
+                )
+            })
+            .collect();
+        let mut used = vec![false; entries.len()];
+        // `with` keys naming no declared input: the author meant an extra parameter.
+        for (i, (key, _, _)) in entries.iter().enumerate() {
+            let inputs = &self.namespaces[op.namespace].operations[op.operation].inputs;
+            if matches!(
+                names::find(&key.value, inputs.iter().map(|i| i.name.as_str())),
+                Match::None
+            ) {
+                let method = self.namespaces[op.namespace].operations[op.operation]
+                    .method
+                    .clone();
+                let location = if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+                    ParamIn::Body
+                } else {
+                    ParamIn::Query
+                };
+                let opname = self.namespaces[op.namespace].operations[op.operation]
+                    .name
+                    .clone();
+                self.diag(
+                    Severity::Warning,
+                    "undeclared-parameter",
+                    &key.span,
+                    format!(
+                        "`{opname}` declares no parameter `{}`; sent as a {} parameter",
+                        key.value,
+                        location.as_str()
+                    ),
+                )
+                .help(format!(
+                    "declare it in the consumed operation's `inputParameters` with `in: {}`",
+                    location.as_str()
+                ));
+                self.namespaces[op.namespace].operations[op.operation]
+                    .inputs
+                    .push(OperationInput {
+                        name: key.value.clone(),
+                        wire_name: key.value.clone(),
+                        location: Some(location),
+                        ty: ValueType::Any,
+                        required: false,
+                        fixed: None,
+                        description: String::new(),
+                    });
+                let _ = i;
+            }
+        }
+        let inputs = self.namespaces[op.namespace].operations[op.operation]
+            .inputs
+            .clone();
+        let mut args = Vec::new();
+        for input in inputs.iter().filter(|i| i.fixed.is_none()) {
+            let keys: Vec<&str> = entries.iter().map(|(k, _, _)| k.value.as_str()).collect();
+            let found = match names::find(&input.name, keys.iter().copied()) {
+                Match::Exact(k) => Some((k.to_string(), BindingKind::With)),
+                Match::Folded(k) => Some((k.to_string(), BindingKind::WithFolded)),
+                Match::Ambiguous(c) => {
+                    let at = entries
+                        .iter()
+                        .find(|(k, _, _)| k.value == c[0])
+                        .map_or(call_span.clone(), |e| e.0.span.clone());
+                    self.diag(
+                        Severity::Error,
+                        "ambiguous-name",
+                        &at,
+                        format!(
+                            "`with` keys {} all match parameter `{}`",
+                            c.join(", "),
+                            input.name
+                        ),
+                    );
+                    continue;
+                }
+                Match::None => None,
+            };
+            if let Some((key, kind)) = found {
+                let Some(pos) = entries.iter().position(|(k, _, _)| k.value == key) else {
+                    continue;
+                };
+                used[pos] = true;
+                let (k, v, vspan) = &entries[pos];
+                if kind == BindingKind::WithFolded {
+                    self.diag(Severity::Warning, "case-folded-name", &k.span, format!("`with` key `{key}` matched parameter `{}` ignoring case and separators", input.name))
+                        .help(format!("write `{}`", input.name));
+                }
+                self.folded_refs.clear();
+                let value =
+                    self.bind_caller_refs_typed(v.clone(), exp, input.required, input.ty, vspan);
+                if input.required {
+                    self.require_input(exp, &value, &input.name, vspan);
+                }
+                let kind = if kind == BindingKind::With && !self.folded_refs.is_empty() {
+                    BindingKind::WithInputFolded
+                } else {
+                    kind
+                };
+                args.push(Arg {
+                    input: input.name.clone(),
+                    value,
+                    kind,
+                });
+                continue;
+            }
+            // Rule 4: a caller input of the same name.
+            match names::find(&input.name, exp.inputs.iter().map(|i| i.name.as_str())) {
+                Match::Exact(n) => {
+                    let value = Value::Input(n.to_string());
+                    if input.required {
+                        self.require_input(exp, &value, &input.name, call_span);
+                    }
+                    args.push(Arg {
+                        input: input.name.clone(),
+                        value,
+                        kind: BindingKind::PassThrough,
+                    });
+                    continue;
+                }
+                Match::Folded(n) => {
+                    let n = n.to_string();
+                    self.diag(Severity::Warning, "case-folded-name", call_span, format!("parameter `{}` takes caller input `{n}` (matched ignoring case and separators)", input.name));
+                    let value = Value::Input(n);
+                    if input.required {
+                        self.require_input(exp, &value, &input.name, call_span);
+                    }
+                    args.push(Arg {
+                        input: input.name.clone(),
+                        value,
+                        kind: BindingKind::PassThrough,
+                    });
+                    continue;
+                }
+                _ => {}
+            }
+            // Rule 5: a required input nothing supplies becomes a caller input.
+            if input.required {
+                let name = self.infer_input(
+                    exp,
+                    &input.name,
+                    input.ty,
+                    true,
+                    &input.description,
+                    call_span,
+                );
+                args.push(Arg {
+                    input: input.name.clone(),
+                    value: Value::Input(name),
+                    kind: BindingKind::Inferred,
+                });
+            }
+        }
+        args
+    }
+
+    /// A required upstream parameter whose only source is one optional caller input: without
+    /// it every call would fail, so the input is required (and advertised so), with a warning.
+    fn require_input(&mut self, exp: &mut Exposure, value: &Value, param: &str, span: &Span) {
+        let Value::Input(name) = value else { return };
+        let Some(input) = exp
+            .inputs
+            .iter_mut()
+            .find(|i| i.name == *name && !i.required)
+        else {
+            return;
+        };
+        input.required = true;
+        self.diag(
+            Severity::Warning,
+            "input-made-required",
+            span,
+            format!("caller input `{name}` is optional, but it alone supplies required parameter `{param}`; it becomes required"),
+        )
+        .help(format!("mark `{name}` `required: true`, or give `{param}` a default with `value:`"));
+    }
+
+    /// Matches every caller reference in `v` to a caller input (exact, folded) or infers one.
+    pub(in crate::resolve) fn bind_caller_refs(
+        &mut self,
+        v: Value,
+        exp: &mut Exposure,
+        required: bool,
+        span: &Span,
+    ) -> Value {
+        self.bind_caller_refs_typed(v, exp, required, ValueType::String, span)
+    }
+
+    /// As [`Self::bind_caller_refs`]; an input inferred for the whole value gets type `ty`.
+    fn bind_caller_refs_typed(
+        &mut self,
+        v: Value,
+        exp: &mut Exposure,
+        required: bool,
+        ty: ValueType,
+        span: &Span,
+    ) -> Value {
+        match v {
+            Value::Input(name) => {
+                let resolved = match names::find(&name, exp.inputs.iter().map(|i| i.name.as_str()))
+                {
+                    Match::Exact(n) => n.to_string(),
+                    Match::Folded(n) => {
+                        let n = n.to_string();
+                        let what = match exp.surface {
+                            Surface::Rest => format!(
+                                "{} input",
+                                exp.inputs
+                                    .iter()
+                                    .find(|i| i.name == n)
+                                    .map_or("", |i| i.location.as_str())
+                            ),
+                            Surface::Mcp => "argument".to_string(),
+                        };
+                        self.diag(
+                            Severity::Warning,
+                            "case-folded-name",
+                            span,
+                            format!("`{name}` matched {what} `{n}` ignoring case and separators"),
+                        )
+                        .help(format!("write `{n}`"));
+                        self.folded_refs.push(name.clone());
+                        n
+                    }
+                    Match::Ambiguous(c) => {
+                        self.diag(
+                            Severity::Error,
+                            "ambiguous-name",
+                            span,
+                            format!("`{name}` matches caller inputs {}", c.join(" and ")),
+                        );
+                        name
+                    }
+                    Match::None => self.infer_input(exp, &name, ty, required, "", span),
+                };
+                Value::Input(resolved)
+            }
+            Value::Template(parts) => Value::Template(
+                parts
+                    .into_iter()
+                    .map(|p| match p {
+                        TemplatePart::Value(v) => {
+                            TemplatePart::Value(self.bind_caller_refs(v, exp, required, span))
+                        }
+                        t => t,
+                    })
+                    .collect(),
+            ),
+            Value::Object(fields) => Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k, self.bind_caller_refs(v, exp, false, span)))
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| self.bind_caller_refs(v, exp, false, span))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    fn infer_input(
+        &mut self,
+        exp: &mut Exposure,
+        name: &str,
+        ty: ValueType,
+        required: bool,
+        description: &str,
+        span: &Span,
+    ) -> String {
+        let location = exp.infer_location();
+        let (what, help) = match exp.surface {
+            Surface::Mcp => (
+                format!("tool argument `{name}`"),
+                format!(
+                    "declare it in the tool's `inputParameters` (`- name: {name}`, `type`, `required`)"
+                ),
+            ),
+            Surface::Rest => (
+                format!("{} parameter `{name}`", location.as_str()),
+                format!(
+                    "declare it in the operation's `inputParameters` with `in: {}`",
+                    location.as_str()
+                ),
+            ),
+        };
+        self.diag(
+            Severity::Warning,
+            "inferred-input",
+            span,
+            format!("nothing supplies `{name}`; it becomes {what}"),
+        )
+        .help(help);
+        exp.inputs.push(CallerInput {
+            name: name.to_string(),
+            location,
+            wire_name: name.to_string(),
+            ty,
+            required,
+            description: description.to_string(),
+            origin: InputOrigin::Inferred,
+            schema: None,
+        });
+        name.to_string()
+    }
+}

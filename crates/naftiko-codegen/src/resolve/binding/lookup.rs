@@ -1,0 +1,197 @@
+//! Finding what a spec refers to by name: consumed operations (`ns.op`), aggregate functions
+//! (`ref`), with rule 2 (exact, then folded with a warning) and a did-you-mean otherwise.
+
+use super::super::Resolver;
+use crate::diag::Severity;
+use crate::ir::OpRef;
+use crate::model::{Span, Text};
+use crate::names::{self, Match};
+
+impl Resolver<'_> {
+    /// `ns.operation` → the operation, with exact-then-folded matching and a did-you-mean.
+    pub(in crate::resolve) fn find_operation(&mut self, call: &Text) -> Option<OpRef> {
+        let (ns_name, op_name) = match call.value.split_once('.') {
+            Some((n, o)) => (n.trim().to_string(), o.trim().to_string()),
+            // `namespace/resource/operation` (an OpenAPI-ish spelling some specs use): the first
+            // and last parts say it all.
+            None if call.value.matches('/').count() >= 1 => {
+                let parts: Vec<&str> = call
+                    .value
+                    .split('/')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+                    return None;
+                };
+                let (first, last) = (first.to_string(), last.to_string());
+                self.diag(
+                    Severity::Warning,
+                    "dialect-call-path",
+                    &call.span,
+                    format!("`call: {}` read as `{first}.{last}`", call.value),
+                )
+                .help(format!("write `call: {first}.{last}`"));
+                (first, last)
+            }
+            None => {
+                let known = self.namespace_names().join(", ");
+                self.diag(
+                    Severity::Error,
+                    "bad-call",
+                    &call.span,
+                    format!("`call: {}` must be `<namespace>.<operation>`", call.value),
+                )
+                .help(format!("namespaces: {known}"));
+                return None;
+            }
+        };
+        let (ns_name, op_name) = (ns_name.as_str(), op_name.as_str());
+        let ns_names = self.namespace_names();
+        let help = suggest_help(ns_name, &ns_names);
+        let unknown = (format!("`call` names unknown namespace `{ns_name}`"), help);
+        let ns = self.match_name(
+            "namespace",
+            ns_name,
+            &ns_names,
+            &call.span,
+            "unknown-namespace",
+            unknown,
+        )?;
+        let ns_index = self.namespaces.iter().position(|n| n.namespace == ns)?;
+        let op_names: Vec<String> = self.namespaces[ns_index]
+            .operations
+            .iter()
+            .map(|o| o.name.clone())
+            .collect();
+        let help = match crate::normalize::suggest(op_name, op_names.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{ns}.{s}`?"),
+            None => format!("`{ns}` has: {}", op_names.join(", ")),
+        };
+        let unknown = (format!("`{ns}` has no operation `{op_name}`"), help);
+        let op = self.match_name(
+            "operation",
+            op_name,
+            &op_names,
+            &call.span,
+            "unknown-operation",
+            unknown,
+        )?;
+        let op_index = self.namespaces[ns_index]
+            .operations
+            .iter()
+            .position(|o| o.name == op)?;
+        Some(OpRef {
+            namespace: ns_index,
+            operation: op_index,
+        })
+    }
+
+    pub(super) fn find_function(&mut self, reference: &Text) -> Option<(usize, usize)> {
+        let Some((ns, f)) = reference.value.split_once('.') else {
+            self.diag(
+                Severity::Error,
+                "bad-ref",
+                &reference.span,
+                format!(
+                    "`ref: {}` must be `<aggregate>.<function>`",
+                    reference.value
+                ),
+            );
+            return None;
+        };
+        let agg = self
+            .spec
+            .aggregates
+            .iter()
+            .position(|a| a.namespace.value == ns);
+        let Some(agg) = agg else {
+            let known: Vec<String> = self
+                .spec
+                .aggregates
+                .iter()
+                .map(|a| a.namespace.value.clone())
+                .collect();
+            self.diag(
+                Severity::Error,
+                "unknown-ref",
+                &reference.span,
+                format!("`ref` names unknown aggregate `{ns}`"),
+            )
+            .help(suggest_help(ns, &known));
+            return None;
+        };
+        let funcs: Vec<String> = self.spec.aggregates[agg]
+            .functions
+            .iter()
+            .map(|f| f.name.value.clone())
+            .collect();
+        match funcs.iter().position(|n| n == f) {
+            Some(i) => Some((agg, i)),
+            None => {
+                self.diag(
+                    Severity::Error,
+                    "unknown-ref",
+                    &reference.span,
+                    format!("aggregate `{ns}` has no function `{f}`"),
+                )
+                .help(suggest_help(f, &funcs));
+                None
+            }
+        }
+    }
+
+    /// Rule 2 for a name the spec refers to: exact, else folded (a warning), else an error —
+    /// `ambiguous-name` when several fold alike, `unknown_code` with `unknown` (message, help)
+    /// when none.
+    fn match_name(
+        &mut self,
+        what: &str,
+        written: &str,
+        known: &[String],
+        span: &Span,
+        unknown_code: &'static str,
+        unknown: (String, String),
+    ) -> Option<String> {
+        match names::find(written, known.iter().map(String::as_str)) {
+            Match::Exact(n) => Some(n.to_string()),
+            Match::Folded(n) => {
+                let message =
+                    format!("{what} `{written}` matched `{n}` ignoring case and separators");
+                self.diag(Severity::Warning, "case-folded-name", span, message)
+                    .help(format!("write `{n}`"));
+                Some(n.to_string())
+            }
+            Match::Ambiguous(c) => {
+                let message = format!(
+                    "{what} `{written}` matches {} after folding",
+                    c.join(" and ")
+                );
+                self.diag(Severity::Error, "ambiguous-name", span, message);
+                None
+            }
+            Match::None => {
+                let (message, help) = unknown;
+                self.diag(Severity::Error, unknown_code, span, message)
+                    .help(help);
+                None
+            }
+        }
+    }
+
+    pub(in crate::resolve) fn namespace_names(&self) -> Vec<String> {
+        self.namespaces
+            .iter()
+            .map(|n| n.namespace.clone())
+            .collect()
+    }
+}
+
+/// "did you mean `x`?" or the list of what exists.
+pub fn suggest_help(name: &str, known: &[String]) -> String {
+    match crate::normalize::suggest(name, known.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => "nothing of that kind is defined".to_string(),
+        None => format!("known: {}", known.join(", ")),
+    }
+}

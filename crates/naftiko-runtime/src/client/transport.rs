@@ -1,0 +1,259 @@
+//! The HTTP/1.1 transport under every [`ClientCore`](super::ClientCore): hyper's pooled client
+//! with rustls (ring, the webpki roots), and nothing else in between.
+//!
+//! Why not a higher-level client: the upstream call is the hot path of every route and tool,
+//! and profiling the seed's proxy route showed a general-purpose client's per-request work
+//! (re-parsing the URL into a URI, boxing the request and response futures and bodies, one
+//! timer per request for each of its timeouts, merging default headers) costing about as much
+//! CPU as the rest of the request. What the runtime needs is small and lives here: a pool
+//! with keep-alive, TCP_NODELAY, a connect timeout, the `User-Agent`/`Accept` defaults, and
+//! errors that say what failed without the URL (its query may hold an API key). The overall
+//! timeout and the body limit belong to the caller ([`ClientCore`](super::ClientCore)),
+//! which knows what a call is.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, USER_AGENT};
+use http::{HeaderValue, Request, Response};
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tokio::time::{Instant, Sleep};
+
+/// What a request body is made of: anything axum can hold, from a fixed buffer to a caller's
+/// body streamed through.
+pub(crate) type OutBody = axum::body::Body;
+
+const DEFAULT_USER_AGENT: HeaderValue =
+    HeaderValue::from_static(concat!("naftiko-rs/", env!("CARGO_PKG_VERSION")));
+const ANY_TYPE: HeaderValue = HeaderValue::from_static("*/*");
+
+/// How long an unused pooled connection is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// TCP keep-alive probes on upstream connections.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(60);
+/// Connecting never takes longer than this, whatever the call's timeout.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One pool of upstream connections. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub(crate) struct Transport {
+    client: Client<HttpsConnector<HttpConnector>, OutBody>,
+}
+
+/// Why no answer came.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Connecting took longer than the connect timeout.
+    ConnectTimeout,
+    /// Anything else: refused, reset, TLS, a malformed answer. The text names the cause and
+    /// its causes, never the URL.
+    Other(String),
+}
+
+impl Transport {
+    /// A pool whose connections are set up within `timeout` (at most 10 s).
+    pub(crate) fn new(timeout: Duration) -> Result<Transport, String> {
+        let mut http = HttpConnector::new();
+        // The TLS layer decides which schemes are allowed.
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_keepalive(Some(TCP_KEEPALIVE));
+        http.set_connect_timeout(Some(timeout.min(MAX_CONNECT_TIMEOUT)));
+        let tls = tls_config()?;
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .pool_timer(TokioTimer::new())
+            .build(https);
+        Ok(Transport { client })
+    }
+
+    /// Sends `request` and returns the answer with its body unread. `User-Agent` and
+    /// `Accept: */*` are added when the request has none.
+    pub(crate) async fn send(
+        &self,
+        mut request: Request<OutBody>,
+    ) -> Result<Response<Incoming>, Failure> {
+        let headers = request.headers_mut();
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, DEFAULT_USER_AGENT);
+        }
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, ANY_TYPE);
+        }
+        self.client.request(request).await.map_err(|error| {
+            if is_timeout(&error) {
+                Failure::ConnectTimeout
+            } else {
+                Failure::Other(describe(&error))
+            }
+        })
+    }
+}
+
+/// TLS 1.2 and 1.3 with ring and the webpki roots, given explicitly: the process-wide default
+/// provider is ambiguous when another crate in the program enables a second one.
+fn tls_config() -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| format!("cannot set up TLS: {error}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
+fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if current
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+/// The error and its causes, one after the other.
+pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        let text = current.to_string();
+        // hyper-util repeats its cause in its own text at times; say it once.
+        if !message.ends_with(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        cause = current.source();
+    }
+    message
+}
+
+/// A body that fails once `deadline` has passed: a streamed upstream answer stays bound by
+/// the call's timeout, as a buffered one is.
+pub(crate) struct UntilDeadline<B> {
+    inner: B,
+    deadline: Pin<Box<Sleep>>,
+    timeout: Duration,
+}
+
+/// The error of a body cut by its deadline.
+#[derive(Debug)]
+pub(crate) struct DeadlinePassed(pub Duration);
+
+impl std::fmt::Display for DeadlinePassed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the upstream answer did not arrive within {} ms",
+            self.0.as_millis()
+        )
+    }
+}
+
+impl std::error::Error for DeadlinePassed {}
+
+impl<B> UntilDeadline<B> {
+    pub(crate) fn new(inner: B, deadline: Instant, timeout: Duration) -> Self {
+        UntilDeadline {
+            inner,
+            deadline: Box::pin(tokio::time::sleep_until(deadline)),
+            timeout,
+        }
+    }
+}
+
+impl<B> HttpBody for UntilDeadline<B>
+where
+    B: HttpBody<Data = Bytes> + Unpin,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        if this.deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Some(Err(Box::new(DeadlinePassed(this.timeout)))));
+        }
+        Pin::new(&mut this.inner).poll_frame(cx).map_err(Into::into)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("client error (Connect)")
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn timeouts_are_found_among_the_causes() {
+        let timed_out = Outer(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "connect timed out",
+        ));
+        assert!(is_timeout(&timed_out));
+        let refused = Outer(std::io::Error::new(
+            std::io::ErrorKind::ConnectionRefused,
+            "connection refused",
+        ));
+        assert!(!is_timeout(&refused));
+        assert_eq!(
+            describe(&refused),
+            "client error (Connect): connection refused"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_past_its_deadline_fails() {
+        use http_body_util::BodyExt as _;
+        let never = http_body_util::StreamBody::new(futures_util::stream::pending::<
+            Result<Frame<Bytes>, std::io::Error>,
+        >());
+        let timeout = Duration::from_millis(20);
+        let body = UntilDeadline::new(never, Instant::now() + timeout, timeout);
+        let bounded = tokio::time::timeout(Duration::from_secs(10), body.collect()).await;
+        let cut_by_deadline = matches!(bounded, Ok(Err(ref error)) if error.is::<DeadlinePassed>());
+        assert!(cut_by_deadline, "the deadline did not cut the body");
+    }
+}
