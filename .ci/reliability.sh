@@ -28,7 +28,6 @@ done
 
 # -s none: the code is safe Rust (unsafe is forbidden), so a sanitizer adds cost and no checks;
 # panics and overflow checks (debug assertions are on) are what the targets look for.
-cargo fuzz build -s none
 cargo fuzz run spec -s none "$work/spec" "${spec_seeds[@]}" -- \
   -max_total_time="$seconds" -max_len=65536 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 cargo fuzz run rest_request -s none "$work/rest_request" "$PWD/fuzz/regressions/rest_request" -- \
