@@ -42,10 +42,6 @@ fn every_refused_spec_has_a_located_error() {
         unexplained.is_empty(),
         "refused without a located error diagnostic: {unexplained:#?}"
     );
-    assert!(
-        corpus::GENERATED.len() + corpus::REFUSED.len() >= 300,
-        "expected the 300-file corpus"
-    );
 }
 
 #[test]
