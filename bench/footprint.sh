@@ -67,8 +67,16 @@ for _ in range(20):
         rest_ms.append(times["rest"])
         mcp_ms.append(times["mcp"])
     finally:
+        # A moment for the server to install its signal handlers, then stop it (and kill it
+        # should it not stop).
+        time.sleep(0.1)
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            print("note: the server ignored SIGTERM for 5 s; killed", file=sys.stderr)
+            process.kill()
+            process.wait(timeout=5)
 for name, values in (("REST", rest_ms), ("MCP", mcp_ms)):
     print(f"start-up to first accepted connection, {name}: median {statistics.median(values):.1f} ms "
           f"(min {min(values):.1f}, max {max(values):.1f}, {len(values)} starts)")
