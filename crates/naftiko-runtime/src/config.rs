@@ -64,42 +64,12 @@ pub(crate) fn read(
         .iter()
         .filter_map(|consumes| read_client(consumes, &lookup, &mut report))
         .collect();
-    let rest_addrs = spec
-        .rest
-        .iter()
-        .map(|adapter| {
-            read_addr(
-                adapter.env_prefix,
-                adapter.default_addr,
-                &lookup,
-                &mut report,
-            )
-        })
-        .collect();
-    let mcp_addrs = spec
-        .mcp
-        .iter()
-        .map(|adapter| {
-            read_addr(
-                adapter.env_prefix,
-                adapter.default_addr,
-                &lookup,
-                &mut report,
-            )
-        })
-        .collect();
-    let control_addrs = spec
-        .control
-        .iter()
-        .map(|adapter| {
-            read_addr(
-                adapter.env_prefix,
-                adapter.default_addr,
-                &lookup,
-                &mut report,
-            )
-        })
-        .collect();
+    let rest = spec.rest.iter().map(|a| (a.env_prefix, a.default_addr));
+    let rest_addrs = read_addrs(rest, &lookup, &mut report);
+    let mcp = spec.mcp.iter().map(|a| (a.env_prefix, a.default_addr));
+    let mcp_addrs = read_addrs(mcp, &lookup, &mut report);
+    let control = spec.control.iter().map(|a| (a.env_prefix, a.default_addr));
+    let control_addrs = read_addrs(control, &lookup, &mut report);
 
     if report.missing.is_empty() && report.problems.is_empty() {
         Ok(Settings {
@@ -284,6 +254,17 @@ fn read_number(
             None
         }
     }
+}
+
+/// The socket address of every adapter, given as (env prefix, default address).
+fn read_addrs(
+    adapters: impl Iterator<Item = (&'static str, &'static str)>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Vec<SocketAddr> {
+    adapters
+        .map(|(prefix, default_addr)| read_addr(prefix, default_addr, lookup, report))
+        .collect()
 }
 
 fn read_addr(
