@@ -208,11 +208,38 @@ impl Emitter<'_> {
 
     fn auth(&self, auth: &Auth) -> TokenStream {
         let spec = &self.spec;
+        self.auth_variant(&quote!(#spec::Auth), auth)
+    }
+
+    /// Callers' credentials have the same shapes as upstream ones (minus digest), so they are
+    /// written by the same code under the other enum's name.
+    fn exposed_auth(&self, auth: &ExposedAuth) -> TokenStream {
+        let spec = &self.spec;
+        let same = match auth.clone() {
+            ExposedAuth::None => Auth::None,
+            ExposedAuth::Bearer { token } => Auth::Bearer { token },
+            ExposedAuth::ApiKey {
+                name,
+                value,
+                placement,
+            } => Auth::ApiKey {
+                name,
+                value,
+                placement,
+            },
+            ExposedAuth::Basic { username, password } => Auth::Basic { username, password },
+        };
+        self.auth_variant(&quote!(#spec::ExposedAuth), &same)
+    }
+
+    /// `auth` as a variant of the enum at `path` (`spec::Auth` or `spec::ExposedAuth`).
+    fn auth_variant(&self, path: &TokenStream, auth: &Auth) -> TokenStream {
+        let spec = &self.spec;
         match auth {
-            Auth::None => quote!(#spec::Auth::None),
+            Auth::None => quote!(#path::None),
             Auth::Bearer { token } => {
                 let token = self.value(token);
-                quote!(#spec::Auth::Bearer { token: #token })
+                quote!(#path::Bearer { token: #token })
             }
             Auth::ApiKey {
                 name,
@@ -223,7 +250,7 @@ impl Emitter<'_> {
                 let value = self.value(value);
                 let placement = api_key_placement(*placement);
                 quote! {
-                    #spec::Auth::ApiKey {
+                    #path::ApiKey {
                         name: #name,
                         value: #value,
                         placement: #spec::ApiKeyPlacement::#placement,
@@ -233,44 +260,12 @@ impl Emitter<'_> {
             Auth::Basic { username, password } => {
                 let username = self.value(username);
                 let password = self.value(password);
-                quote!(#spec::Auth::Basic { username: #username, password: #password })
+                quote!(#path::Basic { username: #username, password: #password })
             }
             Auth::Digest { username, password } => {
                 let username = self.value(username);
                 let password = self.value(password);
-                quote!(#spec::Auth::Digest { username: #username, password: #password })
-            }
-        }
-    }
-
-    fn exposed_auth(&self, auth: &ExposedAuth) -> TokenStream {
-        let spec = &self.spec;
-        match auth {
-            ExposedAuth::None => quote!(#spec::ExposedAuth::None),
-            ExposedAuth::Bearer { token } => {
-                let token = self.value(token);
-                quote!(#spec::ExposedAuth::Bearer { token: #token })
-            }
-            ExposedAuth::ApiKey {
-                name,
-                value,
-                placement,
-            } => {
-                let name = lit(name);
-                let value = self.value(value);
-                let placement = api_key_placement(*placement);
-                quote! {
-                    #spec::ExposedAuth::ApiKey {
-                        name: #name,
-                        value: #value,
-                        placement: #spec::ApiKeyPlacement::#placement,
-                    }
-                }
-            }
-            ExposedAuth::Basic { username, password } => {
-                let username = self.value(username);
-                let password = self.value(password);
-                quote!(#spec::ExposedAuth::Basic { username: #username, password: #password })
+                quote!(#path::Digest { username: #username, password: #password })
             }
         }
     }
