@@ -82,6 +82,9 @@ async fn run(demo: bool, stdio: bool) -> Result<(), Box<dyn std::error::Error>> 
         return Ok(());
     }
 
+    // Listening for SIGINT/SIGTERM starts before the listeners are bound and the URLs printed:
+    // a supervisor may stop the server as soon as it sees them.
+    let stop = naftiko::serve::shutdown_signal();
     let server = naftiko::Server::bind(capability.runtime().clone()).await?;
     if let Some(standin) = &standin {
         println!("demo: calling the Inngest stand-in at {}", standin.base_url);
@@ -94,7 +97,7 @@ async fn run(demo: bool, stdio: bool) -> Result<(), Box<dyn std::error::Error>> 
         println!("MCP:  http://{addr}/mcp");
     }
     println!("Ctrl-C to stop.");
-    server.run(naftiko::serve::shutdown_signal()).await?;
+    server.run(stop).await?;
     if let Some(standin) = standin {
         standin.shutdown().await;
     }

@@ -51,6 +51,8 @@ pub const ADAPTER_SETTINGS: &[&str] = &[
     "ALLOWED_HOSTS",
     "ALLOWED_ORIGINS",
     "READ_TIMEOUT_MS",
+    "WRITE_TIMEOUT_MS",
+    "MAX_CONNECTIONS",
 ];
 
 /// A settings lookup kept for the runtime's lifetime.

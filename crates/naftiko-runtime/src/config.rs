@@ -3,7 +3,9 @@
 //! Everything is read once, and every problem is collected before reporting, so one failed
 //! start names every variable to set instead of sending the operator round in circles:
 //! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS` and `<PREFIX>_MAX_BODY_BYTES`
-//! per consumed namespace, and `<PREFIX>_ADDR` per exposed adapter.
+//! per consumed namespace, and `<PREFIX>_ADDR` per exposed adapter. How each adapter serves its
+//! connections (`<PREFIX>_READ_TIMEOUT_MS`, `_WRITE_TIMEOUT_MS`, `_MAX_CONNECTIONS`) is read
+//! when it binds: [`read_serving`].
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
@@ -33,6 +35,65 @@ pub(crate) struct ClientSettings {
     pub base_url: url::Url,
     pub timeout: Duration,
     pub max_body_bytes: usize,
+}
+
+/// How long a client may take to send a request's head, and then its body.
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a write to a client may make no progress before the connection is closed.
+pub(crate) const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most connections one listener keeps open unless `<PREFIX>_MAX_CONNECTIONS` says
+/// otherwise (and the process's file-descriptor limit allows: see `connections`).
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+
+/// How one exposed adapter serves its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ServingSettings {
+    /// `<PREFIX>_READ_TIMEOUT_MS`: for a request's head, then again for its body.
+    pub read_timeout: Duration,
+    /// `<PREFIX>_WRITE_TIMEOUT_MS`: a write stalled this long closes the connection.
+    pub write_timeout: Duration,
+    /// `<PREFIX>_MAX_CONNECTIONS`: past it, `accept` waits for a connection to close.
+    pub max_connections: usize,
+    /// Whether `max_connections` was set rather than defaulted.
+    pub max_connections_set: bool,
+}
+
+/// The serving settings of the adapter whose variables start with `env_prefix`. Zero, or not
+/// a number, is a configuration error naming the variable: a server without deadlines or a
+/// cap is what these settings exist to prevent. Every problem is reported at once.
+pub(crate) fn read_serving(
+    env_prefix: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    default_max_connections: usize,
+) -> Result<ServingSettings, Error> {
+    let lookup = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+    let mut report = Report::default();
+    let mut millis = |suffix: &str, default: Duration| {
+        read_number(&format!("{env_prefix}_{suffix}"), &lookup, &mut report)
+            .map_or(default, Duration::from_millis)
+    };
+    let read_timeout = millis("READ_TIMEOUT_MS", DEFAULT_READ_TIMEOUT);
+    let write_timeout = millis("WRITE_TIMEOUT_MS", DEFAULT_WRITE_TIMEOUT);
+    let set_max = read_number(
+        &format!("{env_prefix}_MAX_CONNECTIONS"),
+        &lookup,
+        &mut report,
+    )
+    .map(|number| usize::try_from(number).unwrap_or(usize::MAX));
+    if !report.problems.is_empty() {
+        return Err(Error::Config {
+            missing: Vec::new(),
+            problems: report.problems,
+        });
+    }
+    Ok(ServingSettings {
+        read_timeout,
+        write_timeout,
+        max_connections: set_max.unwrap_or(default_max_connections.max(1)),
+        max_connections_set: set_max.is_some(),
+    })
 }
 
 /// Missing names and unusable values, gathered across the whole spec.
@@ -457,6 +518,51 @@ mod tests {
         for name in ["OTHER_BASE_URL", "RUNS_TIMEOUT_MS", "RUNS_REST_ADDR"] {
             assert!(all.contains(name), "{name} not named in {all}");
         }
+    }
+
+    #[test]
+    fn serving_settings_default_override_and_refuse_zero() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let defaults = read_serving("A", &vars(&[]), 500);
+        assert_eq!(
+            defaults.ok(),
+            Some(ServingSettings {
+                read_timeout: DEFAULT_READ_TIMEOUT,
+                write_timeout: DEFAULT_WRITE_TIMEOUT,
+                max_connections: 500,
+                max_connections_set: false,
+            })
+        );
+        let set = read_serving(
+            "A",
+            &vars(&[("A_WRITE_TIMEOUT_MS", "250"), ("A_MAX_CONNECTIONS", "2")]),
+            500,
+        );
+        let Ok(set) = set else {
+            unreachable!("valid settings refused")
+        };
+        assert_eq!(set.write_timeout, Duration::from_millis(250));
+        assert_eq!((set.max_connections, set.max_connections_set), (2, true));
+        let refused = read_serving(
+            "A",
+            &vars(&[("A_WRITE_TIMEOUT_MS", "0"), ("A_MAX_CONNECTIONS", "many")]),
+            500,
+        );
+        let Err(Error::Config { problems, .. }) = refused else {
+            unreachable!("zero and non-numbers accepted")
+        };
+        let all = problems.join("\n");
+        assert!(
+            all.contains("A_WRITE_TIMEOUT_MS") && all.contains("A_MAX_CONNECTIONS"),
+            "{all}"
+        );
     }
 
     #[test]

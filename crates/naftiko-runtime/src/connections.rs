@@ -1,11 +1,17 @@
-//! Serving one listener's connections with read deadlines and graceful shutdown.
+//! Serving one listener's connections with read and write deadlines, a cap on how many are
+//! open, and graceful shutdown.
 //!
-//! A client gets [`ReadTimeout`] to send a request's head: hyper closes the connection when the
-//! head is not complete by then (the same clock closes a keep-alive connection left idle that
-//! long). Once the head is in, the client gets the same time again to send the whole body; a
-//! body still arriving then ends the request with a 408 problem and the connection is closed.
+//! A client gets the read timeout to send a request's head: hyper closes the connection when
+//! the head is not complete by then (the same clock closes a keep-alive connection left idle
+//! that long). Once the head is in, the client gets the same time again to send the whole body;
+//! a body still arriving then ends the request with a 408 problem and the connection is closed.
 //! Without both, a client that sends a byte now and then (a slow loris) holds a connection and a
-//! task for ever, and enough of them exhaust the server's sockets.
+//! task for ever, and enough of them exhaust the server's sockets. Writing the answer has its
+//! own deadline ([`write_deadline`]): a client that stops reading is cut off too.
+//!
+//! At most `max_connections` are open at once: past that the listener stops accepting until
+//! one closes, and new connections wait in the kernel's accept queue (back-pressure) rather
+//! than being accepted and dropped, or failing once the process runs out of file descriptors.
 //!
 //! Connections speak HTTP/1.1 only. hyper's read deadlines exist for HTTP/1 alone, and serving
 //! cleartext HTTP/2 too (by sniffing the preface) would wait for the preface's bytes with no
@@ -14,6 +20,8 @@
 //!
 //! Shutdown: once `stop` turns true the listener is closed, every connection finishes the
 //! request it is serving and closes, and [`serve`] returns when the last one has.
+
+mod write_deadline;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -34,39 +42,64 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt as _;
 
+use crate::config::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
 use crate::problem::Problem;
 use crate::{Error, Runtime};
-
-/// How long a client may take to send a request's head, and then its body, unless
-/// `<PREFIX>_READ_TIMEOUT_MS` says otherwise.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+use write_deadline::WriteDeadline;
 
 /// After a failed `accept` (out of file descriptors, say), wait this long before the next one
 /// rather than spinning.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
-/// The read deadline of one adapter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ReadTimeout(pub(crate) Duration);
+/// File descriptors kept out of the default caps' share: the runtime's own, logs, secrets
+/// files, the upstream pool's DNS and TLS set-up.
+const RESERVED_FILES: u64 = 64;
 
-impl ReadTimeout {
-    /// `<env_prefix>_READ_TIMEOUT_MS`, or the default; zero or not a number is a configuration
-    /// error (a server without read deadlines is what this module exists to prevent).
-    pub(crate) fn for_adapter(rt: &Runtime, env_prefix: &str) -> Result<ReadTimeout, Error> {
-        let variable = format!("{env_prefix}_READ_TIMEOUT_MS");
-        match rt.env(&variable) {
-            None => Ok(ReadTimeout(DEFAULT_READ_TIMEOUT)),
-            Some(text) => match text.trim().parse::<u64>() {
-                Ok(ms) if ms > 0 => Ok(ReadTimeout(Duration::from_millis(ms))),
-                _ => Err(Error::Config {
-                    missing: Vec::new(),
-                    problems: vec![format!(
-                        "{variable} must be a positive number of milliseconds, not `{text}`"
-                    )],
-                }),
-            },
-        }
+/// The serving settings of the adapter whose variables start with `env_prefix`, one of
+/// `listeners` in the process. An unset `<PREFIX>_MAX_CONNECTIONS` defaults to
+/// [`DEFAULT_MAX_CONNECTIONS`] or, when the process may not open that many files, to the
+/// listeners' share of half the soft file-descriptor limit: every proxied request may hold an
+/// upstream connection as well, and a server whose `accept` fails for want of descriptors is
+/// worse off than one that stops accepting (its upstream calls fail too). A cap that is set
+/// and exceeds the limit is kept, with a warning.
+pub(crate) fn settings_for_adapter(
+    rt: &Runtime,
+    env_prefix: &str,
+    listeners: usize,
+) -> Result<ServingSettings, Error> {
+    let limit = open_files_limit();
+    let default = limit.map_or(DEFAULT_MAX_CONNECTIONS, |limit| {
+        let share = limit.saturating_sub(RESERVED_FILES) / 2 / (listeners.max(1) as u64);
+        usize::try_from(share)
+            .unwrap_or(usize::MAX)
+            .clamp(1, DEFAULT_MAX_CONNECTIONS)
+    });
+    let settings = crate::config::read_serving(env_prefix, &|name| rt.env(name), default)?;
+    if let Some(limit) = limit
+        && settings.max_connections_set
+        && settings.max_connections as u64 > limit
+    {
+        tracing::warn!(
+            "{env_prefix}_MAX_CONNECTIONS is {} but the process may open only {limit} files; \
+             connections past that wait until some close (raise `ulimit -n`)",
+            settings.max_connections
+        );
     }
+    Ok(settings)
+}
+
+/// The soft limit on open files (`RLIMIT_NOFILE`), where the OS says (Linux's /proc); `None`
+/// when unknown or unlimited.
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    limits.lines().find_map(|line| {
+        // `Max open files            1024                 524288               files`
+        let soft = line
+            .strip_prefix("Max open files")?
+            .split_whitespace()
+            .next()?;
+        soft.parse().ok()
+    })
 }
 
 /// Serves `router` on `listener` until `stop` turns true (or its sender is dropped), then
@@ -74,7 +107,7 @@ impl ReadTimeout {
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
-    read_timeout: ReadTimeout,
+    settings: ServingSettings,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     // `with_state(())` turns every handler into a route once, here; a router served without it
@@ -86,12 +119,14 @@ pub(crate) async fn serve(
         let mut back_off = false;
         tokio::select! {
             _ = stopping.wait_for(|stopping| *stopping) => break,
-            accepted = listener.accept() => match accepted {
+            // Full: only a connection closing (the branch below) lets accepting resume.
+            accepted = listener.accept(), if connections.len() < settings.max_connections => {
+                match accepted {
                 Ok((stream, _peer)) => {
                     connections.spawn(serve_connection(
                         stream,
                         router.clone(),
-                        read_timeout,
+                        settings,
                         stop.clone(),
                     ));
                 }
@@ -100,8 +135,10 @@ pub(crate) async fn serve(
                     tracing::warn!(%error, "accepting a connection failed; retrying");
                     back_off = true;
                 }
+                }
             },
-            // Reaps finished connections so the set holds only live ones.
+            // Reaps finished connections so the set holds only live ones (and its length is
+            // the number open).
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
         if back_off {
@@ -129,9 +166,10 @@ fn is_per_connection(error: &std::io::Error) -> bool {
 async fn serve_connection(
     stream: TcpStream,
     router: Router,
-    read_timeout: ReadTimeout,
+    settings: ServingSettings,
     mut stop: watch::Receiver<bool>,
 ) {
+    let read_timeout = settings.read_timeout;
     let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
         let router = router.clone();
         async move {
@@ -142,7 +180,8 @@ async fn serve_connection(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(read_timeout.0);
+        .header_read_timeout(read_timeout);
+    let stream = WriteDeadline::new(stream, settings.write_timeout);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {
@@ -161,11 +200,7 @@ async fn serve_connection(
 
 /// Routes `request`, giving its body until `read_timeout` from now to arrive in full; answers
 /// 408 (and closes the connection) when it did not, whatever the handler made of the cut body.
-async fn with_body_deadline(
-    router: Router,
-    request: Request,
-    read_timeout: ReadTimeout,
-) -> Response {
+async fn with_body_deadline(router: Router, request: Request, read_timeout: Duration) -> Response {
     // A request without a body (most GETs) costs no timer.
     if request.body().is_end_stream() {
         return router
@@ -174,7 +209,7 @@ async fn with_body_deadline(
             .unwrap_or_else(|never| match never {});
     }
     let expired = Arc::new(AtomicBool::new(false));
-    let deadline = Instant::now() + read_timeout.0;
+    let deadline = Instant::now() + read_timeout;
     let request = request.map(|body| until_deadline(body, deadline, Arc::clone(&expired)));
     let response = router
         .oneshot(request)
@@ -189,7 +224,7 @@ async fn with_body_deadline(
         "Request body too slow",
         format!(
             "the request body did not arrive within {} ms",
-            read_timeout.0.as_millis()
+            read_timeout.as_millis()
         ),
     )
     .into_response();

@@ -37,7 +37,8 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::connections::ReadTimeout;
+use crate::config::ServingSettings;
+use crate::connections::settings_for_adapter;
 use crate::control::ControlState;
 use crate::{Error, Runtime};
 
@@ -59,7 +60,7 @@ struct Listener {
     kind: Kind,
     listener: TcpListener,
     router: Router,
-    read_timeout: ReadTimeout,
+    settings: ServingSettings,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -86,28 +87,28 @@ impl Server {
     /// naming the adapter and the address.
     pub async fn bind(rt: Runtime) -> Result<Server, Error> {
         let spec = rt.spec();
+        let count = spec.rest.len() + spec.mcp.len() + spec.control.len();
         let mut listeners = Vec::new();
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", adapter.namespace);
-            let read_timeout = ReadTimeout::for_adapter(&rt, adapter.env_prefix)?;
+            let settings = settings_for_adapter(&rt, adapter.env_prefix, count)?;
             let address = rt.rest_addr(index);
-            listeners.push(Listener::bind(label, Kind::Rest, address, router, read_timeout).await?);
+            listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
         }
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let router = crate::mcp::router(rt.clone(), index);
             let label = format!("MCP adapter `{}`", adapter.namespace);
-            let read_timeout = ReadTimeout::for_adapter(&rt, adapter.env_prefix)?;
+            let settings = settings_for_adapter(&rt, adapter.env_prefix, count)?;
             let address = rt.mcp_addr(index);
-            listeners.push(Listener::bind(label, Kind::Mcp, address, router, read_timeout).await?);
+            listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
         }
         for (index, adapter) in spec.control.iter().enumerate() {
             let router = crate::control::router(rt.clone(), index)?;
             let label = format!("control adapter `{}`", adapter.namespace);
             let address = rt.control_addr(index);
-            let read_timeout = ReadTimeout::for_adapter(&rt, adapter.env_prefix)?;
-            listeners
-                .push(Listener::bind(label, Kind::Control, address, router, read_timeout).await?);
+            let settings = settings_for_adapter(&rt, adapter.env_prefix, count)?;
+            listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
         }
         let control = rt.control_state().cloned();
         if let Some(state) = &control {
@@ -151,7 +152,7 @@ impl Server {
             let server = crate::connections::serve(
                 listener.listener,
                 listener.router,
-                listener.read_timeout,
+                listener.settings,
                 stop_receiver.clone(),
             );
             let control = self.control.clone();
@@ -214,7 +215,7 @@ impl Listener {
         kind: Kind,
         address: SocketAddr,
         router: Router,
-        read_timeout: ReadTimeout,
+        settings: ServingSettings,
     ) -> Result<Listener, Error> {
         let listener = TcpListener::bind(address).await.map_err(|error| {
             Error::Serve(format!("{label} cannot listen on {address}: {error}"))
@@ -236,14 +237,16 @@ impl Listener {
             kind,
             listener,
             router,
-            read_timeout,
+            settings,
         })
     }
 }
 
-/// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM.
+/// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM. The signals are listened for before
+/// any listener is bound, so none sent once the server accepts connections is missed.
 pub async fn serve(rt: Runtime) -> Result<(), Error> {
-    serve_with_shutdown(rt, shutdown_signal()).await
+    let stop = shutdown_signal();
+    serve_with_shutdown(rt, stop).await
 }
 
 /// Serves every adapter until `shutdown` completes.
@@ -254,31 +257,94 @@ pub async fn serve_with_shutdown(
     Server::bind(rt).await?.run(shutdown).await
 }
 
-/// Completes on SIGINT or (on Unix) SIGTERM. A signal that cannot be listened for is logged
-/// and never fires, rather than stopping the server at once.
-pub async fn shutdown_signal() {
-    let interrupt = async {
+/// Listens for SIGINT and (on Unix) SIGTERM from the moment it is called, and returns a future
+/// that completes on the first of them. Call it before [`Server::bind`], or at least before
+/// telling anyone the server is up:
+///
+/// ```no_run
+/// # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
+/// let stop = naftiko_runtime::serve::shutdown_signal();
+/// let server = naftiko_runtime::Server::bind(rt).await?;
+/// println!("listening on {:?}", server.rest_addrs());
+/// server.run(stop).await
+/// # }
+/// ```
+///
+/// Why it matters: until a handler is installed a signal has its default effect (SIGTERM kills
+/// the process on the spot, nothing drained), and Tokio installs the OS handler a moment before
+/// it subscribes the listener, so a signal landing in between is taken and then dropped (the
+/// process ignores it and keeps running). Listening lazily, when the future was first polled,
+/// put both windows after the server had printed its URLs and was accepting connections: a
+/// supervisor stopping it then lost the signal. Here both happen in this call.
+///
+/// A signal that cannot be listened for is logged and never fires, rather than stopping the
+/// server at once. Outside a Tokio runtime listening starts when the future is first polled.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    let listening = tokio::runtime::Handle::try_current()
+        .is_ok()
+        .then(Signals::listen);
+    async move {
+        let signals = match listening {
+            Some(signals) => signals,
+            None => Signals::listen(),
+        };
+        signals.recv().await;
+    }
+}
+
+/// The shutdown signals, subscribed to.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn listen() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        let subscribe = |kind: SignalKind, name: &str| match signal(kind) {
+            Ok(listening) => Some(listening),
+            Err(error) => {
+                tracing::warn!("cannot listen for {name}: {error}");
+                None
+            }
+        };
+        Signals {
+            interrupt: subscribe(SignalKind::interrupt(), "SIGINT"),
+            terminate: subscribe(SignalKind::terminate(), "SIGTERM"),
+        }
+    }
+
+    #[cfg(unix)]
+    async fn recv(mut self) {
+        async fn next(signal: Option<&mut tokio::signal::unix::Signal>) {
+            match signal {
+                Some(signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        tokio::select! {
+            () = next(self.interrupt.as_mut()) => {}
+            () = next(self.terminate.as_mut()) => {}
+        }
+    }
+
+    // Elsewhere Ctrl-C alone, listened for when first polled (Tokio offers no earlier way that
+    // works on every platform).
+    #[cfg(not(unix))]
+    fn listen() -> Signals {
+        Signals {}
+    }
+
+    #[cfg(not(unix))]
+    async fn recv(self) {
         if let Err(error) = tokio::signal::ctrl_c().await {
             tracing::warn!("cannot listen for Ctrl-C: {error}");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!("cannot listen for SIGTERM: {error}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
     }
 }
