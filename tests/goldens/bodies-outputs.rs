@@ -691,6 +691,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySp
                     name: "latest",
                     title: ::core::option::Option::None,
                     uri: "notes://latest",
+                    uri_template: &[],
                     description: "The latest notes.",
                     mime_type: "application/json",
                     content: ::naftiko::spec::McpResourceContent::Dynamic(::naftiko::spec::Handler::Call {

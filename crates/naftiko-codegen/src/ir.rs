@@ -162,6 +162,28 @@ pub enum RawFormat {
     Markdown,
     Text,
     Binary,
+    Tsv,
+    Psv,
+    /// Passed through as text: the generated program carries no YAML parser.
+    Yaml,
+    /// Passed through as bytes: decoding needs the schema file `outputSchema` names.
+    Avro,
+    Protobuf,
+}
+
+impl RawFormat {
+    /// Whether the runtime can read this format as JSON for an output mapping
+    /// (naftiko_runtime::formats).
+    pub fn mappable(self) -> bool {
+        !matches!(
+            self,
+            RawFormat::Text
+                | RawFormat::Binary
+                | RawFormat::Yaml
+                | RawFormat::Avro
+                | RawFormat::Protobuf
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -173,6 +195,9 @@ pub struct Operation {
     pub inputs: Vec<OperationInput>,
     pub body: Body,
     pub output_format: RawFormat,
+    /// `outputSchema`, kept for HTML (a CSS selector of the tables) and Markdown (a heading
+    /// prefix of the sections); `None` when absent or blank.
+    pub output_schema: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -411,6 +436,9 @@ pub struct McpResource {
     pub name: String,
     pub title: Option<String>,
     pub uri: String,
+    /// The URI split at its `{placeholders}` (an RFC 6570 level-1 template, served by
+    /// `resources/templates/list`); empty for a fixed URI.
+    pub uri_template: Vec<PathPart>,
     pub description: String,
     pub mime_type: String,
     pub content: McpResourceContent,

@@ -90,6 +90,8 @@ pub struct ConsumedOperation {
     pub params: Vec<ConsumedParam>,
     pub body: Option<Body>,
     pub output_format: Option<Text>,
+    /// `outputSchema`: an HTML table selector or a Markdown section prefix.
+    pub output_schema: Option<Text>,
     pub span: Span,
 }
 

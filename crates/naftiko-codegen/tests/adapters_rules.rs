@@ -253,3 +253,38 @@ fn a_placeholder_name_taken_earlier_in_its_path_is_routed_under_another_name() {
         c.diagnostics
     );
 }
+
+fn mcp_resource(uri: &str, with: &str) -> String {
+    spec(&format!(
+        "    - type: mcp\n      namespace: m\n      port: 8090\n      tools: []\n      resources:\n        - name: page\n          uri: \"{uri}\"\n          call: notion.get-page{with}"
+    ))
+}
+
+#[test]
+fn an_mcp_resource_uri_with_placeholders_is_a_template_that_supplies_inputs() {
+    use naftiko_codegen::ir::PathPart;
+    let c = check(&mcp_resource("notion://pages/{id}", ""));
+    let resource = &cap(&c).mcp[0].resources[0];
+    assert_eq!(
+        resource.uri_template,
+        [
+            PathPart::Literal("notion://pages/".into()),
+            PathPart::Param("id".into())
+        ]
+    );
+    // A fixed URI with a `with` literal is no template.
+    let c = check(&mcp_resource(
+        "notion://pages/home",
+        "\n          with: {id: home}",
+    ));
+    assert!(cap(&c).mcp[0].resources[0].uri_template.is_empty());
+    // A fixed URI whose call needs an input nothing gives: the error names it.
+    let c = check(&mcp_resource("notion://pages/home", ""));
+    assert_eq!(
+        messages(&c, "resource-needs-input"),
+        ["resource `page` needs caller input `id`, which its URI does not give"]
+    );
+    // Touching placeholders cannot be told apart on a read.
+    let c = check(&mcp_resource("notion://pages/{id}{rev}", ""));
+    assert!(codes(&c, Severity::Error).contains(&"bad-uri-template"));
+}

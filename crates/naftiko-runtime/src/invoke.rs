@@ -4,8 +4,10 @@
 //! - `Handler::Call`: every `args` pair is evaluated against the caller's inputs (absent
 //!   optional values are left out), the operation is called, and the output is either the
 //!   upstream answer passed through byte for byte (status and content type included) or the
-//!   JSON body run through the output [`Mapping`](crate::spec::Mapping) (status 200).
-//! - `Handler::Steps`: steps run in order. A call step's body is parsed as JSON and stored
+//!   body read as JSON (JSON itself, or XML, CSV, HTML, … per the operation's
+//!   `outputRawFormat`, see [`crate::formats`]) run through the output
+//!   [`Mapping`](crate::spec::Mapping) (status 200).
+//! - `Handler::Steps`: steps run in order. A call step's body is read as JSON and stored
 //!   under the step's name; a lookup step stores what it found. The output mapping then sees
 //!   one object `{stepName: output, …}`: `Mapping::Select` paths start with a step name
 //!   (`$.get-ship.imo` is `[Field("get-ship"), Field("imo")]`) and `Value::Step` reads the same
@@ -23,6 +25,7 @@ use serde_json::Value as Json;
 use crate::Error;
 use crate::capability::Runtime;
 use crate::client::Response;
+use crate::formats;
 use crate::inputs::Inputs;
 use crate::mapping;
 use crate::spec::{Handler, HttpOperation, Output, Step, Value};
@@ -70,7 +73,7 @@ pub async fn invoke(
             match output {
                 Output::Passthrough => Ok(passthrough(response)),
                 Output::Mapped(shape) => {
-                    let body = parse_json(&response)?;
+                    let body = read_json(operation, &response)?;
                     Ok(json_outcome(mapping::apply(shape, &body, scope)))
                 }
             }
@@ -91,7 +94,7 @@ pub async fn invoke(
                         args,
                     } => {
                         let response = call(rt, operation, args, scope).await?;
-                        let value = parse_json(&response)?;
+                        let value = read_json(operation, &response)?;
                         last_response = Some(response);
                         (*name, value)
                     }
@@ -185,14 +188,10 @@ fn json_outcome(value: Json) -> Outcome {
     }
 }
 
-fn parse_json(response: &Response<Bytes>) -> Result<Json, Error> {
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Json::Null);
-    }
-    serde_json::from_slice(&response.body).map_err(|error| Error::Decode {
-        namespace: response.namespace.to_owned(),
-        message: format!("the answer is not JSON ({error}), but the output mapping needs JSON"),
-    })
+/// The answer as JSON, read according to the operation's `outputRawFormat` (XML, CSV, HTML,
+/// … become JSON the way the reference engine reads them; see [`crate::formats`]).
+fn read_json(operation: &HttpOperation, response: &Response<Bytes>) -> Result<Json, Error> {
+    formats::to_json(operation.output_format, &response.body, response.namespace)
 }
 
 /// A lookup step: in `table` (an array, or one object), the entries whose `match_field` equals

@@ -15,6 +15,7 @@ pub mod client;
 mod config;
 mod connections;
 pub mod control;
+pub mod formats;
 pub mod inputs;
 pub mod invoke;
 pub mod jsonpath;

@@ -151,16 +151,31 @@ pub enum ValueType {
     Any,
 }
 
-/// How a consumed operation's response body is to be read.
+/// How a consumed operation's response body is to be read (`outputRawFormat`). Every format
+/// but `Text` and `Binary` can be mapped: [`crate::formats`] turns it into JSON first, with the
+/// reference engine's shapes (XML elements as objects, delimited rows as objects keyed by
+/// header, HTML and Markdown as `{"tables": [[row, …], …]}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawFormat {
     Json,
     Xml,
+    /// Comma-separated values with a header row.
     Csv,
+    /// Every `<table>` of an HTML page.
     Html,
     Markdown,
     Text,
     Binary,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// Pipe-separated values with a header row.
+    Psv,
+    /// The `<table>`s matched by, or inside the elements matched by, a CSS selector
+    /// (the operation's `outputSchema`, for example `table.products`).
+    HtmlTables(&'static str),
+    /// Markdown whose `sections` keep only the headings that start with this prefix
+    /// (the operation's `outputSchema`); tables and front matter are kept whole.
+    MarkdownSections(&'static str),
 }
 
 /// One consumed operation (`consumes[].resources[].operations[]`).
@@ -411,6 +426,10 @@ pub struct McpResource {
     pub name: &'static str,
     pub title: Option<&'static str>,
     pub uri: &'static str,
+    /// `uri` split at its `{placeholders}` when it is a template (listed by
+    /// `resources/templates/list`; a read fills the placeholders as caller inputs); empty for a
+    /// fixed URI.
+    pub uri_template: &'static [PathPart],
     pub description: &'static str,
     pub mime_type: &'static str,
     pub content: McpResourceContent,

@@ -288,10 +288,12 @@ fn raw_content_type(format: RawFormat) -> &'static str {
         RawFormat::Json => "application/json",
         RawFormat::Xml => "application/xml",
         RawFormat::Csv => "text/csv",
+        RawFormat::Tsv => "text/tab-separated-values",
         RawFormat::Html => "text/html",
         RawFormat::Markdown => "text/markdown",
-        RawFormat::Text => "text/plain",
-        RawFormat::Binary => "application/octet-stream",
+        RawFormat::Text | RawFormat::Psv => "text/plain",
+        RawFormat::Yaml => "application/yaml",
+        RawFormat::Binary | RawFormat::Avro | RawFormat::Protobuf => "application/octet-stream",
     }
 }
 

@@ -77,19 +77,10 @@ impl Emitter<'_> {
         let consumes = Literal::usize_unsuffixed(ns_index);
         let name = lit(&op.name);
         let method = lit(&op.method);
-        let path = op.path.iter().map(|part| match part {
-            PathPart::Literal(text) => {
-                let text = lit(text);
-                quote!(#spec::PathPart::Literal(#text))
-            }
-            PathPart::Param(name) => {
-                let name = lit(name);
-                quote!(#spec::PathPart::Param(#name))
-            }
-        });
+        let path = self.path_parts(&op.path);
         let inputs = op.inputs.iter().map(|i| self.operation_input(i));
         let body = self.body(&op.body);
-        let format = raw_format(op.output_format);
+        let format = raw_format(op.output_format, op.output_schema.as_deref());
         quote! {
             #spec::HttpOperation {
                 consumes: #consumes,
@@ -427,11 +418,29 @@ impl Emitter<'_> {
         }
     }
 
+    fn path_parts(&self, parts: &[PathPart]) -> Vec<TokenStream> {
+        let spec = &self.spec;
+        parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => {
+                    let text = lit(text);
+                    quote!(#spec::PathPart::Literal(#text))
+                }
+                PathPart::Param(name) => {
+                    let name = lit(name);
+                    quote!(#spec::PathPart::Param(#name))
+                }
+            })
+            .collect()
+    }
+
     fn mcp_resource(&self, resource: &McpResource) -> TokenStream {
         let spec = &self.spec;
         let name = lit(&resource.name);
         let title = opt_lit(resource.title.as_deref());
         let uri = lit(&resource.uri);
+        let uri_template = self.path_parts(&resource.uri_template);
         let description = lit(&resource.description);
         let mime_type = lit(&resource.mime_type);
         let content = match &resource.content {
@@ -449,6 +458,7 @@ impl Emitter<'_> {
                 name: #name,
                 title: #title,
                 uri: #uri,
+                uri_template: &[#(#uri_template),*],
                 description: #description,
                 mime_type: #mime_type,
                 content: #content,
@@ -525,14 +535,26 @@ fn api_key_placement(placement: Placement) -> TokenStream {
     }
 }
 
-fn raw_format(format: RawFormat) -> TokenStream {
-    match format {
-        RawFormat::Json => quote!(Json),
-        RawFormat::Xml => quote!(Xml),
-        RawFormat::Csv => quote!(Csv),
-        RawFormat::Html => quote!(Html),
-        RawFormat::Markdown => quote!(Markdown),
-        RawFormat::Text => quote!(Text),
-        RawFormat::Binary => quote!(Binary),
+/// The runtime's `RawFormat` for an operation; `outputSchema` selects HTML tables or Markdown
+/// sections. YAML, Avro and Protobuf only pass through (the codegen refuses their mappings).
+fn raw_format(format: RawFormat, output_schema: Option<&str>) -> TokenStream {
+    match (format, output_schema) {
+        (RawFormat::Json, _) => quote!(Json),
+        (RawFormat::Xml, _) => quote!(Xml),
+        (RawFormat::Csv, _) => quote!(Csv),
+        (RawFormat::Tsv, _) => quote!(Tsv),
+        (RawFormat::Psv, _) => quote!(Psv),
+        (RawFormat::Html, None) => quote!(Html),
+        (RawFormat::Html, Some(selector)) => {
+            let selector = lit(selector);
+            quote!(HtmlTables(#selector))
+        }
+        (RawFormat::Markdown, None) => quote!(Markdown),
+        (RawFormat::Markdown, Some(prefix)) => {
+            let prefix = lit(prefix);
+            quote!(MarkdownSections(#prefix))
+        }
+        (RawFormat::Text | RawFormat::Yaml, _) => quote!(Text),
+        (RawFormat::Binary | RawFormat::Avro | RawFormat::Protobuf, _) => quote!(Binary),
     }
 }

@@ -142,7 +142,21 @@ pub fn entries<'n>(
 pub fn entry_name(ctx: &mut Ctx<'_>, key: Option<&Node>, entry: &Node, what: &str) -> Option<Text> {
     match key {
         Some(k) => k.as_str().map(|s| text(k, s.to_string())),
-        None => required_string(ctx, entry, "name", what),
+        None => match (string_field(ctx, entry, "name"), entry.get("id")) {
+            (Some(name), _) => Some(name),
+            // `id:` for `name:`, as OpenAPI's `operationId` and some generators spell it.
+            (None, Some(id_node)) if id_node.as_str().is_some() => {
+                let id = string_field(ctx, entry, "id")?;
+                ctx.warn(
+                    "dialect-id-name",
+                    id_node,
+                    format!("`id: {}` read as `name`", id.value),
+                )
+                .help("write `name:`");
+                Some(id)
+            }
+            _ => required_string(ctx, entry, "name", what),
+        },
     }
 }
 
@@ -274,28 +288,68 @@ pub fn auth(ctx: &mut Ctx<'_>, owner: &Node) -> Option<Auth> {
             check_keys(
                 ctx,
                 node,
-                &["type", "key", "value", "placement", "name", "in"],
+                &[
+                    "type",
+                    "key",
+                    "value",
+                    "placement",
+                    "name",
+                    "in",
+                    "token",
+                    "header",
+                    "query",
+                    "cookie",
+                ],
                 &[],
             );
-            // The spec says `key`/`placement`; many specs write OpenAPI's `name`/`in`.
-            let name = match field(ctx, &["key"]) {
-                Some(k) => Some(k),
+            // `header: X-Api-Key` (or `query:`/`cookie:`) names the parameter and its place at
+            // once; the secret is then in `value`, `token` or — since `key` is taken — `key`.
+            let located = ["header", "query", "cookie"]
+                .iter()
+                .find_map(|place| Some((*place, field(ctx, &[place])?)));
+            let (name, placement, value_keys): (_, _, &[&str]) = match located {
+                Some((place, name)) => {
+                    let at = node.get(place).cloned().unwrap_or_else(|| node.clone());
+                    ctx.warn(
+                        "dialect-apikey-name",
+                        &at,
+                        format!(
+                            "apikey `{place}: {}` read as `key` and `placement`",
+                            name.value
+                        ),
+                    )
+                    .help("write `key:`, `value:` and `placement:`");
+                    (
+                        Some(name),
+                        Some(text(&at, place.into())),
+                        &["value", "token", "key"],
+                    )
+                }
                 None => {
-                    let n = field(ctx, &["name"]);
-                    if let Some(n) = &n {
-                        let at = node.get("name").cloned().unwrap_or_else(|| node.clone());
-                        ctx.warn(
-                            "dialect-apikey-name",
-                            &at,
-                            format!("apikey `name: {}` read as `key`", n.value),
-                        )
-                        .help("write `key:` and `placement:` (OpenAPI's `name`/`in` are accepted)");
-                    }
-                    n
+                    // The spec says `key`/`placement`; many specs write OpenAPI's `name`/`in`.
+                    let name = match field(ctx, &["key"]) {
+                        Some(k) => Some(k),
+                        None => {
+                            let n = field(ctx, &["name"]);
+                            if let Some(n) = &n {
+                                let at = node.get("name").cloned().unwrap_or_else(|| node.clone());
+                                ctx.warn(
+                                    "dialect-apikey-name",
+                                    &at,
+                                    format!("apikey `name: {}` read as `key`", n.value),
+                                )
+                                .help(
+                                    "write `key:` and `placement:` (OpenAPI's `name`/`in` are accepted)",
+                                );
+                            }
+                            n
+                        }
+                    };
+                    let placement = field(ctx, &["placement"]).or_else(|| field(ctx, &["in"]));
+                    (name, placement, &["value", "token"])
                 }
             };
-            let placement = field(ctx, &["placement"]).or_else(|| field(ctx, &["in"]));
-            let value = field(ctx, &["value"]);
+            let value = field(ctx, value_keys);
             match (name, value) {
                 (Some(name), Some(value)) => {
                     let placement = placement.unwrap_or_else(|| text(node, "header".into()));

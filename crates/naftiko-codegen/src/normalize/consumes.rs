@@ -114,8 +114,24 @@ fn resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ConsumedR
         ],
         &[],
     );
-    let name = entry_name(ctx, key, r, "a resource")?;
     let path = required_string(ctx, r, "path", "a resource")?;
+    // A consumed resource's name only labels it (calls name the operation), so a resource
+    // without one is named after its path rather than refused.
+    let name = match (key, r.get("name").is_none_or(Node::is_null)) {
+        (None, true) => {
+            ctx.warn(
+                "unnamed-resource",
+                r,
+                format!(
+                    "a resource has no `name`; it is named after its path `{}`",
+                    path.value
+                ),
+            )
+            .help("add `name:`");
+            path.clone()
+        }
+        _ => entry_name(ctx, key, r, "a resource")?,
+    };
     let params = r
         .get("inputParameters")
         .map(|p| params(ctx, p))
@@ -194,6 +210,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
             .map(|p| params(ctx, p))
             .unwrap_or_default(),
         output_format: string_field(ctx, op, "outputRawFormat"),
+        output_schema: string_field(ctx, op, "outputSchema"),
         name,
         method,
         body,
@@ -293,17 +310,21 @@ fn body(ctx: &mut Ctx<'_>, b: &Node) -> Option<Body> {
             let data = b.get("data");
             let data_json = data.map(|d| Located::new(d.to_json(), span(d)));
             match kind.to_ascii_lowercase().as_str() {
-                "json" => {
+                "json" | "application/json" => {
                     Some(Body::Json(data_json.unwrap_or_else(|| {
                         Located::new(serde_json::json!({}), span(b))
                     })))
                 }
-                "formurlencoded" | "form" | "form-urlencoded" | "x-www-form-urlencoded" => {
+                "formurlencoded"
+                | "form"
+                | "form-urlencoded"
+                | "x-www-form-urlencoded"
+                | "application/x-www-form-urlencoded" => {
                     Some(Body::FormUrlEncoded(data_json.unwrap_or_else(|| {
                         Located::new(serde_json::json!({}), span(b))
                     })))
                 }
-                "multipartform" | "multipart" | "multipart-form" => {
+                "multipartform" | "multipart" | "multipart-form" | "multipart/form-data" => {
                     let mut parts = Vec::new();
                     for (key, part) in data.map(|d| entries(ctx, d, "data")).unwrap_or_default() {
                         let Some(name) = entry_name(ctx, key, part, "a multipart part") else {
@@ -325,37 +346,91 @@ fn body(ctx: &mut Ctx<'_>, b: &Node) -> Option<Body> {
                     }
                     Some(Body::Multipart(parts))
                 }
-                "text" | "xml" | "html" | "csv" | "plain" | "raw" => {
-                    let content_type = b
-                        .get("contentType")
-                        .and_then(Node::as_str)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| match kind.to_ascii_lowercase().as_str() {
-                            "xml" => "application/xml".into(),
-                            "html" => "text/html".into(),
-                            "csv" => "text/csv".into(),
-                            _ => "text/plain".into(),
-                        });
-                    let data = match data {
-                        Some(d) => match d.as_str() {
-                            Some(s) => text(d, s.to_string()),
-                            None => text(d, d.to_json().to_string()),
-                        },
-                        None => text(b, String::new()),
-                    };
-                    Some(Body::Text { content_type, data })
-                }
-                other => {
-                    let at = b.get("type").cloned().unwrap_or_else(|| b.clone());
-                    ctx.error(
-                        "unsupported-body-type",
-                        &at,
-                        format!("body type `{other}` is not supported"),
-                    )
-                    .help("use `json`, `formUrlEncoded`, `multipartForm` or `text`");
-                    None
-                }
+                kind => match raw_content_type(kind) {
+                    Some(default_type) => raw_body(ctx, b, kind, default_type),
+                    None => {
+                        let at = b.get("type").cloned().unwrap_or_else(|| b.clone());
+                        ctx.error(
+                            "unsupported-body-type",
+                            &at,
+                            format!("body type `{kind}` is not supported"),
+                        )
+                        .help(
+                            "use `json`, `formUrlEncoded`, `multipartForm`, `text`, `xml`, \
+                             `binary` or a media type such as `application/cbor`",
+                        );
+                        None
+                    }
+                },
             }
         }
     }
+}
+
+/// The default content type of a body sent as it is (raw), by its `type`; `None` when the type
+/// names no raw body. A `type` that is itself a media type (`application/cbor`) is its own.
+fn raw_content_type(kind: &str) -> Option<String> {
+    let lower = kind.to_ascii_lowercase();
+    let known = match lower.as_str() {
+        "text" | "plain" | "raw" => "text/plain",
+        "xml" => "application/xml",
+        "html" => "text/html",
+        "csv" => "text/csv",
+        "yaml" | "yml" => "application/yaml",
+        "binary" | "octet-stream" | "bytes" => "application/octet-stream",
+        _ => {
+            let (top, sub) = lower.split_once('/')?;
+            let token = |t: &str| {
+                !t.is_empty()
+                    && t.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&c))
+            };
+            return (token(top) && token(sub)).then_some(lower);
+        }
+    };
+    Some(known.to_string())
+}
+
+/// A body sent as it is: the `data` string, or the one string field of a `data` mapping that
+/// only wraps it (`data: {content: '{{tools.content}}'}` — what authors write for a file upload),
+/// with a warning. Text kinds keep sending other data as its JSON text; for the rest (bytes,
+/// YAML, CBOR) a structure cannot be encoded faithfully, so it is an error.
+fn raw_body(ctx: &mut Ctx<'_>, b: &Node, kind: &str, default_type: String) -> Option<Body> {
+    let content_type = b
+        .get("contentType")
+        .and_then(Node::as_str)
+        .map(str::to_string)
+        .unwrap_or(default_type);
+    let textual = matches!(
+        kind.to_ascii_lowercase().as_str(),
+        "text" | "plain" | "raw" | "xml" | "html" | "csv"
+    );
+    let data = match b.get("data") {
+        None => text(b, String::new()),
+        Some(d) => match (d.as_str(), d.as_map()) {
+            (Some(s), _) => text(d, s.to_string()),
+            (None, Some([(key, value)])) if value.as_str().is_some() => {
+                let field = key.as_str().unwrap_or_default();
+                ctx.warn(
+                    "raw-body-field",
+                    d,
+                    format!("a body of type `{kind}` is sent as it is: the value of `{field}` is the body"),
+                );
+                text(value, value.as_str().unwrap_or_default().to_string())
+            }
+            _ if textual => text(d, d.to_json().to_string()),
+            _ => {
+                ctx.error(
+                    "unsupported-body-type",
+                    d,
+                    format!(
+                        "a body of type `{kind}` is sent as it is and cannot encode this `data`"
+                    ),
+                )
+                .help("give `data` as one string, or one field holding a string");
+                return None;
+            }
+        },
+    };
+    Some(Body::Text { content_type, data })
 }

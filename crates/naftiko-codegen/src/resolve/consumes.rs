@@ -38,7 +38,18 @@ impl Resolver<'_> {
         let base_url = match &c.base_uri {
             Some(b) => {
                 let url = b.value.trim().trim_end_matches('/').to_string();
-                if url.contains('{') || url.contains("${") {
+                if url.is_empty() {
+                    // Published specs leave it blank to be filled in per deployment, as a
+                    // templated one does: the same configuration, required at start-up.
+                    self.diag(
+                        Severity::Warning,
+                        "empty-base-uri",
+                        &b.span,
+                        format!("`baseUri` is empty: set `{env_var}` at start-up"),
+                    )
+                    .help(format!("start-up fails until `{env_var}` is set"));
+                    String::new()
+                } else if url.contains('{') || url.contains("${") {
                     self.diag(Severity::Warning, "templated-base-uri", &b.span, format!("`baseUri` `{}` has placeholders, which are configuration: set `{env_var}` at start-up", b.value))
                         .help(format!("start-up fails until `{env_var}` is set"));
                     String::new()
@@ -375,11 +386,16 @@ impl Resolver<'_> {
             Some(f) => match f.as_str() {
                 "json" => RawFormat::Json,
                 "xml" => RawFormat::Xml,
-                "csv" | "tsv" | "psv" => RawFormat::Csv,
+                "csv" => RawFormat::Csv,
+                "tsv" => RawFormat::Tsv,
+                "psv" => RawFormat::Psv,
                 "html" => RawFormat::Html,
                 "markdown" | "md" => RawFormat::Markdown,
-                "text" | "plain" | "yaml" => RawFormat::Text,
-                "binary" | "octet-stream" | "avro" | "protobuf" | "proto" => RawFormat::Binary,
+                "text" | "plain" => RawFormat::Text,
+                "yaml" | "yml" => RawFormat::Yaml,
+                "avro" => RawFormat::Avro,
+                "protobuf" | "proto" => RawFormat::Protobuf,
+                "binary" | "octet-stream" => RawFormat::Binary,
                 other => {
                     if let Some(f) = &op.output_format {
                         self.diag(
@@ -401,6 +417,11 @@ impl Resolver<'_> {
             inputs,
             body,
             output_format,
+            output_schema: op
+                .output_schema
+                .as_ref()
+                .map(|s| s.value.trim().to_owned())
+                .filter(|s| !s.is_empty()),
         }
     }
 

@@ -6,8 +6,8 @@ use super::Resolver;
 use super::binding::{Exposure, Surface};
 use crate::diag::Severity;
 use crate::ir::{
-    Annotations, CallerInput, Handler, McpAdapter, McpPrompt, McpResource, McpResourceContent,
-    McpTool, ParamIn, TemplatePart, Value,
+    Annotations, CallerInput, Handler, InputOrigin, McpAdapter, McpPrompt, McpResource,
+    McpResourceContent, McpTool, ParamIn, PathPart, TemplatePart, Value, ValueType,
 };
 use crate::model::{self, Hints, Span};
 use crate::names;
@@ -32,7 +32,8 @@ impl Resolver<'_> {
                     exp.inputs.push(input);
                 }
             }
-            let Some(handler) = self.bind_target(&t.target, &mut exp, &t.span) else {
+            let Some(handler) = self.bind_target(&t.target, Some(&t.name), &mut exp, &t.span)
+            else {
                 continue;
             };
             let signature = format!("{handler:?}");
@@ -76,6 +77,9 @@ impl Resolver<'_> {
         }
         let mut resources = Vec::new();
         for r in &a.resources {
+            let Some(uri_template) = self.uri_template(r) else {
+                continue;
+            };
             let content = if let Some(loc) = &r.location {
                 match self.read_embedded(&loc.value, &loc.span) {
                     Some(text) => McpResourceContent::Static(text),
@@ -88,20 +92,41 @@ impl Resolver<'_> {
                     method: String::new(),
                     inputs: Vec::new(),
                 };
-                let Some(h) = self.bind_target(&r.target, &mut exp, &r.span) else {
+                // The template's placeholders are what a read gives.
+                for part in &uri_template {
+                    if let PathPart::Param(name) = part {
+                        exp.inputs.push(CallerInput {
+                            name: name.clone(),
+                            location: ParamIn::Path,
+                            wire_name: name.clone(),
+                            ty: ValueType::String,
+                            required: true,
+                            description: String::new(),
+                            origin: InputOrigin::PathPlaceholder,
+                            schema: None,
+                        });
+                    }
+                }
+                let Some(h) = self.bind_target(&r.target, None, &mut exp, &r.span) else {
                     continue;
                 };
-                if exp.inputs.iter().any(|i| i.required) {
+                let needs = exp.inputs.iter().find(|i| {
+                    i.required && !uri_template.contains(&PathPart::Param(i.name.clone()))
+                });
+                if let Some(input) = needs {
                     self.diag(
                         Severity::Error,
                         "resource-needs-input",
                         &r.span,
                         format!(
-                            "resource `{}` needs caller input, which resources/read cannot give",
-                            r.name.value
+                            "resource `{}` needs caller input `{}`, which its URI does not give",
+                            r.name.value, input.name
                         ),
                     )
-                    .help("supply every parameter with `with` literals");
+                    .help(format!(
+                        "supply it with a `with` literal, or make the URI a template with `{{{}}}`",
+                        input.name
+                    ));
                     continue;
                 }
                 McpResourceContent::Dynamic(h)
@@ -110,6 +135,7 @@ impl Resolver<'_> {
                 name: r.name.value.clone(),
                 title: r.label.clone(),
                 uri: r.uri.value.clone(),
+                uri_template,
                 description: r.description.clone().unwrap_or_default(),
                 mime_type: r
                     .mime_type
@@ -342,4 +368,35 @@ fn prompt_parts(text: &str, args: &[String]) -> Vec<TemplatePart> {
         out.push(TemplatePart::Text(rest.to_string()));
     }
     out
+}
+
+impl Resolver<'_> {
+    /// An MCP resource URI with `{placeholders}` is a template; `None` (after an error) when
+    /// two placeholders touch, since a read could not tell where one ends.
+    fn uri_template(&mut self, r: &model::McpResourceSpec) -> Option<Vec<PathPart>> {
+        let parts = super::consumes::split_path(&r.uri.value);
+        if !parts.iter().any(|p| matches!(p, PathPart::Param(_))) {
+            return Some(Vec::new());
+        }
+        let touching = parts
+            .windows(2)
+            .any(|w| matches!(w, [PathPart::Param(_), PathPart::Param(_)]));
+        let empty = parts
+            .iter()
+            .any(|p| matches!(p, PathPart::Param(n) if n.is_empty()));
+        if touching || empty {
+            self.diag(
+                Severity::Error,
+                "bad-uri-template",
+                &r.uri.span,
+                format!(
+                    "`{}`: placeholders must be named and separated by text",
+                    r.uri.value
+                ),
+            )
+            .help("write the URI like `data://users/{userId}/profile`");
+            return None;
+        }
+        Some(parts)
+    }
 }

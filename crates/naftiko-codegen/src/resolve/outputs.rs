@@ -46,16 +46,21 @@ impl Resolver<'_> {
         };
         if let Some(op) = op {
             let format = self.namespaces[op.namespace].operations[op.operation].output_format;
-            if format != RawFormat::Json && !matches!(output, Mapping::Const(_)) {
+            if !format.mappable() && !matches!(output, Mapping::Const(_)) {
                 self.diag(
                     Severity::Error,
                     "mapping-non-json",
                     owner,
                     format!(
-                        "a mapping is asked of a `{format:?}` response; only JSON can be mapped"
+                        "a mapping is asked of a `{}` response, which {}",
+                        format!("{format:?}").to_ascii_lowercase(),
+                        unmappable_because(format)
                     ),
                 )
-                .help("use `mapping: $.` to pass the response through as it is");
+                .help(
+                    "use `mapping: $.` to pass the response through as it is; JSON, XML, \
+                     CSV/TSV/PSV, HTML and Markdown responses can be mapped",
+                );
             }
         }
         Output::Mapped(output)
@@ -137,5 +142,20 @@ impl Resolver<'_> {
             obj.insert(name, value);
         }
         Some(serde_json::Value::Object(obj).to_string())
+    }
+}
+
+/// Why the runtime cannot read `format` as JSON (naftiko_runtime::formats reads the others).
+fn unmappable_because(format: RawFormat) -> &'static str {
+    match format {
+        RawFormat::Yaml => {
+            "the generated program cannot read: it carries no YAML parser, by design (YAML's \
+             typing rules are large and a parser at run time is attack surface)"
+        }
+        RawFormat::Avro | RawFormat::Protobuf => {
+            "needs the schema file `outputSchema` names at run time to decode (the reference \
+             engine loads it from disk); the generated program does not load schema files"
+        }
+        _ => "has no structure a mapping could select from",
     }
 }

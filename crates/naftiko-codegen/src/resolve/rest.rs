@@ -94,7 +94,9 @@ impl Resolver<'_> {
                         exp.inputs.push(declared);
                     }
                 }
-                let Some(handler) = self.bind_target(&op.target, &mut exp, &op.span) else {
+                let Some(handler) =
+                    self.bind_target(&op.target, op.name.as_ref(), &mut exp, &op.span)
+                else {
                     continue;
                 };
                 let name = op.name.as_ref().map_or_else(

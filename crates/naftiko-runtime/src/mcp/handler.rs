@@ -10,19 +10,20 @@ use std::sync::Arc;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, GetPromptRequestMethod, GetPromptRequestParams,
     GetPromptResponse, Implementation, ListPromptsRequestMethod, ListPromptsResult,
-    ListResourcesRequestMethod, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    Prompt, PromptsCapability, ReadResourceRequestMethod, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ResourcesCapability,
-    ServerCapabilities, ServerConfig, Tool, ToolsCapability,
+    ListResourceTemplatesRequestMethod, ListResourceTemplatesResult, ListResourcesRequestMethod,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, Prompt, PromptsCapability,
+    ReadResourceRequestMethod, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
+    Resource, ResourceTemplate, ResourcesCapability, ServerCapabilities, ServerConfig, Tool,
+    ToolsCapability,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 
-use super::{prompts, results, tools};
+use super::{prompts, resources, results, tools};
 use crate::capability::Runtime;
-use crate::inputs::{Inputs, check_all};
+use crate::inputs::check_all;
 use crate::invoke::invoke;
-use crate::spec::{ExposedAuth, McpAdapterSpec, McpResource, McpResourceContent};
+use crate::spec::{ExposedAuth, McpAdapterSpec, McpResourceContent};
 
 /// Serves one MCP adapter of a capability. Cheap to clone.
 #[derive(Clone)]
@@ -36,7 +37,10 @@ struct Served {
     /// Same order as `adapter.tools`.
     tools: Vec<Tool>,
     tool_by_name: HashMap<&'static str, usize>,
+    /// Fixed resources (`resources/list`).
     resources: Vec<Resource>,
+    /// Resources whose URI is a template (`resources/templates/list`).
+    resource_templates: Vec<ResourceTemplate>,
     prompts: Vec<Prompt>,
     info: ServerConfig,
 }
@@ -64,7 +68,16 @@ impl McpServer {
             .enumerate()
             .map(|(at, tool)| (tool.name, at))
             .collect();
-        let resources = adapter.resources.iter().map(describe_resource).collect();
+        let resources = adapter
+            .resources
+            .iter()
+            .filter_map(resources::describe)
+            .collect();
+        let resource_templates = adapter
+            .resources
+            .iter()
+            .filter_map(resources::describe_template)
+            .collect();
         let prompts = adapter.prompts.iter().map(prompts::describe).collect();
         let info = server_info(rt.spec().name, adapter);
         McpServer {
@@ -74,6 +87,7 @@ impl McpServer {
                 tools,
                 tool_by_name,
                 resources,
+                resource_templates,
                 prompts,
                 info,
             }),
@@ -121,20 +135,6 @@ fn server_info(capability_name: &str, adapter: &'static McpAdapterSpec) -> Serve
     } else {
         info.with_instructions(adapter.description)
     }
-}
-
-fn describe_resource(resource: &'static McpResource) -> Resource {
-    let mut described = Resource::new(resource.uri, resource.name);
-    if let Some(title) = resource.title {
-        described = described.with_title(title);
-    }
-    if !resource.description.is_empty() {
-        described = described.with_description(resource.description);
-    }
-    if !resource.mime_type.is_empty() {
-        described = described.with_mime_type(resource.mime_type);
-    }
-    described
 }
 
 impl ServerHandler for McpServer {
@@ -216,26 +216,12 @@ impl ServerHandler for McpServer {
         if adapter.resources.is_empty() {
             return Err(McpError::method_not_found::<ReadResourceRequestMethod>());
         }
-        let resource = adapter
-            .resources
-            .iter()
-            .find(|resource| resource.uri == request.uri)
-            .ok_or_else(|| {
-                McpError::resource_not_found(format!("no resource `{}`", request.uri), None)
-            })?;
+        let (resource, inputs) = resources::find(adapter.resources, &request.uri)?;
         let contents = match &resource.content {
-            McpResourceContent::Static(text) => {
-                let mime_type = if resource.mime_type.is_empty() {
-                    "text/plain"
-                } else {
-                    resource.mime_type
-                };
-                ResourceContents::text(*text, resource.uri).with_mime_type(mime_type)
-            }
+            McpResourceContent::Static(text) => resources::embedded(resource, text),
             McpResourceContent::Dynamic(handler) => {
-                let no_inputs = Inputs::new();
                 let outcome = tokio::select! {
-                    outcome = invoke(&self.served.rt, handler, &no_inputs) => outcome,
+                    outcome = invoke(&self.served.rt, handler, &inputs) => outcome,
                     () = context.ct.cancelled() => {
                         return Err(McpError::internal_error("the request was cancelled", None));
                     }
@@ -243,7 +229,7 @@ impl ServerHandler for McpServer {
                 let outcome = outcome.map_err(|error| {
                     tracing::info!(resource = resource.uri, %error, "resource read failed");
                     McpError::internal_error(
-                        format!("reading `{}` failed: {error}", resource.uri),
+                        format!("reading `{}` failed: {error}", request.uri),
                         None,
                     )
                 })?;
@@ -251,15 +237,30 @@ impl ServerHandler for McpServer {
                     return Err(McpError::internal_error(
                         format!(
                             "reading `{}` failed: upstream answered {}",
-                            resource.uri, outcome.status
+                            request.uri, outcome.status
                         ),
                         None,
                     ));
                 }
-                results::resource_contents(resource.uri, resource.mime_type, outcome)
+                results::resource_contents(&request.uri, resource.mime_type, outcome)
             }
         };
         Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        if self.served.adapter.resources.is_empty() {
+            return Err(McpError::method_not_found::<
+                ListResourceTemplatesRequestMethod,
+            >());
+        }
+        Ok(ListResourceTemplatesResult::with_all_items(
+            self.served.resource_templates.clone(),
+        ))
     }
 
     async fn list_prompts(

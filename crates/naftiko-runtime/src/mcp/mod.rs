@@ -64,6 +64,7 @@ mod auth;
 mod handler;
 mod hosts;
 mod prompts;
+mod resources;
 mod results;
 mod tools;
 mod transport;

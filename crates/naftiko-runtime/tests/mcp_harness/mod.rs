@@ -116,6 +116,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
                 name: "readme",
                 title: Some("About runs"),
                 uri: "naftiko://runs/readme",
+                uri_template: &[],
                 description: "What a run is.",
                 mime_type: "text/markdown",
                 content: McpResourceContent::Static("# Runs\nOne execution of a function.\n"),

@@ -10,8 +10,22 @@ use crate::names::{self, Match};
 impl Resolver<'_> {
     /// `ns.operation` → the operation, with exact-then-folded matching and a did-you-mean.
     pub(in crate::resolve) fn find_operation(&mut self, call: &Text) -> Option<OpRef> {
-        let (ns_name, op_name) = match call.value.split_once('.') {
-            Some((n, o)) => (n.trim().to_string(), o.trim().to_string()),
+        // A namespace may itself contain dots (`… CSF 2.0 — Sandbox API`): a known namespace
+        // followed by `.` wins over splitting at the first dot.
+        let dotted = self
+            .namespaces
+            .iter()
+            .map(|n| n.namespace.as_str())
+            .filter(|n| n.contains('.'))
+            .filter_map(|n| Some((n, call.value.strip_prefix(n)?.strip_prefix('.')?)))
+            .max_by_key(|(n, _)| n.len())
+            .map(|(n, op)| (n.to_string(), op.trim().to_string()));
+        let split = dotted.or_else(|| {
+            let (n, o) = call.value.split_once('.')?;
+            Some((n.trim().to_string(), o.trim().to_string()))
+        });
+        let (ns_name, op_name) = match split {
+            Some(pair) => pair,
             // `namespace/resource/operation` (an OpenAPI-ish spelling some specs use): the first
             // and last parts say it all.
             None if call.value.matches('/').count() >= 1 => {
@@ -85,6 +99,60 @@ impl Resolver<'_> {
             namespace: ns_index,
             operation: op_index,
         })
+    }
+
+    /// The consumed operation an exposed operation or tool without `call` means: the one that
+    /// has its name, in any namespace (exactly, else ignoring case and separators — rule 2).
+    /// Specs generated from an API often expose each operation under its consumed name and
+    /// leave `call` out. No or several candidates: `None`, and the caller reports `no-call`.
+    pub(super) fn implied_operation(&mut self, name: &Text) -> Option<OpRef> {
+        let candidates: Vec<(OpRef, &str)> = self
+            .namespaces
+            .iter()
+            .enumerate()
+            .flat_map(|(namespace, ns)| {
+                ns.operations
+                    .iter()
+                    .enumerate()
+                    .map(move |(operation, op)| {
+                        let at = OpRef {
+                            namespace,
+                            operation,
+                        };
+                        (at, op.name.as_str())
+                    })
+            })
+            .collect();
+        let exact: Vec<&(OpRef, &str)> = candidates
+            .iter()
+            .filter(|(_, n)| *n == name.value)
+            .collect();
+        let hits = if exact.is_empty() {
+            let folded = names::fold(&name.value);
+            candidates
+                .iter()
+                .filter(|(_, n)| names::fold(n) == folded)
+                .collect()
+        } else {
+            exact
+        };
+        let [(op, _)] = hits.as_slice() else {
+            return None;
+        };
+        let op = *op;
+        let ns = &self.namespaces[op.namespace];
+        let call = format!("{}.{}", ns.namespace, ns.operations[op.operation].name);
+        self.diag(
+            Severity::Warning,
+            "implied-call",
+            &name.span,
+            format!(
+                "no `call`: `{}` calls `{call}`, the consumed operation of that name",
+                name.value
+            ),
+        )
+        .help(format!("write `call: {call}`"));
+        Some(op)
     }
 
     pub(super) fn find_function(&mut self, reference: &Text) -> Option<(usize, usize)> {

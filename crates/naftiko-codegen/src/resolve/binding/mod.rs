@@ -13,7 +13,7 @@ pub use lookup::suggest_help;
 use super::Resolver;
 use super::template::Scope;
 use crate::diag::Severity;
-use crate::ir::{CallerInput, Handler, Output, ParamIn, Step, Value};
+use crate::ir::{CallerInput, Handler, OpRef, Output, ParamIn, Step, Value};
 use crate::model::{Span, StepSpec, Target, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,9 +69,12 @@ impl Resolver<'_> {
     }
 
     /// Binds `target`; `None` when it cannot become correct code (errors were reported).
+    /// `name` is the exposed operation's or tool's own name, which names the call when the
+    /// target has none (see `implied_operation`).
     pub(super) fn bind_target(
         &mut self,
         target: &Target,
+        name: Option<&Text>,
         exp: &mut Exposure,
         owner: &Span,
     ) -> Option<Handler> {
@@ -83,15 +86,16 @@ impl Resolver<'_> {
         }
         if let Some(call) = &target.call {
             let op = self.find_operation(call)?;
-            let args = self.bind_call(op, &target.with, exp, &[], &call.span);
-            let output = self.output(&target.outputs, Some(op), owner);
-            return Some(Handler::Call { op, args, output });
+            return Some(self.bind_call_target(op, target, exp, &call.span, owner));
         }
         if let Some(body) = self.static_output(&target.outputs) {
             return Some(Handler::Static {
                 body,
                 content_type: "application/json".into(),
             });
+        }
+        if let Some(op) = name.and_then(|n| self.implied_operation(n)) {
+            return Some(self.bind_call_target(op, target, exp, owner, owner));
         }
         self.diag(
             Severity::Error,
@@ -101,6 +105,19 @@ impl Resolver<'_> {
         )
         .help("add `call: <consumes-namespace>.<operation>`");
         None
+    }
+
+    fn bind_call_target(
+        &mut self,
+        op: OpRef,
+        target: &Target,
+        exp: &mut Exposure,
+        call_span: &Span,
+        owner: &Span,
+    ) -> Handler {
+        let args = self.bind_call(op, &target.with, exp, &[], call_span);
+        let output = self.output(&target.outputs, Some(op), owner);
+        Handler::Call { op, args, output }
     }
 
     fn bind_reference(
@@ -135,7 +152,7 @@ impl Resolver<'_> {
             return None;
         }
         self.ref_depth += 1;
-        let h = self.bind_target(&merged, exp, &reference.span);
+        let h = self.bind_target(&merged, None, exp, &reference.span);
         self.ref_depth -= 1;
         h
     }
