@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 need_commands wrk nginx curl
 build_release -p generated-example
 python="$(python_env fastmcp httpx)"
-binary="$BENCH_ROOT/target/release/generated-example"
+binary="$GENERATED_BINARY"
 
 upstream_port=$BENCH_PORT_BASE
 nginx_port=$((BENCH_PORT_BASE + 1))

@@ -65,7 +65,15 @@ python_env() {
   printf '%s\n' "$venv/bin/python"
 }
 
+# The seed server's binary: BENCH_BINARY when set (a build kept aside; nothing is built then),
+# else the workspace's release build.
+GENERATED_BINARY="${BENCH_BINARY:-$BENCH_ROOT/target/release/generated-example}"
+
 build_release() {
+  if [ -n "${BENCH_BINARY:-}" ] && [ "$*" = "-p generated-example" ]; then
+    log "using BENCH_BINARY=$BENCH_BINARY (not building)"
+    return
+  fi
   log "cargo build --release $*"
   (cd "$BENCH_ROOT" && cargo build --release -q "$@")
 }
@@ -176,7 +184,7 @@ start_generated() {
     INNGEST_API_KEY="signkey-bench-00" \
     INNGEST_RUNS_REST_ADDR="127.0.0.1:$rest_port" \
     INNGEST_RUNS_MCP_ADDR="127.0.0.1:$mcp_port" \
-    start_bg "$BENCH_ROOT/target/release/generated-example" >/dev/null 2>"$BENCH_TMP/generated.log"
+    start_bg "$GENERATED_BINARY" >/dev/null 2>"$BENCH_TMP/generated.log"
   wait_port "$rest_port"
   wait_port "$mcp_port"
 }

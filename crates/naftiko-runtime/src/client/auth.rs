@@ -1,8 +1,9 @@
 //! Authenticating upstream requests: Bearer, API key (header, query or cookie), Basic, and
 //! HTTP Digest (RFC 7616).
 //!
-//! Credentials are evaluated per request (they usually name secrets, but may name caller
-//! inputs), put into headers marked sensitive, and never copied into an error message.
+//! Credentials are put into headers marked sensitive and never copied into an error message.
+//! A credential header made of secrets and literals only (the usual case) is built once, when
+//! the client is ([`Prebuilt`]); one that names caller inputs is evaluated per request.
 //!
 //! Digest needs a challenge from the server first: the request goes out without credentials,
 //! and when the answer is `401` with a `WWW-Authenticate: Digest …` challenge, it is sent once
@@ -15,22 +16,97 @@ use std::hash::{BuildHasher, Hasher};
 
 use base64::Engine as _;
 use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
 
 use super::request::{Wire, config_problem, header_name};
 use crate::Error;
-use crate::spec::{ApiKeyPlacement, Auth, ConsumesSpec};
+use crate::inputs::Inputs;
+use crate::secret::Secrets;
+use crate::spec::{ApiKeyPlacement, Auth, ConsumesSpec, TemplatePart, Value};
 use crate::value::{Scope, evaluate_text};
 
-/// Adds the namespace's credentials (all schemes but Digest, which needs a challenge first).
-/// A credential that evaluates to nothing is left out, so the upstream's 401 reaches the caller.
+/// The credential of a namespace whose credential depends on nothing a request brings: the
+/// same for every call, so it is built once instead of formatted and checked per request.
+#[derive(Clone)]
+pub(crate) enum Prebuilt {
+    /// Nothing to add: no scheme, Digest, or a credential that evaluates to nothing.
+    Nothing,
+    /// This header (marked sensitive), set on every request.
+    Header(HeaderName, HeaderValue),
+}
+
+/// The credential built once, or `None` when it must be evaluated per request: it names caller
+/// inputs or step outputs, it goes into the query or a cookie, or it cannot be sent (that error
+/// is then reported by every call, as it would be without this).
+pub(crate) fn prebuild(consumes: &ConsumesSpec, secrets: &Secrets) -> Option<Prebuilt> {
+    let fixed = match &consumes.auth {
+        Auth::None | Auth::Digest { .. } => return Some(Prebuilt::Nothing),
+        Auth::Bearer { token } => is_fixed(token),
+        Auth::ApiKey {
+            value,
+            placement: ApiKeyPlacement::Header,
+            ..
+        } => is_fixed(value),
+        Auth::ApiKey { .. } => false,
+        Auth::Basic { username, password } => is_fixed(username) && is_fixed(password),
+    };
+    if !fixed {
+        return None;
+    }
+    let no_inputs = Inputs::new();
+    let no_steps = serde_json::Map::new();
+    let scope = Scope {
+        inputs: &no_inputs,
+        secrets,
+        steps: &no_steps,
+    };
+    let mut wire = Wire::default();
+    evaluate_into(consumes, scope, &mut wire).ok()?;
+    let mut headers = wire.headers.into_iter();
+    Some(match headers.next() {
+        None => Prebuilt::Nothing,
+        Some((Some(name), value)) if headers.next().is_none() => Prebuilt::Header(name, value),
+        // Never produced by one credential; evaluated per request should it ever be.
+        Some(_) => return None,
+    })
+}
+
+/// Whether `value` is made of literals and secrets only (the same text on every request).
+fn is_fixed(value: &Value) -> bool {
+    match value {
+        Value::Literal(_) | Value::Secret(_) => true,
+        Value::Input(_) | Value::Step { .. } => false,
+        Value::Template(parts) => parts.iter().all(|part| match part {
+            TemplatePart::Text(_) => true,
+            TemplatePart::Value(inner) => is_fixed(inner),
+        }),
+        Value::Object(fields) => fields.iter().all(|(_, field)| is_fixed(field)),
+        Value::Array(items) => items.iter().all(is_fixed),
+    }
+}
+
+/// Adds the namespace's credentials (all schemes but Digest, which needs a challenge first):
+/// the prebuilt one when there is one, else evaluated in `scope`. A credential that evaluates
+/// to nothing is left out, so the upstream's 401 reaches the caller.
 pub(crate) fn apply(
     consumes: &ConsumesSpec,
+    prebuilt: Option<&Prebuilt>,
     scope: Scope<'_>,
     wire: &mut Wire,
 ) -> Result<(), Error> {
+    match prebuilt {
+        Some(Prebuilt::Nothing) => Ok(()),
+        Some(Prebuilt::Header(name, value)) => {
+            wire.headers.insert(name.clone(), value.clone());
+            Ok(())
+        }
+        None => evaluate_into(consumes, scope, wire),
+    }
+}
+
+fn evaluate_into(consumes: &ConsumesSpec, scope: Scope<'_>, wire: &mut Wire) -> Result<(), Error> {
     match &consumes.auth {
         Auth::None | Auth::Digest { .. } => {}
         Auth::Bearer { token } => {
@@ -381,6 +457,47 @@ mod tests {
             best_challenge(&headers).map(|c| c.algorithm),
             Some(Algorithm::Sha256)
         );
+    }
+
+    fn bearer(token: Value) -> ConsumesSpec {
+        ConsumesSpec {
+            namespace: "ns",
+            env_prefix: "NS",
+            base_url: "",
+            timeout_ms: 1,
+            auth: Auth::Bearer { token },
+            default_params: &[],
+        }
+    }
+
+    #[test]
+    fn fixed_credentials_are_built_once_and_others_per_request() {
+        use crate::secret::SecretString;
+        let mut secrets = Secrets::new();
+        secrets.insert("TOKEN", SecretString::new("s3cret"));
+        static FROM_SECRET: &[TemplatePart] = &[
+            TemplatePart::Text("Bearer "),
+            TemplatePart::Value(Value::Secret("TOKEN")),
+        ];
+        let built = match prebuild(&bearer(Value::Template(FROM_SECRET)), &secrets) {
+            Some(Prebuilt::Header(name, value)) => Some((name, value)),
+            _ => None,
+        };
+        assert_eq!(
+            built
+                .as_ref()
+                .map(|(name, value)| (name.as_str(), value.to_str().ok())),
+            Some(("authorization", Some("Bearer s3cret")))
+        );
+        assert!(built.is_some_and(|(_, value)| value.is_sensitive()));
+        // Absent secret: nothing is sent, as a per-request evaluation would decide.
+        assert!(matches!(
+            prebuild(&bearer(Value::Secret("MISSING")), &secrets),
+            Some(Prebuilt::Nothing)
+        ));
+        // A token from the caller, or one that cannot be a header value: per request.
+        assert!(prebuild(&bearer(Value::Input("token")), &secrets).is_none());
+        assert!(prebuild(&bearer(Value::Literal("\"a\\nb\"")), &secrets).is_none());
     }
 
     #[test]

@@ -102,7 +102,7 @@ impl ClientCore {
         wire.headers
             .values_mut()
             .for_each(|value| value.set_sensitive(true));
-        super::auth::apply(self.consumes, scope, &mut wire)?;
+        super::auth::apply(self.consumes, self.credential.as_ref(), scope, &mut wire)?;
         if let Auth::ApiKey {
             name: key_name,
             placement: ApiKeyPlacement::Query,

@@ -88,6 +88,8 @@ pub struct ClientCore {
     timeout: Duration,
     max_body_bytes: usize,
     secrets: Arc<Secrets>,
+    /// The credential, when it is the same for every request (see `auth::prebuild`).
+    credential: Option<auth::Prebuilt>,
     hooks: Option<Arc<dyn Hooks>>,
 }
 
@@ -129,6 +131,7 @@ impl ClientCore {
             base_url: Some(settings.base_url),
             timeout: settings.timeout,
             max_body_bytes: settings.max_body_bytes,
+            credential: auth::prebuild(consumes, &secrets),
             secrets,
             hooks: None,
         })
@@ -143,6 +146,7 @@ impl ClientCore {
             timeout: Duration::from_millis(1),
             max_body_bytes: 0,
             secrets: Arc::new(Secrets::new()),
+            credential: None,
             hooks: None,
         }
     }
@@ -193,7 +197,14 @@ impl ClientCore {
             )));
         };
         let started = Instant::now();
-        let prepared = request::prepare(self.consumes, base_url, &self.secrets, op, args)?;
+        let prepared = request::prepare(
+            self.consumes,
+            base_url,
+            &self.secrets,
+            self.credential.as_ref(),
+            op,
+            args,
+        )?;
         let (method, url, headers) = match &self.hooks {
             // Without hooks nothing can change the request: no copy of the URL is made.
             None => (prepared.method, prepared.url, prepared.headers),

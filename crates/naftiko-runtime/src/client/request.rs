@@ -81,6 +81,7 @@ pub(crate) fn prepare(
     consumes: &'static ConsumesSpec,
     base_url: &url::Url,
     secrets: &Secrets,
+    credential: Option<&super::auth::Prebuilt>,
     op: &'static HttpOperation,
     args: &Inputs,
 ) -> Result<Prepared, Error> {
@@ -162,7 +163,7 @@ pub(crate) fn prepare(
             }
         }
     }
-    super::auth::apply(consumes, scope, &mut wire)?;
+    super::auth::apply(consumes, credential, scope, &mut wire)?;
 
     let body = build_body(&op.body, scope, std::mem::take(&mut wire.body_fields))?;
     if !wire.query.is_empty() {

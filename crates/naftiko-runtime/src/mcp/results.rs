@@ -26,9 +26,21 @@ pub(crate) fn tool_success(outcome: Outcome) -> CallToolResult {
         let body = body_text(&outcome.body);
         return upstream_status_error(outcome.status, &body, json_of(&outcome));
     }
-    match json_of(&outcome) {
-        Some(value) => structured(value, false),
-        None => CallToolResult::success(vec![ContentBlock::text(body_text(&outcome.body))]),
+    match outcome.body {
+        OutcomeBody::Json(value) => structured(value, None, false),
+        OutcomeBody::Raw(bytes) => {
+            if content_type_may_be_json(outcome.content_type.as_ref())
+                && let Ok(value) = serde_json::from_slice::<Value>(&bytes)
+            {
+                // The upstream's bytes are already the JSON text: the text block is them, not
+                // the parsed value serialised once more.
+                let text = std::str::from_utf8(&bytes).ok().map(str::to_owned);
+                return structured(value, text, false);
+            }
+            CallToolResult::success(vec![ContentBlock::text(
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )])
+        }
     }
 }
 
@@ -45,17 +57,22 @@ pub(crate) fn tool_failure(error: &Error) -> CallToolResult {
 }
 
 /// Object roots are sent as they are; anything else is wrapped, because `structuredContent`
-/// must be an object for every revision before 2026-07-28.
-fn structured(value: Value, is_error: bool) -> CallToolResult {
-    let structured = match value {
-        Value::Object(_) => value,
+/// must be an object for every revision before 2026-07-28. `json_text` is `value` as JSON text
+/// when the caller has it already (an object root is then not serialised again).
+fn structured(value: Value, json_text: Option<String>, is_error: bool) -> CallToolResult {
+    let (structured, text) = match value {
+        Value::Object(_) => {
+            let text = json_text.unwrap_or_else(|| value.to_string());
+            (value, text)
+        }
         other => {
             let mut wrapper = serde_json::Map::new();
             wrapper.insert("result".into(), other);
-            Value::Object(wrapper)
+            let wrapper = Value::Object(wrapper);
+            let text = wrapper.to_string();
+            (wrapper, text)
         }
     };
-    let text = structured.to_string();
     let mut result = if is_error {
         CallToolResult::error(vec![ContentBlock::text(text)])
     } else {
@@ -186,6 +203,27 @@ mod tests {
             Some(serde_json::json!({"id": "r1"}))
         );
         assert_eq!(text_of(&result), r#"{"id":"r1"}"#);
+    }
+
+    #[test]
+    fn passed_through_json_keeps_the_upstream_text() {
+        let upstream = "{\"id\": \"r1\", \"n\": 1.50}\n";
+        let result = tool_success(outcome(
+            Some("application/json; charset=utf-8"),
+            OutcomeBody::Raw(Bytes::from_static(upstream.as_bytes())),
+        ));
+        assert_eq!(result.is_error, Some(false));
+        assert_eq!(
+            result.structured_content,
+            Some(serde_json::json!({"id": "r1", "n": 1.5}))
+        );
+        assert_eq!(text_of(&result), upstream);
+        // A non-object root is wrapped, and its text is the wrapper's.
+        let listed = tool_success(outcome(
+            None,
+            OutcomeBody::Raw(Bytes::from_static(b"[1, 2]")),
+        ));
+        assert_eq!(text_of(&listed), r#"{"result":[1,2]}"#);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! The body is read only when the route declares a body input, at most `max_body_bytes` of it.
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Query, RawPathParams};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use http::StatusCode;
@@ -31,17 +31,18 @@ pub(crate) async fn read_inputs(
     body: Body,
     max_body_bytes: usize,
 ) -> Result<Inputs, Response> {
+    // The router's own decoded captures (shared, not copied): no deserialiser, no strings.
     let path_params = if route
         .inputs
         .iter()
         .any(|input| input.location == ParamLocation::Path)
     {
-        match Path::<Vec<(String, String)>>::from_request_parts(parts, &()).await {
-            Ok(Path(params)) => params,
+        match RawPathParams::from_request_parts(parts, &()).await {
+            Ok(params) => Some(params),
             Err(rejection) => return Err(invalid("path", rejection.body_text())),
         }
     } else {
-        Vec::new()
+        None
     };
     let query = if route
         .inputs
@@ -69,7 +70,13 @@ pub(crate) async fn read_inputs(
     for input in route.inputs {
         let wire_name = wire_name(input);
         let value = match input.location {
-            ParamLocation::Path => text_value(input, first(&path_params, wire_name)),
+            ParamLocation::Path => text_value(
+                input,
+                path_params
+                    .as_ref()
+                    .and_then(|params| params.iter().find(|(key, _)| *key == wire_name))
+                    .map(|(_, value)| value),
+            ),
             ParamLocation::Query => query_value(input, wire_name, &query),
             ParamLocation::Header => header_value(input, wire_name, parts),
             ParamLocation::Cookie => text_value(
@@ -100,13 +107,6 @@ fn wire_name(input: &CallerInput) -> &'static str {
     } else {
         input.wire_name
     }
-}
-
-fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
 }
 
 fn text_value(input: &CallerInput, text: Option<&str>) -> Result<Option<Json>, Error> {
