@@ -128,6 +128,7 @@ static CONSUMES: &[ConsumesSpec] = &[
         },
         &[],
     ),
+    ns("plain", "PLAIN", Auth::None, &[]),
 ];
 
 static SECRETS: &[SecretSpec] = &[
@@ -181,6 +182,19 @@ static GET_ITEM: HttpOperation = op(
             fixed: Some(Value::Literal("\"v9\"")),
         },
     ],
+    RequestBody::Fields,
+);
+/// An API that takes the caller's own credential as an ordinary header parameter.
+static WITH_CALLER_CREDENTIAL: HttpOperation = op(
+    7,
+    "GET",
+    &[PathPart::Literal("/items")],
+    &[input(
+        "Authorization",
+        Some(ParamLocation::Header),
+        "Authorization",
+        false,
+    )],
     RequestBody::Fields,
 );
 static CREATE_FIELDS: HttpOperation = op(
@@ -331,7 +345,7 @@ async fn runtime_with(extra: &[(&str, String)]) -> (Runtime, SocketAddr) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    for prefix in ["ECHO", "KEYED", "BASIC", "DIGEST", "SLOW", "COOKIE"] {
+    for prefix in ["ECHO", "KEYED", "BASIC", "DIGEST", "SLOW", "COOKIE", "PLAIN"] {
         vars.insert(format!("{prefix}_BASE_URL"), format!("http://{addr}"));
     }
     vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
@@ -385,6 +399,18 @@ async fn path_query_headers_cookies_and_bearer_go_on_the_wire() {
     );
     assert_eq!(headers["x-api-version"], "2024-01-01");
     assert_eq!(headers["cookie"], "session=s%3Bx");
+}
+
+#[tokio::test]
+async fn an_authorization_header_parameter_is_sent_when_the_namespace_has_no_auth() {
+    let rt = runtime().await;
+    let seen = echo(
+        &rt,
+        &WITH_CALLER_CREDENTIAL,
+        json!({"Authorization": "Authorization v/1?#%\u{e9}"}),
+    )
+    .await;
+    assert_eq!(seen["headers"]["authorization"], "Authorization v/1?#%\u{e9}", "{seen}");
 }
 
 #[tokio::test]
