@@ -1,5 +1,6 @@
 //! The echo upstream: a loopback HTTP server that records every request exactly as it arrived
-//! (method, raw path, raw query, headers as bytes, body) and answers JSON.
+//! (method, raw path, raw query, headers as bytes, body) and answers JSON, or the planned
+//! answer in the format the called operation declares.
 //!
 //! Each consumed namespace of a spec is pointed at its own base path (`/u0`, `/u1`, …) on the
 //! same server, so a request that went to the wrong namespace shows up as a wrong path.
@@ -14,8 +15,11 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use naftiko::spec::RawFormat;
 use serde_json::Value as Json;
 use tokio::sync::oneshot;
+
+use crate::render::{Rendered, render};
 
 /// The body an echo answer carries when nothing else was planned.
 pub fn default_answer() -> Json {
@@ -52,7 +56,7 @@ impl Received {
 #[derive(Default)]
 struct Recorder {
     received: Vec<Received>,
-    answers: VecDeque<Json>,
+    answers: VecDeque<Rendered>,
 }
 
 /// A running echo upstream; stops when dropped.
@@ -92,7 +96,7 @@ impl Echo {
     }
 
     /// Forgets what was received and queues `answers` for the next requests, in order.
-    pub fn reset(&self, answers: Vec<Json>) {
+    pub fn reset(&self, answers: Vec<Rendered>) {
         let mut recorder = self.recorder.lock().unwrap_or_else(PoisonError::into_inner);
         recorder.received.clear();
         recorder.answers = answers.into();
@@ -132,11 +136,14 @@ async fn record(State(recorder): State<Arc<Mutex<Recorder>>>, request: Request) 
     let answer = {
         let mut recorder = recorder.lock().unwrap_or_else(PoisonError::into_inner);
         recorder.received.push(received);
-        recorder.answers.pop_front().unwrap_or_else(default_answer)
+        recorder
+            .answers
+            .pop_front()
+            .unwrap_or_else(|| render(&default_answer(), RawFormat::Json))
     };
     (
-        [(http::header::CONTENT_TYPE, "application/json")],
-        Body::from(answer.to_string()),
+        [(http::header::CONTENT_TYPE, answer.content_type)],
+        Body::from(answer.body),
     )
         .into_response()
 }

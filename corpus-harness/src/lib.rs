@@ -16,6 +16,7 @@ pub mod echo;
 pub mod forwards;
 pub mod oracle;
 pub mod registry;
+pub mod render;
 pub mod report;
 pub mod synth;
 pub mod verdict;

@@ -2,7 +2,7 @@
 //! the call made, then what upstream received compared request by request, every caller input
 //! traced to the wire, and the answer the caller got.
 
-use naftiko::spec::{CallerInput, Handler, McpTool};
+use naftiko::spec::{CallerInput, CapabilitySpec, Handler, McpTool};
 use serde_json::Value as Json;
 
 use crate::caller::Answer;
@@ -71,7 +71,7 @@ impl Checker<'_> {
             }
         }
         if mode == Mode::All {
-            trace_inputs(handler, inputs, &received, item);
+            trace_inputs(self.spec, handler, inputs, &received, item);
         }
         match kind {
             Kind::Route if !(200..300).contains(&answer.status) => item.fail(
@@ -92,6 +92,7 @@ impl Checker<'_> {
 /// failure, unless the code generator itself said it would not send it (then a note, like an
 /// input nothing reads at all).
 fn trace_inputs(
+    spec: &CapabilitySpec,
     handler: &Handler,
     inputs: &[(&'static CallerInput, Json)],
     received: &[Received],
@@ -109,7 +110,7 @@ fn trace_inputs(
         if !sent.contains(input.name) || received.iter().any(|request| carries(request, text)) {
             continue;
         }
-        match unplaced_by_design(handler, input.name) {
+        match unplaced_by_design(spec, handler, input.name) {
             Some(warning) => item.note(
                 "unsent",
                 format!(
@@ -142,6 +143,15 @@ fn check_response(
     let is_result = got.get("result").is_some();
     let problem = match (expected, kind) {
         (ExpectedResponse::Mapped, _) => None,
+        (ExpectedResponse::Empty, Kind::Route) => {
+            (!answer.body.is_empty()).then(|| format!("want no body, got `{body}`"))
+        }
+        (ExpectedResponse::Empty, Kind::Tool) => {
+            let structured = got.pointer("/result/structuredContent");
+            let text = tool_text(&got);
+            (is_result && (structured.is_some_and(|s| !s.is_null()) || !text.is_empty()))
+                .then(|| format!("want an empty result, got {structured:?} and `{text}`"))
+        }
         (ExpectedResponse::Passthrough(want), Kind::Route) => {
             (got != *want).then(|| format!("want the upstream answer `{want}`, got `{body}`"))
         }

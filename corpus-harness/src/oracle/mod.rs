@@ -12,12 +12,13 @@ pub mod value;
 use std::collections::{BTreeSet, HashMap};
 
 use naftiko::spec::{
-    CapabilitySpec, Handler, HttpOperation, Mapping, Output, ParamLocation, PathPart, Step,
-    TemplatePart, Value,
+    ApiKeyPlacement, Auth, CapabilitySpec, Handler, HttpOperation, Mapping, Output, ParamLocation,
+    PathPart, RawFormat, Step, TemplatePart, Value,
 };
 use serde_json::Value as Json;
 
 use crate::echo::default_answer;
+use crate::render::{Rendered, render};
 use request::{ExpectedRequest, expect_call};
 use value::{Inputs, Scope, plant, select};
 
@@ -27,7 +28,8 @@ pub struct Expected {
     /// The upstream requests, in order.
     pub requests: Vec<ExpectedRequest>,
     /// What the echo upstream must answer to each of them.
-    pub answers: Vec<Json>,
+    /// What the echo upstream must answer to each of them, in each operation's format.
+    pub answers: Vec<Rendered>,
     pub response: ExpectedResponse,
 }
 
@@ -38,6 +40,8 @@ pub enum ExpectedResponse {
     Passthrough(Json),
     /// A JSON value shaped by an output mapping (its shape is not checked here).
     Mapped,
+    /// Nothing: the answer to a `HEAD` request has no body to pass through.
+    Empty,
     /// A fixed body from the spec.
     Static { body: &'static str },
 }
@@ -68,13 +72,25 @@ pub fn expect(
             };
             let request = expect_call(spec, operation, args, scope)?;
             let answer = default_answer();
+            // Passed through, the answer is bytes whatever the format; mapped, it is read in
+            // the operation's format.
+            let (rendered, response) = match output {
+                Output::Passthrough if operation.method == "HEAD" => {
+                    (render(&answer, RawFormat::Json), ExpectedResponse::Empty)
+                }
+                Output::Passthrough => (
+                    render(&answer, RawFormat::Json),
+                    ExpectedResponse::Passthrough(answer),
+                ),
+                Output::Mapped(_) => (
+                    render(&answer, operation.output_format),
+                    ExpectedResponse::Mapped,
+                ),
+            };
             Ok(Expected {
                 requests: vec![request],
-                answers: vec![answer.clone()],
-                response: match output {
-                    Output::Passthrough => ExpectedResponse::Passthrough(answer),
-                    Output::Mapped(_) => ExpectedResponse::Mapped,
-                },
+                answers: vec![rendered],
+                response,
             })
         }
         Handler::Steps { steps, output } => {
@@ -95,7 +111,7 @@ pub fn expect(
                             steps: &outputs,
                         };
                         requests.push(expect_call(spec, operation, args, scope)?);
-                        answers.push(planned.clone());
+                        answers.push((planned.clone(), operation.output_format));
                         outputs.insert((*name).to_owned(), planned);
                     }
                     Step::Lookup { name, .. } => {
@@ -108,16 +124,20 @@ pub fn expect(
                     }
                 }
             }
-            let response = match output {
-                Output::Passthrough => match answers.last() {
-                    Some(last) => ExpectedResponse::Passthrough(last.clone()),
-                    None => ExpectedResponse::Mapped,
-                },
-                Output::Mapped(_) => ExpectedResponse::Mapped,
+            // Every step's answer is read in its operation's format; the last one passed
+            // through comes back as those bytes, so only a JSON one is compared.
+            let response = match (output, answers.last()) {
+                (Output::Passthrough, Some((last, RawFormat::Json))) => {
+                    ExpectedResponse::Passthrough(last.clone())
+                }
+                _ => ExpectedResponse::Mapped,
             };
             Ok(Expected {
                 requests,
-                answers,
+                answers: answers
+                    .iter()
+                    .map(|(answer, format)| render(answer, *format))
+                    .collect(),
                 response,
             })
         }
@@ -270,8 +290,13 @@ fn mapping_values(mapping: &Mapping, add: &mut dyn FnMut(&Value)) {
 
 /// Why the IR itself sends caller input `name` nowhere, when it does: every operation input it
 /// feeds is an `in: path` parameter whose path has no placeholder for it (the code generator
-/// warns `path-param-without-placeholder` and drops it).
-pub fn unplaced_by_design(handler: &Handler, name: &str) -> Option<&'static str> {
+/// warns `path-param-without-placeholder` and drops it), or every one is a header the
+/// namespace's authentication sets (`auth-header-param`).
+pub fn unplaced_by_design(
+    spec: &CapabilitySpec,
+    handler: &Handler,
+    name: &str,
+) -> Option<&'static str> {
     let calls: Vec<(&HttpOperation, &[(&'static str, Value)])> = match handler {
         Handler::Call {
             operation, args, ..
@@ -299,15 +324,43 @@ pub fn unplaced_by_design(handler: &Handler, name: &str) -> Option<&'static str>
             }
         }
     }
+    let declared = |operation: &HttpOperation, param: &str| {
+        operation
+            .inputs
+            .iter()
+            .find(|input| input.name == param)
+            .map(|input| (input.location, input.wire_name))
+    };
     let unplaced = |(operation, param): &(&HttpOperation, &str)| {
-        operation.inputs.iter().any(|input| {
-            input.name == *param
-                && input.location == Some(ParamLocation::Path)
-                && !operation
-                    .path
-                    .iter()
-                    .any(|part| matches!(part, PathPart::Param(p) if p == param))
+        declared(operation, param)
+            .is_some_and(|(location, _)| location == Some(ParamLocation::Path))
+            && !operation
+                .path
+                .iter()
+                .any(|part| matches!(part, PathPart::Param(p) if p == param))
+    };
+    // The namespace's authentication sets this header itself, and wins.
+    let auth_header = |(operation, param): &(&HttpOperation, &str)| {
+        let sets = match spec.consumes.get(operation.consumes).map(|ns| &ns.auth) {
+            Some(Auth::Bearer { .. } | Auth::Basic { .. }) => "authorization",
+            Some(Auth::ApiKey {
+                name,
+                placement: ApiKeyPlacement::Header,
+                ..
+            }) => name,
+            _ => return false,
+        };
+        declared(operation, param).is_some_and(|(location, wire)| {
+            location == Some(ParamLocation::Header) && wire.eq_ignore_ascii_case(sets)
         })
     };
-    (!fed.is_empty() && fed.iter().all(unplaced)).then_some("path-param-without-placeholder")
+    if fed.is_empty() {
+        None
+    } else if fed.iter().all(unplaced) {
+        Some("path-param-without-placeholder")
+    } else if fed.iter().all(auth_header) {
+        Some("auth-header-param")
+    } else {
+        None
+    }
 }

@@ -93,9 +93,21 @@ impl Resolver<'_> {
                 }
             }
         }
+        let auth_header = match &auth {
+            Auth::Bearer { .. } | Auth::Basic { .. } => Some("Authorization"),
+            Auth::ApiKey {
+                name,
+                placement: Placement::Header,
+                ..
+            } => Some(name.as_str()),
+            _ => None,
+        };
         let mut operations = Vec::new();
         for r in &c.resources {
             for op in &r.operations {
+                if let Some(header) = auth_header {
+                    self.warn_auth_header_params(r, op, header);
+                }
                 operations.push(self.operation(r, op, &scope));
             }
         }
@@ -108,6 +120,34 @@ impl Resolver<'_> {
             auth,
             default_params,
             operations,
+        }
+    }
+
+    /// A header parameter the namespace's authentication also sets: the credential wins (a
+    /// caller must not replace the server's), so the caller's value is never sent.
+    fn warn_auth_header_params(
+        &mut self,
+        r: &model::ConsumedResource,
+        op: &ConsumedOperation,
+        header: &str,
+    ) {
+        for p in r.params.iter().chain(&op.params) {
+            let is_header = p
+                .location
+                .as_ref()
+                .is_some_and(|l| l.value == ParamIn::Header);
+            if is_header && p.name.value.eq_ignore_ascii_case(header) {
+                self.diag(
+                    Severity::Warning,
+                    "auth-header-param",
+                    &p.span,
+                    format!(
+                        "header `{}` is set by the namespace's authentication; a value given for it is not sent",
+                        p.name.value
+                    ),
+                )
+                .help("remove the parameter, or the authentication if callers bring their own");
+            }
         }
     }
 

@@ -181,6 +181,22 @@ impl Resolver<'_> {
             );
             return None;
         }
+        // A request path never carries a fragment or a query: such a route could never match.
+        if let Some(at) = trimmed.find(['#', '?']) {
+            let what = if trimmed[at..].starts_with('#') {
+                "fragment"
+            } else {
+                "query"
+            };
+            self.diag(
+                Severity::Error,
+                "bad-path",
+                span,
+                format!("path `{path}` has a {what} (`{}`), which no request path carries", &trimmed[at..]),
+            )
+            .help("give each operation a path of its own, or declare query parameters as `inputParameters`");
+            return None;
+        }
         let mut out = String::new();
         let mut prefix = String::new();
         let mut placeholders = Vec::new();
