@@ -32,4 +32,16 @@ cargo fuzz run spec -s none "$work/spec" "${spec_seeds[@]}" -- \
   -max_total_time="$seconds" -max_len=65536 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 cargo fuzz run rest_request -s none "$work/rest_request" "$PWD/fuzz/regressions/rest_request" -- \
   -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
+mkdir -p "$work/upstream_formats" "$work/format-seeds"
+# Seeds: one answer per format (the first byte picks the reader; see the target).
+printf '\001<root><user id="1"><name>Ada &amp; co</name></user><user><name>B</name></user></root>' \
+  > "$work/format-seeds/xml"
+printf '\002id,name\n1,"a ""quoted"", name"\n2,b\n' > "$work/format-seeds/csv"
+printf '\005<table><thead><tr><th>Name</th><th>Price</th></tr></thead><tr><td>a<td>1</table>' \
+  > "$work/format-seeds/html"
+printf '\007---\ntitle: x\n---\n# Features\n| Feature | Status |\n|---|---|\n| a | b |\n' \
+  > "$work/format-seeds/markdown"
+cargo fuzz run upstream_formats -s none "$work/upstream_formats" "$work/format-seeds" \
+  "$PWD/fuzz/regressions/upstream_formats" -- \
+  -max_total_time="$seconds" -max_len=65536 -timeout=30 -rss_limit_mb=2048 -print_final_stats=1
 echo "reliability: cargo deny and ${seconds} s of fuzzing per target passed"

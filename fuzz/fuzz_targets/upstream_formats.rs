@@ -1,0 +1,28 @@
+//! Upstream answers are untrusted bytes: every reader that turns a non-JSON answer into JSON for
+//! an output mapping (XML, CSV/TSV/PSV, HTML tables, Markdown) must return a value or an error
+//! for any input — never panic, never run away with the stack. The first byte picks the format.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use naftiko::spec::RawFormat;
+
+const FORMATS: [RawFormat; 9] = [
+    RawFormat::Json,
+    RawFormat::Xml,
+    RawFormat::Csv,
+    RawFormat::Tsv,
+    RawFormat::Psv,
+    RawFormat::Html,
+    RawFormat::HtmlTables("table.products, div > table"),
+    RawFormat::Markdown,
+    RawFormat::MarkdownSections("Feat"),
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((selector, body)) = data.split_first() else {
+        return;
+    };
+    let format = FORMATS[usize::from(*selector) % FORMATS.len()];
+    let _ = naftiko::formats::to_json(format, body, "fuzz");
+});
