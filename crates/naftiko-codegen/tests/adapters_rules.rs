@@ -1,41 +1,10 @@
 //! Resolution of `forward` resources, `control` adapters, environment prefixes and route
 //! placeholders, on small inline specs.
 
-use std::path::Path;
+mod inline;
 
-use naftiko_codegen::ir::Capability;
-use naftiko_codegen::{Checked, Severity, check_bytes};
-
-fn check(yaml: &str) -> Checked {
-    check_bytes(yaml.as_bytes(), Path::new("rules/spec.yaml"), "spec.yaml")
-}
-
-fn codes(c: &Checked, severity: Severity) -> Vec<&'static str> {
-    c.diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .map(|d| d.code)
-        .collect()
-}
-
-fn messages(c: &Checked, code: &str) -> Vec<String> {
-    c.diagnostics
-        .iter()
-        .filter(|d| d.code == code)
-        .map(|d| d.message.clone())
-        .collect()
-}
-
-fn cap(c: &Checked) -> &Capability {
-    assert!(
-        !c.has_errors(),
-        "unexpected errors: {:#?}",
-        c.diagnostics.iter().collect::<Vec<_>>()
-    );
-    c.capability
-        .as_ref()
-        .unwrap_or_else(|| unreachable!("no capability"))
-}
+use inline::{cap, check, codes, messages};
+use naftiko_codegen::Severity;
 
 /// Two consumed namespaces (`notion`, `github`) and the given exposes block.
 fn spec(exposes: &str) -> String {

@@ -1,33 +1,11 @@
 //! Defects of published specs that have one unambiguous reading: each is repaired into working
 //! code with a located warning (DESIGN.md §3 rule 10), and its near misses stay errors.
 
-use std::path::Path;
+mod inline;
 
-use naftiko_codegen::ir::{Auth, Body, Capability, Handler, Placement, Value};
-use naftiko_codegen::{Checked, Severity, check_bytes};
-
-fn check(yaml: &str) -> Checked {
-    check_bytes(yaml.as_bytes(), Path::new("repairs/spec.yaml"), "spec.yaml")
-}
-
-fn codes(c: &Checked, severity: Severity) -> Vec<&'static str> {
-    c.diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .map(|d| d.code)
-        .collect()
-}
-
-fn cap(c: &Checked) -> &Capability {
-    assert!(
-        !c.has_errors(),
-        "unexpected errors: {:#?}",
-        c.diagnostics.iter().collect::<Vec<_>>()
-    );
-    c.capability
-        .as_ref()
-        .unwrap_or_else(|| unreachable!("no capability"))
-}
+use inline::{cap, check, codes};
+use naftiko_codegen::ir::{Auth, Body, Handler, Placement, Value};
+use naftiko_codegen::{Checked, Severity};
 
 /// A spec with the given consumed namespace block (indented under `consumes:`) and exposes block.
 fn spec(consumes: &str, exposes: &str) -> String {

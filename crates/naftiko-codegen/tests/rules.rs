@@ -1,34 +1,13 @@
 //! One test (or more) per resolution rule of DESIGN.md §3, on small inline specs.
 
-use std::path::Path;
+mod inline;
 
+use inline::{cap, check, codes};
 use naftiko_codegen::ir::{
-    BindingKind, Capability, Handler, InputOrigin, Output, ParamIn, PathPart, Value, ValueType,
+    BindingKind, Handler, InputOrigin, Output, ParamIn, PathPart, Value, ValueType,
 };
 use naftiko_codegen::{Checked, Severity, check_bytes};
-
-fn check(yaml: &str) -> Checked {
-    check_bytes(yaml.as_bytes(), Path::new("rules/spec.yaml"), "spec.yaml")
-}
-
-fn codes(c: &Checked, severity: Severity) -> Vec<&'static str> {
-    c.diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .map(|d| d.code)
-        .collect()
-}
-
-fn cap(c: &Checked) -> &Capability {
-    assert!(
-        !c.has_errors(),
-        "unexpected errors: {:#?}",
-        c.diagnostics.iter().collect::<Vec<_>>()
-    );
-    c.capability
-        .as_ref()
-        .unwrap_or_else(|| unreachable!("no capability"))
-}
+use std::path::Path;
 
 /// A spec with one consumed operation `GET /items/{itemId}` (plus a `q` query parameter) and
 /// the given exposes block.
