@@ -345,7 +345,9 @@ async fn runtime_with(extra: &[(&str, String)]) -> (Runtime, SocketAddr) {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    for prefix in ["ECHO", "KEYED", "BASIC", "DIGEST", "SLOW", "COOKIE", "PLAIN"] {
+    for prefix in [
+        "ECHO", "KEYED", "BASIC", "DIGEST", "SLOW", "COOKIE", "PLAIN",
+    ] {
         vars.insert(format!("{prefix}_BASE_URL"), format!("http://{addr}"));
     }
     vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
@@ -410,7 +412,10 @@ async fn an_authorization_header_parameter_is_sent_when_the_namespace_has_no_aut
         json!({"Authorization": "Authorization v/1?#%\u{e9}"}),
     )
     .await;
-    assert_eq!(seen["headers"]["authorization"], "Authorization v/1?#%\u{e9}", "{seen}");
+    assert_eq!(
+        seen["headers"]["authorization"], "Authorization v/1?#%\u{e9}",
+        "{seen}"
+    );
 }
 
 #[tokio::test]
