@@ -1,0 +1,253 @@
+use super::*;
+use crate::spec::{Auth, ExposedAuth, McpAdapterSpec, RestAdapterSpec};
+
+static CONSUMES: &[ConsumesSpec] = &[
+    ConsumesSpec {
+        namespace: "runs",
+        env_prefix: "RUNS",
+        base_url: "https://api.example.com/v1",
+        timeout_ms: 30_000,
+        auth: Auth::None,
+        default_params: &[],
+    },
+    ConsumesSpec {
+        namespace: "other",
+        env_prefix: "OTHER",
+        base_url: "",
+        timeout_ms: 5_000,
+        auth: Auth::None,
+        default_params: &[],
+    },
+];
+static SECRETS: &[SecretSpec] = &[
+    SecretSpec {
+        key: "API_KEY",
+        source_name: "API_KEY",
+        file: None,
+    },
+    SecretSpec {
+        key: "TOKEN",
+        source_name: "INNGEST_TOKEN",
+        file: None,
+    },
+    SecretSpec {
+        key: "SIGNING",
+        source_name: "SIGNING",
+        file: None,
+    },
+];
+static REST: &[RestAdapterSpec] = &[RestAdapterSpec {
+    namespace: "runs-rest",
+    env_prefix: "RUNS_REST",
+    default_addr: "127.0.0.1:8080",
+    routes: &[],
+    openapi: "{}",
+    auth: ExposedAuth::None,
+    forwards: &[],
+}];
+static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
+    namespace: "runs-mcp",
+    env_prefix: "RUNS_MCP",
+    default_addr: "0.0.0.0:9090",
+    description: "",
+    tools: &[],
+    resources: &[],
+    prompts: &[],
+    auth: ExposedAuth::None,
+}];
+static SPEC: CapabilitySpec = CapabilitySpec {
+    name: "t",
+    description: "",
+    consumes: CONSUMES,
+    secrets: SECRETS,
+    rest: REST,
+    mcp: MCP,
+    control: &[],
+};
+
+fn read_with(vars: &[(&str, &str)]) -> Result<Settings, Error> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    read(&SPEC, &|name| vars.get(name).cloned())
+}
+
+#[test]
+fn every_missing_variable_is_named_at_once() {
+    match read_with(&[("TOKEN", "t"), ("SIGNING", "")]) {
+        Err(Error::Config { missing, problems }) => {
+            assert_eq!(missing, ["API_KEY", "SIGNING", "OTHER_BASE_URL"]);
+            assert!(problems.is_empty(), "{problems:?}");
+        }
+        Err(other) => unreachable!("wrong error {other}"),
+        Ok(_) => unreachable!("config without secrets accepted"),
+    }
+}
+
+#[test]
+fn overrides_and_unusable_values() {
+    let ok = read_with(&[
+        ("API_KEY", "k"),
+        ("INNGEST_TOKEN", "from-source-name"),
+        ("SIGNING", "s"),
+        ("OTHER_BASE_URL", "http://127.0.0.1:9/x"),
+        ("RUNS_TIMEOUT_MS", "250"),
+        ("RUNS_REST_ADDR", "3000"),
+        ("RUNS_MCP_ADDR", "127.0.0.2:4000"),
+    ]);
+    let Ok(settings) = ok else {
+        unreachable!("valid config rejected")
+    };
+    assert_eq!(
+        settings.secrets.get("TOKEN").map(SecretString::expose),
+        Some("from-source-name")
+    );
+    assert_eq!(settings.clients[0].timeout, Duration::from_millis(250));
+    assert_eq!(settings.clients[1].timeout, Duration::from_millis(5000));
+    assert_eq!(
+        settings.clients[1].base_url.as_str(),
+        "http://127.0.0.1:9/x"
+    );
+    assert_eq!(
+        settings.rest_addrs[0],
+        SocketAddr::from(([127, 0, 0, 1], 3000))
+    );
+    assert_eq!(
+        settings.mcp_addrs[0],
+        SocketAddr::from(([127, 0, 0, 2], 4000))
+    );
+
+    let bad = read_with(&[
+        ("API_KEY", "k"),
+        ("TOKEN", "t"),
+        ("SIGNING", "s"),
+        ("OTHER_BASE_URL", "ftp://x"),
+        ("RUNS_TIMEOUT_MS", "soon"),
+        ("RUNS_REST_ADDR", "localhost"),
+    ]);
+    let Err(Error::Config { missing, problems }) = bad else {
+        unreachable!("bad config accepted")
+    };
+    assert!(missing.is_empty());
+    let all = problems.join("\n");
+    for name in ["OTHER_BASE_URL", "RUNS_TIMEOUT_MS", "RUNS_REST_ADDR"] {
+        assert!(all.contains(name), "{name} not named in {all}");
+    }
+}
+
+#[test]
+fn serving_settings_default_override_and_refuse_zero() {
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    };
+    let defaults = read_serving("A", &vars(&[]), 500);
+    assert_eq!(
+        defaults.ok(),
+        Some(ServingSettings {
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            max_connections: 500,
+            max_connections_set: false,
+        })
+    );
+    let set = read_serving(
+        "A",
+        &vars(&[("A_WRITE_TIMEOUT_MS", "250"), ("A_MAX_CONNECTIONS", "2")]),
+        500,
+    );
+    let Ok(set) = set else {
+        unreachable!("valid settings refused")
+    };
+    assert_eq!(set.write_timeout, Duration::from_millis(250));
+    assert_eq!((set.max_connections, set.max_connections_set), (2, true));
+    let refused = read_serving(
+        "A",
+        &vars(&[("A_WRITE_TIMEOUT_MS", "0"), ("A_MAX_CONNECTIONS", "many")]),
+        500,
+    );
+    let Err(Error::Config { problems, .. }) = refused else {
+        unreachable!("zero and non-numbers accepted")
+    };
+    let all = problems.join("\n");
+    assert!(
+        all.contains("A_WRITE_TIMEOUT_MS") && all.contains("A_MAX_CONNECTIONS"),
+        "{all}"
+    );
+}
+
+#[test]
+fn secrets_come_from_a_json_file() {
+    let path =
+        std::env::temp_dir().join(format!("naftiko-config-test-{}.json", std::process::id()));
+    let written = std::fs::write(&path, r#"{"apiKey": "from-file", "OTHER": 7}"#);
+    assert!(written.is_ok());
+    // SecretSpec holds `&'static str`, as generated code does; leaking in a test is fine.
+    let uri: &'static str = Box::leak(format!("file://{}", path.display()).into_boxed_str());
+    let specs: &'static [SecretSpec] = Box::leak(Box::new([
+        SecretSpec {
+            key: "API_KEY",
+            source_name: "apiKey",
+            file: Some(uri),
+        },
+        SecretSpec {
+            key: "OTHER",
+            source_name: "OTHER",
+            file: Some(uri),
+        },
+        SecretSpec {
+            key: "ENV_WINS",
+            source_name: "ENV_WINS",
+            file: Some(uri),
+        },
+    ]));
+    let mut report = Report::default();
+    let secrets = read_secrets(
+        specs,
+        &|name| (name == "ENV_WINS").then(|| "env".to_owned()),
+        &mut report,
+    );
+    let _ = std::fs::remove_file(&path);
+    assert!(report.missing.is_empty() && report.problems.is_empty());
+    assert_eq!(
+        secrets.get("API_KEY").map(SecretString::expose),
+        Some("from-file")
+    );
+    assert_eq!(secrets.get("OTHER").map(SecretString::expose), Some("7"));
+    assert_eq!(
+        secrets.get("ENV_WINS").map(SecretString::expose),
+        Some("env")
+    );
+
+    static NO_FILE: &[SecretSpec] = &[SecretSpec {
+        key: "K",
+        source_name: "K",
+        file: Some("file:///./does-not-exist-naftiko.json"),
+    }];
+    let mut report = Report::default();
+    read_secrets(NO_FILE, &|_| None, &mut report);
+    assert_eq!(report.missing, ["K"]);
+    assert_eq!(report.problems.len(), 1);
+}
+
+#[test]
+fn file_uris_resolve_against_the_current_directory() {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    assert_eq!(
+        file_uri_path("file:///./secrets.json"),
+        cwd.join("./secrets.json")
+    );
+    assert_eq!(
+        file_uri_path("file://secrets.json"),
+        cwd.join("secrets.json")
+    );
+    assert_eq!(
+        file_uri_path("file:///etc/app/secrets%20x.json"),
+        PathBuf::from("/etc/app/secrets x.json")
+    );
+}
