@@ -164,6 +164,16 @@ fn apikey_dialects_that_name_the_place_or_the_value_differently() {
         &cap(&c).consumes[0].auth,
         Auth::ApiKey { name, placement: Placement::Query, .. } if name == "apiKey"
     ));
+    let c = with_auth("{type: header, header: X-Auth-Token, value: '{{API_KEY}}'}");
+    assert!(matches!(
+        &cap(&c).consumes[0].auth,
+        Auth::ApiKey { name, placement: Placement::Header, .. } if name == "X-Auth-Token"
+    ));
+    let c = with_auth("{type: query, name: key, value: '{{API_KEY}}'}");
+    assert!(matches!(
+        &cap(&c).consumes[0].auth,
+        Auth::ApiKey { name, placement: Placement::Query, .. } if name == "key"
+    ));
     let c = with_auth("{type: apikey, name: apiKey}");
     assert!(codes(&c, Severity::Error).contains(&"missing-key"));
 }

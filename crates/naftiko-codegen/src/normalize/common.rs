@@ -284,7 +284,20 @@ pub fn auth(ctx: &mut Ctx<'_>, owner: &Node) -> Option<Auth> {
                 }
             }
         }
-        "apikey" | "api-key" | "api_key" => {
+        kind_name @ ("apikey" | "api-key" | "api_key" | "header" | "query" | "cookie") => {
+            // `type: header` (or `query`, `cookie`): an API key sent in that place.
+            let kind_place = matches!(kind_name, "header" | "query" | "cookie").then(|| {
+                let at = node.get("type").cloned().unwrap_or_else(|| node.clone());
+                ctx.warn(
+                    "dialect-apikey-name",
+                    &at,
+                    format!(
+                        "authentication `type: {kind_name}` read as an apikey in the {kind_name}"
+                    ),
+                )
+                .help(format!("write `type: apikey` and `placement: {kind_name}`"));
+                text(&at, kind_name.to_string())
+            });
             check_keys(
                 ctx,
                 node,
@@ -345,7 +358,9 @@ pub fn auth(ctx: &mut Ctx<'_>, owner: &Node) -> Option<Auth> {
                             n
                         }
                     };
-                    let placement = field(ctx, &["placement"]).or_else(|| field(ctx, &["in"]));
+                    let placement = field(ctx, &["placement"])
+                        .or_else(|| field(ctx, &["in"]))
+                        .or(kind_place);
                     (name, placement, &["value", "token"])
                 }
             };
