@@ -169,6 +169,8 @@ pub enum Auth {
         name: Text,
         value: Text,
         placement: Located<String>,
+        /// Further keys sent the same way on every call (`headers: {A: …, B: …}`).
+        extra: Vec<(Text, Text)>,
     },
     Basic {
         username: Text,

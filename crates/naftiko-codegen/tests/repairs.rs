@@ -4,7 +4,7 @@
 mod inline;
 
 use inline::{cap, check, codes};
-use naftiko_codegen::ir::{Auth, Body, Handler, Placement, Value};
+use naftiko_codegen::ir::{Auth, Body, Handler, ParamIn, Placement, Value};
 use naftiko_codegen::{Checked, Severity};
 
 /// A spec with the given consumed namespace block (indented under `consumes:`) and exposes block.
@@ -173,6 +173,33 @@ fn apikey_dialects_that_name_the_place_or_the_value_differently() {
     assert!(matches!(
         &cap(&c).consumes[0].auth,
         Auth::ApiKey { name, placement: Placement::Query, .. } if name == "key"
+    ));
+    // Several keys at once: the first is the authentication, the others go with every call.
+    let c = with_auth(
+        "{type: apikey, headers: {X-Key-Id: '{{API_KEY}}', X-Access-Key: '{{API_KEY}}'}}",
+    );
+    assert!(codes(&c, Severity::Warning).contains(&"dialect-apikey-set"));
+    let ns = &cap(&c).consumes[0];
+    assert!(matches!(&ns.auth, Auth::ApiKey { name, .. } if name == "X-Key-Id"));
+    assert!(
+        matches!(ns.default_params.as_slice(), [(name, ParamIn::Header, Value::Secret(key))] if name == "X-Access-Key" && key == "API_KEY"),
+        "{:?}",
+        ns.default_params
+    );
+    let c = with_auth(
+        "{type: query, parameters: [{name: id, value: '{{API_KEY}}'}, {name: secret, value: '{{API_KEY}}'}]}",
+    );
+    let ns = &cap(&c).consumes[0];
+    assert!(matches!(
+        &ns.auth,
+        Auth::ApiKey {
+            placement: Placement::Query,
+            ..
+        }
+    ));
+    assert!(matches!(
+        ns.default_params.as_slice(),
+        [(_, ParamIn::Query, _)]
     ));
     let c = with_auth("{type: apikey, name: apiKey}");
     assert!(codes(&c, Severity::Error).contains(&"missing-key"));

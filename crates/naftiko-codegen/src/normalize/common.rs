@@ -312,9 +312,14 @@ pub fn auth(ctx: &mut Ctx<'_>, owner: &Node) -> Option<Auth> {
                     "header",
                     "query",
                     "cookie",
+                    "headers",
+                    "parameters",
                 ],
                 &[],
             );
+            if let Some(auth) = apikey_set(ctx, node, kind_place.clone()) {
+                return auth;
+            }
             // `header: X-Api-Key` (or `query:`/`cookie:`) names the parameter and its place at
             // once; the secret is then in `value`, `token` or — since `key` is taken — `key`.
             let located = ["header", "query", "cookie"]
@@ -387,6 +392,7 @@ pub fn auth(ctx: &mut Ctx<'_>, owner: &Node) -> Option<Auth> {
                         name,
                         value,
                         placement: Located::new(p, placement.span),
+                        extra: Vec::new(),
                     })
                 }
                 (None, _) => {
@@ -444,4 +450,73 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Several API keys at once — `headers: {DD-API-KEY: …, DD-APPLICATION-KEY: …}`, or
+/// `parameters: [{name, value}, …]` with the place in `type`/`in` — as one apikey
+/// authentication with `extra` keys. `None` when the node has neither; `Some(None)` after an
+/// error.
+fn apikey_set(ctx: &mut Ctx<'_>, node: &Node, kind_place: Option<Text>) -> Option<Option<Auth>> {
+    let (list, place) = match (node.get("headers"), node.get("parameters")) {
+        (Some(h), _) => (h, text(h, "header".into())),
+        (None, Some(p)) => {
+            let place = string_field(ctx, node, "placement")
+                .or_else(|| string_field(ctx, node, "in"))
+                .or(kind_place)
+                .unwrap_or_else(|| text(p, "query".into()));
+            (p, place)
+        }
+        (None, None) => return None,
+    };
+    let mut keys = Vec::new();
+    for (key, entry) in entries(ctx, list, "API keys") {
+        let pair = match key {
+            // `headers: {Name: value}`
+            Some(k) => k
+                .as_str()
+                .zip(entry.as_str())
+                .map(|(n, v)| (text(k, n.to_string()), text(entry, v.to_string()))),
+            // `parameters: [{name, value}]`
+            None => string_field(ctx, entry, "name").zip(string_field(ctx, entry, "value")),
+        };
+        match pair {
+            Some(pair) => keys.push(pair),
+            None => {
+                ctx.error(
+                    "missing-key",
+                    entry,
+                    "an API key needs a name and a string value",
+                );
+                return Some(None);
+            }
+        }
+    }
+    let placement = place.value.to_ascii_lowercase();
+    if !matches!(placement.as_str(), "header" | "query" | "cookie") {
+        ctx.error(
+            "bad-apikey-placement",
+            node,
+            format!("unknown apikey placement `{}`", place.value),
+        )
+        .help("use `header`, `query` or `cookie`");
+        return Some(None);
+    }
+    let mut keys = keys.into_iter();
+    let Some((name, value)) = keys.next() else {
+        ctx.error("missing-key", list, "no API key is listed");
+        return Some(None);
+    };
+    let extra: Vec<(Text, Text)> = keys.collect();
+    ctx.warn(
+        "dialect-apikey-set",
+        list,
+        format!("{} API keys, each sent in the {placement}", extra.len() + 1),
+    )
+    .help("one apikey authentication carries one key; the others are sent with it on every call");
+    Some(Some(Auth::ApiKey {
+        name,
+        value,
+        placement: Located::new(placement, place.span),
+        extra,
+    }))
 }

@@ -73,6 +73,26 @@ impl Resolver<'_> {
             None => Auth::None,
         };
         let mut default_params = Vec::new();
+        // Further API keys go with every call, like client-level parameters (the runtime
+        // treats a header that carries a secret as sensitive).
+        if let Some(model::Auth::ApiKey {
+            extra, placement, ..
+        }) = &c.auth
+        {
+            let secret_scope = Scope {
+                bind_keys: self.bind_keys.clone(),
+                ..scope.clone()
+            };
+            let location = match Placement::parse(&placement.value) {
+                Placement::Query => ParamIn::Query,
+                Placement::Cookie => ParamIn::Cookie,
+                Placement::Header => ParamIn::Header,
+            };
+            for (name, value) in extra {
+                let value = self.secret_value(&value.value, &secret_scope, &value.span);
+                default_params.push((name.value.clone(), location, value));
+            }
+        }
         for p in &c.params {
             let location = p.location.as_ref().map_or(ParamIn::Header, |l| l.value);
             match &p.value {
@@ -166,6 +186,7 @@ impl Resolver<'_> {
                 name,
                 value,
                 placement,
+                ..
             } => Auth::ApiKey {
                 name: name.value.clone(),
                 value: read(self, value),

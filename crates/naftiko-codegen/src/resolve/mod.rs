@@ -331,10 +331,21 @@ impl Resolver<'_> {
             model::Auth::Bearer { token } => ExposedAuth::Bearer {
                 token: read(self, token),
             },
+            model::Auth::ApiKey { extra, name, .. } if !extra.is_empty() => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    &name.span,
+                    "callers authenticated by several API keys at once are not supported",
+                )
+                .help("use one apikey, bearer or basic");
+                ExposedAuth::None
+            }
             model::Auth::ApiKey {
                 name,
                 value,
                 placement,
+                ..
             } => ExposedAuth::ApiKey {
                 name: name.value.clone(),
                 value: read(self, value),
