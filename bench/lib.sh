@@ -244,6 +244,15 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'
 }
 
+# One table row of a run_wrk result: connections, name (padded to WIDTH), req/s, p50, p99,
+# CPU per request, the ratio of its req/s to REFERENCE_RPS, errors.
+print_row() { # CONNECTIONS WIDTH NAME LINE REFERENCE_RPS
+  printf "%-4s %-${2}s %10s %9s %9s %12s %11s %9s\n" "$1" "$3" \
+    "$(field rps "$4")" "$(field p50_us "$4")" "$(field p99_us "$4")" \
+    "$(field cpu_us_per_request "$4")" "$(ratio "$(field rps "$4")" "$5")" \
+    "$(field errors "$4")"
+}
+
 machine_line() {
   printf '%s, %s cores, %s, %s\n' "$(date -u +%Y-%m-%d)" "$(nproc)" \
     "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" "$(uname -sr)"

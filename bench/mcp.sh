@@ -61,12 +61,7 @@ for connections in ${BENCH_CONNECTIONS:-1 32}; do
   rest="$(run_wrk "$rest_url" "$connections" "$ours_pid")"
   fastmcp_rps="$(field rps "$fastmcp")"
   for row in "generated-example-mcp:$ours" "fastmcp:$fastmcp" "generated-example-rest:$rest"; do
-    name="${row%%:*}"
-    line="${row#*:}"
-    printf '%-4s %-24s %10s %9s %9s %12s %11s %9s\n' "$connections" "$name" \
-      "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" \
-      "$(field cpu_us_per_request "$line")" "$(ratio "$(field rps "$line")" "$fastmcp_rps")" \
-      "$(field errors "$line")"
+    print_row "$connections" 24 "${row%%:*}" "${row#*:}" "$fastmcp_rps"
   done
   printf '%-4s generated MCP / generated REST: %s\n' "$connections" \
     "$(ratio "$(field rps "$ours")" "$(field rps "$rest")")"

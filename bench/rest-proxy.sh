@@ -44,7 +44,7 @@ done
 
 echo "machine: $(machine_line)"
 echo "wrk: ${BENCH_SECONDS}s per run, GET $ours_url"
-printf '%-4s %-22s %10s %9s %9s %12s %8s %9s\n' \
+printf '%-4s %-22s %10s %9s %9s %12s %11s %9s\n' \
   c peer req/s p50_us p99_us cpu_us/req vs_nginx errors
 for connections in ${BENCH_CONNECTIONS:-32}; do
   # A short warm-up of every peer (pools filled, caches warm), not measured.
@@ -56,12 +56,7 @@ for connections in ${BENCH_CONNECTIONS:-32}; do
   ours="$(run_wrk "$ours_url" "$connections" "$ours_pid")"
   nginx_rps="$(field rps "$nginx")"
   for row in "upstream-direct:$direct" "nginx-proxy_pass:$nginx" "generated-example:$ours"; do
-    name="${row%%:*}"
-    line="${row#*:}"
-    printf '%-4s %-22s %10s %9s %9s %12s %8s %9s\n' "$connections" "$name" \
-      "$(field rps "$line")" "$(field p50_us "$line")" "$(field p99_us "$line")" \
-      "$(field cpu_us_per_request "$line")" "$(ratio "$(field rps "$line")" "$nginx_rps")" \
-      "$(field errors "$line")"
+    print_row "$connections" 22 "${row%%:*}" "${row#*:}" "$nginx_rps"
   done
   printf '%-4s added p99 over direct: nginx %s us, generated-example %s us\n' "$connections" \
     $(($(field p99_us "$nginx") - $(field p99_us "$direct"))) \
