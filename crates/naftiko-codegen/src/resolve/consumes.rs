@@ -79,10 +79,7 @@ impl Resolver<'_> {
             extra, placement, ..
         }) = &c.auth
         {
-            let secret_scope = Scope {
-                bind_keys: self.bind_keys.clone(),
-                ..scope.clone()
-            };
+            let secret_scope = self.auth_scope(&scope);
             let location = match Placement::parse(&placement.value) {
                 Placement::Query => ParamIn::Query,
                 Placement::Cookie => ParamIn::Cookie,
@@ -171,12 +168,16 @@ impl Resolver<'_> {
         }
     }
 
-    fn consumed_auth(&mut self, a: &model::Auth, scope: &Scope) -> Auth {
-        // In auth, a bare `{{X}}` can only be a secret: there is no caller.
-        let secret_scope = Scope {
+    /// In auth, a bare `{{X}}` can only be a secret: there is no caller.
+    fn auth_scope(&self, scope: &Scope) -> Scope {
+        Scope {
             bind_keys: self.bind_keys.clone(),
             ..scope.clone()
-        };
+        }
+    }
+
+    fn consumed_auth(&mut self, a: &model::Auth, scope: &Scope) -> Auth {
+        let secret_scope = self.auth_scope(scope);
         let read = |r: &mut Self, t: &model::Text| r.secret_value(&t.value, &secret_scope, &t.span);
         match a {
             model::Auth::Bearer { token } => Auth::Bearer {

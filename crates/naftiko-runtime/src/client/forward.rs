@@ -20,23 +20,14 @@ use std::time::Instant;
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::utf8_percent_encode;
 
-use super::request::{Wire, config_problem};
+use super::request::{COOKIE_VALUE, Wire, config_problem};
 use super::{ClientCore, RequestParts};
 use crate::Error;
 use crate::inputs::Inputs;
 use crate::spec::{ApiKeyPlacement, Auth, ParamLocation};
 use crate::value::{Scope, evaluate};
-
-/// What a cookie-octet (RFC 6265) may not hold, plus `%` so encoded values stay unambiguous.
-const COOKIE_VALUE: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b',')
-    .add(b';')
-    .add(b'\\')
-    .add(b'%');
 
 /// One caller request on its way upstream.
 pub(crate) struct Forwarded {

@@ -29,7 +29,7 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 /// What a cookie-octet (RFC 6265) may not hold, plus `%` so encoded values stay unambiguous.
-const COOKIE_VALUE: &AsciiSet = &CONTROLS
+pub(crate) const COOKIE_VALUE: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b',')

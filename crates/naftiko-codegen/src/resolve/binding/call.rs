@@ -136,34 +136,26 @@ impl Resolver<'_> {
                 continue;
             }
             // Rule 4: a caller input of the same name.
-            match names::find(&input.name, exp.inputs.iter().map(|i| i.name.as_str())) {
-                Match::Exact(n) => {
-                    let value = Value::Input(n.to_string());
-                    if input.required {
-                        self.require_input(exp, &value, &input.name, call_span);
-                    }
-                    args.push(Arg {
-                        input: input.name.clone(),
-                        value,
-                        kind: BindingKind::PassThrough,
-                    });
-                    continue;
-                }
+            let found = match names::find(&input.name, exp.inputs.iter().map(|i| i.name.as_str())) {
+                Match::Exact(n) => Some(n.to_string()),
                 Match::Folded(n) => {
                     let n = n.to_string();
                     self.diag(Severity::Warning, "case-folded-name", call_span, format!("parameter `{}` takes caller input `{n}` (matched ignoring case and separators)", input.name));
-                    let value = Value::Input(n);
-                    if input.required {
-                        self.require_input(exp, &value, &input.name, call_span);
-                    }
-                    args.push(Arg {
-                        input: input.name.clone(),
-                        value,
-                        kind: BindingKind::PassThrough,
-                    });
-                    continue;
+                    Some(n)
                 }
-                _ => {}
+                _ => None,
+            };
+            if let Some(n) = found {
+                let value = Value::Input(n);
+                if input.required {
+                    self.require_input(exp, &value, &input.name, call_span);
+                }
+                args.push(Arg {
+                    input: input.name.clone(),
+                    value,
+                    kind: BindingKind::PassThrough,
+                });
+                continue;
             }
             // Rule 5: a required input nothing supplies becomes a caller input.
             if input.required {
