@@ -14,32 +14,61 @@
 //! `<tbody>` and entities read as a browser reads them. HTML has no "malformed": only a bad
 //! selector is an error.
 
+use std::sync::LazyLock;
+
 use scraper::{ElementRef, Html, Node, Selector};
 use serde_json::{Map, Value as Json, json};
 
 use super::table_rows;
 
+/// The selectors every read uses, parsed once per process.
+struct Fixed {
+    table: Selector,
+    head_cells: Selector,
+    first_row_cells: Selector,
+    body_rows: Selector,
+    any_row: Selector,
+    header_cell: Selector,
+    data_cell: Selector,
+}
+
+static FIXED: LazyLock<Result<Fixed, String>> = LazyLock::new(|| {
+    Ok(Fixed {
+        table: parse("table")?,
+        head_cells: parse("thead tr:first-child th")?,
+        first_row_cells: parse("tr:first-child th")?,
+        body_rows: parse("tbody tr")?,
+        any_row: parse("tr")?,
+        header_cell: parse("th")?,
+        data_cell: parse("td")?,
+    })
+});
+
+fn parse(css: &str) -> Result<Selector, String> {
+    Selector::parse(css).map_err(|e| format!("`{css}` is not a CSS selector: {e}"))
+}
+
 pub(super) fn to_json(text: &str, selector: Option<&str>) -> Result<Json, String> {
-    let parse =
-        |css: &str| Selector::parse(css).map_err(|e| format!("`{css}` is not a CSS selector: {e}"));
-    let table = parse("table")?;
-    let head_cells = parse("thead tr:first-child th")?;
-    let first_row_cells = parse("tr:first-child th")?;
-    let body_rows = parse("tbody tr")?;
-    let any_row = parse("tr")?;
-    let header_cell = parse("th")?;
-    let data_cell = parse("td")?;
+    let Fixed {
+        table,
+        head_cells,
+        first_row_cells,
+        body_rows,
+        any_row,
+        header_cell,
+        data_cell,
+    } = FIXED.as_ref().map_err(Clone::clone)?;
 
     let document = Html::parse_document(text);
     let mut chosen: Vec<ElementRef<'_>> = Vec::new();
     match selector.map(str::trim).filter(|s| !s.is_empty()) {
-        None => chosen.extend(document.select(&table)),
+        None => chosen.extend(document.select(table)),
         Some(css) => {
             for element in document.select(&parse(css)?) {
                 if element.value().name().eq_ignore_ascii_case("table") {
                     chosen.push(element);
                 } else {
-                    chosen.extend(element.select(&table));
+                    chosen.extend(element.select(table));
                 }
             }
         }
@@ -47,21 +76,21 @@ pub(super) fn to_json(text: &str, selector: Option<&str>) -> Result<Json, String
 
     let mut tables = Vec::new();
     for table in chosen {
-        let mut headers: Vec<String> = table.select(&head_cells).map(text_of).collect();
+        let mut headers: Vec<String> = table.select(head_cells).map(text_of).collect();
         if headers.is_empty() {
-            headers = table.select(&first_row_cells).map(text_of).collect();
+            headers = table.select(first_row_cells).map(text_of).collect();
         }
         if headers.iter().all(String::is_empty) {
             continue;
         }
-        let mut rows: Vec<ElementRef<'_>> = table.select(&body_rows).collect();
+        let mut rows: Vec<ElementRef<'_>> = table.select(body_rows).collect();
         if rows.is_empty() {
-            rows = table.select(&any_row).collect();
+            rows = table.select(any_row).collect();
         }
         let rows = rows
             .into_iter()
-            .filter(|row| row.select(&header_cell).next().is_none())
-            .map(|row| row.select(&data_cell).map(text_of).collect::<Vec<_>>())
+            .filter(|row| row.select(header_cell).next().is_none())
+            .map(|row| row.select(data_cell).map(text_of).collect::<Vec<_>>())
             .filter(|cells| !cells.is_empty());
         tables.push(table_rows(&headers, rows));
     }
