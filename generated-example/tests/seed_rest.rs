@@ -3,6 +3,8 @@
 //! token; upstream errors pass through with their bodies; our own errors are problem+json with
 //! 400/502/504; nothing a caller puts in a path segment escapes it.
 
+mod harness;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -58,28 +60,8 @@ fn http() -> reqwest::Client {
 /// Sends a request line as raw bytes, so no client tidies the path first; returns the status
 /// and the body.
 async fn raw_get(addr: SocketAddr, path: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let exchange = async {
-        let mut s = tokio::net::TcpStream::connect(addr).await?;
-        s.write_all(
-            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                .as_bytes(),
-        )
-        .await?;
-        let mut buf = Vec::new();
-        s.read_to_end(&mut buf).await?;
-        Ok::<_, std::io::Error>(String::from_utf8_lossy(&buf).into_owned())
-    };
-    let text = tokio::time::timeout(Duration::from_secs(10), exchange)
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let (status, text) = harness::raw_exchange(addr, request.as_bytes()).await;
     let body = text
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())
