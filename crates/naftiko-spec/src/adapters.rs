@@ -1,0 +1,199 @@
+//! What a capability exposes: REST, MCP and control adapters.
+
+use crate::{
+    ApiKeyPlacement, ConsumesId, Handler, List, ParamLocation, PathPart, Str, Value, ValueType,
+};
+
+/// An exposed REST adapter (`exposes[]` with `type: rest`).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct RestAdapterSpec {
+    pub namespace: Str,
+    /// Upper snake case of the namespace, for `<PREFIX>_ADDR`.
+    pub env_prefix: Str,
+    /// `address:port` from the spec (address defaults to 127.0.0.1).
+    pub default_addr: Str,
+    pub description: Str,
+    pub routes: List<RestRoute>,
+    /// The OpenAPI 3.1 document of this adapter (JSON text), written by the code generator
+    /// from the rest of this adapter.
+    pub openapi: Str,
+    pub auth: ExposedAuth,
+    /// `forward` resources: path prefixes proxied whole to a consumed namespace.
+    pub forwards: List<RestForward>,
+}
+
+/// One method on one path.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct RestRoute {
+    pub method: Str,
+    /// The path in router syntax (`/v1/runs/{runid}`); placeholder names already made
+    /// consistent across routes that share a segment.
+    pub path: Str,
+    pub name: Str,
+    pub description: Str,
+    pub inputs: List<CallerInput>,
+    pub handler: Handler,
+}
+
+/// A `forward` (proxy) resource: every method and every sub-path under `prefix` goes to the
+/// consumed namespace's base URL plus the same sub-path and query, with that namespace's
+/// authentication. Bodies stream through both ways; only `trusted_headers` (and
+/// `content-type`, `accept`, `content-length`) of the caller's headers are passed on.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct RestForward {
+    /// The resource's name, for logs, metrics and upstream hooks.
+    pub name: Str,
+    /// The literal path prefix, without a trailing slash (`/notion`; empty for the root).
+    pub prefix: Str,
+    pub consumes: ConsumesId,
+    /// Caller headers to pass on, lower case, without duplicates.
+    pub trusted_headers: List<Str>,
+    pub description: Str,
+}
+
+/// One input of an exposed route or tool, as the caller supplies it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct CallerInput {
+    pub name: Str,
+    /// For REST: where to read it. MCP arguments use `Body`.
+    pub location: ParamLocation,
+    /// The name on the wire: for a path input the router's placeholder name (routes sharing a
+    /// segment must agree on one name, so it may differ from `name`); for a header its header
+    /// name. Usually equal to `name`.
+    pub wire_name: Str,
+    pub ty: ValueType,
+    pub required: bool,
+    pub description: Str,
+    /// The structure of an object or array input (JSON Schema text), when the spec declares
+    /// one.
+    pub schema: Option<Str>,
+}
+
+/// Authentication that callers of an exposed adapter must present.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub enum ExposedAuth {
+    None,
+    Bearer {
+        token: Value,
+    },
+    ApiKey {
+        name: Str,
+        value: Value,
+        placement: ApiKeyPlacement,
+    },
+    Basic {
+        username: Value,
+        password: Value,
+    },
+}
+
+/// A `control` adapter: `GET /health/live`, `GET /health/ready` and `GET /metrics`
+/// (Prometheus text format) on a socket of its own.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct ControlAdapterSpec {
+    /// The adapter's namespace, or `control` when the spec names none.
+    pub namespace: Str,
+    /// For `<PREFIX>_ADDR`: the namespace's prefix, or `CONTROL`.
+    pub env_prefix: Str,
+    /// `address:port` from the spec (address defaults to 127.0.0.1).
+    pub default_addr: Str,
+}
+
+/// An exposed MCP adapter.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct McpAdapterSpec {
+    pub namespace: Str,
+    pub env_prefix: Str,
+    pub default_addr: Str,
+    /// Server instructions (the adapter's description).
+    pub description: Str,
+    pub tools: List<McpTool>,
+    pub resources: List<McpResource>,
+    pub prompts: List<McpPrompt>,
+    pub auth: ExposedAuth,
+}
+
+/// An MCP tool.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct McpTool {
+    pub name: Str,
+    pub title: Option<Str>,
+    pub description: Str,
+    pub annotations: ToolAnnotations,
+    /// The JSON Schema (2020-12) of the arguments, as canonical JSON text.
+    pub input_schema: Str,
+    pub inputs: List<CallerInput>,
+    pub handler: Handler,
+}
+
+/// The MCP tool hints: from the spec's `hints`, or derived from the HTTP method called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct ToolAnnotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+/// An MCP resource: fixed content, or an upstream call.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct McpResource {
+    pub name: Str,
+    pub title: Option<Str>,
+    pub uri: Str,
+    /// `uri` split at its `{placeholders}` when it is a template (an RFC 6570 level-1
+    /// template, listed by `resources/templates/list`; a read fills the placeholders as caller
+    /// inputs); empty for a fixed URI.
+    pub uri_template: List<PathPart>,
+    pub description: Str,
+    pub mime_type: Str,
+    pub content: McpResourceContent,
+}
+
+/// Where an MCP resource's content comes from.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub enum McpResourceContent {
+    /// A file embedded at build time.
+    Static(Str),
+    /// Read by calling upstream.
+    Dynamic(Handler),
+}
+
+/// An MCP prompt: a message template with arguments.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct McpPrompt {
+    pub name: Str,
+    pub title: Option<Str>,
+    pub description: Str,
+    pub arguments: List<PromptArgument>,
+    pub messages: List<PromptMessage>,
+}
+
+/// One argument of an MCP prompt.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct PromptArgument {
+    pub name: Str,
+    pub description: Str,
+    pub required: bool,
+}
+
+/// One message of an MCP prompt: its role and its text with `{{argument}}` holes.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct PromptMessage {
+    pub role: Str,
+    pub parts: List<crate::TemplatePart>,
+}
