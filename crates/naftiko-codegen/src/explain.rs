@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use crate::ir::{
+use naftiko_spec::{
     Arg, Auth, BindingKind, CallerInput, Capability, Handler, InputOrigin, Mapping, Output,
-    PathPart, Placement, Step, TemplatePart, Value,
+    PathPart, ApiKeyPlacement, Step, TemplatePart, Value,
 };
 
 pub fn explain(cap: &Capability) -> String {
@@ -158,7 +158,7 @@ fn handler(out: &mut String, cap: &Capability, h: &Handler, inputs: &[CallerInpu
     }
 }
 
-fn call_line(out: &mut String, cap: &Capability, op: crate::ir::OpRef, indent: &str) {
+fn call_line(out: &mut String, cap: &Capability, op: naftiko_spec::OperationId, indent: &str) {
     let Some(ns) = cap.consumes.get(op.namespace) else {
         return;
     };
@@ -208,8 +208,8 @@ fn value_str(v: &Value, inputs: &[CallerInput]) -> String {
                 };
                 let loc = if inputs
                     .iter()
-                    .all(|x| x.location == crate::ir::ParamIn::Body)
-                    && i.location == crate::ir::ParamIn::Body
+                    .all(|x| x.location == naftiko_spec::ParamLocation::Body)
+                    && i.location == naftiko_spec::ParamLocation::Body
                 {
                     "argument".to_string()
                 } else {
@@ -259,9 +259,9 @@ fn auth(a: &Auth) -> String {
             placement,
         } => {
             let p = match placement {
-                Placement::Header => "header",
-                Placement::Query => "query",
-                Placement::Cookie => "cookie",
+                ApiKeyPlacement::Header => "header",
+                ApiKeyPlacement::Query => "query",
+                ApiKeyPlacement::Cookie => "cookie",
             };
             format!("apikey {p} `{name}` ← {}", value_str(value, &[]))
         }

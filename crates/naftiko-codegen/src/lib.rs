@@ -1,10 +1,13 @@
 //! naftiko-codegen: Naftiko capability specs (YAML) → Rust.
 //!
-//! The pipeline, one module per stage:
-//! [`load`] (YAML → located tree) → [`normalize`] (every dialect → one [`model`]) →
-//! [`resolve`] (every name bound: the [`ir`], validated on the way) → `emit` → `format`.
-//! One [`Generator`] serves the proc macro, `build.rs` and the CLI, so all three produce
-//! byte-identical code.
+//! The pipeline, one private module per stage: `load` (YAML → located tree) → `normalize`
+//! (every dialect → one model) → `resolve` (every name bound, every rule checked: a
+//! [`spec::CapabilitySpec`], with the [`Provenance`] of its bindings beside it) → `emit`
+//! (the spec baked into a `static`, plus typed clients and a `Capability` type) → format.
+//!
+//! What a user calls: [`configure`] (from `build.rs`), [`Generator`] (the proc macro and the
+//! CLI; all three produce byte-identical code), [`check`] (validation only) and [`explain`]
+//! (what every route and tool calls, in words).
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -13,22 +16,26 @@
 )]
 #![allow(clippy::indexing_slicing)]
 
-pub mod configure;
-pub mod diag;
-pub mod emit;
-pub mod explain;
+mod configure;
+mod diag;
+mod emit;
+mod explain;
 mod format;
-pub mod generator;
-pub mod ir;
-pub mod load;
-pub mod model;
-pub mod names;
-pub mod normalize;
-pub mod resolve;
-
+mod generator;
+mod json;
+mod load;
+mod model;
+mod names;
+mod normalize;
 mod pipeline;
+mod resolve;
 
-pub use configure::{Builder, configure};
+/// The resolved spec types (the crate `naftiko-spec`), as [`check`] returns them.
+pub use naftiko_spec as spec;
+
+pub use configure::{Builder, CompileError, configure};
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use explain::explain;
 pub use generator::{Failed, Generated, Generator};
 pub use pipeline::{Checked, check, check_bytes};
+pub use resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};

@@ -95,37 +95,7 @@ pub struct ConsumedOperation {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamIn {
-    Path,
-    Query,
-    Header,
-    Cookie,
-    Body,
-}
-
-impl ParamIn {
-    pub fn parse(s: &str) -> Option<ParamIn> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "path" => ParamIn::Path,
-            "query" => ParamIn::Query,
-            "header" => ParamIn::Header,
-            "cookie" => ParamIn::Cookie,
-            "body" => ParamIn::Body,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParamIn::Path => "path",
-            ParamIn::Query => "query",
-            ParamIn::Header => "header",
-            ParamIn::Cookie => "cookie",
-            ParamIn::Body => "body",
-        }
-    }
-}
+pub use naftiko_spec::ParamLocation as ParamIn;
 
 #[derive(Debug, Clone)]
 pub struct ConsumedParam {

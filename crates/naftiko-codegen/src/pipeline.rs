@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use crate::ir::Capability;
+use naftiko_spec::Capability;
 use crate::load::{self, SourceMap};
 use crate::{normalize, resolve};
 

@@ -12,7 +12,7 @@ use quote::quote;
 use super::Emitter;
 use super::tables::path_text;
 use super::text::{code, doc, doc_lines};
-use crate::ir::{Namespace, Operation, RawFormat};
+use naftiko_spec::{Namespace, Operation, RawFormat};
 
 impl Emitter<'_> {
     pub fn consumes_module(&self) -> TokenStream {

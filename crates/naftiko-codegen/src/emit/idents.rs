@@ -9,7 +9,7 @@ use proc_macro2::Ident;
 
 use super::text::ident;
 use crate::diag::{Diagnostic, Severity};
-use crate::ir::Capability;
+use naftiko_spec::Capability;
 use crate::names::{camel_ident, snake_ident};
 
 pub struct Idents {

@@ -23,7 +23,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::diag::Diagnostic;
-use crate::ir::{Capability, OpRef, ParamIn};
+use naftiko_spec::{Capability, OperationId, ParamLocation};
 use idents::Idents;
 
 /// What [`emit`] produced: the items, and warnings about names it had to change.
@@ -71,7 +71,7 @@ pub(crate) struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn table_ident(&self, op: OpRef) -> Option<&Ident> {
+    fn table_ident(&self, op: OperationId) -> Option<&Ident> {
         self.idents
             .namespaces
             .get(op.namespace)?
@@ -93,12 +93,12 @@ pub fn path_text(path: &syn::Path) -> String {
 }
 
 /// `path parameter`, `query parameter`, … for docs.
-fn describe_location(location: ParamIn) -> &'static str {
+fn describe_location(location: ParamLocation) -> &'static str {
     match location {
-        ParamIn::Path => "path parameter",
-        ParamIn::Query => "query parameter",
-        ParamIn::Header => "header",
-        ParamIn::Cookie => "cookie",
-        ParamIn::Body => "body field",
+        ParamLocation::Path => "path parameter",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+        ParamLocation::Body => "body field",
     }
 }

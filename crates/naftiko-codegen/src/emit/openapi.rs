@@ -8,8 +8,8 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::text::canonical_json_pretty;
-use crate::ir::{
-    CallerInput, Capability, ExposedAuth, Handler, Output, ParamIn, Placement, RawFormat,
+use naftiko_spec::{
+    CallerInput, Capability, ExposedAuth, Handler, Output, ParamLocation, ApiKeyPlacement, RawFormat,
     RestAdapter, RestForward, RestRoute,
 };
 
@@ -80,7 +80,7 @@ fn operation(cap: &Capability, adapter: &RestAdapter, route: &RestRoute) -> Json
     let parameters: Vec<Json> = route
         .inputs
         .iter()
-        .filter(|i| i.location != ParamIn::Body)
+        .filter(|i| i.location != ParamLocation::Body)
         .map(parameter)
         .collect();
     if !parameters.is_empty() {
@@ -89,7 +89,7 @@ fn operation(cap: &Capability, adapter: &RestAdapter, route: &RestRoute) -> Json
     let body_fields: Vec<&CallerInput> = route
         .inputs
         .iter()
-        .filter(|i| i.location == ParamIn::Body)
+        .filter(|i| i.location == ParamLocation::Body)
         .collect();
     if !body_fields.is_empty() {
         let required = body_fields.iter().any(|i| i.required);
@@ -170,11 +170,11 @@ fn forward_path_item(cap: &Capability, adapter: &RestAdapter, forward: &RestForw
 
 fn parameter(input: &CallerInput) -> Json {
     let location = match input.location {
-        ParamIn::Path => "path",
-        ParamIn::Query => "query",
-        ParamIn::Header => "header",
-        ParamIn::Cookie => "cookie",
-        ParamIn::Body => "body",
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+        ParamLocation::Body => "body",
     };
     let mut p = Map::new();
     p.insert("name".into(), input.wire_name.clone().into());
@@ -182,7 +182,7 @@ fn parameter(input: &CallerInput) -> Json {
     // OpenAPI requires path parameters to be required.
     p.insert(
         "required".into(),
-        (input.required || input.location == ParamIn::Path).into(),
+        (input.required || input.location == ParamLocation::Path).into(),
     );
     p.insert("schema".into(), type_schema(input));
     if !input.description.is_empty() {
@@ -306,9 +306,9 @@ fn security_scheme(auth: &ExposedAuth) -> Option<Json> {
             name, placement, ..
         } => {
             let location = match placement {
-                Placement::Header => "header",
-                Placement::Query => "query",
-                Placement::Cookie => "cookie",
+                ApiKeyPlacement::Header => "header",
+                ApiKeyPlacement::Query => "query",
+                ApiKeyPlacement::Cookie => "cookie",
             };
             json!({ "type": "apiKey", "name": name, "in": location })
         }

@@ -12,7 +12,7 @@ use super::idents::OperationIdents;
 use super::tables::path_text;
 use super::text::{code, doc_lines, doc_safe, lit};
 use super::{Emitter, describe_location};
-use crate::ir::{Operation, OperationInput, ValueType};
+use naftiko_spec::{Operation, OperationInput, ValueType};
 
 impl Emitter<'_> {
     pub fn input_struct(&self, op: &Operation, idents: &OperationIdents) -> TokenStream {

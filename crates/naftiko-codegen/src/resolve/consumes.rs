@@ -1,12 +1,14 @@
-//! Consumed namespaces → IR namespaces: base URLs, auth, operations and their inputs.
+//! Consumed namespaces → resolved namespaces: base URLs, auth, operations and their inputs.
 
 use super::Resolver;
 use super::template::{Scope, interpret, interpret_str};
 use crate::diag::Severity;
-use crate::ir::{
-    Auth, Body, MultipartPart, Namespace, Operation, OperationInput, ParamIn, PathPart, Placement,
-    RawFormat, TemplatePart, Value, ValueType,
+use naftiko_spec::{
+    ApiKeyPlacement, Auth, ConsumesSpec, DefaultParam, HttpOperation, MultipartPart,
+    OperationInput, ParamLocation, PathPart, RawFormat, RequestBody, TemplatePart, Value,
+    ValueType,
 };
+use crate::json;
 use crate::model::{self, ConsumedOperation, Consumes, Span};
 use crate::names;
 
@@ -31,7 +33,7 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn namespace(&mut self, c: &Consumes) -> Namespace {
+    pub(super) fn namespace(&mut self, c: &Consumes) -> ConsumesSpec {
         let scope = self.consumed_scope();
         let env_var = format!("{}_BASE_URL", names::env_prefix(&c.namespace.value));
         // An empty base URL makes start-up require `<NS>_BASE_URL` (and name it when missing).
@@ -80,22 +82,30 @@ impl Resolver<'_> {
         }) = &c.auth
         {
             let secret_scope = self.auth_scope(&scope);
-            let location = match Placement::parse(&placement.value) {
-                Placement::Query => ParamIn::Query,
-                Placement::Cookie => ParamIn::Cookie,
-                Placement::Header => ParamIn::Header,
+            let location = match api_key_placement(placement) {
+                ApiKeyPlacement::Query => ParamLocation::Query,
+                ApiKeyPlacement::Cookie => ParamLocation::Cookie,
+                ApiKeyPlacement::Header => ParamLocation::Header,
             };
             for (name, value) in extra {
                 let value = self.secret_value(&value.value, &secret_scope, &value.span);
-                default_params.push((name.value.clone(), location, value));
+                default_params.push(DefaultParam {
+                    name: name.value.clone().into(),
+                    location,
+                    value,
+                });
             }
         }
         for p in &c.params {
-            let location = p.location.as_ref().map_or(ParamIn::Header, |l| l.value);
+            let location = p.location.as_ref().map_or(ParamLocation::Header, |l| l.value);
             match &p.value {
                 Some(v) => {
                     let value = self.interpret_at(&v.value, &scope, &v.span);
-                    default_params.push((p.name.value.clone(), location, value));
+                    default_params.push(DefaultParam {
+                        name: p.name.value.clone().into(),
+                        location,
+                        value,
+                    });
                 }
                 None => {
                     self.diag(
@@ -111,32 +121,32 @@ impl Resolver<'_> {
             }
         }
         let auth_header = match &auth {
-            Auth::Bearer { .. } | Auth::Basic { .. } => Some("Authorization"),
+            Auth::Bearer { .. } | Auth::Basic { .. } => Some("Authorization".to_string()),
             Auth::ApiKey {
                 name,
-                placement: Placement::Header,
+                placement: ApiKeyPlacement::Header,
                 ..
-            } => Some(name.as_str()),
+            } => Some(name.to_string()),
             _ => None,
         };
         let mut operations = Vec::new();
         for r in &c.resources {
             for op in &r.operations {
-                if let Some(header) = auth_header {
+                if let Some(header) = &auth_header {
                     self.warn_auth_header_params(r, op, header);
                 }
                 operations.push(self.operation(r, op, &scope));
             }
         }
-        Namespace {
-            env_prefix: names::env_prefix(&c.namespace.value),
-            namespace: c.namespace.value.clone(),
-            description: c.description.clone().unwrap_or_default(),
-            base_url,
+        ConsumesSpec {
+            env_prefix: names::env_prefix(&c.namespace.value).into(),
+            namespace: c.namespace.value.clone().into(),
+            description: c.description.clone().unwrap_or_default().into(),
+            base_url: base_url.into(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
             auth,
-            default_params,
-            operations,
+            default_params: default_params.into(),
+            operations: operations.into(),
         }
     }
 
@@ -152,7 +162,7 @@ impl Resolver<'_> {
             let is_header = p
                 .location
                 .as_ref()
-                .is_some_and(|l| l.value == ParamIn::Header);
+                .is_some_and(|l| l.value == ParamLocation::Header);
             if is_header && p.name.value.eq_ignore_ascii_case(header) {
                 self.diag(
                     Severity::Warning,
@@ -189,9 +199,9 @@ impl Resolver<'_> {
                 placement,
                 ..
             } => Auth::ApiKey {
-                name: name.value.clone(),
+                name: name.value.clone().into(),
                 value: read(self, value),
-                placement: Placement::parse(&placement.value),
+                placement: api_key_placement(placement),
             },
             model::Auth::Basic { username, password } => Auth::Basic {
                 username: read(self, username),
@@ -238,23 +248,20 @@ impl Resolver<'_> {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (key, value) = (percent_decode(key), percent_decode(value));
             let (name, fixed) = match split_path(&value).as_slice() {
-                [PathPart::Param(name)] => (name.clone(), None),
-                _ => (
-                    key.clone(),
-                    Some(Value::Literal(serde_json::Value::String(value))),
-                ),
+                [PathPart::Param(name)] => (name.to_string(), None),
+                _ => (key.clone(), Some(json::text_literal(&value))),
             };
-            if inputs.iter().any(|i| i.name == name || i.wire_name == key) {
+            if inputs.iter().any(|i| *i.name == name || *i.wire_name == key) {
                 continue;
             }
             inputs.push(OperationInput {
                 required: fixed.is_none(),
-                name,
-                wire_name: key,
-                location: Some(ParamIn::Query),
+                name: name.into(),
+                wire_name: key.into(),
+                location: Some(ParamLocation::Query),
                 ty: ValueType::String,
                 fixed,
-                description: String::new(),
+                description: "".into(),
             });
         }
     }
@@ -270,33 +277,35 @@ impl Resolver<'_> {
         r: &model::ConsumedResource,
         op: &ConsumedOperation,
         scope: &Scope,
-    ) -> Operation {
-        let raw_path = match &op.path {
-            Some(p)
-                if p.value.starts_with('/')
-                    && !r.path.value.is_empty()
-                    && p.value.starts_with(&r.path.value) =>
-            {
-                p.value.clone()
-            }
-            Some(p) => format!(
-                "{}{}",
-                r.path.value.trim_end_matches('/'),
-                if p.value.starts_with('/') {
-                    p.value.clone()
-                } else {
-                    format!("/{}", p.value)
-                }
-            ),
-            None => r.path.value.clone(),
-        };
-        // A query string written into the path (`search?q=default`) is query, not path: left
-        // in, its `?` would be percent-encoded into the path upstream.
-        let (raw_path, query_in_path) = match raw_path.split_once('?') {
-            Some((path, query)) => (path.to_string(), Some(query.to_string())),
-            None => (raw_path, None),
-        };
-        let path = split_path(&raw_path);
+    ) -> HttpOperation {
+        let (raw_path, query_in_path) = operation_path(r, op);
+        let mut inputs = self.declared_inputs(r, op, scope);
+        if let Some(query) = &query_in_path {
+            let span = op.path.as_ref().map_or(&r.path.span, |p| &p.span);
+            self.query_in_path(query, &mut inputs, span);
+        }
+        let path = self.bind_placeholders(r, &raw_path, &mut inputs);
+        self.warn_unplaced_path_params(r, op, &raw_path, &path, &inputs);
+        let body = self.request_body(op, scope);
+        add_template_inputs(&body, &mut inputs);
+        HttpOperation {
+            name: op.name.value.clone().into(),
+            method: op.method.value.clone().into(),
+            description: op.description.clone().unwrap_or_default().into(),
+            path: path.into(),
+            inputs: inputs.into(),
+            body,
+            output_format: self.output_format(op),
+        }
+    }
+
+    /// The parameters the resource and the operation declare, the operation's winning.
+    fn declared_inputs(
+        &mut self,
+        r: &model::ConsumedResource,
+        op: &ConsumedOperation,
+        scope: &Scope,
+    ) -> Vec<OperationInput> {
         let mut inputs: Vec<OperationInput> = Vec::new();
         for p in r.params.iter().chain(&op.params) {
             let location = p.location.as_ref().map(|l| l.value);
@@ -305,13 +314,13 @@ impl Resolver<'_> {
                 .as_ref()
                 .map(|v| self.interpret_at(&v.value, scope, &v.span));
             let input = OperationInput {
-                name: p.name.value.clone(),
-                wire_name: p.name.value.clone(),
-                location: Some(location.unwrap_or(ParamIn::Query)),
+                name: p.name.value.clone().into(),
+                wire_name: p.name.value.clone().into(),
+                location: Some(location.unwrap_or(ParamLocation::Query)),
                 ty: ValueType::from_spec(p.ty.as_ref().map(|t| t.value.as_str())),
                 required: p.required && fixed.is_none(),
                 fixed,
-                description: p.description.clone().unwrap_or_default(),
+                description: p.description.clone().unwrap_or_default().into(),
             };
             if location.is_none() {
                 self.diag(
@@ -331,49 +340,70 @@ impl Resolver<'_> {
                 inputs.push(input);
             }
         }
-        if let Some(query) = &query_in_path {
-            let span = op.path.as_ref().map_or(&r.path.span, |p| &p.span);
-            self.query_in_path(query, &mut inputs, span);
-        }
-        // Placeholders: `{x}` and `{{x}}` alike (rule 3); a declared path parameter matches by
-        // exact name first, then folded.
+        inputs
+    }
+
+    /// The path's placeholders bound to inputs: `{x}` and `{{x}}` alike (rule 3); a declared
+    /// path parameter matches by exact name first, then folded. A placeholder nothing declares
+    /// becomes a required path input; one that names a secret is refused.
+    fn bind_placeholders(
+        &mut self,
+        r: &model::ConsumedResource,
+        raw_path: &str,
+        inputs: &mut Vec<OperationInput>,
+    ) -> Vec<PathPart> {
         let mut parts = Vec::new();
-        for part in path {
-            match part {
-                PathPart::Param(name) => {
-                    let declared = names::find(&name, inputs.iter().map(|i| i.name.as_str()));
-                    let bound = match declared {
-                        names::Match::Exact(n) | names::Match::Folded(n) => n.to_string(),
-                        _ => name.clone(),
-                    };
-                    if let Some(i) = inputs.iter_mut().find(|i| i.name == bound) {
-                        if i.location != Some(ParamIn::Path) {
-                            i.location = Some(ParamIn::Path);
-                        }
-                        i.required = i.fixed.is_none();
-                    } else if !self.is_secret_name(&name) {
-                        inputs.push(OperationInput {
-                            name: name.clone(),
-                            wire_name: name.clone(),
-                            location: Some(ParamIn::Path),
-                            ty: ValueType::String,
-                            required: true,
-                            fixed: None,
-                            description: String::new(),
-                        });
-                    }
-                    if self.is_secret_name(&name) {
-                        parts.push(PathPart::Literal(String::new()));
-                        self.diag(Severity::Error, "secret-in-path", &r.path.span, format!("path placeholder `{name}` names a secret; secrets are never put into URLs"));
-                    } else {
-                        parts.push(PathPart::Param(bound));
-                    }
-                }
-                lit => parts.push(lit),
+        for part in split_path(raw_path) {
+            let PathPart::Param(name) = part else {
+                parts.push(part);
+                continue;
+            };
+            let declared = names::find(&name, inputs.iter().map(|i| &*i.name));
+            let bound = match declared {
+                names::Match::Exact(n) | names::Match::Folded(n) => n.to_string(),
+                _ => name.to_string(),
+            };
+            if let Some(i) = inputs.iter_mut().find(|i| i.name == bound) {
+                i.location = Some(ParamLocation::Path);
+                i.required = i.fixed.is_none();
+            } else if !self.is_secret_name(&name) {
+                inputs.push(OperationInput {
+                    name: name.clone(),
+                    wire_name: name.clone(),
+                    location: Some(ParamLocation::Path),
+                    ty: ValueType::String,
+                    required: true,
+                    fixed: None,
+                    description: "".into(),
+                });
+            }
+            if self.is_secret_name(&name) {
+                parts.push(PathPart::Literal("".into()));
+                self.diag(
+                    Severity::Error,
+                    "secret-in-path",
+                    &r.path.span,
+                    format!(
+                        "path placeholder `{name}` names a secret; secrets are never put into URLs"
+                    ),
+                );
+            } else {
+                parts.push(PathPart::Param(bound.into()));
             }
         }
-        for i in &inputs {
-            if i.location == Some(ParamIn::Path)
+        parts
+    }
+
+    fn warn_unplaced_path_params(
+        &mut self,
+        r: &model::ConsumedResource,
+        op: &ConsumedOperation,
+        raw_path: &str,
+        parts: &[PathPart],
+        inputs: &[OperationInput],
+    ) {
+        for i in inputs {
+            if i.location == Some(ParamLocation::Path)
                 && !parts
                     .iter()
                     .any(|p| matches!(p, PathPart::Param(n) if *n == i.name))
@@ -382,108 +412,76 @@ impl Resolver<'_> {
                     .params
                     .iter()
                     .chain(&op.params)
-                    .find(|p| p.name.value == i.name)
+                    .find(|p| p.name.value == *i.name)
                     .map_or(&op.span, |p| &p.span);
                 self.diag(Severity::Warning, "path-param-without-placeholder", span, format!("`in: path` parameter `{}` has no placeholder in `{raw_path}`; it is not sent", i.name))
                     .help(format!("add `{{{}}}` to the resource path, or change `in`", i.name));
             }
         }
-        let body = match &op.body {
-            None => Body::Fields,
-            Some(model::Body::Json(v)) => Body::Json(self.interpret_at(&v.value, scope, &v.span)),
-            Some(model::Body::FormUrlEncoded(v)) => {
-                Body::FormUrlEncoded(self.interpret_at(&v.value, scope, &v.span))
+    }
+
+    fn request_body(&mut self, op: &ConsumedOperation, scope: &Scope) -> RequestBody {
+        match &op.body {
+            None => RequestBody::Fields,
+            Some(model::Body::Json(v)) => {
+                RequestBody::Json(self.interpret_at(&v.value, scope, &v.span))
             }
-            Some(model::Body::Multipart(parts)) => Body::Multipart(
+            Some(model::Body::FormUrlEncoded(v)) => {
+                RequestBody::FormUrlEncoded(self.interpret_at(&v.value, scope, &v.span))
+            }
+            Some(model::Body::Multipart(parts)) => RequestBody::Multipart(
                 parts
                     .iter()
                     .map(|p| MultipartPart {
-                        name: p.name.value.clone(),
+                        name: p.name.value.clone().into(),
                         value: self.interpret_at(&p.value.value, scope, &p.value.span),
-                        filename: p.filename.clone(),
-                        content_type: p.content_type.clone(),
+                        filename: p.filename.clone().map(Into::into),
+                        content_type: p.content_type.clone().map(Into::into),
                     })
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             ),
-            Some(model::Body::Text { content_type, data }) => Body::Text {
-                content_type: content_type.clone(),
+            Some(model::Body::Text { content_type, data }) => RequestBody::Text {
+                content_type: content_type.clone().into(),
                 data: self.interpret_str_at(&data.value, scope, &data.span),
             },
-        };
-        // Inputs that only templates name (`{{tools.customer}}` in a body) are inputs too.
-        let mut template_inputs = Vec::new();
-        match &body {
-            Body::Json(v) | Body::FormUrlEncoded(v) | Body::Text { data: v, .. } => {
-                collect_inputs(v, &mut template_inputs)
-            }
-            Body::Multipart(ps) => ps
-                .iter()
-                .for_each(|p| collect_inputs(&p.value, &mut template_inputs)),
-            Body::Fields => {}
         }
-        for i in &inputs {
-            if let Some(f) = &i.fixed {
-                collect_inputs(f, &mut template_inputs);
-            }
-        }
-        for name in template_inputs {
-            if !inputs.iter().any(|i| i.name == name) {
-                inputs.push(OperationInput {
-                    wire_name: name.clone(),
-                    name,
-                    location: None,
-                    ty: ValueType::Any,
-                    required: false,
-                    fixed: None,
-                    description: String::new(),
-                });
-            }
-        }
-        let output_format = match op
-            .output_format
+    }
+
+    /// `outputRawFormat`, with `outputSchema` selecting HTML tables or Markdown sections.
+    fn output_format(&mut self, op: &ConsumedOperation) -> RawFormat {
+        let schema = op
+            .output_schema
             .as_ref()
-            .map(|f| f.value.to_ascii_lowercase())
-        {
-            None => RawFormat::Json,
-            Some(f) => match f.as_str() {
-                "json" => RawFormat::Json,
-                "xml" => RawFormat::Xml,
-                "csv" => RawFormat::Csv,
-                "tsv" => RawFormat::Tsv,
-                "psv" => RawFormat::Psv,
-                "html" => RawFormat::Html,
-                "markdown" | "md" => RawFormat::Markdown,
-                "text" | "plain" => RawFormat::Text,
-                "yaml" | "yml" => RawFormat::Yaml,
-                "avro" => RawFormat::Avro,
-                "protobuf" | "proto" => RawFormat::Protobuf,
-                "binary" | "octet-stream" => RawFormat::Binary,
-                other => {
-                    if let Some(f) = &op.output_format {
-                        self.diag(
-                            Severity::Warning,
-                            "unknown-output-format",
-                            &f.span,
-                            format!("unknown `outputRawFormat` `{other}`; passed through as bytes"),
-                        );
-                    }
-                    RawFormat::Binary
-                }
-            },
+            .map(|s| s.value.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let Some(format) = &op.output_format else {
+            return RawFormat::Json;
         };
-        Operation {
-            name: op.name.value.clone(),
-            method: op.method.value.clone(),
-            description: op.description.clone().unwrap_or_default(),
-            path: parts,
-            inputs,
-            body,
-            output_format,
-            output_schema: op
-                .output_schema
-                .as_ref()
-                .map(|s| s.value.trim().to_owned())
-                .filter(|s| !s.is_empty()),
+        match format.value.to_ascii_lowercase().as_str() {
+            "json" => RawFormat::Json,
+            "xml" => RawFormat::Xml,
+            "csv" => RawFormat::Csv,
+            "tsv" => RawFormat::Tsv,
+            "psv" => RawFormat::Psv,
+            "html" => schema.map_or(RawFormat::Html, |s| RawFormat::HtmlTables(s.into())),
+            "markdown" | "md" => {
+                schema.map_or(RawFormat::Markdown, |s| RawFormat::MarkdownSections(s.into()))
+            }
+            "text" | "plain" => RawFormat::Text,
+            "yaml" | "yml" => RawFormat::Yaml,
+            "avro" => RawFormat::Avro,
+            "protobuf" | "proto" => RawFormat::Protobuf,
+            "binary" | "octet-stream" => RawFormat::Binary,
+            other => {
+                self.diag(
+                    Severity::Warning,
+                    "unknown-output-format",
+                    &format.span,
+                    format!("unknown `outputRawFormat` `{other}`; passed through as bytes"),
+                );
+                RawFormat::Binary
+            }
         }
     }
 
@@ -512,6 +510,66 @@ impl Resolver<'_> {
     }
 }
 
+/// The operation's full path (resource path plus an operation-level suffix or override) and
+/// a query string written into it (`search?q=default`), which is query, not path: left in,
+/// its `?` would be percent-encoded into the path upstream.
+fn operation_path(r: &model::ConsumedResource, op: &ConsumedOperation) -> (String, Option<String>) {
+    let raw_path = match &op.path {
+        Some(p)
+            if p.value.starts_with('/')
+                && !r.path.value.is_empty()
+                && p.value.starts_with(&r.path.value) =>
+        {
+            p.value.clone()
+        }
+        Some(p) => format!(
+            "{}{}",
+            r.path.value.trim_end_matches('/'),
+            if p.value.starts_with('/') {
+                p.value.clone()
+            } else {
+                format!("/{}", p.value)
+            }
+        ),
+        None => r.path.value.clone(),
+    };
+    match raw_path.split_once('?') {
+        Some((path, query)) => (path.to_string(), Some(query.to_string())),
+        None => (raw_path, None),
+    }
+}
+
+/// Inputs that only templates name (`{{tools.customer}}` in a body, a fixed value) are inputs
+/// too, placed by the template that names them.
+fn add_template_inputs(body: &RequestBody, inputs: &mut Vec<OperationInput>) {
+    let mut named = Vec::new();
+    match body {
+        RequestBody::Json(v) | RequestBody::FormUrlEncoded(v) | RequestBody::Text { data: v, .. } => {
+            collect_inputs(v, &mut named)
+        }
+        RequestBody::Multipart(ps) => ps.iter().for_each(|p| collect_inputs(&p.value, &mut named)),
+        RequestBody::Fields => {}
+    }
+    for i in inputs.iter() {
+        if let Some(f) = &i.fixed {
+            collect_inputs(f, &mut named);
+        }
+    }
+    for name in named {
+        if !inputs.iter().any(|i| *i.name == name) {
+            inputs.push(OperationInput {
+                wire_name: name.clone().into(),
+                name: name.into(),
+                location: None,
+                ty: ValueType::Any,
+                required: false,
+                fixed: None,
+                description: "".into(),
+            });
+        }
+    }
+}
+
 /// In auth every reference is a secret: an input reference `{{X}}` becomes secret X.
 fn secrets_only(v: Value) -> Value {
     match v {
@@ -523,7 +581,8 @@ fn secrets_only(v: Value) -> Value {
                     TemplatePart::Value(v) => TemplatePart::Value(secrets_only(v)),
                     t => t,
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
         ),
         other => other,
     }
@@ -533,8 +592,8 @@ fn secrets_only(v: Value) -> Value {
 pub fn collect_inputs(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Input(n) => {
-            if !out.contains(n) {
-                out.push(n.clone());
+            if !out.iter().any(|known| known == n) {
+                out.push(n.to_string());
             }
         }
         Value::Template(parts) => parts.iter().for_each(|p| {
@@ -561,13 +620,13 @@ pub fn split_path(path: &str) -> Vec<PathPart> {
         let after = &rest[start + open..];
         let Some(end) = after.find(close) else { break };
         if start > 0 {
-            out.push(PathPart::Literal(rest[..start].to_string()));
+            out.push(PathPart::Literal(rest[..start].to_string().into()));
         }
-        out.push(PathPart::Param(after[..end].trim().to_string()));
+        out.push(PathPart::Param(after[..end].trim().to_string().into()));
         rest = &after[end + close.len()..];
     }
     if !rest.is_empty() {
-        out.push(PathPart::Literal(rest.to_string()));
+        out.push(PathPart::Literal(rest.to_string().into()));
     }
     out
 }
@@ -599,4 +658,9 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The placement normalize decided; it refused any other word already.
+pub(super) fn api_key_placement(placement: &model::Text) -> ApiKeyPlacement {
+    ApiKeyPlacement::parse(&placement.value).unwrap_or(ApiKeyPlacement::Header)
 }

@@ -7,7 +7,7 @@
 use super::Resolver;
 use super::binding::suggest_help;
 use crate::diag::Severity;
-use crate::ir::{RestForward, RestRoute};
+use naftiko_spec::{RestForward, RestRoute};
 use crate::model::{self, Span};
 use crate::names::{self, Match};
 

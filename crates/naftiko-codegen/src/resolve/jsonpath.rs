@@ -3,7 +3,7 @@
 //! The subset real specs use: `$`, `.name`, `['name']`, `[3]`, `[-1]`, `[*]`, `.*`. Filters and
 //! recursive descent are refused with a diagnostic rather than half-supported.
 
-use crate::ir::PathSegment;
+use naftiko_spec::PathSegment;
 
 /// Compiles `path`; the error says what is not supported.
 pub fn compile(path: &str) -> Result<Vec<PathSegment>, String> {
@@ -36,7 +36,7 @@ pub fn compile(path: &str) -> Result<Vec<PathSegment>, String> {
                 let name: String = chars[start..i].iter().collect();
                 // `$.` alone (and a trailing dot) means the node itself.
                 if !name.is_empty() {
-                    out.push(PathSegment::Field(name));
+                    out.push(PathSegment::Field(name.into()));
                 }
             }
             '[' => {
@@ -51,7 +51,7 @@ pub fn compile(path: &str) -> Result<Vec<PathSegment>, String> {
                 } else if let Ok(n) = inner.parse::<i64>() {
                     out.push(PathSegment::Index(n));
                 } else if let Some(q) = quoted(inner) {
-                    out.push(PathSegment::Field(q));
+                    out.push(PathSegment::Field(q.into()));
                 } else if inner.starts_with('?') || inner.contains(':') || inner.contains(',') {
                     return Err(format!(
                         "JSONPath filters, slices and unions (`[{inner}]`) are not supported"

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::binding::{Exposure, Surface};
 use crate::diag::Severity;
-use crate::ir::{
-    Annotations, CallerInput, Handler, InputOrigin, McpAdapter, McpPrompt, McpResource,
-    McpResourceContent, McpTool, ParamIn, PathPart, TemplatePart, Value, ValueType,
+use naftiko_spec::{
+    ToolAnnotations, CallerInput, Handler, InputOrigin, McpAdapter, McpPrompt, McpResource,
+    McpResourceContent, McpTool, ParamLocation, PathPart, TemplatePart, Value, ValueType,
 };
 use crate::model::{self, Hints, Span};
 use crate::names;
@@ -97,7 +97,7 @@ impl Resolver<'_> {
                     if let PathPart::Param(name) = part {
                         exp.inputs.push(CallerInput {
                             name: name.clone(),
-                            location: ParamIn::Path,
+                            location: ParamLocation::Path,
                             wire_name: name.clone(),
                             ty: ValueType::String,
                             required: true,
@@ -206,10 +206,10 @@ impl Resolver<'_> {
     }
 
     /// `hints` where given; otherwise derived from the HTTP method of what the tool calls.
-    fn annotations(&self, hints: Hints, handler: &Handler) -> Annotations {
+    fn annotations(&self, hints: Hints, handler: &Handler) -> ToolAnnotations {
         let method = match handler {
             Handler::Call { op, .. } => Some(
-                self.namespaces[op.namespace].operations[op.operation]
+                self.op(op)
                     .method
                     .as_str(),
             ),
@@ -218,12 +218,12 @@ impl Resolver<'_> {
                 let methods: Vec<&str> = steps
                     .iter()
                     .filter_map(|s| match s {
-                        crate::ir::Step::Call { op, .. } => Some(
-                            self.namespaces[op.namespace].operations[op.operation]
+                        naftiko_spec::Step::Call { op, .. } => Some(
+                            self.op(op)
                                 .method
                                 .as_str(),
                         ),
-                        crate::ir::Step::Lookup { .. } => None,
+                        naftiko_spec::Step::Lookup { .. } => None,
                     })
                     .collect();
                 ["DELETE", "PUT", "PATCH", "POST", "GET"]
@@ -240,7 +240,7 @@ impl Resolver<'_> {
         };
         let open_world = !matches!(handler, Handler::Static { .. });
         let read_only = hints.read_only.unwrap_or(ro);
-        Annotations {
+        ToolAnnotations {
             read_only,
             destructive: hints
                 .destructive
@@ -292,7 +292,7 @@ pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
     let mut required = Vec::new();
     for i in inputs
         .iter()
-        .filter(|i| i.location == ParamIn::Body || i.location == ParamIn::Query)
+        .filter(|i| i.location == ParamLocation::Body || i.location == ParamLocation::Query)
     {
         let mut p = Map::new();
         match &i.schema {

@@ -1,4 +1,5 @@
-//! Stage 4: the normalized model → the [IR](crate::ir), every name bound to its source.
+//! Stage 3: the normalized model → a resolved [`CapabilitySpec`], every name bound to its
+//! source, with the [`Provenance`](provenance::Provenance) of each binding beside it.
 //!
 //! The semantics are those of DESIGN.md §3: caller inputs in every spelling (rule 1), exact
 //! then folded name matching (rule 2), `{x}` and `{{x}}` placeholders (rule 3), pass-through
@@ -11,16 +12,22 @@ mod forward;
 mod jsonpath;
 mod mcp;
 mod outputs;
+pub(crate) mod provenance;
 mod rest;
 mod template;
 
 use std::path::PathBuf;
 
 use crate::diag::{Builder, Diagnostics, Severity};
-use crate::ir::{self, Capability, ExposedAuth, Namespace, Placement, Secret, TemplatePart, Value};
+use naftiko_spec::{
+    Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, ExposedAuth, Handler,
+    HttpOperation, McpAdapterSpec, McpResourceContent, OperationId, RequestBody,
+    RestAdapterSpec, SecretSpec, Step, TemplatePart, Value,
+};
 use crate::load::SourceMap;
 use crate::model::{self, Expose, Span, Spec, Text};
 use crate::names;
+use provenance::Provenance;
 
 pub use consumes::split_path;
 pub use jsonpath::compile as compile_jsonpath;
@@ -33,7 +40,9 @@ pub(crate) struct Resolver<'a> {
     spec: &'a Spec,
     sources: &'a SourceMap,
     diags: &'a mut Diagnostics,
-    namespaces: Vec<Namespace>,
+    namespaces: Vec<ConsumesSpec>,
+    /// How each binding was decided, for `explain`.
+    provenance: Provenance,
     bind_namespaces: Vec<String>,
     bind_keys: Vec<String>,
     aggregate_namespaces: Vec<String>,
@@ -44,9 +53,11 @@ pub(crate) struct Resolver<'a> {
     read_files: Vec<PathBuf>,
 }
 
-/// The result of resolving: the IR and the extra files it read.
+/// The result of resolving: the spec, how its bindings were decided, and the extra files
+/// it read.
 pub struct Resolved {
-    pub capability: Capability,
+    pub capability: CapabilitySpec,
+    pub provenance: Provenance,
     pub read_files: Vec<PathBuf>,
 }
 
@@ -56,6 +67,7 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
         sources,
         diags,
         namespaces: Vec::new(),
+        provenance: Provenance::default(),
         bind_namespaces: spec
             .binds
             .iter()
@@ -106,26 +118,37 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
     }
     r.check_env_prefixes();
     let secrets = r.secrets(&rest, &mcp);
-    let capability = Capability {
+    let capability = CapabilitySpec {
         name: spec
             .label
             .clone()
             .or_else(|| spec.consumes.first().map(|c| c.namespace.value.clone()))
-            .unwrap_or_else(|| "capability".into()),
-        description: spec.description.clone().unwrap_or_default(),
-        consumes: r.namespaces,
-        secrets,
-        rest,
-        mcp,
-        control,
+            .unwrap_or_else(|| "capability".into())
+            .into(),
+        description: spec.description.clone().unwrap_or_default().into(),
+        consumes: r.namespaces.into(),
+        secrets: secrets.into(),
+        rest: rest.into(),
+        mcp: mcp.into(),
+        control: control.into(),
     };
     Resolved {
         capability,
+        provenance: r.provenance,
         read_files: r.read_files,
     }
 }
 
 impl Resolver<'_> {
+    /// The consumed operation `id` names; ids come from `find_operation`, so it exists.
+    fn op(&self, id: OperationId) -> &HttpOperation {
+        &self.namespaces[id.consumes.index()].operations[id.index as usize]
+    }
+
+    fn op_mut(&mut self, id: OperationId) -> &mut HttpOperation {
+        &mut self.namespaces[id.consumes.index()].operations.to_mut()[id.index as usize]
+    }
+
     fn diag(
         &mut self,
         severity: Severity,
@@ -170,7 +193,7 @@ impl Resolver<'_> {
 
     /// Adds a consumed namespace; a second, identical definition (copied twice into a spec by
     /// its generator) is merged with a warning, a different one is an error.
-    fn add_namespace(&mut self, ns: Namespace, c: &model::Consumes) {
+    fn add_namespace(&mut self, ns: ConsumesSpec, c: &model::Consumes) {
         let Some(first) = self.namespaces.iter().find(|n| n.namespace == ns.namespace) else {
             self.namespaces.push(ns);
             return;
@@ -225,16 +248,16 @@ impl Resolver<'_> {
         }
     }
 
-    fn control_adapter(&mut self, c: &model::ControlAdapter) -> ir::ControlAdapter {
+    fn control_adapter(&mut self, c: &model::ControlAdapter) -> ControlAdapterSpec {
         let port = c.port.as_ref().map_or(DEFAULT_CONTROL_PORT, |p| p.value);
         let (namespace, env_prefix) = match &c.namespace {
             Some(ns) => (ns.value.clone(), names::env_prefix(&ns.value)),
             None => ("control".to_string(), "CONTROL".to_string()),
         };
-        ir::ControlAdapter {
-            namespace,
-            env_prefix,
-            default_addr: self.default_addr(c.address.as_ref(), port),
+        ControlAdapterSpec {
+            namespace: namespace.into(),
+            env_prefix: env_prefix.into(),
+            default_addr: self.default_addr(c.address.as_ref(), port).into(),
         }
     }
 
@@ -347,9 +370,9 @@ impl Resolver<'_> {
                 placement,
                 ..
             } => ExposedAuth::ApiKey {
-                name: name.value.clone(),
+                name: name.value.clone().into(),
                 value: read(self, value),
-                placement: Placement::parse(&placement.value),
+                placement: consumes::api_key_placement(placement),
             },
             model::Auth::Basic { username, password } => ExposedAuth::Basic {
                 username: read(self, username),
@@ -389,35 +412,35 @@ impl Resolver<'_> {
     }
 
     /// Every secret some value refers to, with where its value comes from.
-    fn secrets(&self, rest: &[ir::RestAdapter], mcp: &[ir::McpAdapter]) -> Vec<Secret> {
+    fn secrets(&self, rest: &[RestAdapterSpec], mcp: &[McpAdapterSpec]) -> Vec<SecretSpec> {
         let mut names: Vec<String> = Vec::new();
         let mut visit = |v: &Value| collect_secrets(v, &mut names);
         for ns in &self.namespaces {
             match &ns.auth {
-                ir::Auth::None => {}
-                ir::Auth::Bearer { token } => visit(token),
-                ir::Auth::ApiKey { value, .. } => visit(value),
-                ir::Auth::Basic { username, password }
-                | ir::Auth::Digest { username, password } => {
+                Auth::None => {}
+                Auth::Bearer { token } => visit(token),
+                Auth::ApiKey { value, .. } => visit(value),
+                Auth::Basic { username, password }
+                | Auth::Digest { username, password } => {
                     visit(username);
                     visit(password);
                 }
             }
-            for (_, _, v) in &ns.default_params {
-                visit(v);
+            for param in ns.default_params.iter() {
+                visit(&param.value);
             }
-            for op in &ns.operations {
-                for i in &op.inputs {
+            for op in ns.operations.iter() {
+                for i in op.inputs.iter() {
                     if let Some(f) = &i.fixed {
                         visit(f);
                     }
                 }
                 match &op.body {
-                    ir::Body::Json(v)
-                    | ir::Body::FormUrlEncoded(v)
-                    | ir::Body::Text { data: v, .. } => visit(v),
-                    ir::Body::Multipart(parts) => parts.iter().for_each(|p| visit(&p.value)),
-                    ir::Body::Fields => {}
+                    RequestBody::Json(v)
+                    | RequestBody::FormUrlEncoded(v)
+                    | RequestBody::Text { data: v, .. } => visit(v),
+                    RequestBody::Multipart(parts) => parts.iter().for_each(|p| visit(&p.value)),
+                    RequestBody::Fields => {}
                 }
             }
         }
@@ -436,10 +459,17 @@ impl Resolver<'_> {
                 }
             }
         }
+        let resources = mcp.iter().flat_map(|a| {
+            a.resources.iter().filter_map(|r| match &r.content {
+                McpResourceContent::Dynamic(handler) => Some(handler),
+                McpResourceContent::Static(_) => None,
+            })
+        });
         let handlers = rest
             .iter()
             .flat_map(|a| a.routes.iter().map(|r| &r.handler))
-            .chain(mcp.iter().flat_map(|a| a.tools.iter().map(|t| &t.handler)));
+            .chain(mcp.iter().flat_map(|a| a.tools.iter().map(|t| &t.handler)))
+            .chain(resources);
         for h in handlers {
             for_each_value(h, &mut visit);
         }
@@ -458,36 +488,36 @@ impl Resolver<'_> {
                     .and_then(|b| b.location.as_ref())
                     .filter(|l| l.value.starts_with("file://"))
                     .map(|l| l.value.clone());
-                Secret {
-                    key,
-                    source_name,
-                    file,
+                SecretSpec {
+                    key: key.into(),
+                    source_name: source_name.into(),
+                    file: file.map(Into::into),
                 }
             })
             .collect()
     }
 }
 
-fn for_each_value(h: &ir::Handler, f: &mut impl FnMut(&Value)) {
+fn for_each_value(h: &Handler, f: &mut impl FnMut(&Value)) {
     match h {
-        ir::Handler::Call { args, .. } => args.iter().for_each(|a| f(&a.value)),
-        ir::Handler::Steps { steps, .. } => {
-            for s in steps {
+        Handler::Call { args, .. } => args.iter().for_each(|a| f(&a.value)),
+        Handler::Steps { steps, .. } => {
+            for s in steps.iter() {
                 match s {
-                    ir::Step::Call { args, .. } => args.iter().for_each(|a| f(&a.value)),
-                    ir::Step::Lookup { lookup_value, .. } => f(lookup_value),
+                    Step::Call { args, .. } => args.iter().for_each(|a| f(&a.value)),
+                    Step::Lookup { lookup_value, .. } => f(lookup_value),
                 }
             }
         }
-        ir::Handler::Static { .. } => {}
+        Handler::Static { .. } => {}
     }
 }
 
 fn collect_secrets(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Secret(n) => {
-            if !out.contains(n) {
-                out.push(n.clone());
+            if !out.iter().any(|known| known == n) {
+                out.push(n.to_string());
             }
         }
         Value::Template(parts) => parts.iter().for_each(|p| {

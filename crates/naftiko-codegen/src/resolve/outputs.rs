@@ -3,14 +3,15 @@
 
 use super::Resolver;
 use crate::diag::Severity;
-use crate::ir::{Mapping, OpRef, Output, PathSegment, RawFormat, ValueType};
+use crate::json;
+use naftiko_spec::{Mapping, Nested, OperationId, Output, PathSegment, RawFormat, ValueType};
 use crate::model::{OutputParam, Span};
 
 impl Resolver<'_> {
     pub(super) fn output(
         &mut self,
         outputs: &[OutputParam],
-        op: Option<OpRef>,
+        op: Option<OperationId>,
         owner: &Span,
     ) -> Output {
         let identity = |o: &OutputParam| {
@@ -30,22 +31,24 @@ impl Resolver<'_> {
                 self.mapping(only)
             }
             many => Mapping::Object {
-                path: Vec::new(),
+                path: Vec::new().into(),
                 fields: many
                     .iter()
                     .map(|o| {
                         (
                             o.name
                                 .as_ref()
-                                .map_or_else(|| "result".to_string(), |n| n.value.clone()),
+                                .map_or_else(|| "result".to_string(), |n| n.value.clone())
+                                .into(),
                             self.mapping(o),
                         )
                     })
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             },
         };
         if let Some(op) = op {
-            let format = self.namespaces[op.namespace].operations[op.operation].output_format;
+            let format = self.op(op).output_format.clone();
             if !format.mappable() && !matches!(output, Mapping::Const(_)) {
                 self.diag(
                     Severity::Error,
@@ -54,7 +57,7 @@ impl Resolver<'_> {
                     format!(
                         "a mapping is asked of a `{}` response, which {}",
                         format!("{format:?}").to_ascii_lowercase(),
-                        unmappable_because(format)
+                        unmappable_because(&format)
                     ),
                 )
                 .help(
@@ -68,7 +71,7 @@ impl Resolver<'_> {
 
     fn mapping(&mut self, o: &OutputParam) -> Mapping {
         if let Some(c) = &o.constant {
-            return Mapping::Const(c.value.clone());
+            return Mapping::Const(json::canonical_json(&c.value).into());
         }
         let ty = ValueType::from_spec(o.ty.as_ref().map(|t| t.value.as_str()));
         let path = match &o.mapping {
@@ -95,30 +98,35 @@ impl Resolver<'_> {
                     (
                         p.name
                             .as_ref()
-                            .map_or_else(String::new, |n| n.value.clone()),
+                            .map_or_else(String::new, |n| n.value.clone())
+                            .into(),
                         self.mapping(p),
                     )
                 })
-                .collect();
+                .collect::<Vec<_>>()
+                .into();
             return Mapping::Object {
-                path: path.unwrap_or_default(),
+                path: path.unwrap_or_default().into(),
                 fields,
             };
         }
         if let Some(items) = &o.items {
             let items = self.mapping(items);
             return Mapping::Array {
-                path: path.unwrap_or_default(),
-                items: Box::new(items),
+                path: path.unwrap_or_default().into(),
+                items: Nested::new(items),
             };
         }
         let path = path.unwrap_or_else(|| {
             o.name
                 .as_ref()
-                .map(|n| vec![PathSegment::Field(n.value.clone())])
+                .map(|n| vec![PathSegment::Field(n.value.clone().into())])
                 .unwrap_or_default()
         });
-        Mapping::Select { path, ty }
+        Mapping::Select {
+            path: path.into(),
+            ty,
+        }
     }
 
     /// Mock outputs (`value`/`const` literals with no call): a fixed JSON body.
@@ -146,7 +154,7 @@ impl Resolver<'_> {
 }
 
 /// Why the runtime cannot read `format` as JSON (naftiko_runtime::formats reads the others).
-fn unmappable_because(format: RawFormat) -> &'static str {
+fn unmappable_because(format: &RawFormat) -> &'static str {
     match format {
         RawFormat::Yaml => {
             "the generated program cannot read: it carries no YAML parser, by design (YAML's \

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::binding::{Exposure, Surface};
 use crate::diag::Severity;
-use crate::ir::{
-    CallerInput, InputOrigin, ParamIn, RestAdapter, RestForward, RestRoute, ValueType,
+use naftiko_spec::{
+    CallerInput, InputOrigin, ParamLocation, RestAdapter, RestForward, RestRoute, ValueType,
 };
 use crate::model::{self, ExposedParam, Span};
 use crate::names;
@@ -59,7 +59,7 @@ impl Resolver<'_> {
                 for (spec_name, wire_name) in &placeholders {
                     exp.inputs.push(CallerInput {
                         name: spec_name.clone(),
-                        location: ParamIn::Path,
+                        location: ParamLocation::Path,
                         wire_name: wire_name.clone(),
                         ty: ValueType::String,
                         required: true,
@@ -78,7 +78,7 @@ impl Resolver<'_> {
                         // A declared path parameter gives its placeholder a type and description.
                         existing.ty = declared.ty;
                         existing.description = declared.description;
-                    } else if declared.location == ParamIn::Path {
+                    } else if declared.location == ParamLocation::Path {
                         let msg = format!(
                             "`in: path` parameter `{}` has no placeholder in `{}`",
                             p.name.value, r.path.value
@@ -285,17 +285,17 @@ impl Resolver<'_> {
         method: &str,
     ) -> CallerInput {
         let location = match (surface, &p.location) {
-            (Surface::Mcp, _) => ParamIn::Body,
+            (Surface::Mcp, _) => ParamLocation::Body,
             (Surface::Rest, Some(l)) => l.value,
             (Surface::Rest, None) => {
                 if matches!(method, "POST" | "PUT" | "PATCH") {
-                    ParamIn::Body
+                    ParamLocation::Body
                 } else {
-                    ParamIn::Query
+                    ParamLocation::Query
                 }
             }
         };
-        let required = p.required.unwrap_or(location == ParamIn::Path);
+        let required = p.required.unwrap_or(location == ParamLocation::Path);
         CallerInput {
             name: p.name.value.clone(),
             location,

@@ -1,7 +1,9 @@
 //! What a string in a spec means: a caller input, a secret, a step output, a literal, or a
 //! template mixing text with those (DESIGN.md §3, rules 1 and 6).
 
-use crate::ir::{PathSegment, TemplatePart, Value};
+use naftiko_spec::{PathSegment, TemplatePart, Value};
+
+use crate::json;
 use crate::names::{self, Match};
 
 /// The names in force where a string is read.
@@ -36,14 +38,15 @@ pub fn interpret(value: &serde_json::Value, scope: &Scope, notes: &mut Vec<Note>
     match value {
         serde_json::Value::String(s) => interpret_str(s, scope, notes),
         serde_json::Value::Array(items) => {
-            Value::Array(items.iter().map(|v| interpret(v, scope, notes)).collect())
+            Value::Array(items.iter().map(|v| interpret(v, scope, notes)).collect::<Vec<_>>().into())
         }
         serde_json::Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), interpret(v, scope, notes)))
-                .collect(),
+                .map(|(k, v)| (k.clone().into(), interpret(v, scope, notes)))
+                .collect::<Vec<_>>()
+                .into(),
         ),
-        other => Value::Literal(other.clone()),
+        other => json::literal(other),
     }
 }
 
@@ -56,12 +59,12 @@ pub fn interpret_str(s: &str, scope: &Scope, notes: &mut Vec<Note>) -> Value {
         if let Some(v) = bare_reference(t, scope) {
             return v;
         }
-        return Value::Literal(serde_json::Value::String(s.to_string()));
+        return json::text_literal(s);
     }
     let mut out: Vec<TemplatePart> = Vec::new();
     for piece in parts {
         match piece {
-            Piece::Text(t) => out.push(TemplatePart::Text(t)),
+            Piece::Text(t) => out.push(TemplatePart::Text(t.into())),
             Piece::Hole(expr, dollar) => {
                 out.push(TemplatePart::Value(hole(&expr, dollar, scope, notes)))
             }
@@ -70,7 +73,7 @@ pub fn interpret_str(s: &str, scope: &Scope, notes: &mut Vec<Note>) -> Value {
     if let [TemplatePart::Value(v)] = out.as_slice() {
         return v.clone();
     }
-    Value::Template(out)
+    Value::Template(out.into())
 }
 
 enum Piece {
@@ -120,7 +123,7 @@ fn bare_reference(t: &str, scope: &Scope) -> Option<Value> {
         return None;
     }
     if scope.input_prefixes.iter().any(|p| p == prefix) {
-        return Some(Value::Input(name.to_string()));
+        return Some(Value::Input(name.to_string().into()));
     }
     if scope.steps.iter().any(|s| s == prefix) {
         return step_path(t, scope);
@@ -128,7 +131,7 @@ fn bare_reference(t: &str, scope: &Scope) -> Option<Value> {
     if scope.bind_namespaces.iter().any(|b| b == prefix)
         && scope.bind_keys.iter().any(|k| k == name)
     {
-        return Some(Value::Secret(name.to_string()));
+        return Some(Value::Secret(name.to_string().into()));
     }
     None
 }
@@ -142,8 +145,8 @@ fn step_path(path: &str, scope: &Scope) -> Option<Value> {
     };
     let step = scope.steps.iter().find(|s| *s == step)?;
     Some(Value::Step {
-        step: step.clone(),
-        path: rest.to_vec(),
+        step: step.clone().into(),
+        path: rest.to_vec().into(),
     })
 }
 
@@ -166,16 +169,16 @@ fn hole(expr: &str, dollar: bool, scope: &Scope, notes: &mut Vec<Note>) -> Value
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !identifier {
         notes.push(Note::BadHole(expr.to_string()));
-        return Value::Literal(serde_json::Value::String(format!("{{{{{expr}}}}}")));
+        return json::text_literal(&format!("{{{{{expr}}}}}"));
     }
     match names::find(expr, scope.bind_keys.iter().map(String::as_str)) {
-        Match::Exact(k) => return Value::Secret(k.to_string()),
+        Match::Exact(k) => return Value::Secret(k.to_string().into()),
         Match::Folded(k) => {
             notes.push(Note::SecretFolded {
                 written: expr.to_string(),
                 key: k.to_string(),
             });
-            return Value::Secret(k.to_string());
+            return Value::Secret(k.to_string().into());
         }
         _ => {}
     }
@@ -183,22 +186,22 @@ fn hole(expr: &str, dollar: bool, scope: &Scope, notes: &mut Vec<Note>) -> Value
         // `${X}` is the shell's spelling of an environment variable.
         return secret(expr, scope, notes);
     }
-    Value::Input(expr.to_string())
+    Value::Input(expr.to_string().into())
 }
 
 fn secret(name: &str, scope: &Scope, notes: &mut Vec<Note>) -> Value {
     match names::find(name, scope.bind_keys.iter().map(String::as_str)) {
-        Match::Exact(k) => Value::Secret(k.to_string()),
+        Match::Exact(k) => Value::Secret(k.to_string().into()),
         Match::Folded(k) => {
             notes.push(Note::SecretFolded {
                 written: name.to_string(),
                 key: k.to_string(),
             });
-            Value::Secret(k.to_string())
+            Value::Secret(k.to_string().into())
         }
         _ => {
             notes.push(Note::UndeclaredSecret(name.to_string()));
-            Value::Secret(name.to_string())
+            Value::Secret(name.to_string().into())
         }
     }
 }
@@ -238,12 +241,12 @@ mod tests {
 
     #[test]
     fn rule1_other_strings_are_literals_and_numbers_stay_numbers() {
-        assert_eq!(read("rest").0, Value::Literal("rest".into()));
-        assert_eq!(read("hello world").0, Value::Literal("hello world".into()));
+        assert_eq!(read("rest").0, json::text_literal("rest"));
+        assert_eq!(read("hello world").0, json::text_literal("hello world"));
         let mut notes = Vec::new();
         assert_eq!(
             interpret(&serde_json::json!(42), &scope(), &mut notes),
-            Value::Literal(serde_json::json!(42))
+            json::literal(&serde_json::json!(42))
         );
     }
 
@@ -276,22 +279,25 @@ mod tests {
             read("{{get-ship.crew}}").0,
             Value::Step {
                 step: "get-ship".into(),
-                path: vec![PathSegment::Field("crew".into())]
+                path: vec![PathSegment::Field("crew".into())].into()
             }
         );
         assert_eq!(
             read("$.get-ship.crew").0,
             Value::Step {
                 step: "get-ship".into(),
-                path: vec![PathSegment::Field("crew".into())]
+                path: vec![PathSegment::Field("crew".into())].into()
             }
         );
         assert_eq!(
             read("Bearer {{API_KEY}}").0,
-            Value::Template(vec![
-                TemplatePart::Text("Bearer ".into()),
-                TemplatePart::Value(Value::Secret("API_KEY".into()))
-            ])
+            Value::Template(
+                vec![
+                    TemplatePart::Text("Bearer ".into()),
+                    TemplatePart::Value(Value::Secret("API_KEY".into()))
+                ]
+                .into()
+            )
         );
     }
 }

@@ -4,8 +4,8 @@
 use super::super::Resolver;
 use super::{Exposure, Surface};
 use crate::diag::Severity;
-use crate::ir::{
-    Arg, BindingKind, CallerInput, InputOrigin, OpRef, OperationInput, ParamIn, TemplatePart,
+use naftiko_spec::{
+    Arg, BindingKind, CallerInput, InputOrigin, OperationId, OperationInput, ParamLocation, TemplatePart,
     Value, ValueType,
 };
 use crate::model::{Located, Span, Text};
@@ -15,7 +15,7 @@ impl Resolver<'_> {
     /// Binds every input of operation `op` (see the module doc).
     pub(super) fn bind_call(
         &mut self,
-        op: OpRef,
+        op: OperationId,
         with: &[(Text, Located<serde_json::Value>)],
         exp: &mut Exposure,
         steps: &[String],
@@ -35,20 +35,20 @@ impl Resolver<'_> {
         let mut used = vec![false; entries.len()];
         // `with` keys naming no declared input: the author meant an extra parameter.
         for (i, (key, _, _)) in entries.iter().enumerate() {
-            let inputs = &self.namespaces[op.namespace].operations[op.operation].inputs;
+            let inputs = self.op(op).inputs;
             if matches!(
                 names::find(&key.value, inputs.iter().map(|i| i.name.as_str())),
                 Match::None
             ) {
-                let method = self.namespaces[op.namespace].operations[op.operation]
+                let method = self.op(op)
                     .method
                     .clone();
                 let location = if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
-                    ParamIn::Body
+                    ParamLocation::Body
                 } else {
-                    ParamIn::Query
+                    ParamLocation::Query
                 };
-                let opname = self.namespaces[op.namespace].operations[op.operation]
+                let opname = self.op(op)
                     .name
                     .clone();
                 self.diag(
@@ -65,9 +65,7 @@ impl Resolver<'_> {
                     "declare it in the consumed operation's `inputParameters` with `in: {}`",
                     location.as_str()
                 ));
-                self.namespaces[op.namespace].operations[op.operation]
-                    .inputs
-                    .push(OperationInput {
+                self.op_mut(op).inputs.to_mut().push(OperationInput {
                         name: key.value.clone(),
                         wire_name: key.value.clone(),
                         location: Some(location),
@@ -79,7 +77,7 @@ impl Resolver<'_> {
                 let _ = i;
             }
         }
-        let inputs = self.namespaces[op.namespace].operations[op.operation]
+        let inputs = self.op(op)
             .inputs
             .clone();
         let mut args = Vec::new();

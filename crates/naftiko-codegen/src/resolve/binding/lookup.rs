@@ -3,13 +3,13 @@
 
 use super::super::Resolver;
 use crate::diag::Severity;
-use crate::ir::OpRef;
+use naftiko_spec::OperationId;
 use crate::model::{Span, Text};
 use crate::names::{self, Match};
 
 impl Resolver<'_> {
     /// `ns.operation` → the operation, with exact-then-folded matching and a did-you-mean.
-    pub(in crate::resolve) fn find_operation(&mut self, call: &Text) -> Option<OpRef> {
+    pub(in crate::resolve) fn find_operation(&mut self, call: &Text) -> Option<OperationId> {
         // A namespace may itself contain dots (`… CSF 2.0 — Sandbox API`): a known namespace
         // followed by `.` wins over splitting at the first dot.
         let dotted = self
@@ -95,7 +95,7 @@ impl Resolver<'_> {
             .operations
             .iter()
             .position(|o| o.name == op)?;
-        Some(OpRef {
+        Some(OperationId {
             namespace: ns_index,
             operation: op_index,
         })
@@ -105,8 +105,8 @@ impl Resolver<'_> {
     /// has its name, in any namespace (exactly, else ignoring case and separators — rule 2).
     /// Specs generated from an API often expose each operation under its consumed name and
     /// leave `call` out. No or several candidates: `None`, and the caller reports `no-call`.
-    pub(super) fn implied_operation(&mut self, name: &Text) -> Option<OpRef> {
-        let candidates: Vec<(OpRef, &str)> = self
+    pub(super) fn implied_operation(&mut self, name: &Text) -> Option<OperationId> {
+        let candidates: Vec<(OperationId, &str)> = self
             .namespaces
             .iter()
             .enumerate()
@@ -115,7 +115,7 @@ impl Resolver<'_> {
                     .iter()
                     .enumerate()
                     .map(move |(operation, op)| {
-                        let at = OpRef {
+                        let at = OperationId {
                             namespace,
                             operation,
                         };
@@ -123,7 +123,7 @@ impl Resolver<'_> {
                     })
             })
             .collect();
-        let exact: Vec<&(OpRef, &str)> = candidates
+        let exact: Vec<&(OperationId, &str)> = candidates
             .iter()
             .filter(|(_, n)| *n == name.value)
             .collect();

@@ -13,7 +13,7 @@ pub use lookup::suggest_help;
 use super::Resolver;
 use super::template::Scope;
 use crate::diag::Severity;
-use crate::ir::{CallerInput, Handler, OpRef, Output, ParamIn, Step, Value};
+use naftiko_spec::{CallerInput, Handler, OperationId, Output, ParamLocation, Step, Value};
 use crate::model::{Span, StepSpec, Target, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +33,11 @@ pub struct Exposure {
 }
 
 impl Exposure {
-    fn infer_location(&self) -> ParamIn {
+    fn infer_location(&self) -> ParamLocation {
         match (self.surface, self.method.as_str()) {
-            (Surface::Mcp, _) => ParamIn::Body,
-            (Surface::Rest, "POST" | "PUT" | "PATCH") => ParamIn::Body,
-            (Surface::Rest, _) => ParamIn::Query,
+            (Surface::Mcp, _) => ParamLocation::Body,
+            (Surface::Rest, "POST" | "PUT" | "PATCH") => ParamLocation::Body,
+            (Surface::Rest, _) => ParamLocation::Query,
         }
     }
 }
@@ -109,7 +109,7 @@ impl Resolver<'_> {
 
     fn bind_call_target(
         &mut self,
-        op: OpRef,
+        op: OperationId,
         target: &Target,
         exp: &mut Exposure,
         call_span: &Span,
@@ -218,7 +218,7 @@ impl Resolver<'_> {
     }
 
     fn steps_output(&mut self, target: &Target, exp: &mut Exposure, names: &[String]) -> Output {
-        use crate::ir::Mapping;
+        use naftiko_spec::Mapping;
         let scope = self.exposed_scope(exp, names);
         if !target.mappings.is_empty() {
             let mut fields = Vec::new();
