@@ -1,9 +1,10 @@
 //! `capability.exposes` (rest, mcp, control, skill …) and `capability.aggregates`.
 
 use super::Ctx;
+use super::auth::auth;
 use super::common::{
-    auth, check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string,
-    span, string_field, text,
+    check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
+    string_field, text,
 };
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;

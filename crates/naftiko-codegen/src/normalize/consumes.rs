@@ -1,7 +1,8 @@
 //! `capability.consumes`: HTTP namespaces, their resources, operations, parameters and bodies.
 
+use super::auth::auth;
 use super::common::{
-    self, auth, check_keys, entries, entry_name, is_mapping, opt_string, required_string, span,
+    self, check_keys, entries, entry_name, is_mapping, opt_string, required_string, span,
     string_field, text,
 };
 use super::{Ctx, imports};

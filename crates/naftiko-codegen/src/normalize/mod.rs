@@ -5,6 +5,7 @@
 //! (ikanos) are read alike; imports are resolved relative to the importing file.
 
 mod adapters;
+mod auth;
 mod common;
 mod consumes;
 mod imports;
