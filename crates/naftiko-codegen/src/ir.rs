@@ -121,13 +121,12 @@ pub enum Placement {
     Cookie,
 }
 
-impl Placement {
-    /// The normalizer has checked the word already; anything else reads as a header.
-    pub fn parse(word: &str) -> Placement {
-        match word {
-            "query" => Placement::Query,
-            "cookie" => Placement::Cookie,
-            _ => Placement::Header,
+impl From<crate::model::ApiKeyPlacement> for Placement {
+    fn from(placement: crate::model::ApiKeyPlacement) -> Placement {
+        match placement {
+            crate::model::ApiKeyPlacement::Header => Placement::Header,
+            crate::model::ApiKeyPlacement::Query => Placement::Query,
+            crate::model::ApiKeyPlacement::Cookie => Placement::Cookie,
         }
     }
 }

@@ -160,6 +160,43 @@ pub struct MultipartPart {
     pub content_type: Option<String>,
 }
 
+/// Where an API key is sent: decided (and its word checked) once, by the normalizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyPlacement {
+    Header,
+    Query,
+    Cookie,
+}
+
+impl ApiKeyPlacement {
+    /// `header`, `query` or `cookie`, in any case.
+    pub fn parse(word: &str) -> Option<ApiKeyPlacement> {
+        Some(match word.to_ascii_lowercase().as_str() {
+            "header" => ApiKeyPlacement::Header,
+            "query" => ApiKeyPlacement::Query,
+            "cookie" => ApiKeyPlacement::Cookie,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiKeyPlacement::Header => "header",
+            ApiKeyPlacement::Query => "query",
+            ApiKeyPlacement::Cookie => "cookie",
+        }
+    }
+
+    /// The parameter location of a key sent this way.
+    pub fn param_in(self) -> ParamIn {
+        match self {
+            ApiKeyPlacement::Header => ParamIn::Header,
+            ApiKeyPlacement::Query => ParamIn::Query,
+            ApiKeyPlacement::Cookie => ParamIn::Cookie,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Auth {
     Bearer {
@@ -168,7 +205,7 @@ pub enum Auth {
     ApiKey {
         name: Text,
         value: Text,
-        placement: Located<String>,
+        placement: ApiKeyPlacement,
         /// Further keys sent the same way on every call (`headers: {A: …, B: …}`).
         extra: Vec<(Text, Text)>,
     },

@@ -5,7 +5,7 @@
 use super::Ctx;
 use super::common::{check_keys, entries, required_string, span, string_field, text};
 use crate::load::Node;
-use crate::model::{Auth, Located, Text};
+use crate::model::{ApiKeyPlacement, Auth, Text};
 
 /// The keys an apikey authentication may have, in any of its spellings.
 const APIKEY_KEYS: &[&str] = &[
@@ -213,18 +213,17 @@ fn key_and_placement(
 
 /// The placement word, checked: `header`, `query` or `cookie` in any case. An error at `at`
 /// for any other word.
-fn checked_placement(ctx: &mut Ctx<'_>, at: &Node, word: &Text) -> Option<Located<String>> {
-    let p = word.value.to_ascii_lowercase();
-    if !matches!(p.as_str(), "header" | "query" | "cookie") {
+fn checked_placement(ctx: &mut Ctx<'_>, at: &Node, word: &Text) -> Option<ApiKeyPlacement> {
+    let placement = ApiKeyPlacement::parse(&word.value);
+    if placement.is_none() {
         ctx.error(
             "bad-apikey-placement",
             at,
             format!("unknown apikey placement `{}`", word.value),
         )
         .help("use `header`, `query` or `cookie`");
-        return None;
     }
-    Some(Located::new(p, word.span.clone()))
+    placement
 }
 
 /// Several API keys at once — `headers: {DD-API-KEY: …, DD-APPLICATION-KEY: …}`, or
@@ -262,7 +261,7 @@ fn keys_in_set(ctx: &mut Ctx<'_>, node: &Node, list: &Node, place: &Text) -> Opt
         format!(
             "{} API keys, each sent in the {}",
             extra.len() + 1,
-            placement.value
+            placement.as_str()
         ),
     )
     .help("one apikey authentication carries one key; the others are sent with it on every call");

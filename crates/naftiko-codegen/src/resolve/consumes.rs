@@ -80,11 +80,7 @@ impl Resolver<'_> {
         }) = &c.auth
         {
             let secret_scope = self.auth_scope(&scope);
-            let location = match Placement::parse(&placement.value) {
-                Placement::Query => ParamIn::Query,
-                Placement::Cookie => ParamIn::Cookie,
-                Placement::Header => ParamIn::Header,
-            };
+            let location = placement.param_in();
             for (name, value) in extra {
                 let value = self.secret_value(&value.value, &secret_scope, &value.span);
                 default_params.push((name.value.clone(), location, value));
@@ -191,7 +187,7 @@ impl Resolver<'_> {
             } => Auth::ApiKey {
                 name: name.value.clone(),
                 value: read(self, value),
-                placement: Placement::parse(&placement.value),
+                placement: (*placement).into(),
             },
             model::Auth::Basic { username, password } => Auth::Basic {
                 username: read(self, username),

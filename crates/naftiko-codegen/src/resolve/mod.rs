@@ -17,7 +17,7 @@ mod template;
 use std::path::PathBuf;
 
 use crate::diag::{Builder, Diagnostics, Severity};
-use crate::ir::{self, Capability, ExposedAuth, Namespace, Placement, Secret, TemplatePart, Value};
+use crate::ir::{self, Capability, ExposedAuth, Namespace, Secret, TemplatePart, Value};
 use crate::load::SourceMap;
 use crate::model::{self, Expose, Span, Spec, Text};
 use crate::names;
@@ -349,7 +349,7 @@ impl Resolver<'_> {
             } => ExposedAuth::ApiKey {
                 name: name.value.clone(),
                 value: read(self, value),
-                placement: Placement::parse(&placement.value),
+                placement: (*placement).into(),
             },
             model::Auth::Basic { username, password } => ExposedAuth::Basic {
                 username: read(self, username),
