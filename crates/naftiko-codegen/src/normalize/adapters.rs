@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use super::auth::auth;
-use super::common::{
+use super::fields::{
     check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
     string_field, text,
 };

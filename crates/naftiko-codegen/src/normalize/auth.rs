@@ -3,7 +3,7 @@
 //! are kept as they are, so the resolver can refuse them where they are used.
 
 use super::Ctx;
-use super::common::{check_keys, entries, required_string, span, string_field, text};
+use super::fields::{check_keys, entries, required_string, span, string_field, text};
 use crate::load::Node;
 use crate::model::{ApiKeyPlacement, Auth, Text};
 

@@ -1,7 +1,7 @@
 //! `capability.consumes`: HTTP namespaces, their resources, operations, parameters and bodies.
 
 use super::auth::auth;
-use super::common::{
+use super::fields::{
     self, check_keys, entries, entry_name, is_mapping, opt_string, required_string, span,
     string_field, text,
 };
@@ -250,7 +250,7 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
             continue;
         };
         let location = location(ctx, p);
-        let required = common::bool_field(ctx, p, "required")
+        let required = fields::bool_field(ctx, p, "required")
             .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
         out.push(ConsumedParam {
             ty: string_field(ctx, p, "type"),

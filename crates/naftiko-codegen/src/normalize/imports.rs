@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::Ctx;
-use super::common::{span, string_field};
 use super::consumes::consumes;
+use super::fields::{span, string_field};
 use crate::load::{self, FileId, Node};
 use crate::model::{Consumes, Located};
 

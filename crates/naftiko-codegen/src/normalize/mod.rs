@@ -6,8 +6,9 @@
 
 mod adapters;
 mod auth;
-mod common;
+mod binds;
 mod consumes;
+mod fields;
 mod imports;
 mod targets;
 
@@ -17,7 +18,7 @@ use crate::diag::{Diagnostics, Severity};
 use crate::load::{FileId, Node, SourceMap};
 use crate::model::{Dialect, Spec};
 
-pub(crate) use common::suggest;
+pub(crate) use fields::suggest;
 
 /// What the normalizer needs: where diagnostics go and how to read imported files.
 pub(crate) struct Ctx<'a> {
@@ -68,7 +69,7 @@ pub fn normalize(
         import_stack: vec![start],
     };
     let mut spec = Spec {
-        span: common::span(root),
+        span: fields::span(root),
         ..Spec::default()
     };
     if root.as_map().is_none() {
@@ -111,7 +112,7 @@ pub fn normalize(
 
 /// The root keys besides the dialect and the capability: `info` and top-level `binds`.
 fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
-    common::check_keys(
+    fields::check_keys(
         ctx,
         root,
         &[
@@ -127,18 +128,18 @@ fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
         &[],
     );
     if let Some(info) = root.get("info") {
-        spec.label = common::opt_string(ctx, info, &["label", "title", "name"]);
-        spec.description = common::opt_string(ctx, info, &["description"]);
+        spec.label = fields::opt_string(ctx, info, &["label", "title", "name"]);
+        spec.description = fields::opt_string(ctx, info, &["description"]);
     }
     if let Some(binds) = root.get("binds") {
-        spec.binds = common::binds(ctx, binds);
+        spec.binds = binds::binds(ctx, binds);
     }
 }
 
 /// The `capability` mapping: binds, consumed namespaces (with the root's legacy `imports`),
 /// aggregates and exposed adapters.
 fn capability_section(ctx: &mut Ctx<'_>, root: &Node, cap: &Node, file: FileId, spec: &mut Spec) {
-    common::check_keys(
+    fields::check_keys(
         ctx,
         cap,
         &["consumes", "exposes", "aggregates", "binds"],
@@ -149,7 +150,7 @@ fn capability_section(ctx: &mut Ctx<'_>, root: &Node, cap: &Node, file: FileId, 
         ],
     );
     if let Some(binds) = cap.get("binds") {
-        let more = common::binds(ctx, binds);
+        let more = binds::binds(ctx, binds);
         spec.binds.extend(more);
     }
     if let Some(consumes) = cap.get("consumes") {

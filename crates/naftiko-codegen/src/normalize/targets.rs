@@ -2,10 +2,10 @@
 //! `mappings`, `ref`, their declared inputs, hints and output trees.
 
 use super::Ctx;
-use super::common::{
+use super::consumes::location;
+use super::fields::{
     bool_field, check_keys, entries, entry_name, is_mapping, opt_string, span, string_field, text,
 };
-use super::consumes::location;
 use crate::load::{Node, NodeKind};
 use crate::model::{ExposedParam, Hints, Located, OutputParam, StepSpec, Target, Text};
 

@@ -1,8 +1,9 @@
-//! Small readers shared by the normalizer: typed fields, list-or-map entries, binds.
+//! Readers shared by the normalizer: typed fields, key checks (with did-you-mean), and the
+//! entries of collections given as a list or as a name-keyed map.
 
 use super::Ctx;
 use crate::load::{Node, NodeKind};
-use crate::model::{Bind, Located, Span, Text};
+use crate::model::{Located, Span, Text};
 
 pub fn span(node: &Node) -> Span {
     Span {
@@ -171,67 +172,6 @@ pub fn is_mapping(ctx: &mut Ctx<'_>, entry: &Node, what: &str) -> bool {
         format!("{what} must be a mapping, found {}", entry.kind_name()),
     );
     false
-}
-
-pub fn binds(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Bind> {
-    let mut out = Vec::new();
-    for (key, entry) in entries(ctx, node, "binds") {
-        if !is_mapping(ctx, entry, "a bind") {
-            continue;
-        }
-        check_keys(
-            ctx,
-            entry,
-            &["namespace", "description", "location", "keys", "name"],
-            &[],
-        );
-        let namespace = match key {
-            Some(k) => k.as_str().map(|s| text(k, s.to_string())),
-            None => {
-                string_field(ctx, entry, "namespace").or_else(|| string_field(ctx, entry, "name"))
-            }
-        };
-        let Some(namespace) = namespace else {
-            ctx.error("missing-key", entry, "a bind has no `namespace`");
-            continue;
-        };
-        let location = string_field(ctx, entry, "location");
-        let mut keys = Vec::new();
-        match entry.get("keys") {
-            Some(k) if k.as_map().is_some() => {
-                for (name, source) in k.as_map().unwrap_or_default() {
-                    let Some(n) = name.as_str() else { continue };
-                    let src = source
-                        .as_str()
-                        .map_or_else(|| n.to_string(), str::to_string);
-                    keys.push((text(name, n.to_string()), src));
-                }
-            }
-            Some(k) if k.as_seq().is_some() => {
-                for item in k.as_seq().unwrap_or_default() {
-                    if let Some(n) = item.as_str() {
-                        keys.push((text(item, n.to_string()), n.to_string()));
-                    }
-                }
-            }
-            Some(k) => {
-                ctx.error(
-                    "wrong-type",
-                    k,
-                    "`keys` must map each key to its name in the source",
-                );
-            }
-            None => {
-                ctx.error("missing-key", entry, "a bind has no `keys`");
-            }
-        }
-        out.push(Bind {
-            namespace,
-            location,
-            keys,
-        });
-    }
-    out
 }
 
 /// The closest candidate by edit distance (case and `-`/`_` ignored), if close enough.
