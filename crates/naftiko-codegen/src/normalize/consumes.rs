@@ -8,8 +8,8 @@ use super::fields::{
 use super::{Ctx, imports};
 use crate::load::{FileId, Node, NodeKind};
 use crate::model::{
-    Body, ConsumedOperation, ConsumedParam, ConsumedResource, Consumes, Located, MultipartPart,
-    ParamIn,
+    Body, ConsumedOperation, ConsumedParam, ConsumedResource, Consumes, HttpMethod, Located,
+    MultipartPart, ParamIn,
 };
 
 pub fn consumes_list(ctx: &mut Ctx<'_>, node: &Node, file: FileId) -> Vec<Consumes> {
@@ -187,11 +187,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
     );
     let name = entry_name(ctx, key, op, "an operation")?;
     let method = required_string(ctx, op, "method", "an operation")?;
-    let upper = method.value.to_ascii_uppercase();
-    if !matches!(
-        upper.as_str(),
-        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
-    ) {
+    let Some(checked) = HttpMethod::parse(&method.value) else {
         let at = op.get("method").cloned().unwrap_or_else(|| op.clone());
         ctx.error(
             "bad-method",
@@ -200,8 +196,8 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
         )
         .help("use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS");
         return None;
-    }
-    let method = Located::new(upper, method.span);
+    };
+    let method = Located::new(checked, method.span);
     let body = op.get("body").and_then(|b| body(ctx, b));
     Some(ConsumedOperation {
         description: opt_string(ctx, op, &["description", "label"]),

@@ -469,7 +469,7 @@ impl Resolver<'_> {
         };
         Operation {
             name: op.name.value.clone(),
-            method: op.method.value.clone(),
+            method: op.method.value.as_str().to_string(),
             description: op.description.clone().unwrap_or_default(),
             path: parts,
             inputs,
