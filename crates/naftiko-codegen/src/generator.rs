@@ -12,6 +12,7 @@
 //! }
 //! ```
 
+use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -102,93 +103,110 @@ impl Generator {
         path: &Path,
         display_name: &str,
     ) -> Result<Generated, Failed> {
-        let runtime = match parse_runtime_path(&self.runtime_path) {
-            Ok(runtime) => runtime,
-            Err(message) => {
-                let diag = file_error(
-                    display_name,
-                    "invalid-runtime-path",
-                    message,
-                    "give a plain path such as `::naftiko` or `::naftiko_runtime`",
-                );
-                return Err(failed(vec![diag], &SourceMap::new(), Vec::new()));
-            }
-        };
+        let runtime = self.runtime(display_name)?;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let checked = check();
-            if checked.has_errors() {
-                return Err(checked);
-            }
-            let generated = checked.capability.as_ref().map(|cap| {
-                let emitted = emit::emit(cap, &runtime, display_name);
-                let code = format::format(
-                    emitted.tokens,
-                    &format::file_name(path),
-                    &format::digest(&contents(&checked)),
-                );
-                (code, emitted.diagnostics)
-            });
-            Ok((checked, generated))
+            check_and_emit(check, &runtime, path, display_name)
         }));
-        let (checked, generated) = match outcome {
-            Ok(Ok(done)) => done,
-            Ok(Err(checked)) => {
+        let (checked, emission) = outcome
+            .map_err(|panic| crashed(display_name, &*panic))?
+            .map_err(|checked| {
                 let diagnostics = checked.diagnostics.clone().into_sorted();
-                return Err(failed(diagnostics, &checked.sources, checked.files));
-            }
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".to_string());
-                let diag = file_error(
-                    display_name,
-                    "internal-error",
-                    format!("naftiko-codegen crashed: {message}"),
-                    BUG_HELP,
-                );
-                return Err(failed(vec![diag], &SourceMap::new(), Vec::new()));
-            }
-        };
-        let mut diagnostics = checked.diagnostics.clone();
-        let code = match generated {
-            Some((Ok(code), emitted)) => {
-                for diag in emitted {
-                    diagnostics.push(diag);
-                }
-                code
-            }
-            Some((Err(message), _)) => {
-                diagnostics.push(file_error(
-                    display_name,
-                    "internal-error",
-                    message,
-                    BUG_HELP,
-                ));
-                let sorted = diagnostics.into_sorted();
-                return Err(failed(sorted, &checked.sources, checked.files));
-            }
-            None => {
-                diagnostics.push(file_error(
-                    display_name,
-                    "internal-error",
-                    "the spec has no errors but could not be resolved".to_string(),
-                    BUG_HELP,
-                ));
-                let sorted = diagnostics.into_sorted();
-                return Err(failed(sorted, &checked.sources, checked.files));
-            }
-        };
-        let diagnostics = diagnostics.into_sorted();
-        let rendered = render(&diagnostics, &checked.sources);
-        Ok(Generated {
-            code,
-            files: checked.files,
-            diagnostics,
-            rendered,
+                failed(diagnostics, &checked.sources, checked.files)
+            })?;
+        generated(checked, emission, display_name)
+    }
+
+    /// The runtime path as a Rust path, or an `invalid-runtime-path` failure.
+    fn runtime(&self, display_name: &str) -> Result<syn::Path, Failed> {
+        parse_runtime_path(&self.runtime_path).map_err(|message| {
+            let diag = file_error(
+                display_name,
+                "invalid-runtime-path",
+                message,
+                "give a plain path such as `::naftiko` or `::naftiko_runtime`",
+            );
+            failed(vec![diag], &SourceMap::new(), Vec::new())
         })
     }
+}
+
+/// What emitting a spec without errors gave: the formatted code (or why formatting failed)
+/// with the emitter's own diagnostics; `None` when the spec could not be resolved after all.
+type Emission = Option<(Result<String, String>, Vec<Diagnostic>)>;
+
+/// Checks the spec and, when it has no errors, emits and formats its code. The checked spec
+/// comes back as the error when it has errors.
+fn check_and_emit(
+    check: impl FnOnce() -> Checked,
+    runtime: &syn::Path,
+    path: &Path,
+    display_name: &str,
+) -> Result<(Checked, Emission), Box<Checked>> {
+    let checked = check();
+    if checked.has_errors() {
+        return Err(Box::new(checked));
+    }
+    let emission = checked.capability.as_ref().map(|cap| {
+        let emitted = emit::emit(cap, runtime, display_name);
+        let code = format::format(
+            emitted.tokens,
+            &format::file_name(path),
+            &format::digest(&contents(&checked)),
+        );
+        (code, emitted.diagnostics)
+    });
+    Ok((checked, emission))
+}
+
+/// A panic inside the generator, as an `internal-error` rather than a crash of the caller.
+fn crashed(display_name: &str, panic: &(dyn Any + Send)) -> Failed {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    let diag = file_error(
+        display_name,
+        "internal-error",
+        format!("naftiko-codegen crashed: {message}"),
+        BUG_HELP,
+    );
+    failed(vec![diag], &SourceMap::new(), Vec::new())
+}
+
+/// The code and warnings of a spec without errors, or an `internal-error` when no code came
+/// out of it.
+fn generated(
+    checked: Checked,
+    emission: Emission,
+    display_name: &str,
+) -> Result<Generated, Failed> {
+    let mut diagnostics = checked.diagnostics.clone();
+    let message = match emission {
+        Some((Ok(code), emitted)) => {
+            for diag in emitted {
+                diagnostics.push(diag);
+            }
+            let diagnostics = diagnostics.into_sorted();
+            let rendered = render(&diagnostics, &checked.sources);
+            return Ok(Generated {
+                code,
+                files: checked.files,
+                diagnostics,
+                rendered,
+            });
+        }
+        Some((Err(message), _)) => message,
+        None => "the spec has no errors but could not be resolved".to_string(),
+    };
+    diagnostics.push(file_error(
+        display_name,
+        "internal-error",
+        message,
+        BUG_HELP,
+    ));
+    let sorted = diagnostics.into_sorted();
+    Err(failed(sorted, &checked.sources, checked.files))
 }
 
 const BUG_HELP: &str =

@@ -83,7 +83,7 @@ pub struct ConsumedResource {
 #[derive(Debug, Clone)]
 pub struct ConsumedOperation {
     pub name: Text,
-    pub method: Text,
+    pub method: Located<HttpMethod>,
     pub description: Option<String>,
     /// An operation-level `path` suffix or override seen in some specs.
     pub path: Option<Text>,
@@ -93,6 +93,47 @@ pub struct ConsumedOperation {
     /// `outputSchema`: an HTML table selector or a Markdown section prefix.
     pub output_schema: Option<Text>,
     pub span: Span,
+}
+
+/// The HTTP method of a consumed operation, checked once by the normalizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl HttpMethod {
+    /// A method name in any case; `None` for methods we do not call.
+    pub fn parse(word: &str) -> Option<HttpMethod> {
+        Some(match word.to_ascii_uppercase().as_str() {
+            "GET" => HttpMethod::Get,
+            "POST" => HttpMethod::Post,
+            "PUT" => HttpMethod::Put,
+            "PATCH" => HttpMethod::Patch,
+            "DELETE" => HttpMethod::Delete,
+            "HEAD" => HttpMethod::Head,
+            "OPTIONS" => HttpMethod::Options,
+            _ => return None,
+        })
+    }
+
+    /// The upper-case name, as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
 }
 
 pub use naftiko_spec::ParamLocation as ParamIn;
@@ -130,6 +171,8 @@ pub struct MultipartPart {
     pub content_type: Option<String>,
 }
 
+pub use naftiko_spec::ApiKeyPlacement;
+
 #[derive(Debug, Clone)]
 pub enum Auth {
     Bearer {
@@ -138,7 +181,7 @@ pub enum Auth {
     ApiKey {
         name: Text,
         value: Text,
-        placement: Located<String>,
+        placement: ApiKeyPlacement,
         /// Further keys sent the same way on every call (`headers: {A: …, B: …}`).
         extra: Vec<(Text, Text)>,
     },

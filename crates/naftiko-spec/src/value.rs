@@ -109,6 +109,15 @@ impl ApiKeyPlacement {
             ApiKeyPlacement::Cookie => "cookie",
         }
     }
+
+    /// Where a key sent this way travels, as a parameter.
+    pub fn location(self) -> ParamLocation {
+        match self {
+            ApiKeyPlacement::Header => ParamLocation::Header,
+            ApiKeyPlacement::Query => ParamLocation::Query,
+            ApiKeyPlacement::Cookie => ParamLocation::Cookie,
+        }
+    }
 }
 
 /// The JSON type of an input or an output field, used to validate and convert values.

@@ -6,6 +6,7 @@
 //! the total number of nodes, so "billion laughs" documents end in a diagnostic, not in memory
 //! exhaustion. Nesting depth is bounded too.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
@@ -158,39 +159,10 @@ impl Builder {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => true,
             Event::DocumentStart(_) => {
-                self.documents += 1;
-                if self.documents == 2 {
-                    self.problem(
-                        at,
-                        "yaml-multiple-documents",
-                        "the file holds more than one YAML document; only the first is read".into(),
-                        false,
-                    );
-                }
+                self.document_start(at);
                 true
             }
-            Event::Scalar(text, style, anchor, _tag) => {
-                // In key position a scalar's path is the parent's; a value's includes its key.
-                let path = self.current_path();
-                let quoted = !matches!(style, ScalarStyle::Plain);
-                let kind =
-                    if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
-                        NodeKind::Null
-                    } else {
-                        NodeKind::Scalar(Scalar {
-                            text: text.into_owned(),
-                            quoted,
-                        })
-                    };
-                self.finish(
-                    Node {
-                        kind,
-                        loc: at,
-                        path,
-                    },
-                    anchor,
-                )
-            }
+            Event::Scalar(text, style, anchor, _tag) => self.scalar(at, text, style, anchor),
             Event::SequenceStart(anchor, _) => self.open(Frame::Seq {
                 items: Vec::new(),
                 loc: at,
@@ -204,66 +176,108 @@ impl Builder {
                 path: self.current_path(),
                 anchor,
             }),
-            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq {
-                    items,
-                    loc,
-                    path,
-                    anchor,
-                }) => self.finish(
-                    Node {
-                        kind: NodeKind::Seq(items),
-                        loc,
-                        path,
-                    },
-                    anchor,
-                ),
-                Some(Frame::Map {
-                    entries,
-                    loc,
-                    path,
-                    anchor,
-                    ..
-                }) => self.finish(
-                    Node {
-                        kind: NodeKind::Map(entries),
-                        loc,
-                        path,
-                    },
-                    anchor,
-                ),
-                None => true,
-            },
-            Event::Alias(id) => match self.anchors.get(&id) {
-                Some(node) => {
-                    let size = count_nodes(node);
-                    if self.nodes.saturating_add(size) > self.limits.max_nodes {
-                        self.problem(
-                            at,
-                            "yaml-too-large",
-                            format!(
-                                "the document expands to more than {} nodes (aliases included); \
-                                 it is not a capability spec",
-                                self.limits.max_nodes
-                            ),
-                            true,
-                        );
-                        self.root = None;
-                        return false;
-                    }
-                    self.nodes += size;
-                    let mut copy = node.clone();
-                    copy.loc = at;
-                    let path = self.current_path();
-                    repath(&mut copy, &path);
-                    self.place(copy)
-                }
-                None => {
-                    self.problem(at, "yaml-syntax", "alias to an unknown anchor".into(), true);
-                    true
-                }
-            },
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            Event::Alias(id) => self.alias(at, id),
         }
+    }
+
+    /// Counts documents: only the first is read, with a warning when there are more.
+    fn document_start(&mut self, at: Loc) {
+        self.documents += 1;
+        if self.documents == 2 {
+            self.problem(
+                at,
+                "yaml-multiple-documents",
+                "the file holds more than one YAML document; only the first is read".into(),
+                false,
+            );
+        }
+    }
+
+    fn scalar(&mut self, at: Loc, text: Cow<'_, str>, style: ScalarStyle, anchor: usize) -> bool {
+        // In key position a scalar's path is the parent's; a value's includes its key.
+        let path = self.current_path();
+        let quoted = !matches!(style, ScalarStyle::Plain);
+        let kind = if !quoted && matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL") {
+            NodeKind::Null
+        } else {
+            NodeKind::Scalar(Scalar {
+                text: text.into_owned(),
+                quoted,
+            })
+        };
+        self.finish(
+            Node {
+                kind,
+                loc: at,
+                path,
+            },
+            anchor,
+        )
+    }
+
+    /// The end of the innermost sequence or mapping: it becomes a node of its parent.
+    fn close(&mut self) -> bool {
+        match self.stack.pop() {
+            Some(Frame::Seq {
+                items,
+                loc,
+                path,
+                anchor,
+            }) => self.finish(
+                Node {
+                    kind: NodeKind::Seq(items),
+                    loc,
+                    path,
+                },
+                anchor,
+            ),
+            Some(Frame::Map {
+                entries,
+                loc,
+                path,
+                anchor,
+                ..
+            }) => self.finish(
+                Node {
+                    kind: NodeKind::Map(entries),
+                    loc,
+                    path,
+                },
+                anchor,
+            ),
+            None => true,
+        }
+    }
+
+    /// A copy of the anchored node, placed here; aliases count towards the node limit, so a
+    /// few lines cannot expand into a huge tree.
+    fn alias(&mut self, at: Loc, id: usize) -> bool {
+        let Some(node) = self.anchors.get(&id) else {
+            self.problem(at, "yaml-syntax", "alias to an unknown anchor".into(), true);
+            return true;
+        };
+        let size = count_nodes(node);
+        if self.nodes.saturating_add(size) > self.limits.max_nodes {
+            self.problem(
+                at,
+                "yaml-too-large",
+                format!(
+                    "the document expands to more than {} nodes (aliases included); \
+                     it is not a capability spec",
+                    self.limits.max_nodes
+                ),
+                true,
+            );
+            self.root = None;
+            return false;
+        }
+        self.nodes += size;
+        let mut copy = node.clone();
+        copy.loc = at;
+        let path = self.current_path();
+        repath(&mut copy, &path);
+        self.place(copy)
     }
 
     fn open(&mut self, frame: Frame) -> bool {

@@ -1,15 +1,16 @@
 //! `capability.exposes` (rest, mcp, control, skill …) and `capability.aggregates`.
 
 use super::Ctx;
-use super::common::{
-    auth, check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string,
-    span, string_field, text,
+use super::auth::auth;
+use super::fields::{
+    check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
+    string_field, text,
 };
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
 use crate::model::{
     Aggregate, AggregateFunction, ControlAdapter, Expose, ExposedOperation, ExposedResource,
-    Forward, McpAdapter, McpPromptSpec, McpResourceSpec, McpTool, RestAdapter, Target,
+    Forward, McpAdapter, McpPromptSpec, McpResourceSpec, McpTool, RestAdapter, Target, Text,
 };
 
 pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
@@ -127,81 +128,9 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
             if !is_mapping(ctx, r, "a resource") {
                 continue;
             }
-            check_keys(
-                ctx,
-                r,
-                &[
-                    "path",
-                    "name",
-                    "label",
-                    "description",
-                    "inputParameters",
-                    "operations",
-                    "forward",
-                    "display",
-                    "method",
-                    "call",
-                    "with",
-                    "outputParameters",
-                ],
-                &[],
-            );
-            let Some(path) = required_string(ctx, r, "path", "a resource") else {
-                continue;
-            };
-            let name = match key {
-                Some(k) => k.as_str().map(|s| text(k, s.to_string())),
-                None => string_field(ctx, r, "name"),
-            };
-            let mut operations = Vec::new();
-            if let Some(ops) = r.get("operations") {
-                for (key, op) in entries(ctx, ops, "operations") {
-                    if !is_mapping(ctx, op, "an operation") {
-                        continue;
-                    }
-                    if let Some(o) = operation(ctx, key, op) {
-                        operations.push(o);
-                    }
-                }
-            } else if r.get("method").is_some() {
-                // A resource that is its own single operation (seen in some alpha1 specs).
-                if let Some(o) = operation(ctx, None, r) {
-                    operations.push(o);
-                }
+            if let Some(resource) = rest_resource(ctx, key, r) {
+                resources.push(resource);
             }
-            let forward = r.get("forward").and_then(|f| {
-                let target_namespace = required_string(ctx, f, "targetNamespace", "`forward`")?;
-                let trusted_headers = f
-                    .get("trustedHeaders")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|h| h.as_str().map(|name| text(h, name.to_string())))
-                    .collect();
-                Some(Forward {
-                    target_namespace,
-                    trusted_headers,
-                })
-            });
-            if operations.is_empty() && forward.is_none() {
-                ctx.error(
-                    "missing-key",
-                    r,
-                    format!("resource `{}` has no `operations`", path.value),
-                );
-            }
-            resources.push(ExposedResource {
-                description: opt_string(ctx, r, &["description"]),
-                params: r
-                    .get("inputParameters")
-                    .map(|p| exposed_params(ctx, p))
-                    .unwrap_or_default(),
-                path,
-                name,
-                operations,
-                forward,
-                span: span(r),
-            });
         }
     }
     Some(RestAdapter {
@@ -212,6 +141,90 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
         namespace,
         resources,
         span: span(e),
+    })
+}
+
+/// One resource of a rest adapter: its operations, or a `forward` to a consumed namespace.
+fn rest_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ExposedResource> {
+    check_keys(
+        ctx,
+        r,
+        &[
+            "path",
+            "name",
+            "label",
+            "description",
+            "inputParameters",
+            "operations",
+            "forward",
+            "display",
+            "method",
+            "call",
+            "with",
+            "outputParameters",
+        ],
+        &[],
+    );
+    let path = required_string(ctx, r, "path", "a resource")?;
+    let name = match key {
+        Some(k) => k.as_str().map(|s| text(k, s.to_string())),
+        None => string_field(ctx, r, "name"),
+    };
+    let operations = resource_operations(ctx, r);
+    let forward = r.get("forward").and_then(|f| forward(ctx, f));
+    if operations.is_empty() && forward.is_none() {
+        ctx.error(
+            "missing-key",
+            r,
+            format!("resource `{}` has no `operations`", path.value),
+        );
+    }
+    Some(ExposedResource {
+        description: opt_string(ctx, r, &["description"]),
+        params: r
+            .get("inputParameters")
+            .map(|p| exposed_params(ctx, p))
+            .unwrap_or_default(),
+        path,
+        name,
+        operations,
+        forward,
+        span: span(r),
+    })
+}
+
+fn resource_operations(ctx: &mut Ctx<'_>, r: &Node) -> Vec<ExposedOperation> {
+    let mut operations = Vec::new();
+    if let Some(ops) = r.get("operations") {
+        for (key, op) in entries(ctx, ops, "operations") {
+            if !is_mapping(ctx, op, "an operation") {
+                continue;
+            }
+            if let Some(o) = operation(ctx, key, op) {
+                operations.push(o);
+            }
+        }
+    } else if r.get("method").is_some() {
+        // A resource that is its own single operation (seen in some alpha1 specs).
+        if let Some(o) = operation(ctx, None, r) {
+            operations.push(o);
+        }
+    }
+    operations
+}
+
+fn forward(ctx: &mut Ctx<'_>, f: &Node) -> Option<Forward> {
+    let target_namespace = required_string(ctx, f, "targetNamespace", "`forward`")?;
+    let trusted_headers = f
+        .get("trustedHeaders")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|h| h.as_str().map(|name| text(h, name.to_string())))
+        .collect();
+    Some(Forward {
+        target_namespace,
+        trusted_headers,
     })
 }
 
@@ -270,125 +283,9 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
         &[("auth", "`authentication`")],
     );
     let namespace = required_string(ctx, e, "namespace", "an mcp adapter")?;
-    let mut tools = Vec::new();
-    if let Some(ts) = e.get("tools") {
-        for (key, t) in entries(ctx, ts, "tools") {
-            if !is_mapping(ctx, t, "a tool") {
-                continue;
-            }
-            let mut allowed = vec!["name", "label", "description", "display", "title"];
-            allowed.extend_from_slice(TARGET_KEYS);
-            check_keys(
-                ctx,
-                t,
-                &allowed,
-                &[
-                    ("inputSchema", "`inputParameters`"),
-                    ("operation", "`call`"),
-                    ("calls", "`steps`"),
-                ],
-            );
-            let Some(name) = entry_name(ctx, key, t, "a tool") else {
-                continue;
-            };
-            tools.push(McpTool {
-                label: opt_string(ctx, t, &["label", "title", "display"]),
-                description: opt_string(ctx, t, &["description"]),
-                params: t
-                    .get("inputParameters")
-                    .map(|p| exposed_params(ctx, p))
-                    .unwrap_or_default(),
-                target: target(ctx, t),
-                name,
-                span: span(t),
-            });
-        }
-    }
-    let mut resources = Vec::new();
-    if let Some(rs) = e.get("resources") {
-        for (key, r) in entries(ctx, rs, "resources") {
-            if !is_mapping(ctx, r, "a resource") {
-                continue;
-            }
-            let Some(name) = entry_name(ctx, key, r, "a resource") else {
-                continue;
-            };
-            let Some(uri) = required_string(ctx, r, "uri", "an MCP resource") else {
-                continue;
-            };
-            resources.push(McpResourceSpec {
-                label: opt_string(ctx, r, &["label", "display"]),
-                description: opt_string(ctx, r, &["description"]),
-                mime_type: opt_string(ctx, r, &["mimeType"]),
-                location: string_field(ctx, r, "location"),
-                target: target(ctx, r),
-                name,
-                uri,
-                span: span(r),
-            });
-        }
-    }
-    let mut prompts = Vec::new();
-    if let Some(ps) = e.get("prompts") {
-        for (key, p) in entries(ctx, ps, "prompts") {
-            if !is_mapping(ctx, p, "a prompt") {
-                continue;
-            }
-            let Some(name) = entry_name(ctx, key, p, "a prompt") else {
-                continue;
-            };
-            let mut arguments = Vec::new();
-            for (k, a) in p
-                .get("arguments")
-                .map(|a| entries(ctx, a, "arguments"))
-                .unwrap_or_default()
-            {
-                let Some(n) = entry_name(ctx, k, a, "a prompt argument") else {
-                    continue;
-                };
-                let required = a.get("required").and_then(Node::as_bool).unwrap_or(false);
-                arguments.push((
-                    n,
-                    a.get("description")
-                        .and_then(Node::as_str)
-                        .map(str::to_string),
-                    required,
-                ));
-            }
-            let mut messages = Vec::new();
-            match p.get("template") {
-                Some(t) if t.as_str().is_some() => {
-                    messages.push((
-                        "user".to_string(),
-                        text(t, t.as_str().unwrap_or_default().to_string()),
-                    ));
-                }
-                Some(t) => {
-                    for m in t.as_seq().unwrap_or_default() {
-                        let role = m
-                            .get("role")
-                            .and_then(Node::as_str)
-                            .unwrap_or("user")
-                            .to_string();
-                        if let Some(c) = m.get("content") {
-                            messages
-                                .push((role, text(c, c.as_str().unwrap_or_default().to_string())));
-                        }
-                    }
-                }
-                None => {}
-            }
-            prompts.push(McpPromptSpec {
-                label: opt_string(ctx, p, &["label", "display"]),
-                description: opt_string(ctx, p, &["description"]),
-                location: string_field(ctx, p, "location"),
-                name,
-                arguments,
-                messages,
-                span: span(p),
-            });
-        }
-    }
+    let tools = each(ctx, e, "tools", "a tool", tool);
+    let resources = each(ctx, e, "resources", "a resource", mcp_resource);
+    let prompts = each(ctx, e, "prompts", "a prompt", prompt);
     if tools.is_empty() && resources.is_empty() && prompts.is_empty() {
         ctx.warn(
             "mcp-empty",
@@ -408,6 +305,135 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
         prompts,
         span: span(e),
     })
+}
+
+/// Reads each mapping entry of the collection `key` of `e` with `read`; entries that are not
+/// mappings are reported as `what`.
+fn each<T>(
+    ctx: &mut Ctx<'_>,
+    e: &Node,
+    key: &str,
+    what: &str,
+    read: fn(&mut Ctx<'_>, Option<&Node>, &Node) -> Option<T>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    if let Some(list) = e.get(key) {
+        for (name, entry) in entries(ctx, list, key) {
+            if !is_mapping(ctx, entry, what) {
+                continue;
+            }
+            out.extend(read(ctx, name, entry));
+        }
+    }
+    out
+}
+
+fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
+    let mut allowed = vec!["name", "label", "description", "display", "title"];
+    allowed.extend_from_slice(TARGET_KEYS);
+    check_keys(
+        ctx,
+        t,
+        &allowed,
+        &[
+            ("inputSchema", "`inputParameters`"),
+            ("operation", "`call`"),
+            ("calls", "`steps`"),
+        ],
+    );
+    let name = entry_name(ctx, key, t, "a tool")?;
+    Some(McpTool {
+        label: opt_string(ctx, t, &["label", "title", "display"]),
+        description: opt_string(ctx, t, &["description"]),
+        params: t
+            .get("inputParameters")
+            .map(|p| exposed_params(ctx, p))
+            .unwrap_or_default(),
+        target: target(ctx, t),
+        name,
+        span: span(t),
+    })
+}
+
+fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpResourceSpec> {
+    let name = entry_name(ctx, key, r, "a resource")?;
+    let uri = required_string(ctx, r, "uri", "an MCP resource")?;
+    Some(McpResourceSpec {
+        label: opt_string(ctx, r, &["label", "display"]),
+        description: opt_string(ctx, r, &["description"]),
+        mime_type: opt_string(ctx, r, &["mimeType"]),
+        location: string_field(ctx, r, "location"),
+        target: target(ctx, r),
+        name,
+        uri,
+        span: span(r),
+    })
+}
+
+fn prompt(ctx: &mut Ctx<'_>, key: Option<&Node>, p: &Node) -> Option<McpPromptSpec> {
+    let name = entry_name(ctx, key, p, "a prompt")?;
+    let arguments = prompt_arguments(ctx, p);
+    let messages = prompt_messages(p);
+    Some(McpPromptSpec {
+        label: opt_string(ctx, p, &["label", "display"]),
+        description: opt_string(ctx, p, &["description"]),
+        location: string_field(ctx, p, "location"),
+        name,
+        arguments,
+        messages,
+        span: span(p),
+    })
+}
+
+/// (name, description, required) of each prompt argument.
+fn prompt_arguments(ctx: &mut Ctx<'_>, p: &Node) -> Vec<(Text, Option<String>, bool)> {
+    let mut arguments = Vec::new();
+    for (k, a) in p
+        .get("arguments")
+        .map(|a| entries(ctx, a, "arguments"))
+        .unwrap_or_default()
+    {
+        let Some(n) = entry_name(ctx, k, a, "a prompt argument") else {
+            continue;
+        };
+        let required = a.get("required").and_then(Node::as_bool).unwrap_or(false);
+        arguments.push((
+            n,
+            a.get("description")
+                .and_then(Node::as_str)
+                .map(str::to_string),
+            required,
+        ));
+    }
+    arguments
+}
+
+/// The messages of a prompt: a `template` string is one user message, a list gives each
+/// message its role (a user message when it names none).
+fn prompt_messages(p: &Node) -> Vec<(String, Text)> {
+    let mut messages = Vec::new();
+    match p.get("template") {
+        Some(t) if t.as_str().is_some() => {
+            messages.push((
+                "user".to_string(),
+                text(t, t.as_str().unwrap_or_default().to_string()),
+            ));
+        }
+        Some(t) => {
+            for m in t.as_seq().unwrap_or_default() {
+                let role = m
+                    .get("role")
+                    .and_then(Node::as_str)
+                    .unwrap_or("user")
+                    .to_string();
+                if let Some(c) = m.get("content") {
+                    messages.push((role, text(c, c.as_str().unwrap_or_default().to_string())));
+                }
+            }
+        }
+        None => {}
+    }
+    messages
 }
 
 pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {

@@ -1,14 +1,15 @@
 //! `capability.consumes`: HTTP namespaces, their resources, operations, parameters and bodies.
 
-use super::common::{
-    self, auth, check_keys, entries, entry_name, is_mapping, opt_string, required_string, span,
+use super::auth::auth;
+use super::fields::{
+    self, check_keys, entries, entry_name, is_mapping, opt_string, required_string, span,
     string_field, text,
 };
 use super::{Ctx, imports};
 use crate::load::{FileId, Node, NodeKind};
 use crate::model::{
-    Body, ConsumedOperation, ConsumedParam, ConsumedResource, Consumes, Located, MultipartPart,
-    ParamIn,
+    Body, ConsumedOperation, ConsumedParam, ConsumedResource, Consumes, HttpMethod, Located,
+    MultipartPart, ParamIn,
 };
 
 pub fn consumes_list(ctx: &mut Ctx<'_>, node: &Node, file: FileId) -> Vec<Consumes> {
@@ -186,11 +187,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
     );
     let name = entry_name(ctx, key, op, "an operation")?;
     let method = required_string(ctx, op, "method", "an operation")?;
-    let upper = method.value.to_ascii_uppercase();
-    if !matches!(
-        upper.as_str(),
-        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
-    ) {
+    let Some(checked) = HttpMethod::parse(&method.value) else {
         let at = op.get("method").cloned().unwrap_or_else(|| op.clone());
         ctx.error(
             "bad-method",
@@ -199,8 +196,8 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
         )
         .help("use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS");
         return None;
-    }
-    let method = Located::new(upper, method.span);
+    };
+    let method = Located::new(checked, method.span);
     let body = op.get("body").and_then(|b| body(ctx, b));
     Some(ConsumedOperation {
         description: opt_string(ctx, op, &["description", "label"]),
@@ -249,7 +246,7 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
             continue;
         };
         let location = location(ctx, p);
-        let required = common::bool_field(ctx, p, "required")
+        let required = fields::bool_field(ctx, p, "required")
             .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
         out.push(ConsumedParam {
             ty: string_field(ctx, p, "type"),
@@ -301,70 +298,72 @@ fn body(ctx: &mut Ctx<'_>, b: &Node) -> Option<Body> {
             })
         }
         NodeKind::Seq(_) => Some(Body::Json(Located::new(b.to_json(), span(b)))),
-        NodeKind::Map(_) => {
-            let Some(kind) = b.get("type").and_then(Node::as_str) else {
-                // A body given directly as a mapping is a JSON template.
-                return Some(Body::Json(Located::new(b.to_json(), span(b))));
-            };
-            check_keys(ctx, b, &["type", "data", "contentType"], &[]);
-            let data = b.get("data");
-            let data_json = data.map(|d| Located::new(d.to_json(), span(d)));
-            match kind.to_ascii_lowercase().as_str() {
-                "json" | "application/json" => {
-                    Some(Body::Json(data_json.unwrap_or_else(|| {
-                        Located::new(serde_json::json!({}), span(b))
-                    })))
-                }
-                "formurlencoded"
-                | "form"
-                | "form-urlencoded"
-                | "x-www-form-urlencoded"
-                | "application/x-www-form-urlencoded" => {
-                    Some(Body::FormUrlEncoded(data_json.unwrap_or_else(|| {
-                        Located::new(serde_json::json!({}), span(b))
-                    })))
-                }
-                "multipartform" | "multipart" | "multipart-form" | "multipart/form-data" => {
-                    let mut parts = Vec::new();
-                    for (key, part) in data.map(|d| entries(ctx, d, "data")).unwrap_or_default() {
-                        let Some(name) = entry_name(ctx, key, part, "a multipart part") else {
-                            continue;
-                        };
-                        let value = part.get("value").unwrap_or(part);
-                        parts.push(MultipartPart {
-                            name,
-                            value: Located::new(value.to_json(), span(value)),
-                            filename: part
-                                .get("filename")
-                                .and_then(Node::as_str)
-                                .map(str::to_string),
-                            content_type: part
-                                .get("contentType")
-                                .and_then(Node::as_str)
-                                .map(str::to_string),
-                        });
-                    }
-                    Some(Body::Multipart(parts))
-                }
-                kind => match raw_content_type(kind) {
-                    Some(default_type) => raw_body(ctx, b, kind, default_type),
-                    None => {
-                        let at = b.get("type").cloned().unwrap_or_else(|| b.clone());
-                        ctx.error(
-                            "unsupported-body-type",
-                            &at,
-                            format!("body type `{kind}` is not supported"),
-                        )
-                        .help(
-                            "use `json`, `formUrlEncoded`, `multipartForm`, `text`, `xml`, \
-                             `binary` or a media type such as `application/cbor`",
-                        );
-                        None
-                    }
-                },
-            }
-        }
+        NodeKind::Map(_) => match b.get("type").and_then(Node::as_str) {
+            Some(kind) => typed_body(ctx, b, kind),
+            // A body given directly as a mapping is a JSON template.
+            None => Some(Body::Json(Located::new(b.to_json(), span(b)))),
+        },
     }
+}
+
+/// A body mapping with a `type` and its `data`.
+fn typed_body(ctx: &mut Ctx<'_>, b: &Node, kind: &str) -> Option<Body> {
+    check_keys(ctx, b, &["type", "data", "contentType"], &[]);
+    let data = b.get("data");
+    let data_json = data.map(|d| Located::new(d.to_json(), span(d)));
+    let or_empty = |data_json: Option<Located<serde_json::Value>>| {
+        data_json.unwrap_or_else(|| Located::new(serde_json::json!({}), span(b)))
+    };
+    match kind.to_ascii_lowercase().as_str() {
+        "json" | "application/json" => Some(Body::Json(or_empty(data_json))),
+        "formurlencoded"
+        | "form"
+        | "form-urlencoded"
+        | "x-www-form-urlencoded"
+        | "application/x-www-form-urlencoded" => Some(Body::FormUrlEncoded(or_empty(data_json))),
+        "multipartform" | "multipart" | "multipart-form" | "multipart/form-data" => {
+            Some(Body::Multipart(multipart_parts(ctx, data)))
+        }
+        kind => match raw_content_type(kind) {
+            Some(default_type) => raw_body(ctx, b, kind, default_type),
+            None => {
+                let at = b.get("type").cloned().unwrap_or_else(|| b.clone());
+                ctx.error(
+                    "unsupported-body-type",
+                    &at,
+                    format!("body type `{kind}` is not supported"),
+                )
+                .help(
+                    "use `json`, `formUrlEncoded`, `multipartForm`, `text`, `xml`, \
+                     `binary` or a media type such as `application/cbor`",
+                );
+                None
+            }
+        },
+    }
+}
+
+fn multipart_parts(ctx: &mut Ctx<'_>, data: Option<&Node>) -> Vec<MultipartPart> {
+    let mut parts = Vec::new();
+    for (key, part) in data.map(|d| entries(ctx, d, "data")).unwrap_or_default() {
+        let Some(name) = entry_name(ctx, key, part, "a multipart part") else {
+            continue;
+        };
+        let value = part.get("value").unwrap_or(part);
+        parts.push(MultipartPart {
+            name,
+            value: Located::new(value.to_json(), span(value)),
+            filename: part
+                .get("filename")
+                .and_then(Node::as_str)
+                .map(str::to_string),
+            content_type: part
+                .get("contentType")
+                .and_then(Node::as_str)
+                .map(str::to_string),
+        });
+    }
+    parts
 }
 
 /// The default content type of a body sent as it is (raw), by its `type`; `None` when the type

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::Ctx;
-use super::common::{span, string_field};
 use super::consumes::consumes;
+use super::fields::{span, string_field};
 use crate::load::{self, FileId, Node};
 use crate::model::{Consumes, Located};
 
@@ -72,13 +72,34 @@ fn read_import(
     location: &str,
     file: FileId,
 ) -> Option<Vec<Consumes>> {
+    let rel = location.strip_prefix("file://").unwrap_or(location);
+    let path = import_path(ctx, at, location, rel, file)?;
+    let importer = ctx.sources.name(file).to_string();
+    let name = Path::new(&importer)
+        .parent()
+        .map_or_else(|| rel.to_string(), |p| p.join(rel).display().to_string());
+    let (id, root) = load::read_file(&path, name, ctx.sources, ctx.diags)?;
+    ctx.import_stack.push(path);
+    let out = imported_consumes(ctx, at, location, id, &root);
+    ctx.import_stack.pop();
+    Some(out)
+}
+
+/// The file an import names, relative to the importing file; an error (and `None`) for a
+/// remote location, a cycle or a missing file.
+fn import_path(
+    ctx: &mut Ctx<'_>,
+    at: &Node,
+    location: &str,
+    rel: &str,
+    file: FileId,
+) -> Option<PathBuf> {
     let base = ctx
         .sources
         .path(file)
         .and_then(Path::parent)
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let rel = location.strip_prefix("file://").unwrap_or(location);
     if rel.contains("://") {
         ctx.error(
             "import-remote",
@@ -109,12 +130,18 @@ fn read_import(
         ));
         return None;
     }
-    let importer = ctx.sources.name(file).to_string();
-    let name = Path::new(&importer)
-        .parent()
-        .map_or_else(|| rel.to_string(), |p| p.join(rel).display().to_string());
-    let (id, root) = load::read_file(&path, name, ctx.sources, ctx.diags)?;
-    ctx.import_stack.push(path);
+    Some(path)
+}
+
+/// The consumed namespaces of an imported file (`id`): its `consumes` list (whose entries may
+/// import further), or the file itself when it is a single namespace.
+fn imported_consumes(
+    ctx: &mut Ctx<'_>,
+    at: &Node,
+    location: &str,
+    id: FileId,
+    root: &Node,
+) -> Vec<Consumes> {
     let list = root
         .get("consumes")
         .or_else(|| root.get("capability").and_then(|c| c.get("consumes")));
@@ -131,19 +158,18 @@ fn read_import(
         }
         None => {
             if root.get("baseUri").is_some() {
-                out.extend(consumes(ctx, &root));
+                out.extend(consumes(ctx, root));
             } else {
                 ctx.error(
                     "import-not-consumes",
                     at,
                     format!("`{location}` has no `consumes` section"),
                 )
-                .help(format!("see {}", span(&root).path));
+                .help(format!("see {}", span(root).path));
             }
         }
     }
-    ctx.import_stack.pop();
-    Some(out)
+    out
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system (so it works for missing files).

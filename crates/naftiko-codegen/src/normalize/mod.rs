@@ -5,8 +5,10 @@
 //! (ikanos) are read alike; imports are resolved relative to the importing file.
 
 mod adapters;
-mod common;
+mod auth;
+mod binds;
 mod consumes;
+mod fields;
 mod imports;
 mod targets;
 
@@ -16,7 +18,7 @@ use crate::diag::{Diagnostics, Severity};
 use crate::load::{FileId, Node, SourceMap};
 use crate::model::{Dialect, Spec};
 
-pub(crate) use common::suggest;
+pub(crate) use fields::suggest;
 
 /// What the normalizer needs: where diagnostics go and how to read imported files.
 pub(crate) struct Ctx<'a> {
@@ -67,7 +69,7 @@ pub fn normalize(
         import_stack: vec![start],
     };
     let mut spec = Spec {
-        span: common::span(root),
+        span: fields::span(root),
         ..Spec::default()
     };
     if root.as_map().is_none() {
@@ -82,59 +84,12 @@ pub fn normalize(
         return spec;
     }
     ctx.dialect = dialect(&mut ctx, root);
-    common::check_keys(
-        &mut ctx,
-        root,
-        &[
-            "naftiko",
-            "ikanos",
-            "info",
-            "binds",
-            "capability",
-            "consumes",
-            "imports",
-            "externalRefs",
-        ],
-        &[],
-    );
-    if let Some(info) = root.get("info") {
-        spec.label = common::opt_string(&mut ctx, info, &["label", "title", "name"]);
-        spec.description = common::opt_string(&mut ctx, info, &["description"]);
-    }
-    if let Some(binds) = root.get("binds") {
-        spec.binds = common::binds(&mut ctx, binds);
-    }
+    top_level(&mut ctx, root, &mut spec);
     let capability = root.get("capability");
     let top_consumes = root.get("consumes");
     match (capability, top_consumes) {
         (Some(cap), _) if cap.as_map().is_some() => {
-            common::check_keys(
-                &mut ctx,
-                cap,
-                &["consumes", "exposes", "aggregates", "binds"],
-                &[
-                    ("imports", "top-level `imports`"),
-                    ("tools", "`exposes[].tools`"),
-                    ("workflow", "`steps`"),
-                ],
-            );
-            if let Some(binds) = cap.get("binds") {
-                let more = common::binds(&mut ctx, binds);
-                spec.binds.extend(more);
-            }
-            if let Some(consumes) = cap.get("consumes") {
-                spec.consumes = consumes::consumes_list(&mut ctx, consumes, file);
-            }
-            if let Some(imports) = root.get("imports") {
-                let more = imports::legacy_imports(&mut ctx, imports, file);
-                spec.consumes.extend(more);
-            }
-            if let Some(aggregates) = cap.get("aggregates") {
-                spec.aggregates = adapters::aggregates(&mut ctx, aggregates);
-            }
-            if let Some(exposes) = cap.get("exposes") {
-                spec.exposes = adapters::exposes(&mut ctx, exposes);
-            }
+            capability_section(&mut ctx, root, cap, file, &mut spec);
         }
         (Some(cap), _) => {
             ctx.error(
@@ -153,6 +108,64 @@ pub fn normalize(
         }
     }
     spec
+}
+
+/// The root keys besides the dialect and the capability: `info` and top-level `binds`.
+fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
+    fields::check_keys(
+        ctx,
+        root,
+        &[
+            "naftiko",
+            "ikanos",
+            "info",
+            "binds",
+            "capability",
+            "consumes",
+            "imports",
+            "externalRefs",
+        ],
+        &[],
+    );
+    if let Some(info) = root.get("info") {
+        spec.label = fields::opt_string(ctx, info, &["label", "title", "name"]);
+        spec.description = fields::opt_string(ctx, info, &["description"]);
+    }
+    if let Some(binds) = root.get("binds") {
+        spec.binds = binds::binds(ctx, binds);
+    }
+}
+
+/// The `capability` mapping: binds, consumed namespaces (with the root's legacy `imports`),
+/// aggregates and exposed adapters.
+fn capability_section(ctx: &mut Ctx<'_>, root: &Node, cap: &Node, file: FileId, spec: &mut Spec) {
+    fields::check_keys(
+        ctx,
+        cap,
+        &["consumes", "exposes", "aggregates", "binds"],
+        &[
+            ("imports", "top-level `imports`"),
+            ("tools", "`exposes[].tools`"),
+            ("workflow", "`steps`"),
+        ],
+    );
+    if let Some(binds) = cap.get("binds") {
+        let more = binds::binds(ctx, binds);
+        spec.binds.extend(more);
+    }
+    if let Some(consumes) = cap.get("consumes") {
+        spec.consumes = consumes::consumes_list(ctx, consumes, file);
+    }
+    if let Some(imports) = root.get("imports") {
+        let more = imports::legacy_imports(ctx, imports, file);
+        spec.consumes.extend(more);
+    }
+    if let Some(aggregates) = cap.get("aggregates") {
+        spec.aggregates = adapters::aggregates(ctx, aggregates);
+    }
+    if let Some(exposes) = cap.get("exposes") {
+        spec.exposes = adapters::exposes(ctx, exposes);
+    }
 }
 
 fn dialect(ctx: &mut Ctx<'_>, root: &Node) -> Dialect {

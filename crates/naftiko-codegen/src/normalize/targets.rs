@@ -2,10 +2,10 @@
 //! `mappings`, `ref`, their declared inputs, hints and output trees.
 
 use super::Ctx;
-use super::common::{
+use super::consumes::location;
+use super::fields::{
     bool_field, check_keys, entries, entry_name, is_mapping, opt_string, span, string_field, text,
 };
-use super::consumes::location;
 use crate::load::{Node, NodeKind};
 use crate::model::{ExposedParam, Hints, Located, OutputParam, StepSpec, Target, Text};
 
@@ -84,85 +84,90 @@ fn steps(ctx: &mut Ctx<'_>, node: &Node) -> Vec<StepSpec> {
         };
         let kind = string_field(ctx, s, "type")
             .map_or_else(|| "call".to_string(), |k| k.value.to_ascii_lowercase());
-        match kind.as_str() {
-            "call" => {
-                check_keys(
-                    ctx,
-                    s,
-                    &["name", "type", "call", "with", "description"],
-                    &[],
-                );
-                let Some(call) = string_field(ctx, s, "call") else {
-                    ctx.error(
-                        "missing-key",
-                        s,
-                        format!("step `{}` has no `call`", name.value),
-                    );
-                    continue;
-                };
-                let with = s.get("with").map(|w| with(ctx, w)).unwrap_or_default();
-                out.push(StepSpec::Call { name, call, with });
-            }
-            "lookup" => {
-                check_keys(
-                    ctx,
-                    s,
-                    &[
-                        "name",
-                        "type",
-                        "index",
-                        "match",
-                        "lookupValue",
-                        "outputParameters",
-                        "description",
-                    ],
-                    &[],
-                );
-                let index = string_field(ctx, s, "index");
-                let match_field = string_field(ctx, s, "match");
-                let lookup_value = string_field(ctx, s, "lookupValue");
-                let (Some(index), Some(match_field), Some(lookup_value)) =
-                    (index, match_field, lookup_value)
-                else {
-                    ctx.error(
-                        "missing-key",
-                        s,
-                        format!(
-                            "lookup step `{}` needs `index`, `match` and `lookupValue`",
-                            name.value
-                        ),
-                    );
-                    continue;
-                };
-                let fields = s
-                    .get("outputParameters")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|f| {
-                        f.as_str()
-                            .or_else(|| f.get("name").and_then(Node::as_str))
-                            .map(str::to_string)
-                    })
-                    .collect();
-                out.push(StepSpec::Lookup {
-                    name,
-                    index,
-                    match_field,
-                    lookup_value,
-                    fields,
-                });
-            }
+        let step = match kind.as_str() {
+            "call" => call_step(ctx, s, name),
+            "lookup" => lookup_step(ctx, s, name),
             _ => {
                 let at = s.get("type").cloned().unwrap_or_else(|| s.clone());
-                out.push(StepSpec::Unsupported {
+                Some(StepSpec::Unsupported {
                     name,
                     kind: text(&at, kind),
-                });
+                })
             }
-        }
+        };
+        out.extend(step);
     }
     out
+}
+
+fn call_step(ctx: &mut Ctx<'_>, s: &Node, name: Text) -> Option<StepSpec> {
+    check_keys(
+        ctx,
+        s,
+        &["name", "type", "call", "with", "description"],
+        &[],
+    );
+    let Some(call) = string_field(ctx, s, "call") else {
+        ctx.error(
+            "missing-key",
+            s,
+            format!("step `{}` has no `call`", name.value),
+        );
+        return None;
+    };
+    let with = s.get("with").map(|w| with(ctx, w)).unwrap_or_default();
+    Some(StepSpec::Call { name, call, with })
+}
+
+fn lookup_step(ctx: &mut Ctx<'_>, s: &Node, name: Text) -> Option<StepSpec> {
+    check_keys(
+        ctx,
+        s,
+        &[
+            "name",
+            "type",
+            "index",
+            "match",
+            "lookupValue",
+            "outputParameters",
+            "description",
+        ],
+        &[],
+    );
+    let index = string_field(ctx, s, "index");
+    let match_field = string_field(ctx, s, "match");
+    let lookup_value = string_field(ctx, s, "lookupValue");
+    let (Some(index), Some(match_field), Some(lookup_value)) = (index, match_field, lookup_value)
+    else {
+        ctx.error(
+            "missing-key",
+            s,
+            format!(
+                "lookup step `{}` needs `index`, `match` and `lookupValue`",
+                name.value
+            ),
+        );
+        return None;
+    };
+    // Each output field is named by a string or by the `name` of a parameter.
+    let fields = s
+        .get("outputParameters")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| {
+            f.as_str()
+                .or_else(|| f.get("name").and_then(Node::as_str))
+                .map(str::to_string)
+        })
+        .collect();
+    Some(StepSpec::Lookup {
+        name,
+        index,
+        match_field,
+        lookup_value,
+        fields,
+    })
 }
 
 fn mappings(ctx: &mut Ctx<'_>, node: &Node) -> Vec<(Text, Text)> {

@@ -82,11 +82,7 @@ impl Resolver<'_> {
         }) = &c.auth
         {
             let secret_scope = self.auth_scope(&scope);
-            let location = match api_key_placement(placement) {
-                ApiKeyPlacement::Query => ParamLocation::Query,
-                ApiKeyPlacement::Cookie => ParamLocation::Cookie,
-                ApiKeyPlacement::Header => ParamLocation::Header,
-            };
+            let location = placement.location();
             for (name, value) in extra {
                 let value = self.secret_value(&value.value, &secret_scope, &value.span);
                 default_params.push(DefaultParam {
@@ -201,7 +197,7 @@ impl Resolver<'_> {
             } => Auth::ApiKey {
                 name: name.value.clone().into(),
                 value: read(self, value),
-                placement: api_key_placement(placement),
+                placement: *placement,
             },
             model::Auth::Basic { username, password } => Auth::Basic {
                 username: read(self, username),
@@ -290,7 +286,7 @@ impl Resolver<'_> {
         add_template_inputs(&body, &mut inputs);
         HttpOperation {
             name: op.name.value.clone().into(),
-            method: op.method.value.clone().into(),
+            method: op.method.value.as_str().into(),
             description: op.description.clone().unwrap_or_default().into(),
             path: path.into(),
             inputs: inputs.into(),
@@ -660,7 +656,3 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The placement normalize decided; it refused any other word already.
-pub(super) fn api_key_placement(placement: &model::Text) -> ApiKeyPlacement {
-    ApiKeyPlacement::parse(&placement.value).unwrap_or(ApiKeyPlacement::Header)
-}

@@ -372,7 +372,7 @@ impl Resolver<'_> {
             } => ExposedAuth::ApiKey {
                 name: name.value.clone().into(),
                 value: read(self, value),
-                placement: consumes::api_key_placement(placement),
+                placement: *placement,
             },
             model::Auth::Basic { username, password } => ExposedAuth::Basic {
                 username: read(self, username),
