@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     if let Some(capability) = &checked.capability {
-        let _ = naftiko_codegen::explain::explain(capability);
+        let _ = naftiko_codegen::explain(capability, &checked.provenance);
     }
     let _ = naftiko_codegen::Generator::new().generate_bytes(data, path, "spec.yaml");
 });

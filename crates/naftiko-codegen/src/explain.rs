@@ -2,45 +2,53 @@
 
 use std::fmt::Write as _;
 
+use crate::resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};
 use naftiko_spec::{
-    Arg, Auth, BindingKind, CallerInput, Capability, Handler, InputOrigin, Mapping, Output,
-    PathPart, ApiKeyPlacement, Step, TemplatePart, Value,
+    Arg, Auth, CallerInput, CapabilitySpec, Handler, Mapping, OperationId, Output, ParamLocation,
+    Step, TemplatePart, Value, path_text,
 };
 
-pub fn explain(cap: &Capability) -> String {
+/// What every route, forward, tool and consumed namespace of `cap` does, in words, with how
+/// each binding was decided (`provenance`, from [`check`](crate::check)).
+pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "capability: {}", cap.name);
-    for ns in &cap.consumes {
+    for ns in cap.consumes.iter() {
         let _ = writeln!(
             out,
             "\nconsumes {} → {} (env {}_BASE_URL, timeout {} ms)",
             ns.namespace, ns.base_url, ns.env_prefix, ns.timeout_ms
         );
         let _ = writeln!(out, "  auth: {}", auth(&ns.auth));
-        for (name, location, value) in &ns.default_params {
+        for param in ns.default_params.iter() {
             let _ = writeln!(
                 out,
-                "  every call: {} {name} ← {}",
-                location.as_str(),
-                value_str(value, &[])
+                "  every call: {} {} ← {}",
+                param.location.as_str(),
+                param.name,
+                value_str(&param.value, &[], None)
             );
         }
     }
-    for a in &cap.rest {
+    for a in cap.rest.iter() {
         let _ = writeln!(
             out,
             "\nrest {} on {} (env {}_ADDR)",
             a.namespace, a.default_addr, a.env_prefix
         );
-        for r in &a.routes {
-            let _ = writeln!(out, "  {} {}", r.method, r.spec_path);
-            handler(&mut out, cap, &r.handler, &r.inputs);
+        for r in a.routes.iter() {
+            let site = Site::Route {
+                adapter: a.namespace.to_string(),
+                method: r.method.to_string(),
+                path: r.path.to_string(),
+            };
+            let notes = provenance.site(&site);
+            let spec_path = notes.and_then(|n| n.spec_path.as_deref());
+            let _ = writeln!(out, "  {} {}", r.method, spec_path.unwrap_or(&r.path));
+            handler(&mut out, cap, notes, &r.handler, &r.inputs);
         }
-        for f in &a.forwards {
-            let target = cap
-                .consumes
-                .get(f.namespace)
-                .map_or("?", |ns| ns.namespace.as_str());
+        for f in a.forwards.iter() {
+            let target = cap.namespace(f.consumes).map_or("?", |ns| &*ns.namespace);
             let _ = writeln!(
                 out,
                 "  * {}/… → {target} (every method and sub-path, with {target}'s auth)",
@@ -57,20 +65,20 @@ pub fn explain(cap: &Capability) -> String {
             );
         }
     }
-    for a in &cap.control {
+    for a in cap.control.iter() {
         let _ = writeln!(
             out,
             "\ncontrol {} on {} (env {}_ADDR): GET /health/live, /health/ready, /metrics",
             a.namespace, a.default_addr, a.env_prefix
         );
     }
-    for a in &cap.mcp {
+    for a in cap.mcp.iter() {
         let _ = writeln!(
             out,
             "\nmcp {} on {} (env {}_ADDR), at /mcp",
             a.namespace, a.default_addr, a.env_prefix
         );
-        for t in &a.tools {
+        for t in a.tools.iter() {
             let ann = t.annotations;
             let _ = writeln!(
                 out,
@@ -98,12 +106,16 @@ pub fn explain(cap: &Capability) -> String {
                     args.join(", ")
                 }
             );
-            handler(&mut out, cap, &t.handler, &t.inputs);
+            let site = Site::Tool {
+                adapter: a.namespace.to_string(),
+                name: t.name.to_string(),
+            };
+            handler(&mut out, cap, provenance.site(&site), &t.handler, &t.inputs);
         }
     }
     if !cap.secrets.is_empty() {
         let _ = writeln!(out, "\nsecrets (read at start-up):");
-        for s in &cap.secrets {
+        for s in cap.secrets.iter() {
             let from = match &s.file {
                 Some(f) => format!("env {} or key `{}` of {f}", s.key, s.source_name),
                 None if s.source_name != s.key => format!("env {} (or {})", s.key, s.source_name),
@@ -115,23 +127,37 @@ pub fn explain(cap: &Capability) -> String {
     out
 }
 
-fn handler(out: &mut String, cap: &Capability, h: &Handler, inputs: &[CallerInput]) {
+fn handler(
+    out: &mut String,
+    cap: &CapabilitySpec,
+    notes: Option<&SiteNotes>,
+    h: &Handler,
+    inputs: &[CallerInput],
+) {
     match h {
-        Handler::Call { op, args, output } => {
-            call_line(out, cap, *op, "    ");
-            for a in args {
-                arg_line(out, a, inputs, "      ");
+        Handler::Call {
+            operation,
+            args,
+            output,
+        } => {
+            call_line(out, cap, *operation, "    ");
+            for a in args.iter() {
+                arg_line(out, a, "", notes, inputs, "      ");
             }
             let _ = writeln!(out, "    output: {}", output_str(output));
         }
         Handler::Steps { steps, output } => {
-            for s in steps {
+            for s in steps.iter() {
                 match s {
-                    Step::Call { name, op, args } => {
+                    Step::Call {
+                        name,
+                        operation,
+                        args,
+                    } => {
                         let _ = write!(out, "    step {name}: ");
-                        call_line(out, cap, *op, "");
-                        for a in args {
-                            arg_line(out, a, inputs, "      ");
+                        call_line(out, cap, *operation, "");
+                        for a in args.iter() {
+                            arg_line(out, a, name, notes, inputs, "      ");
                         }
                     }
                     Step::Lookup {
@@ -144,7 +170,7 @@ fn handler(out: &mut String, cap: &Capability, h: &Handler, inputs: &[CallerInpu
                         let _ = writeln!(
                             out,
                             "    step {name}: lookup in {index} where {match_field} = {} keeping [{}]",
-                            value_str(lookup_value, inputs),
+                            value_str(lookup_value, inputs, notes),
                             fields.join(", ")
                         );
                     }
@@ -158,21 +184,11 @@ fn handler(out: &mut String, cap: &Capability, h: &Handler, inputs: &[CallerInpu
     }
 }
 
-fn call_line(out: &mut String, cap: &Capability, op: naftiko_spec::OperationId, indent: &str) {
-    let Some(ns) = cap.consumes.get(op.namespace) else {
+fn call_line(out: &mut String, cap: &CapabilitySpec, id: OperationId, indent: &str) {
+    let (Some(ns), Some(o)) = (cap.namespace(id.consumes), cap.operation(id)) else {
         return;
     };
-    let Some(o) = ns.operations.get(op.operation) else {
-        return;
-    };
-    let path: String = o
-        .path
-        .iter()
-        .map(|p| match p {
-            PathPart::Literal(l) => l.clone(),
-            PathPart::Param(n) => format!("{{{n}}}"),
-        })
-        .collect();
+    let path = path_text(&o.path);
     let _ = writeln!(
         out,
         "{indent}→ {}.{} ({} {}{path})",
@@ -180,36 +196,41 @@ fn call_line(out: &mut String, cap: &Capability, op: naftiko_spec::OperationId, 
     );
 }
 
-fn arg_line(out: &mut String, a: &Arg, inputs: &[CallerInput], indent: &str) {
-    let how = match a.kind {
-        BindingKind::With => "",
-        BindingKind::WithFolded => " (`with` key case-folded)",
-        BindingKind::WithInputFolded => " (case-folded)",
-        BindingKind::PassThrough => " (passed through by name)",
-        BindingKind::Inferred => " (inferred)",
+fn arg_line(
+    out: &mut String,
+    a: &Arg,
+    step: &str,
+    notes: Option<&SiteNotes>,
+    inputs: &[CallerInput],
+    indent: &str,
+) {
+    let kind = notes.and_then(|n| n.bindings.get(&(step.to_string(), a.input.to_string())));
+    let how = match kind {
+        None | Some(BindingKind::With) => "",
+        Some(BindingKind::WithFolded) => " (`with` key case-folded)",
+        Some(BindingKind::WithInputFolded) => " (case-folded)",
+        Some(BindingKind::PassThrough) => " (passed through by name)",
+        Some(BindingKind::Inferred) => " (inferred)",
     };
     let _ = writeln!(
         out,
         "{indent}{} ← {}{how}",
         a.input,
-        value_str(&a.value, inputs)
+        value_str(&a.value, inputs, notes)
     );
 }
 
-fn value_str(v: &Value, inputs: &[CallerInput]) -> String {
+fn value_str(v: &Value, inputs: &[CallerInput], notes: Option<&SiteNotes>) -> String {
     match v {
         Value::Literal(l) => format!("literal {l}"),
         Value::Input(name) => match inputs.iter().find(|i| &i.name == name) {
             Some(i) => {
-                let origin = match i.origin {
-                    InputOrigin::Declared => "",
-                    InputOrigin::PathPlaceholder => "",
-                    InputOrigin::Inferred => ", inferred",
+                let origin = match notes.and_then(|n| n.origins.get(&*i.name)) {
+                    Some(InputOrigin::Inferred) => ", inferred",
+                    _ => "",
                 };
-                let loc = if inputs
-                    .iter()
-                    .all(|x| x.location == naftiko_spec::ParamLocation::Body)
-                    && i.location == naftiko_spec::ParamLocation::Body
+                let loc = if inputs.iter().all(|x| x.location == ParamLocation::Body)
+                    && i.location == ParamLocation::Body
                 {
                     "argument".to_string()
                 } else {
@@ -230,7 +251,7 @@ fn value_str(v: &Value, inputs: &[CallerInput]) -> String {
                 .iter()
                 .map(|p| match p {
                     TemplatePart::Text(t) => format!("{t:?}"),
-                    TemplatePart::Value(v) => value_str(v, inputs),
+                    TemplatePart::Value(v) => value_str(v, inputs, notes),
                 })
                 .collect();
             format!("template {}", s.join(" + "))
@@ -238,12 +259,12 @@ fn value_str(v: &Value, inputs: &[CallerInput]) -> String {
         Value::Object(fields) => {
             let s: Vec<String> = fields
                 .iter()
-                .map(|(k, v)| format!("{k}: {}", value_str(v, inputs)))
+                .map(|(k, v)| format!("{k}: {}", value_str(v, inputs, notes)))
                 .collect();
             format!("{{{}}}", s.join(", "))
         }
         Value::Array(items) => {
-            let s: Vec<String> = items.iter().map(|v| value_str(v, inputs)).collect();
+            let s: Vec<String> = items.iter().map(|v| value_str(v, inputs, notes)).collect();
             format!("[{}]", s.join(", "))
         }
     }
@@ -252,28 +273,27 @@ fn value_str(v: &Value, inputs: &[CallerInput]) -> String {
 fn auth(a: &Auth) -> String {
     match a {
         Auth::None => "none".into(),
-        Auth::Bearer { token } => format!("bearer token ← {}", value_str(token, &[])),
+        Auth::Bearer { token } => format!("bearer token ← {}", value_str(token, &[], None)),
         Auth::ApiKey {
             name,
             value,
             placement,
         } => {
-            let p = match placement {
-                ApiKeyPlacement::Header => "header",
-                ApiKeyPlacement::Query => "query",
-                ApiKeyPlacement::Cookie => "cookie",
-            };
-            format!("apikey {p} `{name}` ← {}", value_str(value, &[]))
+            format!(
+                "apikey {} `{name}` ← {}",
+                placement.as_str(),
+                value_str(value, &[], None)
+            )
         }
         Auth::Basic { username, password } => format!(
             "basic {} / {}",
-            value_str(username, &[]),
-            value_str(password, &[])
+            value_str(username, &[], None),
+            value_str(password, &[], None)
         ),
         Auth::Digest { username, password } => format!(
             "digest {} / {}",
-            value_str(username, &[]),
-            value_str(password, &[])
+            value_str(username, &[], None),
+            value_str(password, &[], None)
         ),
     }
 }
@@ -297,6 +317,6 @@ fn mapping_str(m: &Mapping) -> String {
         }
         Mapping::Array { path, items } => format!("{path:?}[{}]", mapping_str(items)),
         Mapping::Const(c) => c.to_string(),
-        Mapping::Value(v) => value_str(v, &[]),
+        Mapping::Value(v) => value_str(v, &[], None),
     }
 }

@@ -105,29 +105,6 @@ pub fn camel_ident(name: &str) -> String {
     s
 }
 
-/// Makes identifiers unique in one scope, in order: the second `run_id` becomes `run_id_2`.
-/// Returns, for each input, its identifier and whether it had to be changed.
-pub fn unique(idents: impl IntoIterator<Item = String>) -> Vec<(String, bool)> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for ident in idents {
-        if seen.insert(ident.clone()) {
-            out.push((ident, false));
-            continue;
-        }
-        let mut n = 2;
-        loop {
-            let candidate = format!("{ident}_{n}");
-            if seen.insert(candidate.clone()) {
-                out.push((candidate, true));
-                break;
-            }
-            n += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,19 +127,6 @@ mod tests {
         assert_eq!(snake_ident("héllo wörld"), "h_llo_w_rld");
         assert_eq!(camel_ident("self"), "Self_");
         assert_eq!(camel_ident("v1-runs"), "V1Runs");
-        let u = unique([
-            "run_id".to_string(),
-            "run_id".to_string(),
-            "run_id_2".to_string(),
-        ]);
-        assert_eq!(
-            u,
-            vec![
-                ("run_id".into(), false),
-                ("run_id_2".into(), true),
-                ("run_id_2_2".into(), true)
-            ]
-        );
         assert_eq!(env_prefix("inngest-runs"), "INNGEST_RUNS");
     }
 }

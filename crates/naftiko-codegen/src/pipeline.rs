@@ -3,14 +3,17 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use naftiko_spec::Capability;
 use crate::load::{self, SourceMap};
+use crate::resolve::provenance::Provenance;
 use crate::{normalize, resolve};
+use naftiko_spec::CapabilitySpec;
 
 /// A spec after load, normalize and resolve.
 pub struct Checked {
-    /// The IR; present even when there are errors (as far as it could be built).
-    pub capability: Option<Capability>,
+    /// The resolved spec; present even when there are errors (as far as it could be built).
+    pub capability: Option<CapabilitySpec>,
+    /// How each binding of `capability` was decided (for [`explain`](crate::explain)).
+    pub provenance: Provenance,
     pub diagnostics: Diagnostics,
     pub sources: SourceMap,
     /// Every file read (the spec, its imports, embedded files): rebuild when one changes.
@@ -51,18 +54,21 @@ fn finish(
     mut diagnostics: Diagnostics,
 ) -> Checked {
     let mut capability = None;
+    let mut provenance = Provenance::default();
     let mut extra = Vec::new();
     if let Some((file, root)) = root {
         let spec = normalize::normalize(&root, file, &mut sources, &mut diagnostics);
         let resolved = resolve::resolve(&spec, &sources, &mut diagnostics);
         extra = resolved.read_files;
         capability = Some(resolved.capability);
+        provenance = resolved.provenance;
     }
     let mut files: Vec<PathBuf> = sources.files().map(|f| f.path.clone()).collect();
     files.extend(extra);
     files.dedup();
     Checked {
         capability,
+        provenance,
         diagnostics,
         sources,
         files,

@@ -141,11 +141,12 @@ fn the_seed_validates_with_warnings_only() {
         3
     );
     assert_eq!(codes.iter().filter(|c| **c == "inferred-input").count(), 3);
-    let explained = naftiko_codegen::explain::explain(
+    let explained = naftiko_codegen::explain(
         checked
             .capability
             .as_ref()
             .unwrap_or_else(|| unreachable!()),
+        &checked.provenance,
     );
     assert!(
         explained.contains("GET /v1/v1/runs/{runid}\n    → inngest-runs.getrun"),

@@ -130,7 +130,7 @@ proptest! {
         }
         if let Some(cap) = &checked.capability {
             // explain must cope with whatever was resolved.
-            let _ = naftiko_codegen::explain::explain(cap);
+            let _ = naftiko_codegen::explain(cap, &checked.provenance);
         }
     }
 }

@@ -41,7 +41,7 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// The path generated code names the runtime by.
-        #[arg(long, default_value = naftiko_codegen::generator::DEFAULT_RUNTIME_PATH)]
+        #[arg(long, default_value = naftiko_codegen::DEFAULT_RUNTIME_PATH)]
         runtime_path: String,
     },
 }
@@ -135,7 +135,7 @@ fn explain(path: &std::path::Path) -> ExitCode {
         eprint!("{}", d.render_human(&checked.sources));
     }
     if let Some(cap) = &checked.capability {
-        print!("{}", naftiko_codegen::explain::explain(cap));
+        print!("{}", naftiko_codegen::explain(cap, &checked.provenance));
     }
     if checked.has_errors() {
         ExitCode::from(1)

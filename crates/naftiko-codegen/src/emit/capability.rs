@@ -31,10 +31,12 @@ impl Emitter<'_> {
             .enumerate()
             .map(|(index, idents)| {
                 let module = &idents.module;
-                let index = Literal::usize_unsuffixed(index);
+                let index = Literal::u32_unsuffixed(u32::try_from(index).unwrap_or(u32::MAX));
                 quote! {
                     #module: consumes::#module::Client {
-                        core: ::core::clone::Clone::clone(runtime.client(#index)),
+                        core: ::core::clone::Clone::clone(
+                            runtime.client(#rt::spec::ConsumesId(#index)),
+                        ),
                     },
                 }
             });
@@ -117,7 +119,7 @@ impl Emitter<'_> {
         lines.push(String::new());
         lines.push("Configuration, read by [`Capability::from_env`]:".to_string());
         lines.push(String::new());
-        for ns in &cap.consumes {
+        for ns in cap.consumes.iter() {
             lines.push(format!(
                 "- `{0}_BASE_URL` (default `{1}`), `{0}_TIMEOUT_MS` (default {2})",
                 ns.env_prefix,
@@ -125,7 +127,7 @@ impl Emitter<'_> {
                 ns.timeout_ms
             ));
         }
-        for adapter in &cap.rest {
+        for adapter in cap.rest.iter() {
             lines.push(format!(
                 "- `{}_ADDR`: the REST adapter {} (default `{}`)",
                 adapter.env_prefix,
@@ -133,7 +135,7 @@ impl Emitter<'_> {
                 adapter.default_addr.replace('`', "")
             ));
         }
-        for adapter in &cap.mcp {
+        for adapter in cap.mcp.iter() {
             lines.push(format!(
                 "- `{}_ADDR`: the MCP adapter {} (default `{}`)",
                 adapter.env_prefix,
@@ -141,7 +143,7 @@ impl Emitter<'_> {
                 adapter.default_addr.replace('`', "")
             ));
         }
-        for adapter in &cap.control {
+        for adapter in cap.control.iter() {
             lines.push(format!(
                 "- `{}_ADDR`: the control adapter {} (default `{}`): health and metrics",
                 adapter.env_prefix,
@@ -149,7 +151,7 @@ impl Emitter<'_> {
                 adapter.default_addr.replace('`', "")
             ));
         }
-        for secret in &cap.secrets {
+        for secret in cap.secrets.iter() {
             lines.push(match &secret.file {
                 Some(file) => format!(
                     "- {}: a secret, from the JSON file {}",

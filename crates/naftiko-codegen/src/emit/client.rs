@@ -2,7 +2,7 @@
 //! async method per operation) and the operations' input structs.
 //!
 //! A method is a thin shell over the runtime: the input struct becomes the `Inputs` map by
-//! serde, the runtime's `ClientCore::call` sends the operation's `static` table, and a JSON
+//! serde, the runtime's `ClientCore::call` sends the operation as `SPEC` describes it, and a JSON
 //! operation's body is parsed into a `serde_json::Value` (an empty body is `null`, as some APIs
 //! answer `200` with nothing).
 
@@ -10,9 +10,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::Emitter;
-use super::tables::path_text;
+use proc_macro2::Literal;
+
 use super::text::{code, doc, doc_lines};
-use naftiko_spec::{Namespace, Operation, RawFormat};
+use naftiko_spec::{ConsumesSpec, HttpOperation, RawFormat, path_text};
 
 impl Emitter<'_> {
     pub fn consumes_module(&self) -> TokenStream {
@@ -23,9 +24,10 @@ impl Emitter<'_> {
             .consumes
             .iter()
             .zip(&self.idents.namespaces)
-            .map(|(ns, idents)| {
+            .enumerate()
+            .map(|(index, (ns, idents))| {
                 let module = &idents.module;
-                let body = self.namespace_module(ns, idents);
+                let body = self.namespace_module(index, ns, idents);
                 let docs = namespace_doc(ns);
                 quote! {
                     #docs
@@ -79,15 +81,17 @@ impl Emitter<'_> {
 
     fn namespace_module(
         &self,
-        ns: &Namespace,
+        ns_index: usize,
+        ns: &ConsumesSpec,
         idents: &super::idents::NamespaceIdents,
     ) -> TokenStream {
         let rt = &self.rt;
         let mut structs = Vec::new();
         let mut methods = Vec::new();
-        for (op, op_idents) in ns.operations.iter().zip(&idents.operations) {
+        let operations = ns.operations.iter().zip(&idents.operations);
+        for (op_index, (op, op_idents)) in operations.enumerate() {
             structs.push(self.input_struct(op, op_idents));
-            methods.push(self.client_method(op, op_idents));
+            methods.push(self.client_method((ns_index, op_index), op, op_idents));
         }
         let client_doc = doc_lines(&[
             format!("The client of {}.", code(&ns.namespace)),
@@ -113,15 +117,20 @@ impl Emitter<'_> {
         }
     }
 
+    /// `at`: the operation's namespace and its position there, in `SPEC`.
     fn client_method(
         &self,
-        op: &Operation,
+        at: (usize, usize),
+        op: &HttpOperation,
         idents: &super::idents::OperationIdents,
     ) -> TokenStream {
         let rt = &self.rt;
         let method = &idents.method;
         let input = &idents.input;
-        let table = &idents.table;
+        let (ns_index, op_index) = (
+            Literal::usize_unsuffixed(at.0),
+            Literal::usize_unsuffixed(at.1),
+        );
         let mut lines = crate::emit::text::doc_safe(&op.description);
         if !lines.is_empty() {
             lines.push(String::new());
@@ -132,7 +141,8 @@ impl Emitter<'_> {
             path_text(&op.path).replace('`', "")
         ));
         let docs = doc_lines(&lines);
-        let call = quote!(self.core.call(&super::super::#table, &args).await);
+        let operation = quote!(&super::super::SPEC.consumes[#ns_index].operations[#op_index]);
+        let call = quote!(self.core.call(#operation, &args).await);
         let (body_type, finish) = if op.output_format == RawFormat::Json {
             (
                 quote!(#rt::__private::serde_json::Value),
@@ -154,7 +164,7 @@ impl Emitter<'_> {
     }
 }
 
-fn namespace_doc(ns: &Namespace) -> TokenStream {
+fn namespace_doc(ns: &ConsumesSpec) -> TokenStream {
     if ns.description.is_empty() {
         doc_lines(&[format!("The API {}.", code(&ns.namespace))])
     } else {

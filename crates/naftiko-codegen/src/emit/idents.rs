@@ -9,8 +9,8 @@ use proc_macro2::Ident;
 
 use super::text::ident;
 use crate::diag::{Diagnostic, Severity};
-use naftiko_spec::Capability;
 use crate::names::{camel_ident, snake_ident};
+use naftiko_spec::CapabilitySpec;
 
 pub struct Idents {
     pub namespaces: Vec<NamespaceIdents>,
@@ -23,8 +23,6 @@ pub struct NamespaceIdents {
 }
 
 pub struct OperationIdents {
-    /// The `static` holding the operation's `HttpOperation`.
-    pub table: Ident,
     /// The client method.
     pub method: Ident,
     /// The input struct.
@@ -35,11 +33,10 @@ pub struct OperationIdents {
 }
 
 /// Names the generated code defines itself next to the spec-derived ones.
-const RESERVED_STATICS: &[&str] = &["SPEC"];
 const RESERVED_TYPES: &[&str] = &["Client"];
 
 impl Idents {
-    pub fn new(cap: &Capability, file: &str, diags: &mut Vec<Diagnostic>) -> Idents {
+    pub fn new(cap: &CapabilitySpec, file: &str, diags: &mut Vec<Diagnostic>) -> Idents {
         let mut warn = |path: String, message: String| {
             diags.push(Diagnostic {
                 severity: Severity::Warning,
@@ -72,17 +69,6 @@ impl Idents {
                 );
             }
         }
-
-        let tables = unique_after(
-            RESERVED_STATICS,
-            Case::Snake,
-            cap.consumes.iter().flat_map(|ns| {
-                ns.operations.iter().map(move |op| {
-                    snake_ident(&format!("{} {}", ns.namespace, op.name)).to_ascii_uppercase()
-                })
-            }),
-        );
-        let mut tables = tables.into_iter().map(|(name, _)| name);
 
         let mut namespaces = Vec::new();
         for (ns_index, (ns, (module, _))) in cap.consumes.iter().zip(modules).enumerate() {
@@ -145,7 +131,6 @@ impl Idents {
                     fields.push(Some(ident(&field)));
                 }
                 operations.push(OperationIdents {
-                    table: ident(&tables.next().unwrap_or_else(|| "UNNAMED".into())),
                     method: ident(&method),
                     input: ident(&input),
                     fields,

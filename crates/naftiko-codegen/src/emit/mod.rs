@@ -1,30 +1,29 @@
-//! Stage 5 of the pipeline: the [IR](crate::ir) → Rust tokens.
+//! Stage 4 of the pipeline: the resolved spec → Rust tokens.
 //!
-//! One module per concern, all writing through one `Emitter`:
-//! `tables` (the `static` data of `naftiko_runtime::spec` types the runtime interprets, with
-//! [`openapi`] documents for REST adapters), `types` (an input struct per consumed
-//! operation), `client` (`pub mod consumes`, a typed client per namespace) and `capability`
-//! (`Capability` and `Clients`). Identifiers are decided up front in `idents`.
+//! One module per concern, all writing through one `Emitter`: `spec` (the resolved spec baked
+//! into `static SPEC`, with [`openapi`] documents for REST adapters), `types` (an input
+//! struct per consumed operation), `client` (`pub mod consumes`, a typed client per namespace)
+//! and `capability` (`Capability` and `Clients`). Identifiers are decided up front in
+//! `idents`.
 //!
 //! The output is a sequence of items meant to expand in place (no wrapping module). It names
 //! the runtime only through the configured path (`::naftiko` by default) and never names
-//! reqwest, axum, rmcp or serde directly, so a user's crate needs only `naftiko`.
+//! hyper, axum, rmcp or serde directly, so a user's crate needs only `naftiko`.
 
 mod capability;
 mod client;
 mod idents;
-pub mod openapi;
-mod tables;
+mod openapi;
+mod spec;
 pub mod text;
 mod types;
-mod values;
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::diag::Diagnostic;
-use naftiko_spec::{Capability, OperationId, ParamLocation};
 use idents::Idents;
+use naftiko_spec::{CapabilitySpec, ParamLocation};
 
 /// What [`emit`] produced: the items, and warnings about names it had to change.
 pub struct Emitted {
@@ -34,19 +33,17 @@ pub struct Emitted {
 
 /// Writes out `cap`. `runtime` is the path generated code reaches the runtime by
 /// (`::naftiko`); `file` names the spec in diagnostics.
-pub fn emit(cap: &Capability, runtime: &syn::Path, file: &str) -> Emitted {
+pub fn emit(cap: &CapabilitySpec, runtime: &syn::Path, file: &str) -> Emitted {
     let mut diagnostics = Vec::new();
     let idents = Idents::new(cap, file, &mut diagnostics);
     let rt = quote!(#runtime);
     let emitter = Emitter {
         cap,
-        spec: quote!(#rt::spec),
         rt_text: path_text(runtime),
         rt,
         idents,
     };
-    let operations = emitter.operation_tables();
-    let spec = emitter.spec_table();
+    let spec = emitter.spec_static();
     let capability = emitter.capability();
     let consumes = emitter.consumes_module();
     Emitted {
@@ -54,35 +51,21 @@ pub fn emit(cap: &Capability, runtime: &syn::Path, file: &str) -> Emitted {
             #capability
             #consumes
             #spec
-            #operations
         },
         diagnostics,
     }
 }
 
 pub(crate) struct Emitter<'a> {
-    cap: &'a Capability,
+    cap: &'a CapabilitySpec,
     /// The runtime path, as tokens and as text (for `#[serde(crate = "…")]`).
     rt: TokenStream,
     rt_text: String,
-    /// `<runtime>::spec`
-    spec: TokenStream,
     idents: Idents,
 }
 
-impl Emitter<'_> {
-    fn table_ident(&self, op: OperationId) -> Option<&Ident> {
-        self.idents
-            .namespaces
-            .get(op.namespace)?
-            .operations
-            .get(op.operation)
-            .map(|o| &o.table)
-    }
-}
-
 /// A path as Rust source text without spaces: `::naftiko`, `crate::rt`.
-pub fn path_text(path: &syn::Path) -> String {
+fn path_text(path: &syn::Path) -> String {
     let mut text = String::new();
     if path.leading_colon.is_some() {
         text.push_str("::");

@@ -7,18 +7,18 @@
 
 use serde_json::{Map, Value as Json, json};
 
-use super::text::canonical_json_pretty;
+use crate::json::{self, canonical_json_pretty};
 use naftiko_spec::{
-    CallerInput, Capability, ExposedAuth, Handler, Output, ParamLocation, ApiKeyPlacement, RawFormat,
-    RestAdapter, RestForward, RestRoute,
+    ApiKeyPlacement, CallerInput, CapabilitySpec, ExposedAuth, Handler, Output, ParamLocation,
+    RawFormat, RestAdapterSpec, RestForward, RestRoute,
 };
 
 const SECURITY_SCHEME: &str = "adapterAuth";
 
 /// The document as canonical JSON text (keys sorted, indented), for `RestAdapterSpec::openapi`.
-pub fn document(cap: &Capability, adapter: &RestAdapter) -> String {
+pub fn document(cap: &CapabilitySpec, adapter: &RestAdapterSpec) -> String {
     let mut paths = Map::new();
-    for route in &adapter.routes {
+    for route in adapter.routes.iter() {
         let path = openapi_path(&route.path);
         let entry = paths
             .entry(path)
@@ -30,7 +30,7 @@ pub fn document(cap: &Capability, adapter: &RestAdapter) -> String {
             );
         }
     }
-    for forward in &adapter.forwards {
+    for forward in adapter.forwards.iter() {
         paths.insert(
             format!("{}/{{path}}", forward.prefix),
             forward_path_item(cap, adapter, forward),
@@ -68,7 +68,7 @@ fn openapi_path(path: &str) -> String {
     path.replace("{*", "{")
 }
 
-fn operation(cap: &Capability, adapter: &RestAdapter, route: &RestRoute) -> Json {
+fn operation(cap: &CapabilitySpec, adapter: &RestAdapterSpec, route: &RestRoute) -> Json {
     let mut op = Map::new();
     op.insert(
         "operationId".into(),
@@ -106,11 +106,15 @@ fn operation(cap: &Capability, adapter: &RestAdapter, route: &RestRoute) -> Json
 }
 
 /// A forward as one path item: every method, the rest of the path as `{path}`.
-fn forward_path_item(cap: &Capability, adapter: &RestAdapter, forward: &RestForward) -> Json {
+fn forward_path_item(
+    cap: &CapabilitySpec,
+    adapter: &RestAdapterSpec,
+    forward: &RestForward,
+) -> Json {
     let target = cap
         .consumes
-        .get(forward.namespace)
-        .map_or("", |ns| ns.namespace.as_str());
+        .get(forward.consumes.index())
+        .map_or("", |ns| &*ns.namespace);
     let mut parameters = vec![json!({
         "name": "path",
         "in": "path",
@@ -138,7 +142,7 @@ fn forward_path_item(cap: &Capability, adapter: &RestAdapter, forward: &RestForw
     let summary = if forward.description.is_empty() {
         format!("Forwarded to `{target}`")
     } else {
-        forward.description.clone()
+        forward.description.to_string()
     };
     let mut item = Map::new();
     for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
@@ -186,14 +190,14 @@ fn parameter(input: &CallerInput) -> Json {
     );
     p.insert("schema".into(), type_schema(input));
     if !input.description.is_empty() {
-        p.insert("description".into(), input.description.clone().into());
+        p.insert("description".into(), input.description.to_string().into());
     }
     Json::Object(p)
 }
 
 fn type_schema(input: &CallerInput) -> Json {
-    if let Some(schema) = &input.schema {
-        return schema.clone();
+    if let Some(schema) = input.schema.as_deref().and_then(json::parse) {
+        return schema;
     }
     match input.ty.json_schema() {
         Some(ty) => json!({ "type": ty }),
@@ -206,14 +210,14 @@ fn object_schema(fields: &[&CallerInput]) -> Json {
     for field in fields {
         let mut schema = type_schema(field);
         if let (Json::Object(schema), false) = (&mut schema, field.description.is_empty()) {
-            schema.insert("description".into(), field.description.clone().into());
+            schema.insert("description".into(), field.description.to_string().into());
         }
-        properties.insert(field.wire_name.clone(), schema);
+        properties.insert(field.wire_name.to_string(), schema);
     }
     let required: Vec<Json> = fields
         .iter()
         .filter(|f| f.required)
-        .map(|f| Json::String(f.wire_name.clone()))
+        .map(|f| Json::String(f.wire_name.to_string()))
         .collect();
     let mut schema = Map::new();
     schema.insert("type".into(), "object".into());
@@ -224,7 +228,7 @@ fn object_schema(fields: &[&CallerInput]) -> Json {
     Json::Object(schema)
 }
 
-fn responses(cap: &Capability, handler: &Handler) -> Json {
+fn responses(cap: &CapabilitySpec, handler: &Handler) -> Json {
     let problem = |description: &str| {
         json!({
             "description": description,
@@ -264,33 +268,29 @@ fn responses(cap: &Capability, handler: &Handler) -> Json {
 }
 
 /// What a successful call answers with: the upstream's own type when its body passes through.
-fn success_content_type(cap: &Capability, handler: &Handler) -> String {
+fn success_content_type(cap: &CapabilitySpec, handler: &Handler) -> String {
     match handler {
         Handler::Call {
-            op,
+            operation,
             output: Output::Passthrough,
             ..
-        } => {
-            let format = cap
-                .consumes
-                .get(op.namespace)
-                .and_then(|ns| ns.operations.get(op.operation))
-                .map_or(RawFormat::Json, |op| op.output_format);
-            raw_content_type(format).to_string()
-        }
-        Handler::Static { content_type, .. } => content_type.clone(),
+        } => cap
+            .operation(*operation)
+            .map_or("application/json", |op| raw_content_type(&op.output_format))
+            .to_string(),
+        Handler::Static { content_type, .. } => content_type.to_string(),
         Handler::Call { .. } | Handler::Steps { .. } => "application/json".to_string(),
     }
 }
 
-fn raw_content_type(format: RawFormat) -> &'static str {
+fn raw_content_type(format: &RawFormat) -> &'static str {
     match format {
         RawFormat::Json => "application/json",
         RawFormat::Xml => "application/xml",
         RawFormat::Csv => "text/csv",
         RawFormat::Tsv => "text/tab-separated-values",
-        RawFormat::Html => "text/html",
-        RawFormat::Markdown => "text/markdown",
+        RawFormat::Html | RawFormat::HtmlTables(_) => "text/html",
+        RawFormat::Markdown | RawFormat::MarkdownSections(_) => "text/markdown",
         RawFormat::Text | RawFormat::Psv => "text/plain",
         RawFormat::Yaml => "application/yaml",
         RawFormat::Binary | RawFormat::Avro | RawFormat::Protobuf => "application/octet-stream",

@@ -27,29 +27,6 @@ pub fn lit(text: &str) -> Literal {
     Literal::string(text)
 }
 
-/// A raw string literal (`r#"…"#`), for multi-line text such as a pretty-printed document:
-/// the generated source then shows it as it is, and diffs of goldens stay readable.
-pub fn raw_lit(text: &str) -> Literal {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    let repr = format!("r{hashes}\"{text}\"{hashes}");
-    // Only a bare carriage return can make a raw string invalid; JSON text never has one.
-    repr.parse::<Literal>().unwrap_or_else(|_| lit(text))
-}
-
-/// `Some("…")` or `None`, for `Option<&'static str>` fields of the tables.
-pub fn opt_lit(text: Option<&str>) -> TokenStream {
-    match text {
-        Some(text) => {
-            let text = lit(text);
-            quote!(::core::option::Option::Some(#text))
-        }
-        None => quote!(::core::option::Option::None),
-    }
-}
-
 /// `#[doc = "…"]` attributes, one per line of `text` made safe for rustdoc (see [`doc_safe`]).
 pub fn doc(text: &str) -> TokenStream {
     doc_lines(&doc_safe(text))
@@ -186,12 +163,6 @@ mod tests {
             doc_safe("[a](http://x/y) http://"),
             vec![r"\[a\](<http://x/y>) http://"]
         );
-    }
-
-    #[test]
-    fn raw_literals_pick_enough_hashes() {
-        assert_eq!(raw_lit("a\"#b").to_string(), "r##\"a\"#b\"##");
-        assert_eq!(raw_lit("{}").to_string(), "r#\"{}\"#");
     }
 
     #[test]

@@ -9,13 +9,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::idents::OperationIdents;
-use super::tables::path_text;
 use super::text::{code, doc_lines, doc_safe, lit};
 use super::{Emitter, describe_location};
-use naftiko_spec::{Operation, OperationInput, ValueType};
+use naftiko_spec::{HttpOperation, OperationInput, ValueType, path_text};
 
 impl Emitter<'_> {
-    pub fn input_struct(&self, op: &Operation, idents: &OperationIdents) -> TokenStream {
+    pub fn input_struct(&self, op: &HttpOperation, idents: &OperationIdents) -> TokenStream {
         let rt = &self.rt;
         let serde_crate = lit(&format!("{}::__private::serde", self.rt_text));
         let name = &idents.input;

@@ -6,8 +6,8 @@ mod yaml;
 
 use std::path::Path;
 
-pub use node::{Node, NodeKind, Scalar};
-pub use source::{FileId, Loc, SourceFile, SourceMap};
+pub use node::{Node, NodeKind};
+pub use source::{FileId, Loc, SourceMap};
 pub use yaml::Limits;
 
 use crate::diag::{Diagnostics, Severity};

@@ -3,14 +3,14 @@
 use super::Resolver;
 use super::template::{Scope, interpret, interpret_str};
 use crate::diag::Severity;
+use crate::json;
+use crate::model::{self, ConsumedOperation, Consumes, Span};
+use crate::names;
 use naftiko_spec::{
     ApiKeyPlacement, Auth, ConsumesSpec, DefaultParam, HttpOperation, MultipartPart,
     OperationInput, ParamLocation, PathPart, RawFormat, RequestBody, TemplatePart, Value,
     ValueType,
 };
-use crate::json;
-use crate::model::{self, ConsumedOperation, Consumes, Span};
-use crate::names;
 
 /// Default upstream timeout (DESIGN.md §4).
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -29,7 +29,6 @@ impl Resolver<'_> {
             bind_namespaces: self.bind_namespaces.clone(),
             bind_keys: self.bind_keys.clone(),
             steps: Vec::new(),
-            braces_required: true,
         }
     }
 
@@ -93,7 +92,10 @@ impl Resolver<'_> {
             }
         }
         for p in &c.params {
-            let location = p.location.as_ref().map_or(ParamLocation::Header, |l| l.value);
+            let location = p
+                .location
+                .as_ref()
+                .map_or(ParamLocation::Header, |l| l.value);
             match &p.value {
                 Some(v) => {
                     let value = self.interpret_at(&v.value, &scope, &v.span);
@@ -247,7 +249,10 @@ impl Resolver<'_> {
                 [PathPart::Param(name)] => (name.to_string(), None),
                 _ => (key.clone(), Some(json::text_literal(&value))),
             };
-            if inputs.iter().any(|i| *i.name == name || *i.wire_name == key) {
+            if inputs
+                .iter()
+                .any(|i| *i.name == name || *i.wire_name == key)
+            {
                 continue;
             }
             inputs.push(OperationInput {
@@ -461,9 +466,9 @@ impl Resolver<'_> {
             "tsv" => RawFormat::Tsv,
             "psv" => RawFormat::Psv,
             "html" => schema.map_or(RawFormat::Html, |s| RawFormat::HtmlTables(s.into())),
-            "markdown" | "md" => {
-                schema.map_or(RawFormat::Markdown, |s| RawFormat::MarkdownSections(s.into()))
-            }
+            "markdown" | "md" => schema.map_or(RawFormat::Markdown, |s| {
+                RawFormat::MarkdownSections(s.into())
+            }),
             "text" | "plain" => RawFormat::Text,
             "yaml" | "yml" => RawFormat::Yaml,
             "avro" => RawFormat::Avro,
@@ -540,9 +545,9 @@ fn operation_path(r: &model::ConsumedResource, op: &ConsumedOperation) -> (Strin
 fn add_template_inputs(body: &RequestBody, inputs: &mut Vec<OperationInput>) {
     let mut named = Vec::new();
     match body {
-        RequestBody::Json(v) | RequestBody::FormUrlEncoded(v) | RequestBody::Text { data: v, .. } => {
-            collect_inputs(v, &mut named)
-        }
+        RequestBody::Json(v)
+        | RequestBody::FormUrlEncoded(v)
+        | RequestBody::Text { data: v, .. } => collect_inputs(v, &mut named),
         RequestBody::Multipart(ps) => ps.iter().for_each(|p| collect_inputs(&p.value, &mut named)),
         RequestBody::Fields => {}
     }
@@ -572,6 +577,7 @@ fn secrets_only(v: Value) -> Value {
         Value::Input(name) => Value::Secret(name),
         Value::Template(parts) => Value::Template(
             parts
+                .into_owned()
                 .into_iter()
                 .map(|p| match p {
                     TemplatePart::Value(v) => TemplatePart::Value(secrets_only(v)),
@@ -655,4 +661,3 @@ fn percent_decode(text: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
-

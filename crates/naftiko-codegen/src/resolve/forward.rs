@@ -6,10 +6,11 @@
 
 use super::Resolver;
 use super::binding::suggest_help;
+use super::provenance::{Site, SiteNotes};
 use crate::diag::Severity;
-use naftiko_spec::{RestForward, RestRoute};
 use crate::model::{self, Span};
 use crate::names::{self, Match};
+use naftiko_spec::{ConsumesId, RestForward, RestRoute};
 
 /// Headers a proxy never passes on (they describe one connection), plus `host`.
 const HOP_BY_HOP: &[&str] = &[
@@ -28,6 +29,7 @@ const HOP_BY_HOP: &[&str] = &[
 impl Resolver<'_> {
     pub(super) fn rest_forward(
         &mut self,
+        adapter: &str,
         r: &model::ExposedResource,
         f: &model::Forward,
     ) -> Option<RestForward> {
@@ -65,14 +67,27 @@ impl Resolver<'_> {
             .name
             .as_ref()
             .map_or_else(|| format!("forward {}", r.path.value), |n| n.value.clone());
-        Some(RestForward {
+        let forward = RestForward {
+            prefix: prefix?.into(),
+            consumes: ConsumesId(u32::try_from(namespace?).ok()?),
+            trusted_headers: trusted_headers
+                .into_iter()
+                .map(Into::into)
+                .collect::<Vec<_>>()
+                .into(),
+            description: r.description.clone().unwrap_or_default().into(),
+            name: name.clone().into(),
+        };
+        let notes = SiteNotes {
+            spec_path: Some(r.path.value.clone()),
+            ..SiteNotes::default()
+        };
+        let site = Site::Forward {
+            adapter: adapter.to_string(),
             name,
-            spec_path: r.path.value.clone(),
-            prefix: prefix?,
-            namespace: namespace?,
-            trusted_headers,
-            description: r.description.clone().unwrap_or_default(),
-        })
+        };
+        self.provenance.sites.insert(site, notes);
+        Some(forward)
     }
 
     /// `/notion/{{path}}`, `/notion/{path}`, `/notion/` and `/notion` all give `/notion`.
@@ -149,42 +164,42 @@ impl Resolver<'_> {
                 return None;
             }
         };
-        self.namespaces.iter().position(|n| n.namespace == found)
+        self.namespaces.iter().position(|n| *n.namespace == found)
     }
 
     /// A forward takes every sub-path of its prefix, so the router cannot also have a route
     /// with a placeholder right after that prefix; two forwards cannot share a prefix.
     pub(super) fn check_forwards(
         &mut self,
-        forwards: &[(RestForward, Span)],
-        routes: &[(usize, Span)],
+        forwards: &[(RestForward, Span, String)],
+        routes: &[(usize, Span, String)],
         route_table: &[RestRoute],
     ) {
-        for (index, (forward, span)) in forwards.iter().enumerate() {
-            if let Some((earlier, _)) = forwards[..index]
+        for (index, (forward, span, forward_path)) in forwards.iter().enumerate() {
+            if let Some((_, _, earlier_path)) = forwards[..index]
                 .iter()
-                .find(|(other, _)| other.prefix == forward.prefix)
+                .find(|(other, _, _)| other.prefix == forward.prefix)
             {
                 let message = format!(
-                    "`{}` and `{}` both forward `{}`",
-                    earlier.spec_path, forward.spec_path, forward.prefix
+                    "`{earlier_path}` and `{forward_path}` both forward `{}`",
+                    forward.prefix
                 );
                 self.diag(Severity::Error, "duplicate-route", span, message)
                     .help("keep one of them");
             }
-            for (route_index, route_span) in routes {
+            for (route_index, route_span, route_path) in routes {
                 let Some(route) = route_table.get(*route_index) else {
                     continue;
                 };
                 let placeholder_after = route
                     .path
-                    .strip_prefix(forward.prefix.as_str())
+                    .strip_prefix(forward.prefix.as_ref())
                     .and_then(|rest| rest.strip_prefix('/'))
                     .is_some_and(|rest| rest.starts_with('{'));
                 if placeholder_after {
                     let message = format!(
-                        "`{} {}` has a placeholder right where `{}` forwards every sub-path",
-                        route.method, route.spec_path, forward.spec_path
+                        "`{} {route_path}` has a placeholder right where `{forward_path}` forwards every sub-path",
+                        route.method
                     );
                     self.diag(Severity::Error, "forward-conflict", route_span, message)
                         .help(format!(

@@ -4,32 +4,30 @@ use std::collections::HashMap;
 
 use super::Resolver;
 use super::binding::{Exposure, Surface};
+use super::provenance::{InputOrigin, Site};
 use crate::diag::Severity;
-use naftiko_spec::{
-    ToolAnnotations, CallerInput, Handler, InputOrigin, McpAdapter, McpPrompt, McpResource,
-    McpResourceContent, McpTool, ParamLocation, PathPart, TemplatePart, Value, ValueType,
-};
+use crate::json;
 use crate::model::{self, Hints, Span};
 use crate::names;
+use naftiko_spec::{
+    CallerInput, Handler, McpAdapterSpec, McpPrompt, McpResource, McpResourceContent, McpTool,
+    ParamLocation, PathPart, PromptArgument, PromptMessage, Step, TemplatePart, ToolAnnotations,
+    Value, ValueType,
+};
 
 impl Resolver<'_> {
-    pub(super) fn mcp_adapter(&mut self, a: &model::McpAdapter) -> McpAdapter {
+    pub(super) fn mcp_adapter(&mut self, a: &model::McpAdapter) -> McpAdapterSpec {
         let mut tools: Vec<McpTool> = Vec::new();
         let mut seen: HashMap<String, (Span, String)> = HashMap::new();
         for t in &a.tools {
-            let mut exp = Exposure {
-                surface: Surface::Mcp,
-                namespace: a.namespace.value.clone(),
-                method: String::new(),
-                inputs: Vec::new(),
-            };
+            let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
             for p in &t.params {
                 if p.value.is_some() {
                     continue;
                 }
                 let input = self.declared_input(p, Surface::Mcp, "");
                 if !exp.inputs.iter().any(|i| i.name == input.name) {
-                    exp.inputs.push(input);
+                    exp.add_input(input, InputOrigin::Declared);
                 }
             }
             let Some(handler) = self.bind_target(&t.target, Some(&t.name), &mut exp, &t.span)
@@ -65,13 +63,18 @@ impl Resolver<'_> {
             seen.insert(t.name.value.clone(), (t.name.span.clone(), signature));
             let hints = self.inherited_hints(&t.target);
             let annotations = self.annotations(hints, &handler);
-            tools.push(McpTool {
+            let site = Site::Tool {
+                adapter: a.namespace.value.clone(),
                 name: t.name.value.clone(),
-                title: t.label.clone(),
-                description: t.description.clone().unwrap_or_default(),
+            };
+            self.provenance.sites.insert(site, exp.notes);
+            tools.push(McpTool {
+                name: t.name.value.clone().into(),
+                title: t.label.clone().map(Into::into),
+                description: t.description.clone().unwrap_or_default().into(),
                 annotations,
-                input_schema: input_schema(&exp.inputs),
-                inputs: exp.inputs,
+                input_schema: json::canonical_json(&input_schema(&exp.inputs)).into(),
+                inputs: exp.inputs.into(),
                 handler,
             });
         }
@@ -82,29 +85,24 @@ impl Resolver<'_> {
             };
             let content = if let Some(loc) = &r.location {
                 match self.read_embedded(&loc.value, &loc.span) {
-                    Some(text) => McpResourceContent::Static(text),
+                    Some(text) => McpResourceContent::Static(text.into()),
                     None => continue,
                 }
             } else {
-                let mut exp = Exposure {
-                    surface: Surface::Mcp,
-                    namespace: a.namespace.value.clone(),
-                    method: String::new(),
-                    inputs: Vec::new(),
-                };
+                let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
                 // The template's placeholders are what a read gives.
                 for part in &uri_template {
                     if let PathPart::Param(name) = part {
-                        exp.inputs.push(CallerInput {
+                        let input = CallerInput {
                             name: name.clone(),
                             location: ParamLocation::Path,
                             wire_name: name.clone(),
                             ty: ValueType::String,
                             required: true,
-                            description: String::new(),
-                            origin: InputOrigin::PathPlaceholder,
+                            description: "".into(),
                             schema: None,
-                        });
+                        };
+                        exp.add_input(input, InputOrigin::PathPlaceholder);
                     }
                 }
                 let Some(h) = self.bind_target(&r.target, None, &mut exp, &r.span) else {
@@ -129,18 +127,24 @@ impl Resolver<'_> {
                     ));
                     continue;
                 }
+                let site = Site::Resource {
+                    adapter: a.namespace.value.clone(),
+                    uri: r.uri.value.clone(),
+                };
+                self.provenance.sites.insert(site, exp.notes);
                 McpResourceContent::Dynamic(h)
             };
             resources.push(McpResource {
-                name: r.name.value.clone(),
-                title: r.label.clone(),
-                uri: r.uri.value.clone(),
-                uri_template,
-                description: r.description.clone().unwrap_or_default(),
+                name: r.name.value.clone().into(),
+                title: r.label.clone().map(Into::into),
+                uri: r.uri.value.clone().into(),
+                uri_template: uri_template.into(),
+                description: r.description.clone().unwrap_or_default().into(),
                 mime_type: r
                     .mime_type
                     .clone()
-                    .unwrap_or_else(|| "application/json".into()),
+                    .unwrap_or_else(|| "application/json".into())
+                    .into(),
                 content,
             });
         }
@@ -149,35 +153,46 @@ impl Resolver<'_> {
             let arg_names: Vec<String> = p.arguments.iter().map(|a| a.0.value.clone()).collect();
             let mut messages = Vec::new();
             for (role, content) in &p.messages {
-                messages.push((role.clone(), prompt_parts(&content.value, &arg_names)));
+                messages.push(PromptMessage {
+                    role: role.clone().into(),
+                    parts: prompt_parts(&content.value, &arg_names).into(),
+                });
             }
             if messages.is_empty()
                 && let Some(loc) = &p.location
                 && let Some(text) = self.read_embedded(&loc.value, &loc.span)
             {
-                messages.push(("user".into(), prompt_parts(&text, &arg_names)));
+                messages.push(PromptMessage {
+                    role: "user".into(),
+                    parts: prompt_parts(&text, &arg_names).into(),
+                });
             }
             prompts.push(McpPrompt {
-                name: p.name.value.clone(),
-                title: p.label.clone(),
-                description: p.description.clone().unwrap_or_default(),
+                name: p.name.value.clone().into(),
+                title: p.label.clone().map(Into::into),
+                description: p.description.clone().unwrap_or_default().into(),
                 arguments: p
                     .arguments
                     .iter()
-                    .map(|(n, d, r)| (n.value.clone(), d.clone().unwrap_or_default(), *r))
-                    .collect(),
-                messages,
+                    .map(|(n, d, r)| PromptArgument {
+                        name: n.value.clone().into(),
+                        description: d.clone().unwrap_or_default().into(),
+                        required: *r,
+                    })
+                    .collect::<Vec<_>>()
+                    .into(),
+                messages: messages.into(),
             });
         }
         let port = a.port.as_ref().map_or(9090, |p| p.value);
-        McpAdapter {
-            env_prefix: names::env_prefix(&a.namespace.value),
-            default_addr: self.default_addr(a.address.as_ref(), port),
-            namespace: a.namespace.value.clone(),
-            description: a.description.clone().unwrap_or_default(),
-            tools,
-            resources,
-            prompts,
+        McpAdapterSpec {
+            env_prefix: names::env_prefix(&a.namespace.value).into(),
+            default_addr: self.default_addr(a.address.as_ref(), port).into(),
+            namespace: a.namespace.value.clone().into(),
+            description: a.description.clone().unwrap_or_default().into(),
+            tools: tools.into(),
+            resources: resources.into(),
+            prompts: prompts.into(),
             auth: self.exposed_auth(a.auth.as_ref()),
         }
     }
@@ -208,22 +223,14 @@ impl Resolver<'_> {
     /// `hints` where given; otherwise derived from the HTTP method of what the tool calls.
     fn annotations(&self, hints: Hints, handler: &Handler) -> ToolAnnotations {
         let method = match handler {
-            Handler::Call { op, .. } => Some(
-                self.op(op)
-                    .method
-                    .as_str(),
-            ),
+            Handler::Call { operation, .. } => Some(&*self.op(*operation).method),
             Handler::Steps { steps, .. } => {
                 // The most consequential method among the steps decides.
                 let methods: Vec<&str> = steps
                     .iter()
                     .filter_map(|s| match s {
-                        naftiko_spec::Step::Call { op, .. } => Some(
-                            self.op(op)
-                                .method
-                                .as_str(),
-                        ),
-                        naftiko_spec::Step::Lookup { .. } => None,
+                        Step::Call { operation, .. } => Some(&*self.op(*operation).method),
+                        Step::Lookup { .. } => None,
                     })
                     .collect();
                 ["DELETE", "PUT", "PATCH", "POST", "GET"]
@@ -295,17 +302,17 @@ pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
         .filter(|i| i.location == ParamLocation::Body || i.location == ParamLocation::Query)
     {
         let mut p = Map::new();
-        match &i.schema {
+        match i.schema.as_deref().and_then(json::parse) {
             Some(Value::Object(structure))
                 if structure.get("type") == Some(&Value::from("object")) =>
             {
-                defs.insert(i.name.clone(), Value::Object(structure.clone()));
+                defs.insert(i.name.to_string(), Value::Object(structure));
                 p.insert(
                     "$ref".into(),
                     format!("#/$defs/{}", json_pointer_escape(&i.name)).into(),
                 );
             }
-            Some(Value::Object(structure)) => p.extend(structure.clone()),
+            Some(Value::Object(structure)) => p.extend(structure),
             _ => {
                 if let Some(t) = i.ty.json_schema() {
                     p.insert("type".into(), t.into());
@@ -313,11 +320,11 @@ pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
             }
         }
         if !i.description.is_empty() {
-            p.insert("description".into(), i.description.clone().into());
+            p.insert("description".into(), i.description.to_string().into());
         }
-        properties.insert(i.name.clone(), Value::Object(p));
+        properties.insert(i.name.to_string(), Value::Object(p));
         if i.required {
-            required.push(Value::String(i.name.clone()));
+            required.push(Value::String(i.name.to_string()));
         }
     }
     let mut schema = Map::new();
@@ -353,19 +360,19 @@ fn prompt_parts(text: &str, args: &[String]) -> Vec<TemplatePart> {
         };
         let name = rest[start + 2..start + 2 + end].trim();
         if !rest[..start].is_empty() {
-            out.push(TemplatePart::Text(rest[..start].to_string()));
+            out.push(TemplatePart::Text(rest[..start].to_string().into()));
         }
         if args.iter().any(|a| a == name) {
-            out.push(TemplatePart::Value(Value::Input(name.to_string())));
+            out.push(TemplatePart::Value(Value::Input(name.to_string().into())));
         } else {
             out.push(TemplatePart::Text(
-                rest[start..start + 2 + end + 2].to_string(),
+                rest[start..start + 2 + end + 2].to_string().into(),
             ));
         }
         rest = &rest[start + 2 + end + 2..];
     }
     if !rest.is_empty() {
-        out.push(TemplatePart::Text(rest.to_string()));
+        out.push(TemplatePart::Text(rest.to_string().into()));
     }
     out
 }

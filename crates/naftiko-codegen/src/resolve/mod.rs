@@ -19,19 +19,17 @@ mod template;
 use std::path::PathBuf;
 
 use crate::diag::{Builder, Diagnostics, Severity};
-use naftiko_spec::{
-    Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, ExposedAuth, Handler,
-    HttpOperation, McpAdapterSpec, McpResourceContent, OperationId, RequestBody,
-    RestAdapterSpec, SecretSpec, Step, TemplatePart, Value,
-};
 use crate::load::SourceMap;
 use crate::model::{self, Expose, Span, Spec, Text};
 use crate::names;
+use naftiko_spec::{
+    Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, ExposedAuth, Handler, HttpOperation,
+    McpAdapterSpec, McpResourceContent, OperationId, RequestBody, RestAdapterSpec, SecretSpec,
+    Step, TemplatePart, Value,
+};
 use provenance::Provenance;
 
-pub use consumes::split_path;
-pub use jsonpath::compile as compile_jsonpath;
-pub use template::{Note, Scope, interpret_str};
+pub use template::{Note, Scope};
 
 /// Where a control adapter listens when the spec gives no port.
 const DEFAULT_CONTROL_PORT: u16 = 9191;
@@ -420,8 +418,7 @@ impl Resolver<'_> {
                 Auth::None => {}
                 Auth::Bearer { token } => visit(token),
                 Auth::ApiKey { value, .. } => visit(value),
-                Auth::Basic { username, password }
-                | Auth::Digest { username, password } => {
+                Auth::Basic { username, password } | Auth::Digest { username, password } => {
                     visit(username);
                     visit(password);
                 }

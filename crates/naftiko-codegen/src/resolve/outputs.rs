@@ -4,8 +4,8 @@
 use super::Resolver;
 use crate::diag::Severity;
 use crate::json;
-use naftiko_spec::{Mapping, Nested, OperationId, Output, PathSegment, RawFormat, ValueType};
 use crate::model::{OutputParam, Span};
+use naftiko_spec::{Mapping, Nested, OperationId, Output, PathSegment, RawFormat, ValueType};
 
 impl Resolver<'_> {
     pub(super) fn output(

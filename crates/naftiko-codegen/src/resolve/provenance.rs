@@ -14,10 +14,19 @@ pub enum Site {
         path: String,
     },
     /// A `forward` resource of a REST adapter.
-    Forward { adapter: String, name: String },
-    Tool { adapter: String, name: String },
+    Forward {
+        adapter: String,
+        name: String,
+    },
+    Tool {
+        adapter: String,
+        name: String,
+    },
     /// An MCP resource read by calling upstream.
-    Resource { adapter: String, uri: String },
+    Resource {
+        adapter: String,
+        uri: String,
+    },
 }
 
 /// Why a caller input exists.

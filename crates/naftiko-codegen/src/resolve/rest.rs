@@ -4,26 +4,29 @@ use std::collections::HashMap;
 
 use super::Resolver;
 use super::binding::{Exposure, Surface};
+use super::provenance::{InputOrigin, Site};
 use crate::diag::Severity;
-use naftiko_spec::{
-    CallerInput, InputOrigin, ParamLocation, RestAdapter, RestForward, RestRoute, ValueType,
-};
+use crate::json;
 use crate::model::{self, ExposedParam, Span};
 use crate::names;
+use naftiko_spec::{
+    CallerInput, ParamLocation, RestAdapterSpec, RestForward, RestRoute, ValueType,
+};
 
 impl Resolver<'_> {
-    pub(super) fn rest_adapter(&mut self, a: &model::RestAdapter) -> RestAdapter {
+    pub(super) fn rest_adapter(&mut self, a: &model::RestAdapter) -> RestAdapterSpec {
         let mut routes: Vec<RestRoute> = Vec::new();
         // Placeholder names chosen per position: (segments before it, with placeholders as
         // `{}`) → name. The router needs one name per segment position.
         let mut canonical: HashMap<String, String> = HashMap::new();
         let mut seen: HashMap<(String, String), (usize, Span, String)> = HashMap::new();
-        let mut forwards: Vec<(RestForward, Span)> = Vec::new();
-        let mut route_spans: Vec<(usize, Span)> = Vec::new();
+        // With the path as the spec wrote it, for messages.
+        let mut forwards: Vec<(RestForward, Span, String)> = Vec::new();
+        let mut route_spans: Vec<(usize, Span, String)> = Vec::new();
         for r in &a.resources {
             if let Some(f) = &r.forward {
-                if let Some(forward) = self.rest_forward(r, f) {
-                    forwards.push((forward, r.path.span.clone()));
+                if let Some(forward) = self.rest_forward(&a.namespace.value, r, f) {
+                    forwards.push((forward, r.path.span.clone(), r.path.value.clone()));
                 }
                 // Operations next to a forward are routes of their own; the forward takes
                 // the other methods and paths.
@@ -50,23 +53,18 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
-                let mut exp = Exposure {
-                    surface: Surface::Rest,
-                    namespace: a.namespace.value.clone(),
-                    method: method.clone(),
-                    inputs: Vec::new(),
-                };
+                let mut exp = Exposure::new(Surface::Rest, &a.namespace.value, &method);
                 for (spec_name, wire_name) in &placeholders {
-                    exp.inputs.push(CallerInput {
-                        name: spec_name.clone(),
+                    let input = CallerInput {
+                        name: spec_name.clone().into(),
                         location: ParamLocation::Path,
-                        wire_name: wire_name.clone(),
+                        wire_name: wire_name.clone().into(),
                         ty: ValueType::String,
                         required: true,
-                        description: String::new(),
-                        origin: InputOrigin::PathPlaceholder,
+                        description: "".into(),
                         schema: None,
-                    });
+                    };
+                    exp.add_input(input, InputOrigin::PathPlaceholder);
                 }
                 for p in r.params.iter().chain(&op.params) {
                     if p.value.is_some() {
@@ -91,7 +89,7 @@ impl Resolver<'_> {
                         )
                         .help(format!("add `{{{}}}` to the path", p.name.value));
                     } else {
-                        exp.inputs.push(declared);
+                        exp.add_input(declared, InputOrigin::Declared);
                     }
                 }
                 let Some(handler) =
@@ -135,32 +133,45 @@ impl Resolver<'_> {
                     continue;
                 }
                 seen.insert(key, (routes.len(), op.span.clone(), signature));
-                route_spans.push((routes.len(), op.span.clone()));
-                routes.push(RestRoute {
-                    method,
-                    spec_path: r.path.value.clone(),
+                route_spans.push((routes.len(), op.span.clone(), r.path.value.clone()));
+                let site = Site::Route {
+                    adapter: a.namespace.value.clone(),
+                    method: method.clone(),
                     path: router_path.clone(),
-                    name,
+                };
+                exp.notes.spec_path = Some(r.path.value.clone());
+                self.provenance.sites.insert(site, exp.notes);
+                routes.push(RestRoute {
+                    method: method.into(),
+                    path: router_path.clone().into(),
+                    name: name.into(),
                     description: op
                         .description
                         .clone()
                         .or_else(|| r.description.clone())
-                        .unwrap_or_default(),
-                    inputs: exp.inputs,
+                        .unwrap_or_default()
+                        .into(),
+                    inputs: exp.inputs.into(),
                     handler,
                 });
             }
         }
         self.check_forwards(&forwards, &route_spans, &routes);
         let port = a.port.as_ref().map_or(8080, |p| p.value);
-        RestAdapter {
-            env_prefix: names::env_prefix(&a.namespace.value),
-            default_addr: self.default_addr(a.address.as_ref(), port),
-            namespace: a.namespace.value.clone(),
-            description: a.description.clone().unwrap_or_default(),
-            routes,
+        RestAdapterSpec {
+            env_prefix: names::env_prefix(&a.namespace.value).into(),
+            default_addr: self.default_addr(a.address.as_ref(), port).into(),
+            namespace: a.namespace.value.clone().into(),
+            description: a.description.clone().unwrap_or_default().into(),
+            routes: routes.into(),
+            // Written by the emitter, from the rest of this adapter.
+            openapi: "".into(),
             auth: self.exposed_auth(a.auth.as_ref()),
-            forwards: forwards.into_iter().map(|(forward, _)| forward).collect(),
+            forwards: forwards
+                .into_iter()
+                .map(|(forward, _, _)| forward)
+                .collect::<Vec<_>>()
+                .into(),
         }
     }
 
@@ -297,14 +308,16 @@ impl Resolver<'_> {
         };
         let required = p.required.unwrap_or(location == ParamLocation::Path);
         CallerInput {
-            name: p.name.value.clone(),
+            name: p.name.value.clone().into(),
             location,
-            wire_name: p.name.value.clone(),
+            wire_name: p.name.value.clone().into(),
             ty: ValueType::from_spec(p.ty.as_ref().map(|t| t.value.as_str())),
             required,
-            description: p.description.clone().unwrap_or_default(),
-            origin: InputOrigin::Declared,
-            schema: p.schema.clone(),
+            description: p.description.clone().unwrap_or_default().into(),
+            schema: p
+                .schema
+                .as_ref()
+                .map(|schema| json::canonical_json(schema).into()),
         }
     }
 }

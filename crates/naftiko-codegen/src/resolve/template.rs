@@ -17,9 +17,6 @@ pub struct Scope {
     pub bind_keys: Vec<String>,
     /// Earlier steps of the orchestration.
     pub steps: Vec<String>,
-    /// Whether a bare `name` (without braces or prefix) is a literal (`with` values) — in
-    /// `with`, `foo` is the string "foo".
-    pub braces_required: bool,
 }
 
 /// A note for the caller to turn into a diagnostic.
@@ -37,9 +34,13 @@ pub enum Note {
 pub fn interpret(value: &serde_json::Value, scope: &Scope, notes: &mut Vec<Note>) -> Value {
     match value {
         serde_json::Value::String(s) => interpret_str(s, scope, notes),
-        serde_json::Value::Array(items) => {
-            Value::Array(items.iter().map(|v| interpret(v, scope, notes)).collect::<Vec<_>>().into())
-        }
+        serde_json::Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| interpret(v, scope, notes))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
         serde_json::Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(k, v)| (k.clone().into(), interpret(v, scope, notes)))
@@ -216,7 +217,6 @@ mod tests {
             bind_namespaces: vec!["env".into()],
             bind_keys: vec!["API_KEY".into()],
             steps: vec!["get-ship".into()],
-            braces_required: false,
         }
     }
 

@@ -4,23 +4,45 @@
 use super::super::Resolver;
 use super::{Exposure, Surface};
 use crate::diag::Severity;
-use naftiko_spec::{
-    Arg, BindingKind, CallerInput, InputOrigin, OperationId, OperationInput, ParamLocation, TemplatePart,
-    Value, ValueType,
-};
 use crate::model::{Located, Span, Text};
 use crate::names::{self, Match};
+use crate::resolve::provenance::{BindingKind, InputOrigin};
+use naftiko_spec::{
+    Arg, CallerInput, OperationId, OperationInput, ParamLocation, TemplatePart, Value, ValueType,
+};
 
 impl Resolver<'_> {
-    /// Binds every input of operation `op` (see the module doc).
+    /// Binds every input of operation `op` (see the module doc), noting how each was bound
+    /// under `step` (empty for a single call) in `exp`.
     pub(super) fn bind_call(
         &mut self,
         op: OperationId,
         with: &[(Text, Located<serde_json::Value>)],
         exp: &mut Exposure,
         steps: &[String],
+        step: &str,
         call_span: &Span,
     ) -> Vec<Arg> {
+        let bound = self.bind_inputs(op, with, exp, steps, call_span);
+        bound
+            .into_iter()
+            .map(|(arg, kind)| {
+                exp.notes
+                    .bindings
+                    .insert((step.to_string(), arg.input.to_string()), kind);
+                arg
+            })
+            .collect()
+    }
+
+    fn bind_inputs(
+        &mut self,
+        op: OperationId,
+        with: &[(Text, Located<serde_json::Value>)],
+        exp: &mut Exposure,
+        steps: &[String],
+        call_span: &Span,
+    ) -> Vec<(Arg, BindingKind)> {
         let scope = self.exposed_scope(exp, steps);
         let entries: Vec<(Text, Value, Span)> = with
             .iter()
@@ -35,22 +57,18 @@ impl Resolver<'_> {
         let mut used = vec![false; entries.len()];
         // `with` keys naming no declared input: the author meant an extra parameter.
         for (i, (key, _, _)) in entries.iter().enumerate() {
-            let inputs = self.op(op).inputs;
+            let inputs = &self.op(op).inputs;
             if matches!(
-                names::find(&key.value, inputs.iter().map(|i| i.name.as_str())),
+                names::find(&key.value, inputs.iter().map(|i| i.name.as_ref())),
                 Match::None
             ) {
-                let method = self.op(op)
-                    .method
-                    .clone();
+                let method = self.op(op).method.to_string();
                 let location = if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
                     ParamLocation::Body
                 } else {
                     ParamLocation::Query
                 };
-                let opname = self.op(op)
-                    .name
-                    .clone();
+                let opname = self.op(op).name.to_string();
                 self.diag(
                     Severity::Warning,
                     "undeclared-parameter",
@@ -66,20 +84,18 @@ impl Resolver<'_> {
                     location.as_str()
                 ));
                 self.op_mut(op).inputs.to_mut().push(OperationInput {
-                        name: key.value.clone(),
-                        wire_name: key.value.clone(),
-                        location: Some(location),
-                        ty: ValueType::Any,
-                        required: false,
-                        fixed: None,
-                        description: String::new(),
-                    });
+                    name: key.value.clone().into(),
+                    wire_name: key.value.clone().into(),
+                    location: Some(location),
+                    ty: ValueType::Any,
+                    required: false,
+                    fixed: None,
+                    description: "".into(),
+                });
                 let _ = i;
             }
         }
-        let inputs = self.op(op)
-            .inputs
-            .clone();
+        let inputs = self.op(op).inputs.clone();
         let mut args = Vec::new();
         for input in inputs.iter().filter(|i| i.fixed.is_none()) {
             let keys: Vec<&str> = entries.iter().map(|(k, _, _)| k.value.as_str()).collect();
@@ -126,15 +142,17 @@ impl Resolver<'_> {
                 } else {
                     kind
                 };
-                args.push(Arg {
-                    input: input.name.clone(),
-                    value,
+                args.push((
+                    Arg {
+                        input: input.name.clone(),
+                        value,
+                    },
                     kind,
-                });
+                ));
                 continue;
             }
             // Rule 4: a caller input of the same name.
-            let found = match names::find(&input.name, exp.inputs.iter().map(|i| i.name.as_str())) {
+            let found = match names::find(&input.name, exp.inputs.iter().map(|i| &*i.name)) {
                 Match::Exact(n) => Some(n.to_string()),
                 Match::Folded(n) => {
                     let n = n.to_string();
@@ -144,15 +162,17 @@ impl Resolver<'_> {
                 _ => None,
             };
             if let Some(n) = found {
-                let value = Value::Input(n);
+                let value = Value::Input(n.into());
                 if input.required {
                     self.require_input(exp, &value, &input.name, call_span);
                 }
-                args.push(Arg {
-                    input: input.name.clone(),
-                    value,
-                    kind: BindingKind::PassThrough,
-                });
+                args.push((
+                    Arg {
+                        input: input.name.clone(),
+                        value,
+                    },
+                    BindingKind::PassThrough,
+                ));
                 continue;
             }
             // Rule 5: a required input nothing supplies becomes a caller input.
@@ -165,11 +185,13 @@ impl Resolver<'_> {
                     &input.description,
                     call_span,
                 );
-                args.push(Arg {
-                    input: input.name.clone(),
-                    value: Value::Input(name),
-                    kind: BindingKind::Inferred,
-                });
+                args.push((
+                    Arg {
+                        input: input.name.clone(),
+                        value: Value::Input(name.into()),
+                    },
+                    BindingKind::Inferred,
+                ));
             }
         }
         args
@@ -218,8 +240,7 @@ impl Resolver<'_> {
     ) -> Value {
         match v {
             Value::Input(name) => {
-                let resolved = match names::find(&name, exp.inputs.iter().map(|i| i.name.as_str()))
-                {
+                let resolved = match names::find(&name, exp.inputs.iter().map(|i| &*i.name)) {
                     Match::Exact(n) => n.to_string(),
                     Match::Folded(n) => {
                         let n = n.to_string();
@@ -240,7 +261,7 @@ impl Resolver<'_> {
                             format!("`{name}` matched {what} `{n}` ignoring case and separators"),
                         )
                         .help(format!("write `{n}`"));
-                        self.folded_refs.push(name.clone());
+                        self.folded_refs.push(name.to_string());
                         n
                     }
                     Match::Ambiguous(c) => {
@@ -250,14 +271,15 @@ impl Resolver<'_> {
                             span,
                             format!("`{name}` matches caller inputs {}", c.join(" and ")),
                         );
-                        name
+                        name.to_string()
                     }
                     Match::None => self.infer_input(exp, &name, ty, required, "", span),
                 };
-                Value::Input(resolved)
+                Value::Input(resolved.into())
             }
             Value::Template(parts) => Value::Template(
                 parts
+                    .into_owned()
                     .into_iter()
                     .map(|p| match p {
                         TemplatePart::Value(v) => {
@@ -265,19 +287,24 @@ impl Resolver<'_> {
                         }
                         t => t,
                     })
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             ),
             Value::Object(fields) => Value::Object(
                 fields
+                    .into_owned()
                     .into_iter()
                     .map(|(k, v)| (k, self.bind_caller_refs(v, exp, false, span)))
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             ),
             Value::Array(items) => Value::Array(
                 items
+                    .into_owned()
                     .into_iter()
                     .map(|v| self.bind_caller_refs(v, exp, false, span))
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into(),
             ),
             other => other,
         }
@@ -315,16 +342,18 @@ impl Resolver<'_> {
             format!("nothing supplies `{name}`; it becomes {what}"),
         )
         .help(help);
-        exp.inputs.push(CallerInput {
-            name: name.to_string(),
-            location,
-            wire_name: name.to_string(),
-            ty,
-            required,
-            description: description.to_string(),
-            origin: InputOrigin::Inferred,
-            schema: None,
-        });
+        exp.add_input(
+            CallerInput {
+                name: name.to_string().into(),
+                location,
+                wire_name: name.to_string().into(),
+                ty,
+                required,
+                description: description.to_string().into(),
+                schema: None,
+            },
+            InputOrigin::Inferred,
+        );
         name.to_string()
     }
 }

@@ -3,9 +3,9 @@
 
 use super::super::Resolver;
 use crate::diag::Severity;
-use naftiko_spec::OperationId;
 use crate::model::{Span, Text};
 use crate::names::{self, Match};
+use naftiko_spec::{ConsumesId, OperationId};
 
 impl Resolver<'_> {
     /// `ns.operation` → the operation, with exact-then-folded matching and a did-you-mean.
@@ -15,7 +15,7 @@ impl Resolver<'_> {
         let dotted = self
             .namespaces
             .iter()
-            .map(|n| n.namespace.as_str())
+            .map(|n| n.namespace.as_ref())
             .filter(|n| n.contains('.'))
             .filter_map(|n| Some((n, call.value.strip_prefix(n)?.strip_prefix('.')?)))
             .max_by_key(|(n, _)| n.len())
@@ -76,7 +76,7 @@ impl Resolver<'_> {
         let op_names: Vec<String> = self.namespaces[ns_index]
             .operations
             .iter()
-            .map(|o| o.name.clone())
+            .map(|o| o.name.to_string())
             .collect();
         let help = match crate::normalize::suggest(op_name, op_names.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{ns}.{s}`?"),
@@ -95,10 +95,7 @@ impl Resolver<'_> {
             .operations
             .iter()
             .position(|o| o.name == op)?;
-        Some(OperationId {
-            namespace: ns_index,
-            operation: op_index,
-        })
+        operation_id(ns_index, op_index)
     }
 
     /// The consumed operation an exposed operation or tool without `call` means: the one that
@@ -114,14 +111,9 @@ impl Resolver<'_> {
                 ns.operations
                     .iter()
                     .enumerate()
-                    .map(move |(operation, op)| {
-                        let at = OperationId {
-                            namespace,
-                            operation,
-                        };
-                        (at, op.name.as_str())
-                    })
+                    .map(move |(operation, op)| (operation_id(namespace, operation), &*op.name))
             })
+            .filter_map(|(id, name)| Some((id?, name)))
             .collect();
         let exact: Vec<&(OperationId, &str)> = candidates
             .iter()
@@ -140,8 +132,8 @@ impl Resolver<'_> {
             return None;
         };
         let op = *op;
-        let ns = &self.namespaces[op.namespace];
-        let call = format!("{}.{}", ns.namespace, ns.operations[op.operation].name);
+        let ns = &self.namespaces[op.consumes.index()];
+        let call = format!("{}.{}", ns.namespace, self.op(op).name);
         self.diag(
             Severity::Warning,
             "implied-call",
@@ -250,9 +242,18 @@ impl Resolver<'_> {
     pub(in crate::resolve) fn namespace_names(&self) -> Vec<String> {
         self.namespaces
             .iter()
-            .map(|n| n.namespace.clone())
+            .map(|n| n.namespace.to_string())
             .collect()
     }
+}
+
+/// The id of operation `operation` of namespace `namespace`; `None` past `u32::MAX`, which
+/// no spec reaches.
+fn operation_id(namespace: usize, operation: usize) -> Option<OperationId> {
+    Some(OperationId {
+        consumes: ConsumesId(u32::try_from(namespace).ok()?),
+        index: u32::try_from(operation).ok()?,
+    })
 }
 
 /// "did you mean `x`?" or the list of what exists.

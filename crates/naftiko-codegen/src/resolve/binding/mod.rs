@@ -11,10 +11,11 @@ mod lookup;
 pub use lookup::suggest_help;
 
 use super::Resolver;
+use super::provenance::{InputOrigin, SiteNotes};
 use super::template::Scope;
 use crate::diag::Severity;
-use naftiko_spec::{CallerInput, Handler, OperationId, Output, ParamLocation, Step, Value};
 use crate::model::{Span, StepSpec, Target, Text};
+use naftiko_spec::{CallerInput, Handler, OperationId, Output, ParamLocation, Step, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {
@@ -30,9 +31,27 @@ pub struct Exposure {
     /// REST method, to place inferred inputs (query for reads, body for writes).
     pub method: String,
     pub inputs: Vec<CallerInput>,
+    /// Why each input exists and how each call was bound, for `explain`.
+    pub notes: SiteNotes,
 }
 
 impl Exposure {
+    pub fn new(surface: Surface, namespace: &str, method: &str) -> Exposure {
+        Exposure {
+            surface,
+            namespace: namespace.to_string(),
+            method: method.to_string(),
+            inputs: Vec::new(),
+            notes: SiteNotes::default(),
+        }
+    }
+
+    /// Adds a caller input, noting why it exists.
+    pub fn add_input(&mut self, input: CallerInput, origin: InputOrigin) {
+        self.notes.origins.insert(input.name.to_string(), origin);
+        self.inputs.push(input);
+    }
+
     fn infer_location(&self) -> ParamLocation {
         match (self.surface, self.method.as_str()) {
             (Surface::Mcp, _) => ParamLocation::Body,
@@ -64,7 +83,6 @@ impl Resolver<'_> {
             bind_namespaces: self.bind_namespaces.clone(),
             bind_keys: self.bind_keys.clone(),
             steps: steps.to_vec(),
-            braces_required: false,
         }
     }
 
@@ -90,7 +108,7 @@ impl Resolver<'_> {
         }
         if let Some(body) = self.static_output(&target.outputs) {
             return Some(Handler::Static {
-                body,
+                body: body.into(),
                 content_type: "application/json".into(),
             });
         }
@@ -115,9 +133,13 @@ impl Resolver<'_> {
         call_span: &Span,
         owner: &Span,
     ) -> Handler {
-        let args = self.bind_call(op, &target.with, exp, &[], call_span);
+        let args = self.bind_call(op, &target.with, exp, &[], "", call_span);
         let output = self.output(&target.outputs, Some(op), owner);
-        Handler::Call { op, args, output }
+        Handler::Call {
+            operation: op,
+            args: args.into(),
+            output,
+        }
     }
 
     fn bind_reference(
@@ -129,9 +151,9 @@ impl Resolver<'_> {
         let (agg, func) = self.find_function(reference)?;
         let function = self.spec.aggregates.get(agg)?.functions.get(func)?.clone();
         for p in &function.params {
-            if !exp.inputs.iter().any(|i| i.name == p.name.value) {
+            if !exp.inputs.iter().any(|i| *i.name == p.name.value) {
                 let input = self.declared_input(p, exp.surface, &exp.method);
-                exp.inputs.push(input);
+                exp.add_input(input, InputOrigin::Declared);
             }
         }
         let mut merged = function.target.clone();
@@ -165,11 +187,11 @@ impl Resolver<'_> {
             match s {
                 StepSpec::Call { name, call, with } => {
                     if let Some(op) = self.find_operation(call) {
-                        let args = self.bind_call(op, with, exp, &names, &call.span);
+                        let args = self.bind_call(op, with, exp, &names, &name.value, &call.span);
                         steps.push(Step::Call {
-                            name: name.value.clone(),
-                            op,
-                            args,
+                            name: name.value.clone().into(),
+                            operation: op,
+                            args: args.into(),
                         });
                     } else {
                         ok = false;
@@ -198,11 +220,16 @@ impl Resolver<'_> {
                         self.interpret_str_at(&lookup_value.value, &scope, &lookup_value.span);
                     let lookup_value = self.bind_caller_refs(lookup_value, exp, false, &name.span);
                     steps.push(Step::Lookup {
-                        name: name.value.clone(),
-                        index: index.value.clone(),
-                        match_field: match_field.value.clone(),
+                        name: name.value.clone().into(),
+                        index: index.value.clone().into(),
+                        match_field: match_field.value.clone().into(),
                         lookup_value,
-                        fields: fields.clone(),
+                        fields: fields
+                            .iter()
+                            .cloned()
+                            .map(Into::into)
+                            .collect::<Vec<_>>()
+                            .into(),
                     });
                     names.push(name.value.clone());
                 }
@@ -214,7 +241,10 @@ impl Resolver<'_> {
             }
         }
         let output = self.steps_output(target, exp, &names);
-        ok.then_some(Handler::Steps { steps, output })
+        ok.then_some(Handler::Steps {
+            steps: steps.into(),
+            output,
+        })
     }
 
     fn steps_output(&mut self, target: &Target, exp: &mut Exposure, names: &[String]) -> Output {
@@ -225,11 +255,11 @@ impl Resolver<'_> {
             for (t, v) in &target.mappings {
                 let value = self.interpret_str_at(&v.value, &scope, &v.span);
                 let value = self.bind_caller_refs(value, exp, false, &v.span);
-                fields.push((t.value.clone(), Mapping::Value(value)));
+                fields.push((t.value.clone().into(), Mapping::Value(value)));
             }
             return Output::Mapped(Mapping::Object {
-                path: Vec::new(),
-                fields,
+                path: Vec::new().into(),
+                fields: fields.into(),
             });
         }
         if !target.outputs.is_empty()
@@ -242,8 +272,8 @@ impl Resolver<'_> {
         }
         match names.last() {
             Some(last) => Output::Mapped(Mapping::Value(Value::Step {
-                step: last.clone(),
-                path: Vec::new(),
+                step: last.clone().into(),
+                path: Vec::new().into(),
             })),
             None => Output::Passthrough,
         }
