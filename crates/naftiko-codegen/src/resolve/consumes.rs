@@ -1,4 +1,5 @@
-//! Consumed namespaces → resolved namespaces: base URLs, auth, operations and their inputs.
+//! Consumed namespaces → resolved namespaces: base URLs, client-level parameters, operations
+//! and their inputs and paths. Their authentication is resolved in `auth`.
 
 use super::Resolver;
 use super::template::{Scope, interpret, interpret_str};
@@ -148,90 +149,6 @@ impl Resolver<'_> {
         }
     }
 
-    /// A header parameter the namespace's authentication also sets: the credential wins (a
-    /// caller must not replace the server's), so the caller's value is never sent.
-    fn warn_auth_header_params(
-        &mut self,
-        r: &model::ConsumedResource,
-        op: &ConsumedOperation,
-        header: &str,
-    ) {
-        for p in r.params.iter().chain(&op.params) {
-            let is_header = p
-                .location
-                .as_ref()
-                .is_some_and(|l| l.value == ParamLocation::Header);
-            if is_header && p.name.value.eq_ignore_ascii_case(header) {
-                self.diag(
-                    Severity::Warning,
-                    "auth-header-param",
-                    &p.span,
-                    format!(
-                        "header `{}` is set by the namespace's authentication; a value given for it is not sent",
-                        p.name.value
-                    ),
-                )
-                .help("remove the parameter, or the authentication if callers bring their own");
-            }
-        }
-    }
-
-    /// In auth, a bare `{{X}}` can only be a secret: there is no caller.
-    fn auth_scope(&self, scope: &Scope) -> Scope {
-        Scope {
-            bind_keys: self.bind_keys.clone(),
-            ..scope.clone()
-        }
-    }
-
-    fn consumed_auth(&mut self, a: &model::Auth, scope: &Scope) -> Auth {
-        let secret_scope = self.auth_scope(scope);
-        let read = |r: &mut Self, t: &model::Text| r.secret_value(&t.value, &secret_scope, &t.span);
-        match a {
-            model::Auth::Bearer { token } => Auth::Bearer {
-                token: read(self, token),
-            },
-            model::Auth::ApiKey {
-                name,
-                value,
-                placement,
-                ..
-            } => Auth::ApiKey {
-                name: name.value.clone().into(),
-                value: read(self, value),
-                placement: *placement,
-            },
-            model::Auth::Basic { username, password } => Auth::Basic {
-                username: read(self, username),
-                password: read(self, password),
-            },
-            model::Auth::Digest { username, password } => Auth::Digest {
-                username: read(self, username),
-                password: read(self, password),
-            },
-            model::Auth::OAuth2 { span } => {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-auth",
-                    span,
-                    "oauth2 client authentication of a consumed API is not supported",
-                )
-                .help("obtain a token outside and use `type: bearer` with `token: '{{TOKEN}}'`");
-                Auth::None
-            }
-            model::Auth::Unsupported { kind } => {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-auth",
-                    &kind.span,
-                    format!("authentication type `{}` is not supported", kind.value),
-                )
-                .help("supported: bearer, apikey (header, query, cookie), basic, digest");
-                Auth::None
-            }
-        }
-    }
-
     /// The parameters of a query string found in a path, as query inputs: `q=default` a fixed
     /// value, `q={term}` the input `term` sent as `q`. A declared parameter of the same name wins.
     fn query_in_path(&mut self, query: &str, inputs: &mut Vec<OperationInput>, span: &Span) {
@@ -265,12 +182,6 @@ impl Resolver<'_> {
                 description: "".into(),
             });
         }
-    }
-
-    /// A value in auth: `{{X}}` and `${X}` are secrets; a bare word is a literal.
-    fn secret_value(&mut self, text: &str, scope: &Scope, span: &Span) -> Value {
-        let v = self.interpret_str_at(text, scope, span);
-        secrets_only(v)
     }
 
     fn operation(
@@ -568,25 +479,6 @@ fn add_template_inputs(body: &RequestBody, inputs: &mut Vec<OperationInput>) {
                 description: "".into(),
             });
         }
-    }
-}
-
-/// In auth every reference is a secret: an input reference `{{X}}` becomes secret X.
-fn secrets_only(v: Value) -> Value {
-    match v {
-        Value::Input(name) => Value::Secret(name),
-        Value::Template(parts) => Value::Template(
-            parts
-                .into_owned()
-                .into_iter()
-                .map(|p| match p {
-                    TemplatePart::Value(v) => TemplatePart::Value(secrets_only(v)),
-                    t => t,
-                })
-                .collect::<Vec<_>>()
-                .into(),
-        ),
-        other => other,
     }
 }
 

@@ -6,6 +6,7 @@
 //! by name (rule 4), inferred inputs (rule 5), secrets (rule 6) and compiled outputs (rule 7).
 //! Each repair is a warning; what cannot become correct code is an error.
 
+mod auth;
 mod binding;
 mod consumes;
 mod forward;
@@ -29,7 +30,7 @@ use naftiko_spec::{
 };
 use provenance::Provenance;
 
-pub use template::{Note, Scope};
+pub use template::Note;
 
 /// Where a control adapter listens when the spec gives no port.
 const DEFAULT_CONTROL_PORT: u16 = 9191;
@@ -328,84 +329,6 @@ impl Resolver<'_> {
             format!("[{host}]:{port}")
         } else {
             format!("{host}:{port}")
-        }
-    }
-
-    fn exposed_auth(&mut self, auth: Option<&model::Auth>) -> ExposedAuth {
-        let Some(a) = auth else {
-            return ExposedAuth::None;
-        };
-        let scope = Scope {
-            bind_namespaces: self.bind_namespaces.clone(),
-            bind_keys: self.bind_keys.clone(),
-            ..Scope::default()
-        };
-        let read = |r: &mut Self, t: &Text| {
-            let v = r.interpret_str_at(&t.value, &scope, &t.span);
-            // On the exposed side too, a bare `{{X}}` can only name a secret.
-            match v {
-                Value::Input(n) => Value::Secret(n),
-                other => other,
-            }
-        };
-        match a {
-            model::Auth::Bearer { token } => ExposedAuth::Bearer {
-                token: read(self, token),
-            },
-            model::Auth::ApiKey { extra, name, .. } if !extra.is_empty() => {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-auth",
-                    &name.span,
-                    "callers authenticated by several API keys at once are not supported",
-                )
-                .help("use one apikey, bearer or basic");
-                ExposedAuth::None
-            }
-            model::Auth::ApiKey {
-                name,
-                value,
-                placement,
-                ..
-            } => ExposedAuth::ApiKey {
-                name: name.value.clone().into(),
-                value: read(self, value),
-                placement: *placement,
-            },
-            model::Auth::Basic { username, password } => ExposedAuth::Basic {
-                username: read(self, username),
-                password: read(self, password),
-            },
-            model::Auth::Digest { username, .. } => {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-auth",
-                    &username.span,
-                    "digest authentication of callers is not supported",
-                )
-                .help("use bearer, apikey or basic");
-                ExposedAuth::None
-            }
-            model::Auth::OAuth2 { span } => {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-auth",
-                    span,
-                    "oauth2 resource-server validation of callers is not supported yet",
-                )
-                .help("use bearer with a secret token, or put an OAuth2 proxy in front");
-                ExposedAuth::None
-            }
-            model::Auth::Unsupported { kind } => {
-                self.diag(
-                    Severity::Error,
-                    "unsupported-auth",
-                    &kind.span,
-                    format!("authentication type `{}` is not supported", kind.value),
-                )
-                .help("use bearer, apikey or basic");
-                ExposedAuth::None
-            }
         }
     }
 
