@@ -183,7 +183,7 @@ fn rule6_secrets_are_bound_and_listed() {
         vec!["API_KEY"]
     );
     match &cap.consumes[0].auth {
-        naftiko_codegen::ir::Auth::Bearer { token } => {
+        naftiko_codegen::spec::Auth::Bearer { token } => {
             assert_eq!(token, &Value::Secret("API_KEY".into()))
         }
         other => unreachable!("{other:?}"),
@@ -281,7 +281,7 @@ fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
         "{w:?}"
     );
     assert!(
-        matches!(&cap(&c).consumes[0].auth, naftiko_codegen::ir::Auth::ApiKey { name, .. } if name == "X-Key")
+        matches!(&cap(&c).consumes[0].auth, naftiko_codegen::spec::Auth::ApiKey { name, .. } if name == "X-Key")
     );
 }
 

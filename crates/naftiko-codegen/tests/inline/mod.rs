@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use naftiko_codegen::ir::Capability;
+use naftiko_codegen::spec::CapabilitySpec as Capability;
 use naftiko_codegen::{Checked, Severity, check_bytes};
 
 /// Loads, validates and resolves `yaml` as if read from `rules/spec.yaml`.
