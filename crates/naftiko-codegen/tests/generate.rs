@@ -16,9 +16,18 @@ fn workspace() -> PathBuf {
 /// (golden stem, spec path relative to the workspace)
 const SPECS: &[(&str, &str)] = &[
     ("inngest-runs", "generated-example/inngest-runs.yaml"),
-    ("auth-locations", "generated-code-tests/fixtures/auth-locations.yaml"),
-    ("cursed-names", "generated-code-tests/fixtures/cursed-names.yaml"),
-    ("bodies-outputs", "generated-code-tests/fixtures/bodies-outputs.yaml"),
+    (
+        "auth-locations",
+        "generated-code-tests/fixtures/auth-locations.yaml",
+    ),
+    (
+        "cursed-names",
+        "generated-code-tests/fixtures/cursed-names.yaml",
+    ),
+    (
+        "bodies-outputs",
+        "generated-code-tests/fixtures/bodies-outputs.yaml",
+    ),
 ];
 
 fn run(args: &[&str]) -> Output {
@@ -51,8 +60,10 @@ fn generate_prints_the_same_code_as_the_library_and_the_goldens() {
             .map(|g| g.code)
             .unwrap_or_else(|f| panic!("{spec}: {}", f.rendered));
         assert!(printed == library, "{spec}: the CLI and the library differ");
-        let golden = std::fs::read_to_string(workspace().join(format!("generated-code-tests/goldens/{stem}.rs")))
-            .unwrap_or_default();
+        let golden = std::fs::read_to_string(
+            workspace().join(format!("generated-code-tests/goldens/{stem}.rs")),
+        )
+        .unwrap_or_default();
         assert!(
             printed == golden,
             "{spec}: the CLI differs from generated-code-tests/goldens/{stem}.rs (UPDATE_GOLDENS=1 cargo test -p naftiko-tests --test goldens)"
@@ -106,8 +117,8 @@ fn generate_writes_the_output_file_only_when_it_changed() {
         first.is_some() && first == second,
         "an unchanged output was rewritten"
     );
-    let golden =
-        std::fs::read(workspace().join("generated-code-tests/goldens/inngest-runs.rs")).unwrap_or_default();
+    let golden = std::fs::read(workspace().join("generated-code-tests/goldens/inngest-runs.rs"))
+        .unwrap_or_default();
     assert_eq!(std::fs::read(&output).unwrap_or_default(), golden);
     let _ = std::fs::remove_dir_all(&dir);
 }
