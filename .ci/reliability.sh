@@ -19,7 +19,7 @@ export RUSTC_BOOTSTRAP=1
 seconds="${NAFTIKO_FUZZ_SECONDS:-60}"
 work="$PWD/target/fuzz-ci"
 mkdir -p "$work/spec" "$work/rest_request" "$work/spec-seeds"
-cp generated-example/inngest-runs.yaml tests/fixtures/*.yaml generated-example/tests/fixtures/*.yaml \
+cp generated-example/inngest-runs.yaml generated-code-tests/fixtures/*.yaml generated-example/tests/fixtures/*.yaml \
   "$work/spec-seeds/"
 spec_seeds=("$work/spec-seeds" "$PWD/fuzz/regressions/spec")
 for dialect in ../shared/corpus/*/; do

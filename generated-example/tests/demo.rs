@@ -1,13 +1,13 @@
 //! The README's first command: `generated-example --demo` starts with no key and no network,
 //! and the `curl` line it prints returns a run as JSON.
 
-mod support;
+mod seed_server;
 
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_printed_curl_line_returns_a_run() {
-    let server = support::start(&["--demo"], &[]);
+    let server = seed_server::start(&["--demo"], &[]);
     let curl = server
         .banner
         .iter()

@@ -4,18 +4,18 @@
 //! clean answer (a problem with 502/504/408, or the connection closed), never a panic, a hang
 //! or unbounded memory. (A refused connection and a silent upstream are in seed_rest.rs.)
 
-mod harness;
+mod seed_server;
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use harness::{Fault, body_of, faulty_upstream, http, proc_status_kib, raw_exchange, serve};
+use seed_server::{Fault, body_of, faulty_upstream, http, proc_status_kib, raw_exchange, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const RUN_PATH: &str = "/v1/v1/runs/01KKNTCGA0T4V6X9B2C5D8F1GH";
 
 /// GETs the seed's run route; returns status, content type and body.
-async fn get_run(served: &harness::Served) -> (u16, String, String) {
+async fn get_run(served: &seed_server::Served) -> (u16, String, String) {
     let answer = http()
         .get(served.rest_url(RUN_PATH))
         .send()
@@ -119,7 +119,7 @@ async fn an_endless_upstream_body_is_cut_at_the_limit_with_memory_bounded() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn slow_loris_clients_are_cut_off_and_others_still_served() {
-    let upstream = harness::echo_upstream(false).await;
+    let upstream = seed_server::echo_upstream(false).await;
     let served = serve(
         upstream.base_url.clone(),
         &[("INNGEST_RUNS_REST_READ_TIMEOUT_MS", "600")],
@@ -176,7 +176,7 @@ async fn slow_loris_clients_are_cut_off_and_others_still_served() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_body_that_stalls_is_a_408_and_the_connection_closes() {
-    let upstream = harness::echo_upstream(false).await;
+    let upstream = seed_server::echo_upstream(false).await;
     let served = serve(
         upstream.base_url.clone(),
         &[("INNGEST_RUNS_MCP_READ_TIMEOUT_MS", "500")],

@@ -3,13 +3,13 @@
 //! errors, 0 mismatched bodies and resident memory bounded. Speed is printed, not asserted
 //! (bench/soak.sh measures it on a release build).
 
-mod harness;
+mod seed_server;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use harness::{echo_upstream, proc_status_kib, serve};
+use seed_server::{echo_upstream, proc_status_kib, serve};
 
 const REQUESTS: usize = 10_000;
 const CONCURRENCY: usize = 256;
@@ -104,7 +104,7 @@ async fn the_demo_stand_in_keeps_a_bounded_request_log() {
     let upstream = generated_example::standin::start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let client = harness::http();
+    let client = seed_server::http();
     for n in 0..1100 {
         let _ = client
             .get(format!("{}/v1/runs/log-{n}", upstream.base_url))

@@ -4,7 +4,7 @@
 //! that does not match it (path pattern, a Bearer scheme present). generated-example runs as a
 //! user would run it, pointed at Prism.
 
-mod support;
+mod seed_server;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -21,14 +21,14 @@ impl Drop for Prism {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_seed_client_satisfies_the_upstream_contract_under_prism() {
-    let Some(tools) = support::tools("prism contract test") else {
+    let Some(tools) = seed_server::tools("prism contract test") else {
         return;
     };
     let contract = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/contract/inngest-runs-openapi.yaml");
-    let port = support::free_port();
+    let port = seed_server::free_port();
     let prism_js = tools.join("npm/node_modules/@stoplight/prism-cli/dist/index.js");
-    let prism = Command::new(support::node(&tools))
+    let prism = Command::new(seed_server::node(&tools))
         .arg(&prism_js)
         .args([
             "mock",
@@ -45,12 +45,12 @@ async fn the_seed_client_satisfies_the_upstream_contract_under_prism() {
         .unwrap_or_else(|e| panic!("cannot start prism: {e}"));
     let _prism = Prism(prism);
     assert!(
-        support::wait_for_port(port, Duration::from_secs(60)),
+        seed_server::wait_for_port(port, Duration::from_secs(60)),
         "prism did not start"
     );
 
     let base = format!("http://127.0.0.1:{port}");
-    let server = support::start(
+    let server = seed_server::start(
         &[],
         &[
             ("INNGEST_RUNS_BASE_URL", base.as_str()),

@@ -5,14 +5,14 @@
 //! the key. `Debug` output of the generated capability, its runtime, server and errors is
 //! searched too.
 
-mod harness;
+mod seed_server;
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use harness::{TEST_API_KEY, echo_upstream, raw_exchange};
+use seed_server::{TEST_API_KEY, echo_upstream, raw_exchange};
 
 /// The binary under test with its output captured in full.
 struct Running {

@@ -3,7 +3,7 @@
 //! token; upstream errors pass through with their bodies; our own errors are problem+json with
 //! 400/502/504; nothing a caller puts in a path segment escapes it.
 
-mod harness;
+mod seed_server;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -61,7 +61,7 @@ fn http() -> reqwest::Client {
 /// and the body.
 async fn raw_get(addr: SocketAddr, path: &str) -> (u16, String) {
     let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    let (status, text) = harness::raw_exchange(addr, request.as_bytes()).await;
+    let (status, text) = seed_server::raw_exchange(addr, request.as_bytes()).await;
     let body = text
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_owned())

@@ -3,15 +3,14 @@
 //! connections and makes the next wait rather than dropping it, and a client that never reads
 //! its answer is cut off after `<PREFIX>_WRITE_TIMEOUT_MS` while others are served.
 
-mod harness;
-mod support;
+mod seed_server;
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::serve;
+use seed_server::serve;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -21,7 +20,7 @@ const RUN_PATH: &str = "/v1/v1/runs/01KKNTCGA0T4V6X9B2C5D8F1GH";
 /// exited and how long that took (at most 30 s; past that it is killed and the test fails).
 #[cfg(unix)]
 fn signal_on_ready(signal: rustix::process::Signal) -> (std::process::ExitStatus, Duration) {
-    let mut child = Command::new(support::binary())
+    let mut child = Command::new(seed_server::binary())
         .env("INNGEST_RUNS_REST_ADDR", "127.0.0.1:0")
         .env("INNGEST_RUNS_MCP_ADDR", "127.0.0.1:0")
         .env("INNGEST_API_KEY", "k")
@@ -131,7 +130,7 @@ async fn connect(addr: SocketAddr) -> TcpStream {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn past_the_connection_cap_a_client_waits_until_one_closes() {
-    let upstream = harness::echo_upstream(false).await;
+    let upstream = seed_server::echo_upstream(false).await;
     let served = serve(
         upstream.base_url.clone(),
         &[("INNGEST_RUNS_REST_MAX_CONNECTIONS", "2")],
@@ -150,7 +149,7 @@ async fn past_the_connection_cap_a_client_waits_until_one_closes() {
         tokio::time::timeout(Duration::from_millis(800), get_on(&mut third, RUN_PATH)).await;
     assert!(waiting.is_err(), "served past the cap: {waiting:?}");
     // The cap is per listener: the MCP adapter still answers.
-    let mcp = harness::http()
+    let mcp = seed_server::http()
         .get(format!("http://{}/mcp", served.mcp))
         .send()
         .await
@@ -228,7 +227,10 @@ async fn a_client_that_never_reads_is_cut_off_and_others_are_served() {
     let started = Instant::now();
     let mut others = 0;
     for _ in 0..5 {
-        let answer = harness::http().get(served.rest_url(RUN_PATH)).send().await;
+        let answer = seed_server::http()
+            .get(served.rest_url(RUN_PATH))
+            .send()
+            .await;
         assert!(matches!(&answer, Ok(a) if a.status() == 200), "{answer:?}");
         others += 1;
     }
@@ -263,7 +265,10 @@ async fn a_client_that_never_reads_is_cut_off_and_others_are_served() {
         "the whole answer ({received} bytes) arrived: the connection was not cut"
     );
     // Still serving after the cut.
-    let after = harness::http().get(served.rest_url(RUN_PATH)).send().await;
+    let after = seed_server::http()
+        .get(served.rest_url(RUN_PATH))
+        .send()
+        .await;
     assert!(matches!(&after, Ok(a) if a.status() == 200), "{after:?}");
     println!(
         "write timeout 500 ms: a client that never read a {} MiB answer got {:.1} MiB, then {ended}; \

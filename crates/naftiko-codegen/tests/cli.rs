@@ -7,25 +7,18 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_naftiko-codegen"))
 }
 
-fn fixture(name: &str) -> PathBuf {
+/// Where `name` (a path under `tests/specs/`) is on disk.
+fn spec(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
+        .join("tests/specs")
         .join(name)
-}
-
-fn temp_spec(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("naftiko-cli-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
-    let p = dir.join(name);
-    let _ = std::fs::write(&p, text);
-    p
 }
 
 #[test]
 fn validate_exits_0_on_the_seed_and_1_with_strict() {
     let out = bin()
         .args(["validate"])
-        .arg(fixture("inngest-runs.yaml"))
+        .arg(spec("inngest-runs.yaml"))
         .output()
         .ok();
     let out = out.unwrap_or_else(|| unreachable!("binary did not run"));
@@ -40,7 +33,7 @@ fn validate_exits_0_on_the_seed_and_1_with_strict() {
     );
     let strict = bin()
         .args(["validate", "--strict"])
-        .arg(fixture("inngest-runs.yaml"))
+        .arg(spec("inngest-runs.yaml"))
         .status()
         .ok();
     assert_eq!(strict.and_then(|s| s.code()), Some(1));
@@ -48,10 +41,8 @@ fn validate_exits_0_on_the_seed_and_1_with_strict() {
 
 #[test]
 fn validate_json_prints_one_array_with_every_field() {
-    let bad = temp_spec(
-        "bad.yaml",
-        "naftiko: 1.0.0-alpha2\ncapability:\n  exposes:\n    - type: rest\n      namespace: a\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, call: nope.op}\n",
-    );
+    // Its one call, on line 9, names a namespace nothing consumes.
+    let bad = spec("call-to-unknown-namespace.yaml");
     let out = bin()
         .args(["validate", "--format", "json"])
         .arg(&bad)
@@ -130,7 +121,7 @@ fn hostile_inputs_exit_1_quickly() {
 fn explain_shows_where_every_value_comes_from() {
     let out = bin()
         .arg("explain")
-        .arg(fixture("inngest-runs.yaml"))
+        .arg(spec("inngest-runs.yaml"))
         .output()
         .ok();
     let out = out.unwrap_or_else(|| unreachable!());

@@ -65,11 +65,8 @@ fn compile_honours_the_runtime_path() {
 #[test]
 fn compile_fails_with_every_diagnostic_and_writes_nothing() {
     let dir = out_dir("errors");
-    let spec = dir.join("broken.yaml");
-    let _ = std::fs::write(
-        &spec,
-        "naftiko: 1.0.0-alpha2\ninfo: {label: B}\ncapability:\n  consumes:\n    - type: http\n      namespace: a\n      baseUri: https://a.example\n      resources:\n        - name: r\n          path: /r\n          operations:\n            - {name: get, method: GET}\n  exposes:\n    - type: mcp\n      namespace: m\n      port: 9000\n      tools:\n        - {name: one, description: x, call: a.gett}\n        - {name: two, description: y, call: b.get}\n",
-    );
+    // Two calls that resolve to nothing, on lines 18 and 19.
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/broken.yaml");
     let error = naftiko_codegen::configure()
         .out_dir(&dir)
         .emit_cargo_instructions(false)

@@ -132,7 +132,7 @@ fn every_corpus_spec_validates_without_panic_and_matches_the_summary() {
 
 #[test]
 fn the_seed_validates_with_warnings_only() {
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inngest-runs.yaml");
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/inngest-runs.yaml");
     let checked = naftiko_codegen::check(&seed, "inngest-runs.yaml");
     assert!(!checked.has_errors());
     let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();

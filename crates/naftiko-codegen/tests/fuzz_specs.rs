@@ -2,7 +2,7 @@
 //! stays located, and the pipeline always ends. Bounded: 256 cases by default
 //! (`PROPTEST_CASES` raises it for a longer local run).
 //!
-//! Seeds are the seed spec (shipped in tests/fixtures) plus, when ../shared/corpus is present, a
+//! Seeds are the seed spec (a copy in tests/specs) plus, when ../shared/corpus is present, a
 //! spread of corpus files of every dialect.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 fn seeds() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = vec![root.join("tests/fixtures/inngest-runs.yaml")];
+    let mut files: Vec<PathBuf> = vec![root.join("tests/specs/inngest-runs.yaml")];
     let corpus = root.join("../../../shared/corpus");
     if corpus.is_dir() {
         for dialect in ["alpha1", "alpha2", "alpha3", "ikanos-beta5"] {

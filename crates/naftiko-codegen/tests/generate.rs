@@ -16,9 +16,18 @@ fn workspace() -> PathBuf {
 /// (golden stem, spec path relative to the workspace)
 const SPECS: &[(&str, &str)] = &[
     ("inngest-runs", "generated-example/inngest-runs.yaml"),
-    ("auth-locations", "tests/fixtures/auth-locations.yaml"),
-    ("cursed-names", "tests/fixtures/cursed-names.yaml"),
-    ("bodies-outputs", "tests/fixtures/bodies-outputs.yaml"),
+    (
+        "auth-locations",
+        "generated-code-tests/fixtures/auth-locations.yaml",
+    ),
+    (
+        "cursed-names",
+        "generated-code-tests/fixtures/cursed-names.yaml",
+    ),
+    (
+        "bodies-outputs",
+        "generated-code-tests/fixtures/bodies-outputs.yaml",
+    ),
 ];
 
 fn run(args: &[&str]) -> Output {
@@ -51,11 +60,13 @@ fn generate_prints_the_same_code_as_the_library_and_the_goldens() {
             .map(|g| g.code)
             .unwrap_or_else(|f| panic!("{spec}: {}", f.rendered));
         assert!(printed == library, "{spec}: the CLI and the library differ");
-        let golden = std::fs::read_to_string(workspace().join(format!("tests/goldens/{stem}.rs")))
-            .unwrap_or_default();
+        let golden = std::fs::read_to_string(
+            workspace().join(format!("generated-code-tests/goldens/{stem}.rs")),
+        )
+        .unwrap_or_default();
         assert!(
             printed == golden,
-            "{spec}: the CLI differs from tests/goldens/{stem}.rs (UPDATE_GOLDENS=1 cargo test -p naftiko-tests --test goldens)"
+            "{spec}: the CLI differs from generated-code-tests/goldens/{stem}.rs (UPDATE_GOLDENS=1 cargo test -p naftiko-tests --test goldens)"
         );
     }
 }
@@ -106,20 +117,16 @@ fn generate_writes_the_output_file_only_when_it_changed() {
         first.is_some() && first == second,
         "an unchanged output was rewritten"
     );
-    let golden =
-        std::fs::read(workspace().join("tests/goldens/inngest-runs.rs")).unwrap_or_default();
+    let golden = std::fs::read(workspace().join("generated-code-tests/goldens/inngest-runs.rs"))
+        .unwrap_or_default();
     assert_eq!(std::fs::read(&output).unwrap_or_default(), golden);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn generate_with_spec_errors_exits_1_showing_every_error() {
-    let dir = temp_dir("errors");
-    let spec = dir.join("broken.yaml");
-    let _ = std::fs::write(
-        &spec,
-        "naftiko: 1.0.0-alpha2\ninfo: {label: B}\ncapability:\n  consumes:\n    - type: http\n      namespace: a\n      baseUri: https://a.example\n      resources:\n        - name: r\n          path: /r\n          operations:\n            - {name: get, method: GET}\n  exposes:\n    - type: mcp\n      namespace: m\n      port: 9000\n      tools:\n        - {name: one, description: x, call: a.gett}\n        - {name: two, description: y, call: b.get}\n",
-    );
+    // Two calls that resolve to nothing, on lines 18 and 19.
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/broken.yaml");
     let out = run(&["generate", spec.to_str().unwrap_or_default()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty(), "no code for a broken spec");
@@ -127,7 +134,6 @@ fn generate_with_spec_errors_exits_1_showing_every_error() {
     assert!(stderr.contains("broken.yaml:18:"), "{stderr}");
     assert!(stderr.contains("broken.yaml:19:"), "{stderr}");
     assert!(stderr.contains("2 error(s)"), "{stderr}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -5,31 +5,17 @@ use std::path::{Path, PathBuf};
 
 use naftiko_codegen::{Severity, check};
 
+/// The folder `tests/specs/imports/<name>`, which holds a `spec.yaml` and what it imports.
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("naftiko-imports-{}-{name}", std::process::id()));
-    let _ = std::fs::create_dir_all(d.join("shared"));
-    d
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/specs/imports")
+        .join(name)
 }
-
-fn write(p: &Path, text: &str) {
-    std::fs::write(p, text).unwrap_or_else(|e| panic!("write {}: {e}", p.display()));
-}
-
-const MAIN: &str = "naftiko: 1.0.0-alpha3\ncapability:\n  consumes:\n    - import: shop\n      location: ./shared/shop.yaml\n  exposes:\n    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.list}\n";
 
 #[test]
 fn imports_resolve_relative_to_the_importing_file() {
-    let d = dir("ok");
-    write(&d.join("spec.yaml"), MAIN);
-    // The fragment itself imports from its own folder.
-    write(
-        &d.join("shared/shop.yaml"),
-        "naftiko: 1.0.0-alpha3\nconsumes:\n  - import: shop\n    location: ./inner.yaml\n",
-    );
-    write(
-        &d.join("shared/inner.yaml"),
-        "consumes:\n  - {type: http, namespace: shop, baseUri: 'https://shop.example', resources: [{name: items, path: /items, operations: [{name: list, method: GET}]}]}\n",
-    );
+    // `spec.yaml` imports `shared/shop.yaml`, which imports `inner.yaml` from its own folder.
+    let d = dir("nested");
     let c = check(&d.join("spec.yaml"), "spec.yaml");
     assert!(
         !c.has_errors(),
@@ -48,8 +34,8 @@ fn imports_resolve_relative_to_the_importing_file() {
 
 #[test]
 fn a_missing_import_is_a_located_error() {
+    // `spec.yaml` imports `shared/shop.yaml`, which is not there.
     let d = dir("missing");
-    write(&d.join("spec.yaml"), MAIN);
     let c = check(&d.join("spec.yaml"), "spec.yaml");
     let e = c
         .diagnostics
@@ -65,16 +51,8 @@ fn a_missing_import_is_a_located_error() {
 
 #[test]
 fn a_cyclic_import_is_a_located_error() {
+    // `shared/shop.yaml` imports `again.yaml`, which imports `shop.yaml`.
     let d = dir("cycle");
-    write(&d.join("spec.yaml"), MAIN);
-    write(
-        &d.join("shared/shop.yaml"),
-        "consumes:\n  - import: shop\n    location: ./again.yaml\n",
-    );
-    write(
-        &d.join("shared/again.yaml"),
-        "consumes:\n  - import: shop\n    location: ./shop.yaml\n",
-    );
     let c = check(&d.join("spec.yaml"), "spec.yaml");
     let e = c
         .diagnostics

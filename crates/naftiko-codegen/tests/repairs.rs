@@ -1,65 +1,29 @@
 //! Defects of published specs that have one unambiguous reading: each is repaired into working
 //! code with a located warning (DESIGN.md §3 rule 10), and its near misses stay errors.
+//!
+//! The specs are in `tests/specs/repairs/`: each consumes `GET /items` (`shop.list-items`) and
+//! exposes it on REST, with the defect the test is about.
 
-mod inline;
+mod check_spec;
 
-use inline::{cap, check, codes};
+use check_spec::{cap, check, check_filled, codes};
 use naftiko_codegen::ir::{Auth, Body, Handler, ParamIn, Placement, Value};
 use naftiko_codegen::{Checked, Severity};
 
-/// A spec with the given consumed namespace block (indented under `consumes:`) and exposes block.
-fn spec(consumes: &str, exposes: &str) -> String {
-    format!(
-        "naftiko: 1.0.0-alpha2\ninfo: {{label: T, description: t}}\nbinds:\n  - namespace: env\n    keys: {{API_KEY: API_KEY}}\ncapability:\n  consumes:\n{consumes}\n  exposes:\n{exposes}\n"
-    )
-}
-
-const ONE_OP: &str = "    - type: http
-      namespace: shop
-      baseUri: https://shop.example
-      resources:
-        - name: items
-          path: /items
-          operations:
-            - {name: list-items, method: GET}";
-
-const CALL_LIST: &str = "    - type: rest
-      namespace: api
-      resources:
-        - path: /items
-          operations:
-            - {method: GET, name: l, call: shop.list-items}";
-
 #[test]
 fn an_empty_base_uri_is_configuration_required_at_start_up() {
-    let c = check(&spec(
-        &ONE_OP.replace("https://shop.example", "''"),
-        CALL_LIST,
-    ));
+    let c = check("repairs/empty-base-uri.yaml");
     assert!(codes(&c, Severity::Warning).contains(&"empty-base-uri"));
     let ns = &cap(&c).consumes[0];
     // Empty: the runtime then requires `SHOP_BASE_URL` and names it when it is missing.
     assert_eq!((ns.base_url.as_str(), ns.env_prefix.as_str()), ("", "SHOP"));
     // Not a URL at all is still an error.
-    let c = check(&spec(
-        &ONE_OP.replace("https://shop.example", "shop.example"),
-        CALL_LIST,
-    ));
+    let c = check("repairs/base-uri-not-a-url.yaml");
     assert!(codes(&c, Severity::Error).contains(&"bad-base-uri"));
 }
 
 fn body_of(c: &Checked) -> &Body {
     &cap(c).consumes[0].operations[0].body
-}
-
-fn with_body(body: &str) -> String {
-    spec(
-        &ONE_OP.replace(
-            "{name: list-items, method: GET}",
-            &format!("{{name: list-items, method: POST, body: {body}}}"),
-        ),
-        CALL_LIST.replace("GET", "POST").as_str(),
-    )
 }
 
 #[test]
@@ -71,9 +35,7 @@ fn raw_bodies_of_binary_yaml_and_media_types_are_sent_as_they_are() {
         ("application/cbor", "application/cbor"),
     ] {
         // The one string field that wraps the content is the body, with a warning.
-        let c = check(&with_body(&format!(
-            "{{type: {kind}, data: {{content: '{{{{api.payload}}}}'}}}}"
-        )));
+        let c = check_filled("repairs/raw-body-of-type.yaml", "__TYPE__", kind);
         assert!(
             codes(&c, Severity::Warning).contains(&"raw-body-field"),
             "{kind}"
@@ -93,7 +55,7 @@ fn raw_bodies_of_binary_yaml_and_media_types_are_sent_as_they_are() {
         }
     }
     // A structure cannot be sent as raw bytes faithfully: refused, located at `data`.
-    let c = check(&with_body("{type: binary, data: {a: '1', b: '2'}}"));
+    let c = check("repairs/binary-body-with-structured-data.yaml");
     let bad = c
         .diagnostics
         .iter()
@@ -101,21 +63,15 @@ fn raw_bodies_of_binary_yaml_and_media_types_are_sent_as_they_are() {
         .unwrap_or_else(|| panic!("{:#?}", c.diagnostics.iter().collect::<Vec<_>>()));
     assert!(bad.message.contains("binary"), "{}", bad.message);
     // Media types that name a structured body keep their structured meaning.
-    let c = check(&with_body("{type: application/json, data: {a: 1}}"));
+    let c = check("repairs/json-media-type-body.yaml");
     assert!(matches!(body_of(&c), Body::Json(_)));
-    let c = check(&with_body("{type: 'no such', data: x}"));
+    let c = check("repairs/unknown-body-type.yaml");
     assert!(codes(&c, Severity::Error).contains(&"unsupported-body-type"));
 }
 
 #[test]
 fn an_exposed_operation_without_call_calls_the_consumed_operation_of_its_name() {
-    let exposes = "    - type: rest
-      namespace: api
-      resources:
-        - path: /items
-          operations:
-            - {method: GET, name: listItems}";
-    let c = check(&spec(ONE_OP, exposes));
+    let c = check("repairs/operation-without-call.yaml");
     assert!(codes(&c, Severity::Warning).contains(&"implied-call"));
     let route = &cap(&c).rest[0].routes[0];
     assert!(
@@ -124,18 +80,10 @@ fn an_exposed_operation_without_call_calls_the_consumed_operation_of_its_name() 
         route.handler
     );
     // The same name in two namespaces: no guess, `no-call` stays.
-    let two = format!(
-        "{ONE_OP}\n{}",
-        ONE_OP.replace("namespace: shop", "namespace: store")
-    );
-    let c = check(&spec(&two, exposes));
+    let c = check("repairs/operation-without-call-two-namespaces.yaml");
     assert!(codes(&c, Severity::Error).contains(&"no-call"));
     // Static (mock) outputs win over a name that happens to match.
-    let mock = exposes.replace(
-        "name: listItems}",
-        "name: list-items, outputParameters: [{name: ok, type: string, value: yes}]}",
-    );
-    let c = check(&spec(ONE_OP, &mock));
+    let c = check("repairs/operation-without-call-static-output.yaml");
     assert!(matches!(
         &cap(&c).rest[0].routes[0].handler,
         Handler::Static { .. }
@@ -145,13 +93,11 @@ fn an_exposed_operation_without_call_calls_the_consumed_operation_of_its_name() 
 #[test]
 fn apikey_dialects_that_name_the_place_or_the_value_differently() {
     let with_auth = |auth: &str| {
-        check(&spec(
-            &ONE_OP.replace(
-                "      resources:",
-                &format!("      authentication: {auth}\n      resources:"),
-            ),
-            CALL_LIST,
-        ))
+        check_filled(
+            "repairs/shop-authentication.yaml",
+            "__AUTHENTICATION__",
+            auth,
+        )
     };
     let c = with_auth("{type: apikey, header: X-Shop-Key, key: '{{API_KEY}}'}");
     assert!(codes(&c, Severity::Warning).contains(&"dialect-apikey-name"));
@@ -207,10 +153,7 @@ fn apikey_dialects_that_name_the_place_or_the_value_differently() {
 
 #[test]
 fn operations_named_by_id_and_resources_without_names() {
-    let consumes = ONE_OP
-        .replace("- name: items\n          path", "- path")
-        .replace("{name: list-items,", "{id: list-items,");
-    let c = check(&spec(&consumes, CALL_LIST));
+    let c = check("repairs/operation-id-and-unnamed-resource.yaml");
     let w = codes(&c, Severity::Warning);
     assert!(
         w.contains(&"dialect-id-name") && w.contains(&"unnamed-resource"),
@@ -221,11 +164,7 @@ fn operations_named_by_id_and_resources_without_names() {
 
 #[test]
 fn a_namespace_with_dots_is_called_by_its_whole_name() {
-    let consumes = ONE_OP.replace("namespace: shop", "namespace: Shop API 2.0");
-    let c = check(&spec(
-        &consumes,
-        &CALL_LIST.replace("shop.list-items", "Shop API 2.0.list-items"),
-    ));
+    let c = check("repairs/namespace-with-dots.yaml");
     assert!(matches!(
         &cap(&c).rest[0].routes[0].handler,
         Handler::Call { op, .. } if op.operation == 0

@@ -1,43 +1,15 @@
-//! One test (or more) per resolution rule of DESIGN.md §3, on small inline specs.
+//! One test (or more) per resolution rule of DESIGN.md §3, on the small specs in
+//! `tests/specs/rules/`: most consume `GET /items/{itemId}` (plus a `q` query parameter) from
+//! `shop` and expose what the test is about.
 
-mod inline;
+mod check_spec;
 
-use inline::{cap, check, codes};
+use check_spec::{cap, check, codes};
 use naftiko_codegen::ir::{
     BindingKind, Handler, InputOrigin, Output, ParamIn, PathPart, Value, ValueType,
 };
 use naftiko_codegen::{Checked, Severity, check_bytes};
 use std::path::Path;
-
-/// A spec with one consumed operation `GET /items/{itemId}` (plus a `q` query parameter) and
-/// the given exposes block.
-fn spec(exposes: &str) -> String {
-    format!(
-        r#"naftiko: 1.0.0-alpha2
-info: {{label: T, description: t}}
-binds:
-  - namespace: env
-    keys: {{API_KEY: API_KEY}}
-capability:
-  consumes:
-    - type: http
-      namespace: shop
-      baseUri: https://shop.example/
-      authentication: {{type: bearer, token: "{{{{env.API_KEY}}}}"}}
-      resources:
-        - name: item
-          path: /items/{{itemId}}
-          operations:
-            - name: get-item
-              method: GET
-              inputParameters:
-                - {{name: itemId, in: path, type: string, required: true}}
-                - {{name: q, in: query, type: integer, required: false}}
-  exposes:
-{exposes}
-"#
-    )
-}
 
 fn rest_args(c: &Checked) -> Vec<(String, Value, BindingKind)> {
     match &cap(c).rest[0].routes[0].handler {
@@ -51,9 +23,7 @@ fn rest_args(c: &Checked) -> Vec<(String, Value, BindingKind)> {
 
 #[test]
 fn rule1_rest_prefix_means_caller_input() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      port: 8080\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item, with: {itemId: rest.itemId}}",
-    ));
+    let c = check("rules/rest-prefix-means-caller-input.yaml");
     assert_eq!(
         rest_args(&c),
         vec![(
@@ -71,9 +41,7 @@ fn rule1_rest_prefix_means_caller_input() {
 
 #[test]
 fn rule1_other_strings_are_literals_and_numbers_stay_numbers() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: g, call: shop.get-item, with: {itemId: fixed-id, q: 5}}",
-    ));
+    let c = check("rules/literal-string-and-number-arguments.yaml");
     let args = rest_args(&c);
     assert_eq!(args[0].1, Value::Literal(serde_json::json!("fixed-id")));
     assert_eq!(args[1].1, Value::Literal(serde_json::json!(5)));
@@ -82,9 +50,7 @@ fn rule1_other_strings_are_literals_and_numbers_stay_numbers() {
 #[test]
 fn rule2_case_folded_names_match_with_a_warning() {
     // The seed's defect: `{runid}` in the exposed path, `rest.runId` in `with`.
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemid}\n          operations:\n            - {method: GET, name: g, call: shop.get-item, with: {itemId: rest.itemId}}",
-    ));
+    let c = check("rules/placeholder-differs-only-in-case.yaml");
     assert_eq!(rest_args(&c)[0].1, Value::Input("itemid".into()));
     assert_eq!(rest_args(&c)[0].2, BindingKind::WithInputFolded);
     assert_eq!(codes(&c, Severity::Warning), vec!["case-folded-name"]);
@@ -92,9 +58,7 @@ fn rule2_case_folded_names_match_with_a_warning() {
 
 #[test]
 fn rule2_two_candidates_after_folding_is_an_error() {
-    let c = check(&spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          call: shop.get-item\n          inputParameters:\n            - {name: item_id, type: string, required: true, description: a}\n            - {name: item-id, type: string, required: true, description: b}\n          with: {itemId: tools.itemId}",
-    ));
+    let c = check("rules/two-inputs-fold-to-one-name.yaml");
     assert!(
         codes(&c, Severity::Error).contains(&"ambiguous-name"),
         "{:?}",
@@ -104,9 +68,7 @@ fn rule2_two_candidates_after_folding_is_an_error() {
 
 #[test]
 fn rule3_double_brace_placeholders_are_placeholders_too() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{{itemId}}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
-    ));
+    let c = check("rules/double-brace-placeholder.yaml");
     let route = &cap(&c).rest[0].routes[0];
     assert_eq!(route.path, "/x/{itemId}");
     assert_eq!(route.inputs[0].origin, InputOrigin::PathPlaceholder);
@@ -114,9 +76,7 @@ fn rule3_double_brace_placeholders_are_placeholders_too() {
 
 #[test]
 fn rule4_pass_through_by_name() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
-    ));
+    let c = check("rules/pass-through-by-name.yaml");
     assert_eq!(
         rest_args(&c),
         vec![(
@@ -129,9 +89,7 @@ fn rule4_pass_through_by_name() {
 
 #[test]
 fn rule5_required_inputs_nothing_supplies_are_inferred() {
-    let c = check(&spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.get-item}",
-    ));
+    let c = check("rules/tool-without-inputs.yaml");
     let tool = &cap(&c).mcp[0].tools[0];
     assert_eq!(tool.inputs.len(), 1, "only the required one is inferred");
     assert_eq!(
@@ -146,9 +104,7 @@ fn rule5_required_inputs_nothing_supplies_are_inferred() {
     assert_eq!(tool.input_schema["properties"]["itemId"]["type"], "string");
     assert_eq!(codes(&c, Severity::Warning), vec!["inferred-input"]);
     // On REST, a GET infers a query parameter.
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
-    ));
+    let c = check("rules/get-route-without-inputs.yaml");
     let input = &cap(&c).rest[0].routes[0].inputs[0];
     assert_eq!(
         (input.name.as_str(), input.location, input.required),
@@ -158,9 +114,7 @@ fn rule5_required_inputs_nothing_supplies_are_inferred() {
 
 #[test]
 fn rule5_types_come_from_the_consumed_parameter() {
-    let c = check(&spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.get-item, with: {itemId: x, q: tools.q}}",
-    ));
+    let c = check("rules/tool-argument-for-an-optional-parameter.yaml");
     let tool = &cap(&c).mcp[0].tools[0];
     assert_eq!(tool.inputs[0].name, "q");
     // `q` is optional upstream, so the inferred argument is optional too.
@@ -171,9 +125,7 @@ fn rule5_types_come_from_the_consumed_parameter() {
 
 #[test]
 fn rule6_secrets_are_bound_and_listed() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
-    ));
+    let c = check("rules/pass-through-by-name.yaml");
     let cap = cap(&c);
     assert_eq!(
         cap.secrets
@@ -192,9 +144,7 @@ fn rule6_secrets_are_bound_and_listed() {
 
 #[test]
 fn rule7_identity_mapping_is_a_pass_through() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item, outputParameters: [{type: object, mapping: $.}]}",
-    ));
+    let c = check("rules/identity-output-mapping.yaml");
     assert!(matches!(
         &cap(&c).rest[0].routes[0].handler,
         Handler::Call {
@@ -206,9 +156,7 @@ fn rule7_identity_mapping_is_a_pass_through() {
 
 #[test]
 fn consumed_path_placeholders_are_inputs() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}",
-    ));
+    let c = check("rules/pass-through-by-name.yaml");
     let op = &cap(&c).consumes[0].operations[0];
     assert_eq!(
         op.path,
@@ -222,9 +170,7 @@ fn consumed_path_placeholders_are_inputs() {
 
 #[test]
 fn unknown_call_targets_are_errors_with_a_suggestion() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: g, call: shop.get-iten}",
-    ));
+    let c = check("rules/misspelt-call-target.yaml");
     let d = c
         .diagnostics
         .iter()
@@ -240,24 +186,17 @@ fn unknown_call_targets_are_errors_with_a_suggestion() {
 
 #[test]
 fn duplicate_routes_merge_when_identical_and_fail_when_not() {
-    let same = "    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}";
-    let c = check(&spec(same));
+    let c = check("rules/duplicate-routes-identical.yaml");
     assert_eq!(codes(&c, Severity::Warning), vec!["duplicate-route-merged"]);
     assert_eq!(cap(&c).rest[0].routes.len(), 1);
-    let different = same.replacen(
-        "call: shop.get-item}",
-        "call: shop.get-item, with: {q: 1}}",
-        1,
-    );
-    let c = check(&spec(&different));
+    // The same two routes, the first now with a `with`.
+    let c = check("rules/duplicate-routes-different.yaml");
     assert!(codes(&c, Severity::Error).contains(&"duplicate-route"));
 }
 
 #[test]
 fn conflicting_placeholder_names_at_one_segment_are_routed_under_one_name() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /ads/{ad_id}\n          operations:\n            - {method: GET, name: a, call: shop.get-item, with: {itemId: rest.ad_id}}\n        - path: /ads/{ad_set_id}/insights\n          operations:\n            - {method: GET, name: b, call: shop.get-item, with: {itemId: rest.ad_set_id}}",
-    ));
+    let c = check("rules/conflicting-placeholder-names.yaml");
     let routes = &cap(&c).rest[0].routes;
     assert_eq!(routes[1].path, "/ads/{ad_id}/insights");
     assert_eq!(
@@ -272,9 +211,7 @@ fn conflicting_placeholder_names_at_one_segment_are_routed_under_one_name() {
 
 #[test]
 fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
-    let yaml = spec("    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}")
-        .replace("authentication: {type: bearer, token: \"{{env.API_KEY}}\"}", "auth: {type: apikey, name: X-Key, in: header, value: \"{{API_KEY}}\"}");
-    let c = check(&yaml);
+    let c = check("rules/apikey-under-auth-key.yaml");
     let w = codes(&c, Severity::Warning);
     assert!(
         w.contains(&"dialect-auth-key") && w.contains(&"dialect-apikey-name"),
@@ -287,44 +224,15 @@ fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
 
 #[test]
 fn unsupported_features_are_clear_errors() {
-    let yaml = spec("    - type: rest\n      namespace: api\n      resources:\n        - path: /x/{itemId}\n          operations:\n            - {method: GET, name: g, call: shop.get-item}")
-        .replace("authentication: {type: bearer, token: \"{{env.API_KEY}}\"}", "authentication: {type: oauth1, consumerKey: k}");
-    let c = check(&yaml);
+    let c = check("rules/oauth1-authentication.yaml");
     assert!(codes(&c, Severity::Error).contains(&"unsupported-auth"));
-    let c = check(&spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          steps:\n            - {name: s, type: script, language: javascript}",
-    ));
+    let c = check("rules/script-step.yaml");
     assert!(codes(&c, Severity::Error).contains(&"unsupported-step"));
 }
 
 #[test]
 fn ikanos_name_keyed_maps_read_like_lists() {
-    let yaml = r#"ikanos: 1.0.0-beta5
-capability:
-  consumes:
-    - type: http
-      namespace: shop
-      baseUri: https://shop.example
-      resources:
-        item:
-          path: /items/{itemId}
-          operations:
-            get-item:
-              method: GET
-              inputParameters:
-                itemId: {in: path}
-  exposes:
-    - type: mcp
-      namespace: m
-      tools:
-        get:
-          description: d
-          inputParameters:
-            itemId: {type: string, required: true, description: id}
-          call: shop.get-item
-          with: {itemId: m.itemId}
-"#;
-    let c = check(yaml);
+    let c = check("rules/ikanos-name-keyed-maps.yaml");
     let tool = &cap(&c).mcp[0].tools[0];
     assert_eq!(tool.name, "get");
     assert_eq!(tool.inputs[0].origin, InputOrigin::Declared);
@@ -332,9 +240,7 @@ capability:
 
 #[test]
 fn every_error_of_a_broken_spec_is_reported_at_once() {
-    let c = check(&spec(
-        "    - type: rest\n      namespace: api\n      resources:\n        - path: /x\n          operations:\n            - {method: GET, name: a, call: nope.x}\n            - {method: GET, name: b, call: shop.nope}\n            - {method: FETCH, name: c, call: shop.get-item}",
-    ));
+    let c = check("rules/three-broken-operations.yaml");
     let e = codes(&c, Severity::Error);
     assert!(
         e.contains(&"unknown-namespace")
@@ -360,9 +266,7 @@ fn bad_bytes_end_in_diagnostics() {
 
 #[test]
 fn structured_tool_arguments_are_defined_once_under_defs() {
-    let c = check(&spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          call: shop.get-item\n          with: {itemId: tools.name}\n          inputParameters:\n            - {name: name, type: string, required: true, description: n}\n            - name: address\n              type: object\n              description: where\n              properties:\n                street: {type: string}\n                city: {type: string, required: true}",
-    ));
+    let c = check("rules/structured-tool-argument.yaml");
     let schema = &cap(&c).mcp[0].tools[0].input_schema;
     assert_eq!(
         schema["$schema"],
@@ -382,11 +286,7 @@ fn structured_tool_arguments_are_defined_once_under_defs() {
 
 #[test]
 fn a_query_string_in_a_consumed_path_becomes_query_parameters() {
-    let yaml = spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - {name: t, description: d, call: shop.get-item}",
-    )
-    .replace("path: /items/{itemId}", "path: /items/{itemId}?view=full%20text&q={term}");
-    let c = check(&yaml);
+    let c = check("rules/query-string-in-consumed-path.yaml");
     assert_eq!(
         codes(&c, Severity::Warning),
         vec!["query-in-path", "inferred-input"]
@@ -413,9 +313,7 @@ fn a_query_string_in_a_consumed_path_becomes_query_parameters() {
 
 #[test]
 fn an_optional_input_that_alone_feeds_a_required_parameter_becomes_required() {
-    let c = check(&spec(
-        "    - type: mcp\n      namespace: m\n      tools:\n        - name: t\n          description: d\n          call: shop.get-item\n          inputParameters: [{name: itemId, type: string}]",
-    ));
+    let c = check("rules/optional-input-feeds-required-parameter.yaml");
     let tool = &cap(&c).mcp[0].tools[0];
     assert!(tool.inputs[0].required);
     assert_eq!(tool.input_schema["required"], serde_json::json!(["itemId"]));

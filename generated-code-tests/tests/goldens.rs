@@ -3,9 +3,9 @@
 //!
 //! After an intended change: `UPDATE_GOLDENS=1 cargo test -p naftiko-tests --test goldens`.
 
-mod common;
+mod specs_under_test;
 
-use common::{SPECS, first_difference, generate, golden_path};
+use specs_under_test::{SPECS, first_difference, generate, golden_path};
 
 #[test]
 fn goldens_are_what_the_generator_writes() {
@@ -61,9 +61,10 @@ fn the_header_names_the_spec_file_and_its_hash() {
 fn the_hash_changes_with_the_spec() {
     let dir = std::env::temp_dir().join(format!("naftiko-golden-hash-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let seed =
-        std::fs::read_to_string(common::crate_dir().join("../generated-example/inngest-runs.yaml"))
-            .unwrap();
+    let seed = std::fs::read_to_string(
+        specs_under_test::crate_dir().join("../generated-example/inngest-runs.yaml"),
+    )
+    .unwrap();
     let path = dir.join("inngest-runs.yaml");
     let generator = naftiko_codegen::Generator::new();
     std::fs::write(&path, &seed).unwrap();

@@ -1,4 +1,4 @@
-//! What the tests share: the specs under test and how the generator is called on them.
+//! The specs under test and how the generator is called on them, shared by the test files.
 
 #![allow(dead_code)] // each test file uses a different part
 

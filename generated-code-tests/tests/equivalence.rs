@@ -3,12 +3,12 @@
 //! (where its binary is built); here: the library's output against what this crate's
 //! `build.rs` wrote into `OUT_DIR`, and the macro's expansion against both, value for value.
 
-mod common;
+mod specs_under_test;
 
 use std::path::Path;
 
-use common::{SPECS, first_difference, generate};
 use naftiko_tests::{from_build_rs, from_macro, goldens, runtime_path};
+use specs_under_test::{SPECS, first_difference, generate};
 
 #[test]
 fn build_rs_writes_exactly_what_the_generator_returns() {
@@ -80,7 +80,7 @@ fn the_runtime_path_changes_paths_not_data() {
     let code = naftiko_codegen::Generator::new()
         .runtime_path("::naftiko_runtime")
         .generate(
-            &common::crate_dir().join("fixtures/bodies-outputs.yaml"),
+            &specs_under_test::crate_dir().join("fixtures/bodies-outputs.yaml"),
             "bodies-outputs.yaml",
         )
         .unwrap()
