@@ -20,169 +20,19 @@ impl Resolver<'_> {
         let mut tools: Vec<McpTool> = Vec::new();
         let mut seen: HashMap<String, (Span, String)> = HashMap::new();
         for t in &a.tools {
-            let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
-            for p in &t.params {
-                if p.value.is_some() {
-                    continue;
-                }
-                let input = self.declared_input(p, Surface::Mcp, "");
-                if !exp.inputs.iter().any(|i| i.name == input.name) {
-                    exp.add_input(input, InputOrigin::Declared);
-                }
+            if let Some(tool) = self.mcp_tool(a, t, &mut seen) {
+                tools.push(tool);
             }
-            let Some(handler) = self.bind_target(&t.target, Some(&t.name), &mut exp, &t.span)
-            else {
-                continue;
-            };
-            let signature = format!("{handler:?}");
-            if let Some((first, sig)) = seen.get(&t.name.value) {
-                if *sig == signature {
-                    self.diag(
-                        Severity::Warning,
-                        "duplicate-tool-merged",
-                        &t.name.span,
-                        format!(
-                            "tool `{}` is declared twice, identically; merged",
-                            t.name.value
-                        ),
-                    );
-                } else {
-                    self.diag(
-                        Severity::Error,
-                        "duplicate-tool",
-                        &t.name.span,
-                        format!(
-                            "tool `{}` is declared twice and the two do different things",
-                            t.name.value
-                        ),
-                    )
-                    .help(format!("first declared at line {}", first.loc.line));
-                }
-                continue;
-            }
-            seen.insert(t.name.value.clone(), (t.name.span.clone(), signature));
-            let hints = self.inherited_hints(&t.target);
-            let annotations = self.annotations(hints, &handler);
-            let site = Site::Tool {
-                adapter: a.namespace.value.clone(),
-                name: t.name.value.clone(),
-            };
-            self.provenance.sites.insert(site, exp.notes);
-            tools.push(McpTool {
-                name: t.name.value.clone().into(),
-                title: t.label.clone().map(Into::into),
-                description: t.description.clone().unwrap_or_default().into(),
-                annotations,
-                input_schema: json::canonical_json(&input_schema(&exp.inputs)).into(),
-                inputs: exp.inputs.into(),
-                handler,
-            });
         }
         let mut resources = Vec::new();
         for r in &a.resources {
-            let Some(uri_template) = self.uri_template(r) else {
-                continue;
-            };
-            let content = if let Some(loc) = &r.location {
-                match self.read_embedded(&loc.value, &loc.span) {
-                    Some(text) => McpResourceContent::Static(text.into()),
-                    None => continue,
-                }
-            } else {
-                let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
-                // The template's placeholders are what a read gives.
-                for part in &uri_template {
-                    if let PathPart::Param(name) = part {
-                        let input = CallerInput {
-                            name: name.clone(),
-                            location: ParamLocation::Path,
-                            wire_name: name.clone(),
-                            ty: ValueType::String,
-                            required: true,
-                            description: "".into(),
-                            schema: None,
-                        };
-                        exp.add_input(input, InputOrigin::PathPlaceholder);
-                    }
-                }
-                let Some(h) = self.bind_target(&r.target, None, &mut exp, &r.span) else {
-                    continue;
-                };
-                let needs = exp.inputs.iter().find(|i| {
-                    i.required && !uri_template.contains(&PathPart::Param(i.name.clone()))
-                });
-                if let Some(input) = needs {
-                    self.diag(
-                        Severity::Error,
-                        "resource-needs-input",
-                        &r.span,
-                        format!(
-                            "resource `{}` needs caller input `{}`, which its URI does not give",
-                            r.name.value, input.name
-                        ),
-                    )
-                    .help(format!(
-                        "supply it with a `with` literal, or make the URI a template with `{{{}}}`",
-                        input.name
-                    ));
-                    continue;
-                }
-                let site = Site::Resource {
-                    adapter: a.namespace.value.clone(),
-                    uri: r.uri.value.clone(),
-                };
-                self.provenance.sites.insert(site, exp.notes);
-                McpResourceContent::Dynamic(h)
-            };
-            resources.push(McpResource {
-                name: r.name.value.clone().into(),
-                title: r.label.clone().map(Into::into),
-                uri: r.uri.value.clone().into(),
-                uri_template: uri_template.into(),
-                description: r.description.clone().unwrap_or_default().into(),
-                mime_type: r
-                    .mime_type
-                    .clone()
-                    .unwrap_or_else(|| "application/json".into())
-                    .into(),
-                content,
-            });
+            if let Some(resource) = self.mcp_resource(a, r) {
+                resources.push(resource);
+            }
         }
         let mut prompts = Vec::new();
         for p in &a.prompts {
-            let arg_names: Vec<String> = p.arguments.iter().map(|a| a.0.value.clone()).collect();
-            let mut messages = Vec::new();
-            for (role, content) in &p.messages {
-                messages.push(PromptMessage {
-                    role: role.clone().into(),
-                    parts: prompt_parts(&content.value, &arg_names).into(),
-                });
-            }
-            if messages.is_empty()
-                && let Some(loc) = &p.location
-                && let Some(text) = self.read_embedded(&loc.value, &loc.span)
-            {
-                messages.push(PromptMessage {
-                    role: "user".into(),
-                    parts: prompt_parts(&text, &arg_names).into(),
-                });
-            }
-            prompts.push(McpPrompt {
-                name: p.name.value.clone().into(),
-                title: p.label.clone().map(Into::into),
-                description: p.description.clone().unwrap_or_default().into(),
-                arguments: p
-                    .arguments
-                    .iter()
-                    .map(|(n, d, r)| PromptArgument {
-                        name: n.value.clone().into(),
-                        description: d.clone().unwrap_or_default().into(),
-                        required: *r,
-                    })
-                    .collect::<Vec<_>>()
-                    .into(),
-                messages: messages.into(),
-            });
+            prompts.push(self.mcp_prompt(p));
         }
         let port = a.port.as_ref().map_or(9090, |p| p.value);
         McpAdapterSpec {
@@ -194,6 +44,181 @@ impl Resolver<'_> {
             resources: resources.into(),
             prompts: prompts.into(),
             auth: self.exposed_auth(a.auth.as_ref()),
+        }
+    }
+
+    /// One tool: its arguments and what it calls. `seen` holds the tools declared so far (name →
+    /// where, and what it does), so that a repeat is merged when identical and refused otherwise;
+    /// `None` when the tool is not generated.
+    fn mcp_tool(
+        &mut self,
+        a: &model::McpAdapter,
+        t: &model::McpTool,
+        seen: &mut HashMap<String, (Span, String)>,
+    ) -> Option<McpTool> {
+        let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
+        for p in &t.params {
+            if p.value.is_some() {
+                continue;
+            }
+            let input = self.declared_input(p, Surface::Mcp, "");
+            if !exp.inputs.iter().any(|i| i.name == input.name) {
+                exp.add_input(input, InputOrigin::Declared);
+            }
+        }
+        let handler = self.bind_target(&t.target, Some(&t.name), &mut exp, &t.span)?;
+        let signature = format!("{handler:?}");
+        if let Some((first, sig)) = seen.get(&t.name.value) {
+            if *sig == signature {
+                self.diag(
+                    Severity::Warning,
+                    "duplicate-tool-merged",
+                    &t.name.span,
+                    format!(
+                        "tool `{}` is declared twice, identically; merged",
+                        t.name.value
+                    ),
+                );
+            } else {
+                self.diag(
+                    Severity::Error,
+                    "duplicate-tool",
+                    &t.name.span,
+                    format!(
+                        "tool `{}` is declared twice and the two do different things",
+                        t.name.value
+                    ),
+                )
+                .help(format!("first declared at line {}", first.loc.line));
+            }
+            return None;
+        }
+        seen.insert(t.name.value.clone(), (t.name.span.clone(), signature));
+        let hints = self.inherited_hints(&t.target);
+        let annotations = self.annotations(hints, &handler);
+        let site = Site::Tool {
+            adapter: a.namespace.value.clone(),
+            name: t.name.value.clone(),
+        };
+        self.provenance.sites.insert(site, exp.notes);
+        Some(McpTool {
+            name: t.name.value.clone().into(),
+            title: t.label.clone().map(Into::into),
+            description: t.description.clone().unwrap_or_default().into(),
+            annotations,
+            input_schema: json::canonical_json(&input_schema(&exp.inputs)).into(),
+            inputs: exp.inputs.into(),
+            handler,
+        })
+    }
+
+    /// One resource: a file read now and embedded, or a call made on each read whose inputs
+    /// the URI must give; `None` when it is not generated.
+    fn mcp_resource(
+        &mut self,
+        a: &model::McpAdapter,
+        r: &model::McpResourceSpec,
+    ) -> Option<McpResource> {
+        let uri_template = self.uri_template(r)?;
+        let content = if let Some(loc) = &r.location {
+            match self.read_embedded(&loc.value, &loc.span) {
+                Some(text) => McpResourceContent::Static(text.into()),
+                None => return None,
+            }
+        } else {
+            let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
+            // The template's placeholders are what a read gives.
+            for part in &uri_template {
+                if let PathPart::Param(name) = part {
+                    let input = CallerInput {
+                        name: name.clone(),
+                        location: ParamLocation::Path,
+                        wire_name: name.clone(),
+                        ty: ValueType::String,
+                        required: true,
+                        description: "".into(),
+                        schema: None,
+                    };
+                    exp.add_input(input, InputOrigin::PathPlaceholder);
+                }
+            }
+            let h = self.bind_target(&r.target, None, &mut exp, &r.span)?;
+            let needs = exp
+                .inputs
+                .iter()
+                .find(|i| i.required && !uri_template.contains(&PathPart::Param(i.name.clone())));
+            if let Some(input) = needs {
+                self.diag(
+                    Severity::Error,
+                    "resource-needs-input",
+                    &r.span,
+                    format!(
+                        "resource `{}` needs caller input `{}`, which its URI does not give",
+                        r.name.value, input.name
+                    ),
+                )
+                .help(format!(
+                    "supply it with a `with` literal, or make the URI a template with `{{{}}}`",
+                    input.name
+                ));
+                return None;
+            }
+            let site = Site::Resource {
+                adapter: a.namespace.value.clone(),
+                uri: r.uri.value.clone(),
+            };
+            self.provenance.sites.insert(site, exp.notes);
+            McpResourceContent::Dynamic(h)
+        };
+        Some(McpResource {
+            name: r.name.value.clone().into(),
+            title: r.label.clone().map(Into::into),
+            uri: r.uri.value.clone().into(),
+            uri_template: uri_template.into(),
+            description: r.description.clone().unwrap_or_default().into(),
+            mime_type: r
+                .mime_type
+                .clone()
+                .unwrap_or_else(|| "application/json".into())
+                .into(),
+            content,
+        })
+    }
+
+    /// One prompt: its messages, from the spec or else from the file it names.
+    fn mcp_prompt(&mut self, p: &model::McpPromptSpec) -> McpPrompt {
+        let arg_names: Vec<String> = p.arguments.iter().map(|a| a.0.value.clone()).collect();
+        let mut messages = Vec::new();
+        for (role, content) in &p.messages {
+            messages.push(PromptMessage {
+                role: role.clone().into(),
+                parts: prompt_parts(&content.value, &arg_names).into(),
+            });
+        }
+        if messages.is_empty()
+            && let Some(loc) = &p.location
+            && let Some(text) = self.read_embedded(&loc.value, &loc.span)
+        {
+            messages.push(PromptMessage {
+                role: "user".into(),
+                parts: prompt_parts(&text, &arg_names).into(),
+            });
+        }
+        McpPrompt {
+            name: p.name.value.clone().into(),
+            title: p.label.clone().map(Into::into),
+            description: p.description.clone().unwrap_or_default().into(),
+            arguments: p
+                .arguments
+                .iter()
+                .map(|(n, d, r)| PromptArgument {
+                    name: n.value.clone().into(),
+                    description: d.clone().unwrap_or_default().into(),
+                    required: *r,
+                })
+                .collect::<Vec<_>>()
+                .into(),
+            messages: messages.into(),
         }
     }
 
