@@ -6,6 +6,7 @@ mod check_spec;
 
 use check_spec::{cap, check, check_filled, codes, messages};
 use naftiko_codegen::Severity;
+use naftiko_codegen::spec::ConsumesId;
 
 #[test]
 fn every_spelling_of_a_forward_path_gives_its_literal_prefix() {
@@ -20,7 +21,7 @@ fn every_spelling_of_a_forward_path_gives_its_literal_prefix() {
         let c = check_filled("adapters_rules/forward-at-path.yaml", "__PATH__", path);
         let forward = &cap(&c).rest[0].forwards[0];
         assert_eq!(forward.prefix, prefix, "{path}");
-        assert_eq!(forward.namespace, 1, "{path}");
+        assert_eq!(forward.consumes, ConsumesId(1), "{path}");
         assert_eq!(forward.name, format!("forward {path}"));
     }
 }
@@ -36,7 +37,7 @@ fn trusted_headers_are_lower_case_without_duplicates_or_hop_by_hop_headers() {
     let c = check("adapters_rules/forward-trusted-headers.yaml");
     assert_eq!(codes(&c, Severity::Warning), ["trusted-header-ignored"]);
     let forward = &cap(&c).rest[0].forwards[0];
-    assert_eq!(forward.trusted_headers, ["notion-version", "x-id"]);
+    assert_eq!(*forward.trusted_headers, ["notion-version", "x-id"]);
     assert_eq!(forward.name, "proxy");
     let bad = check("adapters_rules/forward-trusted-header-with-space.yaml");
     assert_eq!(codes(&bad, Severity::Error), ["bad-header"]);
@@ -46,7 +47,7 @@ fn trusted_headers_are_lower_case_without_duplicates_or_hop_by_hop_headers() {
 fn the_target_namespace_is_matched_like_calls_are() {
     let folded = check("adapters_rules/forward-target-differs-in-case.yaml");
     assert_eq!(codes(&folded, Severity::Warning), ["case-folded-name"]);
-    assert_eq!(cap(&folded).rest[0].forwards[0].namespace, 0);
+    assert_eq!(cap(&folded).rest[0].forwards[0].consumes, ConsumesId(0));
     let unknown = check("adapters_rules/forward-target-misspelt.yaml");
     assert_eq!(codes(&unknown, Severity::Error), ["unknown-namespace"]);
     let help = unknown
@@ -74,8 +75,8 @@ fn control_adapters_take_their_namespace_or_control_for_their_address() {
     assert_eq!(control.len(), 2);
     assert_eq!(
         (
-            control[0].namespace.as_str(),
-            control[0].env_prefix.as_str()
+            &*control[0].namespace,
+            &*control[0].env_prefix
         ),
         ("control", "CONTROL")
     );
@@ -142,7 +143,7 @@ fn a_placeholder_name_taken_earlier_in_its_path_is_routed_under_another_name() {
     let inputs: Vec<(&str, &str)> = routes[1]
         .inputs
         .iter()
-        .map(|i| (i.name.as_str(), i.wire_name.as_str()))
+        .map(|i| (&*i.name, &*i.wire_name))
         .collect();
     assert_eq!(inputs, [("ws", "sid"), ("sid", "sid_2")]);
     assert!(
@@ -156,11 +157,11 @@ fn a_placeholder_name_taken_earlier_in_its_path_is_routed_under_another_name() {
 
 #[test]
 fn an_mcp_resource_uri_with_placeholders_is_a_template_that_supplies_inputs() {
-    use naftiko_codegen::ir::PathPart;
+    use naftiko_codegen::spec::PathPart;
     let c = check("adapters_rules/resource-uri-template.yaml");
     let resource = &cap(&c).mcp[0].resources[0];
     assert_eq!(
-        resource.uri_template,
+        *resource.uri_template,
         [
             PathPart::Literal("notion://pages/".into()),
             PathPart::Param("id".into())

@@ -7,7 +7,9 @@
 mod check_spec;
 
 use check_spec::{cap, check, check_filled, codes};
-use naftiko_codegen::ir::{Auth, Body, Handler, ParamIn, Placement, Value};
+use naftiko_codegen::spec::{
+    ApiKeyPlacement, Auth, DefaultParam, Handler, ParamLocation, RequestBody as Body, Value,
+};
 use naftiko_codegen::{Checked, Severity};
 
 #[test]
@@ -16,7 +18,7 @@ fn an_empty_base_uri_is_configuration_required_at_start_up() {
     assert!(codes(&c, Severity::Warning).contains(&"empty-base-uri"));
     let ns = &cap(&c).consumes[0];
     // Empty: the runtime then requires `SHOP_BASE_URL` and names it when it is missing.
-    assert_eq!((ns.base_url.as_str(), ns.env_prefix.as_str()), ("", "SHOP"));
+    assert_eq!((&*ns.base_url, &*ns.env_prefix), ("", "SHOP"));
     // Not a URL at all is still an error.
     let c = check("repairs/base-uri-not-a-url.yaml");
     assert!(codes(&c, Severity::Error).contains(&"bad-base-uri"));
@@ -75,7 +77,7 @@ fn an_exposed_operation_without_call_calls_the_consumed_operation_of_its_name() 
     assert!(codes(&c, Severity::Warning).contains(&"implied-call"));
     let route = &cap(&c).rest[0].routes[0];
     assert!(
-        matches!(&route.handler, Handler::Call { op, .. } if op.namespace == 0 && op.operation == 0),
+        matches!(&route.handler, Handler::Call { operation, .. } if operation.consumes.0 == 0 && operation.index == 0),
         "{:?}",
         route.handler
     );
@@ -103,22 +105,22 @@ fn apikey_dialects_that_name_the_place_or_the_value_differently() {
     assert!(codes(&c, Severity::Warning).contains(&"dialect-apikey-name"));
     assert!(matches!(
         &cap(&c).consumes[0].auth,
-        Auth::ApiKey { name, placement: Placement::Header, .. } if name == "X-Shop-Key"
+        Auth::ApiKey { name, placement: ApiKeyPlacement::Header, .. } if name == "X-Shop-Key"
     ));
     let c = with_auth("{type: apikey, in: query, name: apiKey, token: '{{API_KEY}}'}");
     assert!(matches!(
         &cap(&c).consumes[0].auth,
-        Auth::ApiKey { name, placement: Placement::Query, .. } if name == "apiKey"
+        Auth::ApiKey { name, placement: ApiKeyPlacement::Query, .. } if name == "apiKey"
     ));
     let c = with_auth("{type: header, header: X-Auth-Token, value: '{{API_KEY}}'}");
     assert!(matches!(
         &cap(&c).consumes[0].auth,
-        Auth::ApiKey { name, placement: Placement::Header, .. } if name == "X-Auth-Token"
+        Auth::ApiKey { name, placement: ApiKeyPlacement::Header, .. } if name == "X-Auth-Token"
     ));
     let c = with_auth("{type: query, name: key, value: '{{API_KEY}}'}");
     assert!(matches!(
         &cap(&c).consumes[0].auth,
-        Auth::ApiKey { name, placement: Placement::Query, .. } if name == "key"
+        Auth::ApiKey { name, placement: ApiKeyPlacement::Query, .. } if name == "key"
     ));
     // Several keys at once: the first is the authentication, the others go with every call.
     let c = with_auth(
@@ -128,7 +130,11 @@ fn apikey_dialects_that_name_the_place_or_the_value_differently() {
     let ns = &cap(&c).consumes[0];
     assert!(matches!(&ns.auth, Auth::ApiKey { name, .. } if name == "X-Key-Id"));
     assert!(
-        matches!(ns.default_params.as_slice(), [(name, ParamIn::Header, Value::Secret(key))] if name == "X-Access-Key" && key == "API_KEY"),
+        matches!(
+            &*ns.default_params,
+            [DefaultParam { name, location: ParamLocation::Header, value: Value::Secret(key) }]
+                if name == "X-Access-Key" && key == "API_KEY"
+        ),
         "{:?}",
         ns.default_params
     );
@@ -139,13 +145,16 @@ fn apikey_dialects_that_name_the_place_or_the_value_differently() {
     assert!(matches!(
         &ns.auth,
         Auth::ApiKey {
-            placement: Placement::Query,
+            placement: ApiKeyPlacement::Query,
             ..
         }
     ));
     assert!(matches!(
-        ns.default_params.as_slice(),
-        [(_, ParamIn::Query, _)]
+        &*ns.default_params,
+        [DefaultParam {
+            location: ParamLocation::Query,
+            ..
+        }]
     ));
     let c = with_auth("{type: apikey, name: apiKey}");
     assert!(codes(&c, Severity::Error).contains(&"missing-key"));
@@ -167,6 +176,6 @@ fn a_namespace_with_dots_is_called_by_its_whole_name() {
     let c = check("repairs/namespace-with-dots.yaml");
     assert!(matches!(
         &cap(&c).rest[0].routes[0].handler,
-        Handler::Call { op, .. } if op.operation == 0
+        Handler::Call { operation, .. } if operation.index == 0
     ));
 }

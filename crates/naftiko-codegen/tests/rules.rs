@@ -4,18 +4,22 @@
 
 mod check_spec;
 
-use check_spec::{cap, check, codes};
-use naftiko_codegen::ir::{
-    BindingKind, Handler, InputOrigin, Output, ParamIn, PathPart, Value, ValueType,
-};
+use check_spec::{binding, cap, check, codes, literal, origin, route_site, schema, tool_site};
+use naftiko_codegen::spec::{Handler, Output, ParamLocation, PathPart, Value, ValueType};
+use naftiko_codegen::{BindingKind, InputOrigin};
 use naftiko_codegen::{Checked, Severity, check_bytes};
 use std::path::Path;
 
-fn rest_args(c: &Checked) -> Vec<(String, Value, BindingKind)> {
+/// The arguments of the first route's call, with how each was bound.
+fn rest_args(c: &Checked) -> Vec<(String, Value, Option<BindingKind>)> {
+    let site = route_site(c, 0, 0);
     match &cap(c).rest[0].routes[0].handler {
         Handler::Call { args, .. } => args
             .iter()
-            .map(|a| (a.input.clone(), a.value.clone(), a.kind))
+            .map(|a| {
+                let kind = binding(c, &site, &a.input);
+                (a.input.to_string(), a.value.clone(), kind)
+            })
             .collect(),
         other => unreachable!("{other:?}"),
     }
@@ -29,7 +33,7 @@ fn rule1_rest_prefix_means_caller_input() {
         vec![(
             "itemId".into(),
             Value::Input("itemId".into()),
-            BindingKind::With
+            Some(BindingKind::With)
         )]
     );
     assert!(
@@ -43,8 +47,8 @@ fn rule1_rest_prefix_means_caller_input() {
 fn rule1_other_strings_are_literals_and_numbers_stay_numbers() {
     let c = check("rules/literal-string-and-number-arguments.yaml");
     let args = rest_args(&c);
-    assert_eq!(args[0].1, Value::Literal(serde_json::json!("fixed-id")));
-    assert_eq!(args[1].1, Value::Literal(serde_json::json!(5)));
+    assert_eq!(args[0].1, literal(serde_json::json!("fixed-id")));
+    assert_eq!(args[1].1, literal(serde_json::json!(5)));
 }
 
 #[test]
@@ -52,7 +56,7 @@ fn rule2_case_folded_names_match_with_a_warning() {
     // The seed's defect: `{runid}` in the exposed path, `rest.runId` in `with`.
     let c = check("rules/placeholder-differs-only-in-case.yaml");
     assert_eq!(rest_args(&c)[0].1, Value::Input("itemid".into()));
-    assert_eq!(rest_args(&c)[0].2, BindingKind::WithInputFolded);
+    assert_eq!(rest_args(&c)[0].2, Some(BindingKind::WithInputFolded));
     assert_eq!(codes(&c, Severity::Warning), vec!["case-folded-name"]);
 }
 
@@ -71,7 +75,10 @@ fn rule3_double_brace_placeholders_are_placeholders_too() {
     let c = check("rules/double-brace-placeholder.yaml");
     let route = &cap(&c).rest[0].routes[0];
     assert_eq!(route.path, "/x/{itemId}");
-    assert_eq!(route.inputs[0].origin, InputOrigin::PathPlaceholder);
+    assert_eq!(
+        origin(&c, &route_site(&c, 0, 0), &route.inputs[0].name),
+        Some(InputOrigin::PathPlaceholder)
+    );
 }
 
 #[test]
@@ -82,7 +89,7 @@ fn rule4_pass_through_by_name() {
         vec![(
             "itemId".into(),
             Value::Input("itemId".into()),
-            BindingKind::PassThrough
+            Some(BindingKind::PassThrough)
         )]
     );
 }
@@ -94,21 +101,21 @@ fn rule5_required_inputs_nothing_supplies_are_inferred() {
     assert_eq!(tool.inputs.len(), 1, "only the required one is inferred");
     assert_eq!(
         (
-            tool.inputs[0].name.as_str(),
+            &*tool.inputs[0].name,
             tool.inputs[0].required,
-            tool.inputs[0].origin
+            origin(&c, &tool_site(&c, 0, 0), "itemId")
         ),
-        ("itemId", true, InputOrigin::Inferred)
+        ("itemId", true, Some(InputOrigin::Inferred))
     );
-    assert_eq!(tool.input_schema["required"], serde_json::json!(["itemId"]));
-    assert_eq!(tool.input_schema["properties"]["itemId"]["type"], "string");
+    assert_eq!(schema(tool)["required"], serde_json::json!(["itemId"]));
+    assert_eq!(schema(tool)["properties"]["itemId"]["type"], "string");
     assert_eq!(codes(&c, Severity::Warning), vec!["inferred-input"]);
     // On REST, a GET infers a query parameter.
     let c = check("rules/get-route-without-inputs.yaml");
     let input = &cap(&c).rest[0].routes[0].inputs[0];
     assert_eq!(
-        (input.name.as_str(), input.location, input.required),
-        ("itemId", ParamIn::Query, true)
+        (&*input.name, input.location, input.required),
+        ("itemId", ParamLocation::Query, true)
     );
 }
 
@@ -120,7 +127,7 @@ fn rule5_types_come_from_the_consumed_parameter() {
     // `q` is optional upstream, so the inferred argument is optional too.
     assert!(!tool.inputs[0].required);
     assert_eq!(tool.inputs[0].ty, ValueType::Integer);
-    assert_eq!(tool.input_schema["properties"]["q"]["type"], "integer");
+    assert_eq!(schema(tool)["properties"]["q"]["type"], "integer");
 }
 
 #[test]
@@ -128,10 +135,7 @@ fn rule6_secrets_are_bound_and_listed() {
     let c = check("rules/pass-through-by-name.yaml");
     let cap = cap(&c);
     assert_eq!(
-        cap.secrets
-            .iter()
-            .map(|s| s.key.as_str())
-            .collect::<Vec<_>>(),
+        cap.secrets.iter().map(|s| &*s.key).collect::<Vec<_>>(),
         vec!["API_KEY"]
     );
     match &cap.consumes[0].auth {
@@ -200,10 +204,7 @@ fn conflicting_placeholder_names_at_one_segment_are_routed_under_one_name() {
     let routes = &cap(&c).rest[0].routes;
     assert_eq!(routes[1].path, "/ads/{ad_id}/insights");
     assert_eq!(
-        (
-            routes[1].inputs[0].name.as_str(),
-            routes[1].inputs[0].wire_name.as_str()
-        ),
+        (&*routes[1].inputs[0].name, &*routes[1].inputs[0].wire_name),
         ("ad_set_id", "ad_id")
     );
     assert_eq!(codes(&c, Severity::Warning), vec!["renamed-placeholder"]);
@@ -235,7 +236,10 @@ fn ikanos_name_keyed_maps_read_like_lists() {
     let c = check("rules/ikanos-name-keyed-maps.yaml");
     let tool = &cap(&c).mcp[0].tools[0];
     assert_eq!(tool.name, "get");
-    assert_eq!(tool.inputs[0].origin, InputOrigin::Declared);
+    assert_eq!(
+        origin(&c, &tool_site(&c, 0, 0), &tool.inputs[0].name),
+        Some(InputOrigin::Declared)
+    );
 }
 
 #[test]
@@ -267,7 +271,7 @@ fn bad_bytes_end_in_diagnostics() {
 #[test]
 fn structured_tool_arguments_are_defined_once_under_defs() {
     let c = check("rules/structured-tool-argument.yaml");
-    let schema = &cap(&c).mcp[0].tools[0].input_schema;
+    let schema = &schema(&cap(&c).mcp[0].tools[0]);
     assert_eq!(
         schema["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
@@ -303,8 +307,8 @@ fn a_query_string_in_a_consumed_path_becomes_query_parameters() {
     assert_eq!(
         view.map(|i| (i.location, i.fixed.clone())),
         Some((
-            Some(ParamIn::Query),
-            Some(Value::Literal(serde_json::json!("full text")))
+            Some(ParamLocation::Query),
+            Some(literal(serde_json::json!("full text")))
         ))
     );
     // `q` is declared, so the declaration wins over `q={term}`.
@@ -316,6 +320,6 @@ fn an_optional_input_that_alone_feeds_a_required_parameter_becomes_required() {
     let c = check("rules/optional-input-feeds-required-parameter.yaml");
     let tool = &cap(&c).mcp[0].tools[0];
     assert!(tool.inputs[0].required);
-    assert_eq!(tool.input_schema["required"], serde_json::json!(["itemId"]));
+    assert_eq!(schema(tool)["required"], serde_json::json!(["itemId"]));
     assert_eq!(codes(&c, Severity::Warning), vec!["input-made-required"]);
 }

@@ -8,7 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use naftiko_codegen::ir::Capability;
+use naftiko_codegen::spec::{CapabilitySpec as Capability, McpTool, Value};
+use naftiko_codegen::{BindingKind, InputOrigin, Site};
 use naftiko_codegen::{Checked, Severity, check_bytes};
 
 /// Where `name` (a path under `tests/specs/`) is on disk.
@@ -69,4 +70,44 @@ pub fn cap(c: &Checked) -> &Capability {
     c.capability
         .as_ref()
         .unwrap_or_else(|| unreachable!("no capability"))
+}
+
+/// Where route `index` of REST adapter `adapter` is noted in the provenance.
+pub fn route_site(c: &Checked, adapter: usize, index: usize) -> Site {
+    let adapter = &cap(c).rest[adapter];
+    let route = &adapter.routes[index];
+    Site::Route {
+        adapter: adapter.namespace.to_string(),
+        method: route.method.to_string(),
+        path: route.path.to_string(),
+    }
+}
+
+/// Where tool `index` of MCP adapter `adapter` is noted in the provenance.
+pub fn tool_site(c: &Checked, adapter: usize, index: usize) -> Site {
+    let adapter = &cap(c).mcp[adapter];
+    Site::Tool {
+        adapter: adapter.namespace.to_string(),
+        name: adapter.tools[index].name.to_string(),
+    }
+}
+
+/// Why caller input `name` of `site` exists.
+pub fn origin(c: &Checked, site: &Site, name: &str) -> Option<InputOrigin> {
+    c.provenance.origin(site, name)
+}
+
+/// How consumed input `input` of the single call of `site` was bound.
+pub fn binding(c: &Checked, site: &Site, input: &str) -> Option<BindingKind> {
+    c.provenance.binding(site, "", input)
+}
+
+/// A tool's input schema as JSON.
+pub fn schema(tool: &McpTool) -> serde_json::Value {
+    serde_json::from_str(&tool.input_schema).unwrap_or_default()
+}
+
+/// A JSON literal as the resolver writes it.
+pub fn literal(json: serde_json::Value) -> Value {
+    Value::Literal(json.to_string().into())
 }
