@@ -55,7 +55,26 @@ impl Resolver<'_> {
             })
             .collect();
         let mut used = vec![false; entries.len()];
-        // `with` keys naming no declared input: the author meant an extra parameter.
+        self.add_undeclared_with_keys(op, &entries);
+        let inputs = self.op(op).inputs.clone();
+        let mut args = Vec::new();
+        for input in inputs.iter().filter(|i| i.fixed.is_none()) {
+            let bound = match self.bind_with_entry(input, &entries, &mut used, exp, call_span) {
+                WithEntry::Bound(arg, kind) => Some((arg, kind)),
+                WithEntry::Refused => None,
+                WithEntry::Absent => match self.pass_through(input, exp, call_span) {
+                    Some(bound) => Some(bound),
+                    None => self.infer_unsupplied(input, exp, call_span),
+                },
+            };
+            args.extend(bound);
+        }
+        args
+    }
+
+    /// `with` keys naming no declared input: the author meant an extra parameter, so the
+    /// operation gains it (in the body or the query, as its method suggests), with a warning.
+    fn add_undeclared_with_keys(&mut self, op: OperationId, entries: &[(Text, Value, Span)]) {
         for (i, (key, _, _)) in entries.iter().enumerate() {
             let inputs = &self.op(op).inputs;
             if matches!(
@@ -95,106 +114,135 @@ impl Resolver<'_> {
                 let _ = i;
             }
         }
-        let inputs = self.op(op).inputs.clone();
-        let mut args = Vec::new();
-        for input in inputs.iter().filter(|i| i.fixed.is_none()) {
-            let keys: Vec<&str> = entries.iter().map(|(k, _, _)| k.value.as_str()).collect();
-            let found = match names::find(&input.name, keys.iter().copied()) {
-                Match::Exact(k) => Some((k.to_string(), BindingKind::With)),
-                Match::Folded(k) => Some((k.to_string(), BindingKind::WithFolded)),
-                Match::Ambiguous(c) => {
-                    let at = entries
-                        .iter()
-                        .find(|(k, _, _)| k.value == c[0])
-                        .map_or(call_span.clone(), |e| e.0.span.clone());
-                    self.diag(
-                        Severity::Error,
-                        "ambiguous-name",
-                        &at,
-                        format!(
-                            "`with` keys {} all match parameter `{}`",
-                            c.join(", "),
-                            input.name
-                        ),
-                    );
-                    continue;
-                }
-                Match::None => None,
-            };
-            if let Some((key, kind)) = found {
-                let Some(pos) = entries.iter().position(|(k, _, _)| k.value == key) else {
-                    continue;
-                };
-                used[pos] = true;
-                let (k, v, vspan) = &entries[pos];
-                if kind == BindingKind::WithFolded {
-                    self.diag(Severity::Warning, "case-folded-name", &k.span, format!("`with` key `{key}` matched parameter `{}` ignoring case and separators", input.name))
-                        .help(format!("write `{}`", input.name));
-                }
-                self.folded_refs.clear();
-                let value =
-                    self.bind_caller_refs_typed(v.clone(), exp, input.required, input.ty, vspan);
-                if input.required {
-                    self.require_input(exp, &value, &input.name, vspan);
-                }
-                let kind = if kind == BindingKind::With && !self.folded_refs.is_empty() {
-                    BindingKind::WithInputFolded
-                } else {
-                    kind
-                };
-                args.push((
-                    Arg {
-                        input: input.name.clone(),
-                        value,
-                    },
-                    kind,
-                ));
-                continue;
-            }
-            // Rule 4: a caller input of the same name.
-            let found = match names::find(&input.name, exp.inputs.iter().map(|i| &*i.name)) {
-                Match::Exact(n) => Some(n.to_string()),
-                Match::Folded(n) => {
-                    let n = n.to_string();
-                    self.diag(Severity::Warning, "case-folded-name", call_span, format!("parameter `{}` takes caller input `{n}` (matched ignoring case and separators)", input.name));
-                    Some(n)
-                }
-                _ => None,
-            };
-            if let Some(n) = found {
-                let value = Value::Input(n.into());
-                if input.required {
-                    self.require_input(exp, &value, &input.name, call_span);
-                }
-                args.push((
-                    Arg {
-                        input: input.name.clone(),
-                        value,
-                    },
-                    BindingKind::PassThrough,
-                ));
-                continue;
-            }
-            // Rule 5: a required input nothing supplies becomes a caller input.
-            if input.required {
-                let name = self.infer_input(
-                    exp,
-                    &input.name,
-                    input.ty,
-                    true,
-                    &input.description,
-                    call_span,
+    }
+
+    /// Rules 1 and 2: the `with` entry whose key names `input`, exactly or folded, its caller
+    /// references bound; `used` marks the entries taken.
+    fn bind_with_entry(
+        &mut self,
+        input: &OperationInput,
+        entries: &[(Text, Value, Span)],
+        used: &mut [bool],
+        exp: &mut Exposure,
+        call_span: &Span,
+    ) -> WithEntry {
+        let keys: Vec<&str> = entries.iter().map(|(k, _, _)| k.value.as_str()).collect();
+        let found = match names::find(&input.name, keys.iter().copied()) {
+            Match::Exact(k) => Some((k.to_string(), BindingKind::With)),
+            Match::Folded(k) => Some((k.to_string(), BindingKind::WithFolded)),
+            Match::Ambiguous(c) => {
+                let at = entries
+                    .iter()
+                    .find(|(k, _, _)| k.value == c[0])
+                    .map_or(call_span.clone(), |e| e.0.span.clone());
+                self.diag(
+                    Severity::Error,
+                    "ambiguous-name",
+                    &at,
+                    format!(
+                        "`with` keys {} all match parameter `{}`",
+                        c.join(", "),
+                        input.name
+                    ),
                 );
-                args.push((
-                    Arg {
-                        input: input.name.clone(),
-                        value: Value::Input(name.into()),
-                    },
-                    BindingKind::Inferred,
-                ));
+                return WithEntry::Refused;
             }
+            Match::None => None,
+        };
+        let Some((key, kind)) = found else {
+            return WithEntry::Absent;
+        };
+        let Some(pos) = entries.iter().position(|(k, _, _)| k.value == key) else {
+            return WithEntry::Refused;
+        };
+        used[pos] = true;
+        let (k, v, vspan) = &entries[pos];
+        if kind == BindingKind::WithFolded {
+            self.diag(
+                Severity::Warning,
+                "case-folded-name",
+                &k.span,
+                format!(
+                    "`with` key `{key}` matched parameter `{}` ignoring case and separators",
+                    input.name
+                ),
+            )
+            .help(format!("write `{}`", input.name));
         }
-        args
+        self.folded_refs.clear();
+        let value = self.bind_caller_refs_typed(v.clone(), exp, input.required, input.ty, vspan);
+        if input.required {
+            self.require_input(exp, &value, &input.name, vspan);
+        }
+        let kind = if kind == BindingKind::With && !self.folded_refs.is_empty() {
+            BindingKind::WithInputFolded
+        } else {
+            kind
+        };
+        WithEntry::Bound(
+            Arg {
+                input: input.name.clone(),
+                value,
+            },
+            kind,
+        )
+    }
+
+    /// Rule 4: a caller input of the same name, passed through.
+    fn pass_through(
+        &mut self,
+        input: &OperationInput,
+        exp: &mut Exposure,
+        call_span: &Span,
+    ) -> Option<(Arg, BindingKind)> {
+        let found = match names::find(&input.name, exp.inputs.iter().map(|i| &*i.name)) {
+            Match::Exact(n) => Some(n.to_string()),
+            Match::Folded(n) => {
+                let n = n.to_string();
+                self.diag(Severity::Warning, "case-folded-name", call_span, format!("parameter `{}` takes caller input `{n}` (matched ignoring case and separators)", input.name));
+                Some(n)
+            }
+            _ => None,
+        };
+        let n = found?;
+        let value = Value::Input(n.into());
+        if input.required {
+            self.require_input(exp, &value, &input.name, call_span);
+        }
+        Some((
+            Arg {
+                input: input.name.clone(),
+                value,
+            },
+            BindingKind::PassThrough,
+        ))
+    }
+
+    /// Rule 5: a required input nothing supplies becomes a caller input.
+    fn infer_unsupplied(
+        &mut self,
+        input: &OperationInput,
+        exp: &mut Exposure,
+        call_span: &Span,
+    ) -> Option<(Arg, BindingKind)> {
+        if !input.required {
+            return None;
+        }
+        let name = self.infer_input(
+            exp,
+            &input.name,
+            input.ty,
+            true,
+            &input.description,
+            call_span,
+        );
+        Some((
+            Arg {
+                input: input.name.clone(),
+                value: Value::Input(name.into()),
+            },
+            BindingKind::Inferred,
+        ))
     }
 
     /// A required upstream parameter whose only source is one optional caller input: without
@@ -356,4 +404,14 @@ impl Resolver<'_> {
         );
         name.to_string()
     }
+}
+
+/// How the `with` entries settle one input of a call.
+enum WithEntry {
+    /// No key names it: pass-through or inference decide.
+    Absent,
+    /// The entry naming it, bound.
+    Bound(Arg, BindingKind),
+    /// Left unbound: the keys naming it are ambiguous (an error, reported).
+    Refused,
 }
