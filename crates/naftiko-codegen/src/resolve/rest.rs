@@ -15,14 +15,12 @@ use naftiko_spec::{
 
 impl Resolver<'_> {
     pub(super) fn rest_adapter(&mut self, a: &model::RestAdapter) -> RestAdapterSpec {
-        let mut routes: Vec<RestRoute> = Vec::new();
+        let mut table = RouteTable::default();
         // Placeholder names chosen per position: (segments before it, with placeholders as
         // `{}`) → name. The router needs one name per segment position.
         let mut canonical: HashMap<String, String> = HashMap::new();
-        let mut seen: HashMap<(String, String), (usize, Span, String)> = HashMap::new();
         // With the path as the spec wrote it, for messages.
         let mut forwards: Vec<(RestForward, Span, String)> = Vec::new();
-        let mut route_spans: Vec<(usize, Span, String)> = Vec::new();
         for r in &a.resources {
             if let Some(f) = &r.forward {
                 if let Some(forward) = self.rest_forward(&a.namespace.value, r, f) {
@@ -40,130 +38,17 @@ impl Resolver<'_> {
                 continue;
             };
             for op in &r.operations {
-                let method = op.method.value.to_ascii_uppercase();
-                if !matches!(
-                    method.as_str(),
-                    "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
-                ) {
-                    self.diag(
-                        Severity::Error,
-                        "bad-method",
-                        &op.method.span,
-                        format!("unknown HTTP method `{}`", op.method.value),
-                    );
-                    continue;
-                }
-                let mut exp = Exposure::new(Surface::Rest, &a.namespace.value, &method);
-                for (spec_name, wire_name) in &placeholders {
-                    let input = CallerInput {
-                        name: spec_name.clone().into(),
-                        location: ParamLocation::Path,
-                        wire_name: wire_name.clone().into(),
-                        ty: ValueType::String,
-                        required: true,
-                        description: "".into(),
-                        schema: None,
-                    };
-                    exp.add_input(input, InputOrigin::PathPlaceholder);
-                }
-                for p in r.params.iter().chain(&op.params) {
-                    if p.value.is_some() {
-                        continue;
-                    }
-                    let declared = self.declared_input(p, Surface::Rest, &method);
-                    if let Some(existing) = exp.inputs.iter_mut().find(|i| i.name == declared.name)
-                    {
-                        // A declared path parameter gives its placeholder a type and description.
-                        existing.ty = declared.ty;
-                        existing.description = declared.description;
-                    } else if declared.location == ParamLocation::Path {
-                        let msg = format!(
-                            "`in: path` parameter `{}` has no placeholder in `{}`",
-                            p.name.value, r.path.value
-                        );
-                        self.diag(
-                            Severity::Warning,
-                            "path-param-without-placeholder",
-                            &p.span,
-                            msg,
-                        )
-                        .help(format!("add `{{{}}}` to the path", p.name.value));
-                    } else {
-                        exp.add_input(declared, InputOrigin::Declared);
-                    }
-                }
-                let Some(handler) =
-                    self.bind_target(&op.target, op.name.as_ref(), &mut exp, &op.span)
-                else {
-                    continue;
-                };
-                let name = op.name.as_ref().map_or_else(
-                    || format!("{} {}", method, r.path.value),
-                    |n| n.value.clone(),
-                );
-                let key = (method.clone(), router_path.clone());
-                let signature = format!("{:?}", handler);
-                if let Some((_, first_span, first_sig)) = seen.get(&key) {
-                    if *first_sig == signature {
-                        self.diag(
-                            Severity::Warning,
-                            "duplicate-route-merged",
-                            &op.span,
-                            format!(
-                                "`{method} {}` is declared twice, identically; merged",
-                                r.path.value
-                            ),
-                        )
-                        .help(format!("first declared at line {}", first_span.loc.line));
-                    } else {
-                        self.diag(
-                            Severity::Error,
-                            "duplicate-route",
-                            &op.span,
-                            format!(
-                                "`{method} {}` is declared twice and the two do different things",
-                                r.path.value
-                            ),
-                        )
-                        .help(format!(
-                            "first declared at line {}; remove one or give it another path",
-                            first_span.loc.line
-                        ));
-                    }
-                    continue;
-                }
-                seen.insert(key, (routes.len(), op.span.clone(), signature));
-                route_spans.push((routes.len(), op.span.clone(), r.path.value.clone()));
-                let site = Site::Route {
-                    adapter: a.namespace.value.clone(),
-                    method: method.clone(),
-                    path: router_path.clone(),
-                };
-                exp.notes.spec_path = Some(r.path.value.clone());
-                self.provenance.sites.insert(site, exp.notes);
-                routes.push(RestRoute {
-                    method: method.into(),
-                    path: router_path.clone().into(),
-                    name: name.into(),
-                    description: op
-                        .description
-                        .clone()
-                        .or_else(|| r.description.clone())
-                        .unwrap_or_default()
-                        .into(),
-                    inputs: exp.inputs.into(),
-                    handler,
-                });
+                self.rest_route(a, r, op, &router_path, &placeholders, &mut table);
             }
         }
-        self.check_forwards(&forwards, &route_spans, &routes);
+        self.check_forwards(&forwards, &table.route_spans, &table.routes);
         let port = a.port.as_ref().map_or(8080, |p| p.value);
         RestAdapterSpec {
             env_prefix: names::env_prefix(&a.namespace.value).into(),
             default_addr: self.default_addr(a.address.as_ref(), port).into(),
             namespace: a.namespace.value.clone().into(),
             description: a.description.clone().unwrap_or_default().into(),
-            routes: routes.into(),
+            routes: table.routes.into(),
             // Written by the emitter, from the rest of this adapter.
             openapi: "".into(),
             auth: self.exposed_auth(a.auth.as_ref()),
@@ -172,6 +57,162 @@ impl Resolver<'_> {
                 .map(|(forward, _, _)| forward)
                 .collect::<Vec<_>>()
                 .into(),
+        }
+    }
+
+    /// One operation of resource `r` as a route at `router_path`, added to `table` unless it
+    /// cannot be generated or repeats a route already there.
+    fn rest_route(
+        &mut self,
+        a: &model::RestAdapter,
+        r: &model::ExposedResource,
+        op: &model::ExposedOperation,
+        router_path: &str,
+        placeholders: &[(String, String)],
+        table: &mut RouteTable,
+    ) {
+        let method = op.method.value.to_ascii_uppercase();
+        if !matches!(
+            method.as_str(),
+            "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+        ) {
+            self.diag(
+                Severity::Error,
+                "bad-method",
+                &op.method.span,
+                format!("unknown HTTP method `{}`", op.method.value),
+            );
+            return;
+        }
+        let mut exp = self.route_exposure(a, r, op, &method, placeholders);
+        let Some(handler) = self.bind_target(&op.target, op.name.as_ref(), &mut exp, &op.span)
+        else {
+            return;
+        };
+        let name = op.name.as_ref().map_or_else(
+            || format!("{} {}", method, r.path.value),
+            |n| n.value.clone(),
+        );
+        let key = (method.clone(), router_path.to_string());
+        let signature = format!("{:?}", handler);
+        if let Some((_, first_span, first_sig)) = table.seen.get(&key) {
+            self.duplicate_route(&method, r, op, first_span, *first_sig == signature);
+            return;
+        }
+        table
+            .seen
+            .insert(key, (table.routes.len(), op.span.clone(), signature));
+        table
+            .route_spans
+            .push((table.routes.len(), op.span.clone(), r.path.value.clone()));
+        let site = Site::Route {
+            adapter: a.namespace.value.clone(),
+            method: method.clone(),
+            path: router_path.to_string(),
+        };
+        exp.notes.spec_path = Some(r.path.value.clone());
+        self.provenance.sites.insert(site, exp.notes);
+        table.routes.push(RestRoute {
+            method: method.into(),
+            path: router_path.to_string().into(),
+            name: name.into(),
+            description: op
+                .description
+                .clone()
+                .or_else(|| r.description.clone())
+                .unwrap_or_default()
+                .into(),
+            inputs: exp.inputs.into(),
+            handler,
+        });
+    }
+
+    /// The caller inputs a route starts with: its path placeholders, then the parameters the
+    /// resource and the operation declare.
+    fn route_exposure(
+        &mut self,
+        a: &model::RestAdapter,
+        r: &model::ExposedResource,
+        op: &model::ExposedOperation,
+        method: &str,
+        placeholders: &[(String, String)],
+    ) -> Exposure {
+        let mut exp = Exposure::new(Surface::Rest, &a.namespace.value, method);
+        for (spec_name, wire_name) in placeholders {
+            let input = CallerInput {
+                name: spec_name.clone().into(),
+                location: ParamLocation::Path,
+                wire_name: wire_name.clone().into(),
+                ty: ValueType::String,
+                required: true,
+                description: "".into(),
+                schema: None,
+            };
+            exp.add_input(input, InputOrigin::PathPlaceholder);
+        }
+        for p in r.params.iter().chain(&op.params) {
+            if p.value.is_some() {
+                continue;
+            }
+            let declared = self.declared_input(p, Surface::Rest, method);
+            if let Some(existing) = exp.inputs.iter_mut().find(|i| i.name == declared.name) {
+                // A declared path parameter gives its placeholder a type and description.
+                existing.ty = declared.ty;
+                existing.description = declared.description;
+            } else if declared.location == ParamLocation::Path {
+                let msg = format!(
+                    "`in: path` parameter `{}` has no placeholder in `{}`",
+                    p.name.value, r.path.value
+                );
+                self.diag(
+                    Severity::Warning,
+                    "path-param-without-placeholder",
+                    &p.span,
+                    msg,
+                )
+                .help(format!("add `{{{}}}` to the path", p.name.value));
+            } else {
+                exp.add_input(declared, InputOrigin::Declared);
+            }
+        }
+        exp
+    }
+
+    /// A second route for the same method and path: merged when it does the same as the
+    /// first (`same`), refused otherwise.
+    fn duplicate_route(
+        &mut self,
+        method: &str,
+        r: &model::ExposedResource,
+        op: &model::ExposedOperation,
+        first_span: &Span,
+        same: bool,
+    ) {
+        if same {
+            self.diag(
+                Severity::Warning,
+                "duplicate-route-merged",
+                &op.span,
+                format!(
+                    "`{method} {}` is declared twice, identically; merged",
+                    r.path.value
+                ),
+            )
+            .help(format!("first declared at line {}", first_span.loc.line));
+        } else {
+            self.diag(
+                Severity::Error,
+                "duplicate-route",
+                &op.span,
+                format!(
+                    "`{method} {}` is declared twice and the two do different things",
+                    r.path.value
+                ),
+            )
+            .help(format!(
+                "first declared at line {}; remove one or give it another path",
+                first_span.loc.line
+            ));
         }
     }
 
@@ -335,4 +376,14 @@ fn sanitize_param(name: &str) -> String {
         })
         .collect();
     if s.is_empty() { "param".into() } else { s }
+}
+
+/// The routes of one adapter so far, with what duplicate and forward checks need of them.
+#[derive(Default)]
+struct RouteTable {
+    routes: Vec<RestRoute>,
+    /// (method, router path) → (index, where declared, what it does).
+    seen: HashMap<(String, String), (usize, Span, String)>,
+    /// (index, where declared, path as written) of each route, for messages.
+    route_spans: Vec<(usize, Span, String)>,
 }
