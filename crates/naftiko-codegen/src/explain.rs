@@ -13,6 +13,16 @@ use naftiko_spec::{
 pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "capability: {}", cap.name);
+    consumes_section(&mut out, cap);
+    rest_section(&mut out, cap, provenance);
+    control_section(&mut out, cap);
+    mcp_section(&mut out, cap, provenance);
+    secrets_section(&mut out, cap);
+    out
+}
+
+/// Each consumed namespace: where it points, its auth and what every call carries.
+fn consumes_section(out: &mut String, cap: &CapabilitySpec) {
     for ns in cap.consumes.iter() {
         let _ = writeln!(
             out,
@@ -30,6 +40,10 @@ pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
             );
         }
     }
+}
+
+/// Each REST adapter: its routes, then its forwards.
+fn rest_section(out: &mut String, cap: &CapabilitySpec, provenance: &Provenance) {
     for a in cap.rest.iter() {
         let _ = writeln!(
             out,
@@ -45,7 +59,7 @@ pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
             let notes = provenance.site(&site);
             let spec_path = notes.and_then(|n| n.spec_path.as_deref());
             let _ = writeln!(out, "  {} {}", r.method, spec_path.unwrap_or(&r.path));
-            handler(&mut out, cap, notes, &r.handler, &r.inputs);
+            handler(out, cap, notes, &r.handler, &r.inputs);
         }
         for f in a.forwards.iter() {
             let target = cap.namespace(f.consumes).map_or("?", |ns| &*ns.namespace);
@@ -65,6 +79,10 @@ pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
             );
         }
     }
+}
+
+/// Each control adapter and the endpoints it serves.
+fn control_section(out: &mut String, cap: &CapabilitySpec) {
     for a in cap.control.iter() {
         let _ = writeln!(
             out,
@@ -72,6 +90,10 @@ pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
             a.namespace, a.default_addr, a.env_prefix
         );
     }
+}
+
+/// Each MCP adapter: its tools, with their annotations and arguments.
+fn mcp_section(out: &mut String, cap: &CapabilitySpec, provenance: &Provenance) {
     for a in cap.mcp.iter() {
         let _ = writeln!(
             out,
@@ -110,9 +132,13 @@ pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
                 adapter: a.namespace.to_string(),
                 name: t.name.to_string(),
             };
-            handler(&mut out, cap, provenance.site(&site), &t.handler, &t.inputs);
+            handler(out, cap, provenance.site(&site), &t.handler, &t.inputs);
         }
     }
+}
+
+/// The secrets read at start-up and where each comes from.
+fn secrets_section(out: &mut String, cap: &CapabilitySpec) {
     if !cap.secrets.is_empty() {
         let _ = writeln!(out, "\nsecrets (read at start-up):");
         for s in cap.secrets.iter() {
@@ -124,7 +150,6 @@ pub fn explain(cap: &CapabilitySpec, provenance: &Provenance) -> String {
             let _ = writeln!(out, "  {} ← {from}", s.key);
         }
     }
-    out
 }
 
 fn handler(
