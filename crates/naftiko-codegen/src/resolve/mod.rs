@@ -334,6 +334,15 @@ impl Resolver<'_> {
 
     /// Every secret some value refers to, with where its value comes from.
     fn secrets(&self, rest: &[RestAdapterSpec], mcp: &[McpAdapterSpec]) -> Vec<SecretSpec> {
+        self.secret_names(rest, mcp)
+            .into_iter()
+            .map(|key| self.secret_spec(key))
+            .collect()
+    }
+
+    /// The secrets values refer to, in order of first reference: consumed namespaces (auth,
+    /// client-level parameters, operations), then the auth of adapters, then their handlers.
+    fn secret_names(&self, rest: &[RestAdapterSpec], mcp: &[McpAdapterSpec]) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         let mut visit = |v: &Value| collect_secrets(v, &mut names);
         for ns in &self.namespaces {
@@ -394,27 +403,27 @@ impl Resolver<'_> {
             for_each_value(h, &mut visit);
         }
         names
-            .into_iter()
-            .map(|key| {
-                let bind = self
-                    .spec
-                    .binds
-                    .iter()
-                    .find(|b| b.keys.iter().any(|(k, _)| k.value == key));
-                let source_name = bind
-                    .and_then(|b| b.keys.iter().find(|(k, _)| k.value == key))
-                    .map_or_else(|| key.clone(), |(_, s)| s.clone());
-                let file = bind
-                    .and_then(|b| b.location.as_ref())
-                    .filter(|l| l.value.starts_with("file://"))
-                    .map(|l| l.value.clone());
-                SecretSpec {
-                    key: key.into(),
-                    source_name: source_name.into(),
-                    file: file.map(Into::into),
-                }
-            })
-            .collect()
+    }
+
+    /// Where secret `key` is read from: the bind that declares it, if any.
+    fn secret_spec(&self, key: String) -> SecretSpec {
+        let bind = self
+            .spec
+            .binds
+            .iter()
+            .find(|b| b.keys.iter().any(|(k, _)| k.value == key));
+        let source_name = bind
+            .and_then(|b| b.keys.iter().find(|(k, _)| k.value == key))
+            .map_or_else(|| key.clone(), |(_, s)| s.clone());
+        let file = bind
+            .and_then(|b| b.location.as_ref())
+            .filter(|l| l.value.starts_with("file://"))
+            .map(|l| l.value.clone());
+        SecretSpec {
+            key: key.into(),
+            source_name: source_name.into(),
+            file: file.map(Into::into),
+        }
     }
 }
 
