@@ -7,7 +7,7 @@
 //! - files under a `shared/` folder are import targets that specs pull in, never specs: they
 //!   are neither validated nor counted.
 //!
-//! The bench scripts apply the same rule in shell (`corpus_specs` in bench/lib.sh).
+//! The bench and CI scripts apply the same rule in shell: bench/corpus-specs.sh.
 
 use std::path::{Path, PathBuf};
 
