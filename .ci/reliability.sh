@@ -22,9 +22,15 @@ mkdir -p "$work/spec" "$work/rest_request" "$work/spec-seeds"
 cp generated-example/inngest-runs.yaml generated-code-tests/fixtures/*.yaml generated-example/tests/fixtures/*.yaml \
   "$work/spec-seeds/"
 spec_seeds=("$work/spec-seeds" "$PWD/fuzz/regressions/spec")
-for dialect in ../shared/corpus/*/; do
-  if [ -d "$dialect" ]; then spec_seeds+=("$(cd "$dialect" && pwd)"); fi
-done
+# The corpus's specs only (bench/corpus-specs.sh), not the files they import from shared/
+# folders, kept under their paths in the corpus so equal names in two dialects do not clash.
+rm -rf "$work/corpus-seeds"
+while IFS= read -r spec; do
+  copy="$work/corpus-seeds/${spec#../shared/corpus/}"
+  mkdir -p "$(dirname "$copy")"
+  cp "$spec" "$copy"
+done < <(bench/corpus-specs.sh ../shared/corpus)
+if [ -d "$work/corpus-seeds" ]; then spec_seeds+=("$work/corpus-seeds"); fi
 
 # -s none: the code is safe Rust (unsafe is forbidden), so a sanitizer adds cost and no checks;
 # panics and overflow checks (debug assertions are on) are what the targets look for.

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 need_commands hyperfine
 corpus="${1:-$BENCH_ROOT/../shared/corpus}"
 seed="$BENCH_ROOT/generated-example/inngest-runs.yaml"
-mapfile -t specs < <(find "$corpus" -name '*.yaml' 2>/dev/null | sort)
+mapfile -t specs < <("$BENCH_ROOT/bench/corpus-specs.sh" "$corpus")
 if [ "${#specs[@]}" -eq 0 ]; then
   echo "SKIPPED corpus rows: no specs under $corpus" >&2
 fi

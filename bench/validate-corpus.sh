@@ -12,7 +12,7 @@ if [ ! -d "$corpus" ]; then
 fi
 cargo build --release -q -p naftiko-codegen
 bin=target/release/naftiko-codegen
-mapfile -t files < <(find "$corpus" -name '*.yaml' | sort)
+mapfile -t files < <(bench/corpus-specs.sh "$corpus")
 echo "specs: ${#files[@]}"
 times=()
 for run in 1 2 3 4 5; do

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 
 use naftiko_codegen::{Diagnostic, Generator, Severity};
 
+#[path = "../crates/naftiko-codegen/tests/corpus_specs/mod.rs"]
+mod corpus_specs;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=NAFTIKO_CORPUS_DIR");
@@ -30,7 +33,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let generator = Generator::new();
         let origins = published_paths(&corpus);
         let layout = out_dir.join("layout");
-        for (index, file) in corpus_files(&corpus)?.iter().enumerate() {
+        let specs = corpus_files(&corpus)?;
+        // The files the specs import (under `shared/` folders) go to where they were published
+        // too, so that imports resolve from the laid-out copies; they are not generated.
+        for (file, published) in &origins {
+            let file = corpus.join(file);
+            if specs.contains(&file) || !file.is_file() {
+                continue;
+            }
+            println!("cargo:rerun-if-changed={}", file.display());
+            let copy = layout.join(published);
+            if let Some(dir) = copy.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            write_if_changed(&copy, &std::fs::read(&file)?)?;
+        }
+        for (index, file) in specs.iter().enumerate() {
             let display = file
                 .strip_prefix(&corpus)
                 .unwrap_or(file)
@@ -108,26 +126,15 @@ fn published_paths(corpus: &Path) -> BTreeMap<String, PathBuf> {
     paths
 }
 
-/// `<corpus>/<dialect>/*.yaml|yml`, sorted, so module names are stable.
+/// The corpus's specs (the rule its README gives, shared with the corpus tests of the code
+/// generator), sorted so module names are stable.
 fn corpus_files(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for dialect in std::fs::read_dir(corpus)? {
-        let dialect = dialect?.path();
-        if !dialect.is_dir() {
-            continue;
-        }
-        println!("cargo:rerun-if-changed={}", dialect.display());
-        for file in std::fs::read_dir(&dialect)? {
-            let file = file?.path();
-            if file
-                .extension()
-                .is_some_and(|ext| ext == "yaml" || ext == "yml")
-            {
-                files.push(file);
-            }
-        }
+    let files = corpus_specs::corpus_specs(corpus)?;
+    let folders: std::collections::BTreeSet<&Path> =
+        files.iter().filter_map(|file| file.parent()).collect();
+    for folder in folders {
+        println!("cargo:rerun-if-changed={}", folder.display());
     }
-    files.sort();
     Ok(files)
 }
 

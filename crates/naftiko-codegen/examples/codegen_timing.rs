@@ -8,7 +8,8 @@
 //! Prints, for the seed (median of 21 runs), the corpus spec that generates the most code
 //! (median of 5) and one pass over every corpus spec (median of 3 passes): wall time, generated
 //! lines and lines per consumed operation. `--write-largest` saves the largest output, for
-//! timing `cargo check` of it.
+//! timing `cargo check` of it. The corpus specs are passed in, as `bench/corpus-specs.sh` lists
+//! them (never the import targets under the corpus's `shared/` folders).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -74,10 +74,7 @@ fn control_adapters_take_their_namespace_or_control_for_their_address() {
     let control = &cap(&c).control;
     assert_eq!(control.len(), 2);
     assert_eq!(
-        (
-            &*control[0].namespace,
-            &*control[0].env_prefix
-        ),
+        (&*control[0].namespace, &*control[0].env_prefix),
         ("control", "CONTROL")
     );
     assert_eq!(control[0].default_addr, "127.0.0.1:9199");

@@ -13,29 +13,15 @@ use std::path::{Path, PathBuf};
 
 use naftiko_codegen::Severity;
 
+#[path = "corpus_specs/mod.rs"]
+mod corpus_specs;
+
+/// The specs the corpus README describes; the files under `shared/` folders are not counted.
+const CORPUS_SPECS: usize = 300;
+
 fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     dir.is_dir().then_some(dir)
-}
-
-fn corpus_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for sub in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        if sub.path().is_dir() {
-            for f in std::fs::read_dir(sub.path())
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                let p = f.path();
-                if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                    files.push(p);
-                }
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// One line per file: `path<TAB>outcome<TAB>code×count …` (errors first, then warnings).
@@ -80,10 +66,13 @@ fn every_corpus_spec_validates_without_panic_and_matches_the_summary() {
         );
         return;
     };
-    let files = corpus_files(&dir);
-    assert!(
-        files.len() >= 300,
-        "expected the 300-file corpus, found {}",
+    let files = corpus_specs::corpus_specs(&dir)
+        .unwrap_or_else(|e| panic!("listing the specs of {}: {e}", dir.display()));
+    assert_eq!(
+        files.len(),
+        CORPUS_SPECS,
+        "expected the {CORPUS_SPECS} specs the corpus README describes, found {}: has the \
+         corpus changed, or does the rule in tests/corpus_specs/mod.rs miss some?",
         files.len()
     );
     let lines: Vec<String> = files.iter().map(|f| summarize(&dir, f)).collect();

@@ -3,31 +3,35 @@
 //! (`PROPTEST_CASES` raises it for a longer local run).
 //!
 //! Seeds are the seed spec (a copy in tests/specs) plus, when ../shared/corpus is present, a
-//! spread of corpus files of every dialect.
+//! spread of corpus specs of every dialect (specs only: not the import targets under `shared/`).
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
+
+#[path = "corpus_specs/mod.rs"]
+mod corpus_specs;
 
 fn seeds() -> Vec<Vec<u8>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<PathBuf> = vec![root.join("tests/specs/inngest-runs.yaml")];
     let corpus = root.join("../../../shared/corpus");
     if corpus.is_dir() {
+        let specs = corpus_specs::corpus_specs(&corpus).unwrap_or_default();
         for dialect in ["alpha1", "alpha2", "alpha3", "ikanos-beta5"] {
-            let mut in_dialect: Vec<PathBuf> = std::fs::read_dir(corpus.join(dialect))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
+            let in_dialect: Vec<&PathBuf> = specs
+                .iter()
+                .filter(|p| {
+                    p.strip_prefix(&corpus)
+                        .is_ok_and(|rel| rel.starts_with(dialect))
+                })
                 .filter(|p| {
                     std::fs::metadata(p)
                         .map(|m| m.len() < 40_000)
                         .unwrap_or(false)
                 })
                 .collect();
-            in_dialect.sort();
-            files.extend(in_dialect.into_iter().step_by(7));
+            files.extend(in_dialect.into_iter().step_by(7).cloned());
         }
     } else {
         eprintln!("*** ../shared/corpus absent: fuzzing from the seed spec only ***");
