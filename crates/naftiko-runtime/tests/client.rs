@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
-use naftiko_runtime::client::{Hooks, RequestParts};
-use naftiko_runtime::inputs::Inputs;
+use naftiko_runtime::__private::Inputs;
 use naftiko_runtime::spec::*;
 use naftiko_runtime::{Error, Response, Runtime};
+use naftiko_runtime::{Hooks, RequestParts};
 use serde_json::{Value as Json, json};
 
 const fn ns(

@@ -533,7 +533,7 @@ async fn control_serves_liveness_readiness_and_metrics_after_requests() {
 async fn readiness_is_503_until_the_adapters_are_served() {
     let rt = runtime("http://127.0.0.1:9/v1");
     // The control router alone, outside a `Server`: no adapter is being served.
-    let router = naftiko_runtime::control::router(rt.clone(), 0).expect("router");
+    let router = naftiko_runtime::__private::control_router(rt.clone(), 0).expect("router");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -554,7 +554,7 @@ async fn readiness_is_503_until_the_adapters_are_served() {
         .unwrap();
     assert_eq!(live.status(), StatusCode::OK);
     assert!(matches!(
-        naftiko_runtime::control::router(rt, 1),
+        naftiko_runtime::__private::control_router(rt, 1),
         Err(Error::Serve(_))
     ));
 }
@@ -593,6 +593,6 @@ async fn a_route_with_a_placeholder_where_a_forward_takes_sub_paths_is_refused()
         control: &[],
     };
     let rt = Runtime::from_lookup(&CLASH, &|_| None).expect("runtime");
-    let error = naftiko_runtime::rest::router(rt, 0).expect_err("clash");
+    let error = naftiko_runtime::__private::rest_router(rt, 0).expect_err("clash");
     assert!(error.to_string().contains("/notion/{id}"), "{error}");
 }

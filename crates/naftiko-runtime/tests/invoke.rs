@@ -5,10 +5,10 @@
 mod core_upstream;
 
 use http::StatusCode;
+use naftiko_runtime::__private::Inputs;
+use naftiko_runtime::__private::{OutcomeBody, invoke};
 use naftiko_runtime::Error;
 use naftiko_runtime::Runtime;
-use naftiko_runtime::inputs::Inputs;
-use naftiko_runtime::invoke::{OutcomeBody, invoke};
 use naftiko_runtime::spec::*;
 use serde_json::{Value as Json, json};
 

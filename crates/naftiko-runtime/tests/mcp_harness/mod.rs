@@ -239,7 +239,7 @@ pub async fn start_adapter(adapter: usize, env: &[(&str, &str)]) -> Harness {
     };
     let rt = Runtime::from_lookup(&CAPABILITY, &lookup)
         .unwrap_or_else(|error| panic!("runtime does not start: {error}"));
-    let mcp_addr = serve(naftiko_runtime::mcp::router(rt, adapter)).await;
+    let mcp_addr = serve(naftiko_runtime::__private::mcp_router(rt, adapter)).await;
     Harness {
         mcp_addr,
         upstream_hits,
