@@ -43,9 +43,11 @@ pub use runtime::Runtime;
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
 pub use upstream::{ClientCore, Hooks, RequestParts, Response};
 
-/// Generated clients return JSON values and bytes; re-exported so that users need neither
-/// crate as a dependency of their own at a matching version.
+/// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`),
+/// re-exported so that users need no `bytes` dependency of their own at a matching version.
 pub use bytes;
+/// The JSON type generated clients return (`Response<serde_json::Value>`), re-exported for the
+/// same reason.
 pub use serde_json;
 
 /// Items generated code needs but users should not name. Also what this repository's own
