@@ -2,7 +2,9 @@
 //! lookup, static bodies and upstream errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod core_upstream;
+mod support;
+
+use support::echo_upstream;
 
 use http::StatusCode;
 use naftiko_runtime::__private::Inputs;
@@ -174,7 +176,7 @@ static STATIC: Handler = Handler::Static {
 };
 
 async fn runtime() -> Runtime {
-    let addr = core_upstream::start().await;
+    let addr = echo_upstream::start().await;
     let base = format!("http://{addr}");
     Runtime::from_lookup(&SPEC, &|name| {
         (name == "REGISTRY_BASE_URL").then(|| base.clone())

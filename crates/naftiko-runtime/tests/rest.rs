@@ -1,7 +1,7 @@
 //! Round trips through a REST adapter: a test client → the adapter → a stand-in upstream on
-//! loopback that records what it receives (see `rest_fixture`).
+//! loopback that records what it receives (see `support::recording_upstream`).
 
-mod rest_fixture;
+mod support;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -9,8 +9,9 @@ use std::time::Duration;
 use http::{StatusCode, header};
 use naftiko_runtime::spec::{CapabilitySpec, ExposedAuth, Handler, RestAdapterSpec, RestRoute};
 use naftiko_runtime::{Error, Runtime, Server};
-use rest_fixture::*;
 use serde_json::{Value as Json, json};
+use support::recording_upstream::*;
+use support::rest_capability::*;
 
 // ---------------------------------------------------------------------------------------------
 // Tests.

@@ -1,6 +1,5 @@
 //! A stand-in upstream on 127.0.0.1 for the client and invoke tests: it echoes what it received
 //! as JSON, answers chosen statuses, sleeps, sends large bodies and checks Digest credentials.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
