@@ -3,9 +3,12 @@
 //! Everything is read once, and every problem is collected before reporting, so one failed
 //! start names every variable to set instead of sending the operator round in circles:
 //! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS` and `<PREFIX>_MAX_BODY_BYTES`
-//! per consumed namespace, and `<PREFIX>_ADDR` per exposed adapter. How each adapter serves its
-//! connections (`<PREFIX>_READ_TIMEOUT_MS`, `_WRITE_TIMEOUT_MS`, `_MAX_CONNECTIONS`) is read
-//! when it binds: [`read_serving`].
+//! per consumed namespace, and per exposed adapter its `<PREFIX>_ADDR`, how it serves its
+//! connections ([`serving`]) and what it alone reads ([`adapters`]). Nothing reads the
+//! environment later: the runtime keeps these typed settings and the adapters take theirs.
+
+mod adapters;
+mod serving;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
@@ -18,6 +21,13 @@ use crate::error::Error;
 use crate::secret::{SecretString, Secrets};
 use crate::spec::{CapabilitySpec, ConsumesSpec, SecretSpec};
 
+#[cfg(test)]
+pub(crate) use adapters::MCP_DEFAULT_MAX_BODY_BYTES;
+pub(crate) use adapters::{
+    ControlSettings, McpSettings, REST_DEFAULT_MAX_BODY_BYTES, RestSettings,
+};
+pub(crate) use serving::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
+
 /// The largest upstream body read unless `<PREFIX>_MAX_BODY_BYTES` says otherwise.
 pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
@@ -26,74 +36,16 @@ pub(crate) struct Settings {
     pub secrets: Secrets,
     /// One per `CapabilitySpec::consumes`, same order.
     pub clients: Vec<ClientSettings>,
-    pub rest_addrs: Vec<SocketAddr>,
-    pub mcp_addrs: Vec<SocketAddr>,
-    pub control_addrs: Vec<SocketAddr>,
+    /// One per `CapabilitySpec::rest`, same order; likewise `mcp` and `control`.
+    pub rest: Vec<RestSettings>,
+    pub mcp: Vec<McpSettings>,
+    pub control: Vec<ControlSettings>,
 }
 
 pub(crate) struct ClientSettings {
     pub base_url: url::Url,
     pub timeout: Duration,
     pub max_body_bytes: usize,
-}
-
-/// How long a client may take to send a request's head, and then its body.
-pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// How long a write to a client may make no progress before the connection is closed.
-pub(crate) const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The most connections one listener keeps open unless `<PREFIX>_MAX_CONNECTIONS` says
-/// otherwise (and the process's file-descriptor limit allows: see `connections`).
-pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
-
-/// How one exposed adapter serves its connections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct ServingSettings {
-    /// `<PREFIX>_READ_TIMEOUT_MS`: for a request's head, then again for its body.
-    pub read_timeout: Duration,
-    /// `<PREFIX>_WRITE_TIMEOUT_MS`: a write stalled this long closes the connection.
-    pub write_timeout: Duration,
-    /// `<PREFIX>_MAX_CONNECTIONS`: past it, `accept` waits for a connection to close.
-    pub max_connections: usize,
-    /// Whether `max_connections` was set rather than defaulted.
-    pub max_connections_set: bool,
-}
-
-/// The serving settings of the adapter whose variables start with `env_prefix`. Zero, or not
-/// a number, is a configuration error naming the variable: a server without deadlines or a
-/// cap is what these settings exist to prevent. Every problem is reported at once.
-pub(crate) fn read_serving(
-    env_prefix: &str,
-    lookup: &dyn Fn(&str) -> Option<String>,
-    default_max_connections: usize,
-) -> Result<ServingSettings, Error> {
-    let lookup = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-    let mut report = Report::default();
-    let mut millis = |suffix: &str, default: Duration| {
-        read_number(&format!("{env_prefix}_{suffix}"), &lookup, &mut report)
-            .map_or(default, Duration::from_millis)
-    };
-    let read_timeout = millis("READ_TIMEOUT_MS", DEFAULT_READ_TIMEOUT);
-    let write_timeout = millis("WRITE_TIMEOUT_MS", DEFAULT_WRITE_TIMEOUT);
-    let set_max = read_number(
-        &format!("{env_prefix}_MAX_CONNECTIONS"),
-        &lookup,
-        &mut report,
-    )
-    .map(|number| usize::try_from(number).unwrap_or(usize::MAX));
-    if !report.problems.is_empty() {
-        return Err(Error::Config {
-            missing: Vec::new(),
-            problems: report.problems,
-        });
-    }
-    Ok(ServingSettings {
-        read_timeout,
-        write_timeout,
-        max_connections: set_max.unwrap_or(default_max_connections.max(1)),
-        max_connections_set: set_max.is_some(),
-    })
 }
 
 /// Missing names and unusable values, gathered across the whole spec.
@@ -113,11 +65,11 @@ impl Report {
 
 pub(crate) fn read(
     spec: &'static CapabilitySpec,
-    lookup: &dyn Fn(&str) -> Option<String>,
+    given: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, Error> {
     let mut report = Report::default();
     // An empty variable is almost always a mistake (`export KEY=` in a script); treat it as unset.
-    let lookup = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+    let lookup = |name: &str| given(name).filter(|value| !value.trim().is_empty());
 
     let secrets = read_secrets(spec.secrets, &lookup, &mut report);
     let clients: Vec<ClientSettings> = spec
@@ -132,13 +84,42 @@ pub(crate) fn read(
     let control = spec.control.iter().map(|a| (a.env_prefix, a.default_addr));
     let control_addrs = read_addrs(control, &lookup, &mut report);
 
+    let rest = spec
+        .rest
+        .iter()
+        .zip(rest_addrs)
+        .map(|(adapter, addr)| RestSettings {
+            addr,
+            serving: adapters::serving(adapter.env_prefix, &lookup, &mut report),
+            max_body_bytes: adapters::rest_max_body_bytes(adapter.env_prefix, given, &mut report),
+        })
+        .collect();
+    let mcp = spec
+        .mcp
+        .iter()
+        .zip(mcp_addrs)
+        .map(|(adapter, addr)| {
+            let serving = adapters::serving(adapter.env_prefix, &lookup, &mut report);
+            adapters::mcp(adapter.env_prefix, addr, serving, given)
+        })
+        .collect();
+    let control = spec
+        .control
+        .iter()
+        .zip(control_addrs)
+        .map(|(adapter, addr)| ControlSettings {
+            addr,
+            serving: adapters::serving(adapter.env_prefix, &lookup, &mut report),
+        })
+        .collect();
+
     if report.missing.is_empty() && report.problems.is_empty() {
         Ok(Settings {
             secrets,
             clients,
-            rest_addrs,
-            mcp_addrs,
-            control_addrs,
+            rest,
+            mcp,
+            control,
         })
     } else {
         Err(Error::Config {

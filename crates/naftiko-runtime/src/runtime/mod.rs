@@ -10,12 +10,10 @@
 pub(crate) mod control_state;
 pub(crate) mod metrics;
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use crate::config;
+use crate::config::{self, ControlSettings, McpSettings, RestSettings};
 use crate::error::Error;
 use crate::runtime::control_state::ControlState;
 use crate::runtime::control_state::{BothHooks, UpstreamMeter};
@@ -36,94 +34,32 @@ struct RuntimeInner {
     clients: Vec<ClientCore>,
     unconfigured: ClientCore,
     secrets: Arc<Secrets>,
-    rest_addrs: Vec<SocketAddr>,
-    mcp_addrs: Vec<SocketAddr>,
-    control_addrs: Vec<SocketAddr>,
+    /// Each adapter's settings, read with everything else when the runtime was built.
+    rest: Vec<RestSettings>,
+    mcp: Vec<McpSettings>,
+    control_settings: Vec<ControlSettings>,
     /// Metrics and readiness, when the capability has a control adapter.
     control: Option<Arc<ControlState>>,
-    env: Arc<EnvSource>,
-}
-
-/// The adapter settings (`<ADAPTER_PREFIX>_<SUFFIX>`) that [`Runtime::from_lookup`] reads up
-/// front, so that [`Runtime::env`] can answer them later. An adapter setting read with
-/// `env()` belongs in this list.
-pub const ADAPTER_SETTINGS: &[&str] = &[
-    "ADDR",
-    "MAX_BODY_BYTES",
-    "SESSIONS",
-    "ALLOWED_HOSTS",
-    "ALLOWED_ORIGINS",
-    "READ_TIMEOUT_MS",
-    "WRITE_TIMEOUT_MS",
-    "MAX_CONNECTIONS",
-];
-
-/// A settings lookup kept for the runtime's lifetime.
-type KeptLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
-
-/// Where [`Runtime::env`] reads settings.
-enum EnvSource {
-    Process,
-    /// What a borrowed lookup answered during construction (it cannot be kept).
-    Recorded(HashMap<String, Option<String>>),
-    Kept(KeptLookup),
 }
 
 impl Runtime {
     /// Reads the configuration from the process environment.
     pub fn from_env(spec: &'static CapabilitySpec) -> Result<Runtime, Error> {
-        Self::build(spec, &|name| std::env::var(name).ok(), EnvSource::Process)
+        Self::build(spec, &|name| std::env::var(name).ok())
     }
 
-    /// Reads the configuration through `lookup` (tests, or settings from elsewhere).
-    /// `lookup` is borrowed, so [`Runtime::env`] then answers only the names read here: every
-    /// secret, base URL, timeout and body limit, and the [`ADAPTER_SETTINGS`] of every adapter.
-    /// [`Runtime::from_source`] keeps its lookup and answers any name.
+    /// Reads the configuration through `lookup` (tests, or settings from elsewhere). Every
+    /// setting is read here, once: `lookup` is not kept.
     pub fn from_lookup(
         spec: &'static CapabilitySpec,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Runtime, Error> {
-        let recorded = RefCell::new(HashMap::new());
-        let recording = |name: &str| {
-            let value = lookup(name);
-            recorded.borrow_mut().insert(name.to_owned(), value.clone());
-            value
-        };
-        let mut runtime = Self::build(spec, &recording, EnvSource::Process)?;
-        let prefixes = spec
-            .rest
-            .iter()
-            .map(|adapter| adapter.env_prefix)
-            .chain(spec.mcp.iter().map(|adapter| adapter.env_prefix))
-            .chain(spec.control.iter().map(|adapter| adapter.env_prefix));
-        for prefix in prefixes {
-            for suffix in ADAPTER_SETTINGS {
-                recording(&format!("{prefix}_{suffix}"));
-            }
-        }
-        if let Some(inner) = Arc::get_mut(&mut runtime.inner) {
-            inner.env = Arc::new(EnvSource::Recorded(recorded.into_inner()));
-        }
-        Ok(runtime)
-    }
-
-    /// Like [`Runtime::from_lookup`], keeping `source` so that [`Runtime::env`] can read any name later.
-    pub fn from_source(
-        spec: &'static CapabilitySpec,
-        source: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
-    ) -> Result<Runtime, Error> {
-        let source: KeptLookup = Box::new(source);
-        let mut runtime = Self::build(spec, &|name| source(name), EnvSource::Process)?;
-        if let Some(inner) = Arc::get_mut(&mut runtime.inner) {
-            inner.env = Arc::new(EnvSource::Kept(source));
-        }
-        Ok(runtime)
+        Self::build(spec, lookup)
     }
 
     fn build(
         spec: &'static CapabilitySpec,
         lookup: &dyn Fn(&str) -> Option<String>,
-        env: EnvSource,
     ) -> Result<Runtime, Error> {
         let settings = config::read(spec, lookup)?;
         let secrets = Arc::new(settings.secrets);
@@ -156,11 +92,10 @@ impl Runtime {
                 clients,
                 unconfigured: ClientCore::unconfigured(),
                 secrets,
-                rest_addrs: settings.rest_addrs,
-                mcp_addrs: settings.mcp_addrs,
-                control_addrs: settings.control_addrs,
+                rest: settings.rest,
+                mcp: settings.mcp,
+                control_settings: settings.control,
                 control,
-                env: Arc::new(env),
             }),
         })
     }
@@ -209,29 +144,32 @@ impl Runtime {
     /// Where REST adapter `adapter` listens: `<PREFIX>_ADDR` or the spec's address.
     pub fn rest_addr(&self, adapter: usize) -> SocketAddr {
         self.inner
-            .rest_addrs
+            .rest
             .get(adapter)
-            .copied()
-            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .map_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), |settings| {
+                settings.addr
+            })
     }
 
     /// Where MCP adapter `adapter` listens: `<PREFIX>_ADDR` or the spec's address.
     pub fn mcp_addr(&self, adapter: usize) -> SocketAddr {
         self.inner
-            .mcp_addrs
+            .mcp
             .get(adapter)
-            .copied()
-            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .map_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), |settings| {
+                settings.addr
+            })
     }
 
     /// Where control adapter `adapter` listens: `<PREFIX>_ADDR` (`CONTROL_ADDR` for an adapter
     /// without namespace) or the spec's address.
     pub fn control_addr(&self, adapter: usize) -> SocketAddr {
         self.inner
-            .control_addrs
+            .control_settings
             .get(adapter)
-            .copied()
-            .unwrap_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+            .map_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), |settings| {
+                settings.addr
+            })
     }
 
     /// Metrics and readiness; `None` when the capability has no control adapter.
@@ -239,14 +177,19 @@ impl Runtime {
         self.inner.control.as_ref()
     }
 
-    /// A setting from the source the runtime was built from (see the constructors). Never use
-    /// this for secrets: [`Runtime::secrets`] holds them.
-    pub fn env(&self, name: &str) -> Option<String> {
-        match self.inner.env.as_ref() {
-            EnvSource::Process => std::env::var(name).ok(),
-            EnvSource::Recorded(values) => values.get(name).cloned().flatten(),
-            EnvSource::Kept(source) => source(name),
-        }
+    /// The settings of REST adapter `adapter`; `None` for an index the spec does not have.
+    pub(crate) fn rest_settings(&self, adapter: usize) -> Option<&RestSettings> {
+        self.inner.rest.get(adapter)
+    }
+
+    /// The settings of MCP adapter `adapter`; `None` for an index the spec does not have.
+    pub(crate) fn mcp_settings(&self, adapter: usize) -> Option<&McpSettings> {
+        self.inner.mcp.get(adapter)
+    }
+
+    /// The settings of control adapter `adapter`; `None` for an index the spec does not have.
+    pub(crate) fn control_settings(&self, adapter: usize) -> Option<&ControlSettings> {
+        self.inner.control_settings.get(adapter)
     }
 }
 
@@ -256,9 +199,9 @@ impl std::fmt::Debug for Runtime {
             .field("capability", &self.inner.spec.name)
             .field("clients", &self.inner.clients)
             .field("secrets", &self.inner.secrets)
-            .field("rest_addrs", &self.inner.rest_addrs)
-            .field("mcp_addrs", &self.inner.mcp_addrs)
-            .field("control_addrs", &self.inner.control_addrs)
+            .field("rest", &self.inner.rest)
+            .field("mcp", &self.inner.mcp)
+            .field("control_settings", &self.inner.control_settings)
             .finish_non_exhaustive()
     }
 }
@@ -302,36 +245,47 @@ mod tests {
         match name {
             "TOOLS_ALLOWED_HOSTS" => Some("example.org".to_owned()),
             "TOOLS_ADDR" => Some("7000".to_owned()),
-            "UNRELATED" => Some("x".to_owned()),
             _ => None,
         }
     }
 
     #[test]
-    fn env_answers_what_the_lookup_said() {
-        let borrowed =
+    fn adapter_settings_are_read_with_everything_else() {
+        let runtime =
             Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
         assert_eq!(
-            borrowed.env("TOOLS_ALLOWED_HOSTS").as_deref(),
+            runtime
+                .mcp_settings(0)
+                .and_then(|settings| settings.allowed_hosts.as_deref()),
             Some("example.org")
         );
         assert_eq!(
-            borrowed.env("UNRELATED"),
-            None,
-            "a borrowed lookup is not kept"
-        );
-        assert_eq!(
-            borrowed.mcp_addr(0),
+            runtime.mcp_addr(0),
             SocketAddr::from(([127, 0, 0, 1], 7000))
         );
+        assert!(runtime.mcp_settings(1).is_none());
         assert_eq!(
-            borrowed.client(0).base_url(),
+            runtime.client(0).base_url(),
             Some("https://api.example.com/")
         );
-        let kept =
-            Runtime::from_source(&SPEC, lookup).unwrap_or_else(|error| unreachable!("{error}"));
-        assert_eq!(kept.env("UNRELATED").as_deref(), Some("x"));
-        assert!(format!("{kept:?}").contains("runs"));
+        assert!(format!("{runtime:?}").contains("runs"));
+    }
+
+    #[test]
+    fn a_bad_serving_setting_is_reported_with_the_other_problems() {
+        let bad = |name: &str| match name {
+            "TOOLS_ADDR" => Some("nowhere".to_owned()),
+            "TOOLS_READ_TIMEOUT_MS" => Some("0".to_owned()),
+            _ => None,
+        };
+        let Err(Error::Config { problems, .. }) = Runtime::from_lookup(&SPEC, &bad) else {
+            unreachable!("bad settings accepted")
+        };
+        let all = problems.join("\n");
+        assert!(
+            all.contains("TOOLS_ADDR") && all.contains("TOOLS_READ_TIMEOUT_MS"),
+            "{all}"
+        );
     }
 
     #[tokio::test]

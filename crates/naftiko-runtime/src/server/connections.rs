@@ -43,8 +43,6 @@ use tower::ServiceExt as _;
 use super::write_deadline::WriteDeadline;
 use crate::adapters::problem::Problem;
 use crate::config::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
-use crate::error::Error;
-use crate::runtime::Runtime;
 
 /// After a failed `accept` (out of file descriptors, say), wait this long before the next one
 /// rather than spinning.
@@ -62,18 +60,20 @@ const RESERVED_FILES: u64 = 64;
 /// worse off than one that stops accepting (its upstream calls fail too). A cap that is set
 /// and exceeds the limit is kept, with a warning.
 pub(crate) fn settings_for_adapter(
-    rt: &Runtime,
+    settings: ServingSettings,
     env_prefix: &str,
     listeners: usize,
-) -> Result<ServingSettings, Error> {
+) -> ServingSettings {
     let limit = open_files_limit();
-    let default = limit.map_or(DEFAULT_MAX_CONNECTIONS, |limit| {
-        let share = limit.saturating_sub(RESERVED_FILES) / 2 / (listeners.max(1) as u64);
-        usize::try_from(share)
-            .unwrap_or(usize::MAX)
-            .clamp(1, DEFAULT_MAX_CONNECTIONS)
-    });
-    let settings = crate::config::read_serving(env_prefix, &|name| rt.env(name), default)?;
+    let mut settings = settings;
+    if !settings.max_connections_set {
+        settings.max_connections = limit.map_or(DEFAULT_MAX_CONNECTIONS, |limit| {
+            let share = limit.saturating_sub(RESERVED_FILES) / 2 / (listeners.max(1) as u64);
+            usize::try_from(share)
+                .unwrap_or(usize::MAX)
+                .clamp(1, DEFAULT_MAX_CONNECTIONS)
+        });
+    }
     if let Some(limit) = limit
         && settings.max_connections_set
         && settings.max_connections as u64 > limit
@@ -84,7 +84,7 @@ pub(crate) fn settings_for_adapter(
             settings.max_connections
         );
     }
-    Ok(settings)
+    settings
 }
 
 /// The soft limit on open files (`RLIMIT_NOFILE`), where the OS says (Linux's /proc); `None`

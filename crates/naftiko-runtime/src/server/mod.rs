@@ -97,14 +97,16 @@ impl Server {
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::adapters::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", adapter.namespace);
-            let settings = settings_for_adapter(&rt, adapter.env_prefix, count)?;
+            let serving = rt.rest_settings(index).map(|settings| settings.serving);
+            let settings = serving_of(serving, adapter.env_prefix, count);
             let address = rt.rest_addr(index);
             listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
         }
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let router = crate::adapters::mcp::router(rt.clone(), index);
             let label = format!("MCP adapter `{}`", adapter.namespace);
-            let settings = settings_for_adapter(&rt, adapter.env_prefix, count)?;
+            let serving = rt.mcp_settings(index).map(|settings| settings.serving);
+            let settings = serving_of(serving, adapter.env_prefix, count);
             let address = rt.mcp_addr(index);
             listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
         }
@@ -112,7 +114,8 @@ impl Server {
             let router = crate::adapters::control::router(rt.clone(), index)?;
             let label = format!("control adapter `{}`", adapter.namespace);
             let address = rt.control_addr(index);
-            let settings = settings_for_adapter(&rt, adapter.env_prefix, count)?;
+            let serving = rt.control_settings(index).map(|settings| settings.serving);
+            let settings = serving_of(serving, adapter.env_prefix, count);
             listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
         }
         let control = rt.control_state().cloned();
@@ -245,6 +248,20 @@ impl Listener {
             settings,
         })
     }
+}
+
+/// An adapter's serving settings, fitted to the process's file limit; the defaults for an
+/// adapter the runtime has no settings of (it always has, for every adapter of its spec).
+fn serving_of(
+    serving: Option<ServingSettings>,
+    env_prefix: &str,
+    listeners: usize,
+) -> ServingSettings {
+    settings_for_adapter(
+        serving.unwrap_or_else(ServingSettings::defaults),
+        env_prefix,
+        listeners,
+    )
 }
 
 /// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM. The signals are listened for before

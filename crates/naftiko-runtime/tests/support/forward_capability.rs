@@ -192,7 +192,7 @@ impl Drop for App {
 
 pub fn runtime(base_url: &str) -> Runtime {
     let base_url = base_url.to_owned();
-    Runtime::from_source(&SPEC, move |name| match name {
+    Runtime::from_lookup(&SPEC, &move |name| match name {
         "UP_BASE_URL" => Some(base_url.clone()),
         "UP_KEY" => Some(UP_KEY.to_owned()),
         "CALLER_TOKEN" => Some(CALLER_TOKEN.to_owned()),

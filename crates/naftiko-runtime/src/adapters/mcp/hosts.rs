@@ -24,19 +24,12 @@ pub(crate) struct HostPolicy {
 }
 
 impl HostPolicy {
-    /// Reads the policy for a server bound to `bound`, with `env` looking up
-    /// `<PREFIX>_ALLOWED_HOSTS` and `<PREFIX>_ALLOWED_ORIGINS`.
-    pub(crate) fn from_env(
-        env_prefix: &str,
-        bound: SocketAddr,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> HostPolicy {
-        let hosts = env(&format!("{env_prefix}_ALLOWED_HOSTS"));
-        let origins = env(&format!("{env_prefix}_ALLOWED_ORIGINS"));
+    /// The policy for a server bound to `bound`, given `<PREFIX>_ALLOWED_HOSTS` and
+    /// `<PREFIX>_ALLOWED_ORIGINS` as set (or not).
+    pub(crate) fn new(hosts: Option<&str>, origins: Option<&str>, bound: SocketAddr) -> HostPolicy {
         HostPolicy {
-            allowed_hosts: configured_list(hosts.as_deref())
-                .unwrap_or_else(|| Some(default_hosts(bound))),
-            allowed_origins: configured_list(origins.as_deref())
+            allowed_hosts: configured_list(hosts).unwrap_or_else(|| Some(default_hosts(bound))),
+            allowed_origins: configured_list(origins)
                 .unwrap_or_else(|| Some(default_origins(bound))),
         }
     }
@@ -122,7 +115,7 @@ mod tests {
 
     #[test]
     fn defaults_are_loopback_plus_bound_address() {
-        let policy = HostPolicy::from_env("X", addr("10.1.2.3:9090"), |_| None);
+        let policy = HostPolicy::new(None, None, addr("10.1.2.3:9090"));
         let hosts = policy.allowed_hosts.unwrap_or_default();
         assert_eq!(hosts, ["localhost", "127.0.0.1", "[::1]", "10.1.2.3"]);
         let origins = policy.allowed_origins.unwrap_or_default();
@@ -132,18 +125,17 @@ mod tests {
 
     #[test]
     fn wildcard_bind_adds_nothing() {
-        let policy = HostPolicy::from_env("X", addr("0.0.0.0:9090"), |_| None);
+        let policy = HostPolicy::new(None, None, addr("0.0.0.0:9090"));
         assert_eq!(policy.allowed_hosts.map(|hosts| hosts.len()), Some(3));
     }
 
     #[test]
-    fn env_replaces_the_lists() {
-        let env = |name: &str| match name {
-            "RUNS_MCP_ALLOWED_HOSTS" => Some(" mcp.example.com , example.org:8443,".to_owned()),
-            "RUNS_MCP_ALLOWED_ORIGINS" => Some("*".to_owned()),
-            _ => None,
-        };
-        let policy = HostPolicy::from_env("RUNS_MCP", addr("127.0.0.1:1"), env);
+    fn set_lists_replace_the_defaults() {
+        let policy = HostPolicy::new(
+            Some(" mcp.example.com , example.org:8443,"),
+            Some("*"),
+            addr("127.0.0.1:1"),
+        );
         assert_eq!(
             policy.allowed_hosts,
             Some(vec![
@@ -156,12 +148,7 @@ mod tests {
 
     #[test]
     fn star_accepts_any_host_and_blank_keeps_defaults() {
-        let env = |name: &str| match name {
-            "P_ALLOWED_HOSTS" => Some("*".to_owned()),
-            "P_ALLOWED_ORIGINS" => Some("  ".to_owned()),
-            _ => None,
-        };
-        let policy = HostPolicy::from_env("P", addr("127.0.0.1:1"), env);
+        let policy = HostPolicy::new(Some("*"), Some("  "), addr("127.0.0.1:1"));
         assert_eq!(policy.allowed_hosts, None);
         assert!(
             policy

@@ -12,15 +12,12 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use super::auth;
 use super::handler::{McpServer, adapter_spec};
 use super::hosts::HostPolicy;
+use crate::config::McpSettings;
 use crate::error::Error;
 use crate::runtime::Runtime;
 
 /// The path the MCP endpoint is served at.
 pub const MCP_PATH: &str = "/mcp";
-
-/// Requests larger than this are refused with 413 unless `<PREFIX>_MAX_BODY_BYTES` says
-/// otherwise. Tool arguments are small; this bounds what one client can make us buffer.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Transport settings of one adapter, read from the environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,40 +30,16 @@ struct HttpSettings {
 }
 
 impl HttpSettings {
-    fn from_env(env_prefix: &str, bound: SocketAddr, env: impl Fn(&str) -> Option<String>) -> Self {
-        let sessions_var = format!("{env_prefix}_SESSIONS");
-        let sessions = match env(&sessions_var).as_deref().map(str::trim) {
-            None | Some("") => false,
-            Some(value) => parse_flag(value).unwrap_or_else(|| {
-                tracing::error!(
-                    variable = sessions_var,
-                    value,
-                    "not a boolean (true/false/1/0/yes/no); MCP sessions stay off"
-                );
-                false
-            }),
-        };
-        let body_var = format!("{env_prefix}_MAX_BODY_BYTES");
-        let max_body_bytes = match env(&body_var).as_deref().map(str::trim) {
-            None | Some("") => DEFAULT_MAX_BODY_BYTES,
-            Some(value) => match value.parse::<usize>() {
-                Ok(bytes) if bytes > 0 => bytes,
-                _ => {
-                    tracing::error!(
-                        variable = body_var,
-                        value,
-                        default = DEFAULT_MAX_BODY_BYTES,
-                        "not a positive byte count; using the default"
-                    );
-                    DEFAULT_MAX_BODY_BYTES
-                }
-            },
-        };
-        let hosts = HostPolicy::from_env(env_prefix, bound, &env);
+    /// What the adapter serves with, given its settings and the address it is bound to.
+    fn new(settings: &McpSettings, bound: SocketAddr) -> Self {
         HttpSettings {
-            sessions,
-            max_body_bytes,
-            hosts,
+            sessions: settings.sessions,
+            max_body_bytes: settings.max_body_bytes,
+            hosts: HostPolicy::new(
+                settings.allowed_hosts.as_deref(),
+                settings.allowed_origins.as_deref(),
+                bound,
+            ),
         }
     }
 
@@ -81,26 +54,21 @@ impl HttpSettings {
     }
 }
 
-fn parse_flag(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Some(true),
-        "0" | "false" | "no" | "off" => Some(false),
-        _ => None,
-    }
-}
-
 /// The MCP endpoint of adapter `adapter` of `rt`'s capability, at [`MCP_PATH`].
 pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
     let server = McpServer::new(rt.clone(), adapter);
     let spec = server.adapter();
-    // `mcp_addr` is only asked about adapters that exist; the empty stand-in served for a wrong
-    // index is bound nowhere in particular.
-    let bound = if adapter < rt.spec().mcp.len() {
-        rt.mcp_addr(adapter)
-    } else {
-        SocketAddr::from(([127, 0, 0, 1], 0))
+    // The empty stand-in served for a wrong index has every default and is bound nowhere in
+    // particular.
+    let fallback;
+    let adapter_settings = match rt.mcp_settings(adapter) {
+        Some(settings) => settings,
+        None => {
+            fallback = McpSettings::defaults(SocketAddr::from(([127, 0, 0, 1], 0)));
+            &fallback
+        }
     };
-    let settings = HttpSettings::from_env(spec.env_prefix, bound, |name| rt.env(name));
+    let settings = HttpSettings::new(adapter_settings, adapter_settings.addr);
     tracing::debug!(
         adapter = spec.namespace,
         sessions = settings.sessions,
@@ -157,20 +125,41 @@ where
 mod tests {
     use super::*;
 
+    use crate::config::MCP_DEFAULT_MAX_BODY_BYTES as DEFAULT_MAX_BODY_BYTES;
+
+    /// The HTTP settings of adapter `RUNS_MCP` when the environment holds `vars`.
     fn settings(vars: &[(&str, &str)]) -> HttpSettings {
-        let vars: Vec<(String, String)> = vars
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-            .collect();
-        HttpSettings::from_env(
-            "RUNS_MCP",
-            SocketAddr::from(([127, 0, 0, 1], 9090)),
-            |name| {
-                vars.iter()
-                    .find(|(var, _)| var == name)
-                    .map(|(_, value)| value.clone())
-            },
-        )
+        use crate::spec::{CapabilitySpec, ExposedAuth, McpAdapterSpec};
+        static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
+            namespace: "runs-mcp",
+            env_prefix: "RUNS_MCP",
+            default_addr: "127.0.0.1:9090",
+            description: "",
+            tools: &[],
+            resources: &[],
+            prompts: &[],
+            auth: ExposedAuth::None,
+        }];
+        static SPEC: CapabilitySpec = CapabilitySpec {
+            name: "t",
+            description: "",
+            consumes: &[],
+            secrets: &[],
+            rest: &[],
+            mcp: MCP,
+            control: &[],
+        };
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
+        let rt =
+            Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
+        let Some(mcp) = rt.mcp_settings(0) else {
+            unreachable!("the adapter has settings")
+        };
+        HttpSettings::new(mcp, mcp.addr)
     }
 
     #[test]

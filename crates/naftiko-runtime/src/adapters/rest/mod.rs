@@ -1,6 +1,6 @@
 //! Serving a REST adapter (`exposes[]` with `type: rest`) with axum.
 //!
-//! [`router`] turns one [`RestAdapterSpec`] into an `axum::Router`:
+//! [`router`] turns one [`RestAdapterSpec`](crate::spec::RestAdapterSpec) into an `axum::Router`:
 //!
 //! - one route per distinct path; the methods declared on a path share one method router, so a
 //!   known path with an undeclared method answers 405 with an `Allow` header, and an unknown
@@ -40,19 +40,17 @@ use http::{HeaderValue, Method, StatusCode, header};
 use tower_http::trace::TraceLayer;
 
 use crate::adapters::problem::Problem;
+use crate::config::REST_DEFAULT_MAX_BODY_BYTES;
 use crate::error::Error;
 use crate::invoke::invoke;
 use crate::runtime::Runtime;
-use crate::spec::{RestAdapterSpec, RestRoute};
+use crate::spec::RestRoute;
 
 use crate::adapters::caller_auth::AuthCheck;
 use crate::runtime::control_state::RouteMeter;
 
 /// Where the adapter's OpenAPI document is served.
 pub const OPENAPI_PATH: &str = "/openapi.json";
-
-/// The request body limit when `<PREFIX>_MAX_BODY_BYTES` is not set.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Everything a route's handler needs, shared by all requests to that route.
 struct RouteContext {
@@ -78,7 +76,11 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
         )));
     };
     let namespace = adapter_spec.namespace;
-    let max_body_bytes = max_body_bytes(&rt, adapter_spec)?;
+    let max_body_bytes = rt
+        .rest_settings(adapter)
+        .map_or(REST_DEFAULT_MAX_BODY_BYTES, |settings| {
+            settings.max_body_bytes
+        });
     let auth = Arc::new(AuthCheck::build(
         &adapter_spec.auth,
         namespace,
@@ -223,17 +225,4 @@ async fn not_found(method: Method, uri: http::Uri) -> Response {
         format!("no route for {method} {}", uri.path()),
     )
     .into_response()
-}
-
-fn max_body_bytes(rt: &Runtime, adapter: &RestAdapterSpec) -> Result<usize, Error> {
-    let variable = format!("{}_MAX_BODY_BYTES", adapter.env_prefix);
-    match rt.env(&variable) {
-        None => Ok(DEFAULT_MAX_BODY_BYTES),
-        Some(text) => text.trim().parse::<usize>().map_err(|_| Error::Config {
-            missing: Vec::new(),
-            problems: vec![format!(
-                "{variable} must be a number of bytes, not `{text}`"
-            )],
-        }),
-    }
 }
