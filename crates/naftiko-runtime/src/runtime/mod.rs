@@ -136,8 +136,9 @@ impl Runtime {
             .unwrap_or(&self.inner.unconfigured)
     }
 
-    /// The capability's secrets (for adapters that check credentials of their callers).
-    pub fn secrets(&self) -> &Secrets {
+    /// The capability's secrets, for handlers and for the adapters that check their callers'
+    /// credentials. Kept inside the crate: users reach secrets only through the spec's binds.
+    pub(crate) fn secrets(&self) -> &Secrets {
         &self.inner.secrets
     }
 
