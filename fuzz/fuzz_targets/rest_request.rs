@@ -142,7 +142,9 @@ fn fixture() -> &'static Fixture {
             .with_hooks(invariants());
         let routers = [every.runtime(), seed.runtime()]
             .into_iter()
-            .map(|rt| naftiko::__private::rest_router(rt.clone(), 0).unwrap_or_else(|e| panic!("{e}")))
+            .map(|rt| {
+                naftiko::__private::rest_router(rt.clone(), 0).unwrap_or_else(|e| panic!("{e}"))
+            })
             .collect();
         Fixture { runtime, routers }
     })
