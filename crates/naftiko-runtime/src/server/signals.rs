@@ -4,7 +4,7 @@
 use std::future::Future;
 
 /// Listens for SIGINT and (on Unix) SIGTERM from the moment it is called, and returns a future
-/// that completes on the first of them. Call it before [`Server::bind`], or at least before
+/// that completes on the first of them. Call it before [`Server::bind`](crate::Server::bind), or at least before
 /// telling anyone the server is up:
 ///
 /// ```no_run

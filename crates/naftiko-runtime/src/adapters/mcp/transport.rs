@@ -54,7 +54,7 @@ impl HttpSettings {
     }
 }
 
-/// The MCP endpoint of adapter `adapter` of `rt`'s capability, at [`MCP_PATH`].
+/// The MCP endpoint of adapter `adapter` of `rt`'s capability, at `/mcp`.
 pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
     let server = McpServer::new(rt.clone(), adapter);
     let spec = server.adapter();
