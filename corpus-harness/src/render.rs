@@ -152,11 +152,11 @@ mod tests {
         let planned = json!({"ok": "true", "data": {"id": "s1 <&>"}});
         let xml = render(&planned, RawFormat::Xml);
         assert_eq!(
-            naftiko::formats::to_json(RawFormat::Xml, xml.body.as_bytes(), "echo").ok(),
+            naftiko::__private::raw_to_json(RawFormat::Xml, xml.body.as_bytes(), "echo").ok(),
             Some(planned.clone())
         );
         for format in [RawFormat::Csv, RawFormat::Tsv, RawFormat::Psv] {
-            let read = naftiko::formats::to_json(
+            let read = naftiko::__private::raw_to_json(
                 format,
                 render(&json!({"a": "1,|\t2"}), format).body.as_bytes(),
                 "echo",
@@ -164,7 +164,7 @@ mod tests {
             assert_eq!(read.ok(), Some(json!([{"a": "1,|\t2"}])), "{format:?}");
         }
         for format in [RawFormat::Html, RawFormat::Markdown] {
-            let read = naftiko::formats::to_json(
+            let read = naftiko::__private::raw_to_json(
                 format,
                 render(&json!({"a": "x|y"}), format).body.as_bytes(),
                 "echo",

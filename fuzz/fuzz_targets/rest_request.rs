@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use arbitrary::Arbitrary;
 use axum::body::Body;
 use libfuzzer_sys::fuzz_target;
-use naftiko::client::{Hooks, RequestParts};
+use naftiko::{Hooks, RequestParts};
 use tower::ServiceExt as _;
 
 mod every_location {
@@ -142,7 +142,9 @@ fn fixture() -> &'static Fixture {
             .with_hooks(invariants());
         let routers = [every.runtime(), seed.runtime()]
             .into_iter()
-            .map(|rt| naftiko::rest::router(rt.clone(), 0).unwrap_or_else(|e| panic!("{e}")))
+            .map(|rt| {
+                naftiko::__private::rest_router(rt.clone(), 0).unwrap_or_else(|e| panic!("{e}"))
+            })
             .collect();
         Fixture { runtime, routers }
     })

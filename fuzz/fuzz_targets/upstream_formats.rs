@@ -24,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let format = FORMATS[usize::from(*selector) % FORMATS.len()];
-    let _ = naftiko::formats::to_json(format, body, "fuzz");
+    let _ = naftiko::__private::raw_to_json(format, body, "fuzz");
 });

@@ -84,7 +84,7 @@ impl Capability {
     /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
     /// gracefully.
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
-        ::naftiko::serve::serve(self.runtime).await
+        ::naftiko::serve(self.runtime).await
     }
 }
 /// One typed client per consumed namespace.
@@ -408,13 +408,13 @@ pub mod consumes {
     /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
     fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
         input: &T,
-    ) -> ::core::result::Result<::naftiko::inputs::Inputs, ::naftiko::Error> {
+    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
         match ::naftiko::__private::serde_json::to_value(input) {
             ::core::result::Result::Ok(
                 ::naftiko::__private::serde_json::Value::Object(inputs),
             ) => ::core::result::Result::Ok(inputs),
             ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::inputs::Inputs::new())
+                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
             }
             ::core::result::Result::Err(error) => {
                 ::core::result::Result::Err(::naftiko::Error::InvalidInput {

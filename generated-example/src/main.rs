@@ -78,13 +78,13 @@ async fn run(demo: bool, stdio: bool) -> Result<(), Box<dyn std::error::Error>> 
         if let Some(standin) = &standin {
             eprintln!("demo: calling the Inngest stand-in at {}", standin.base_url);
         }
-        naftiko::mcp::serve_stdio(capability.runtime().clone(), 0).await?;
+        naftiko::serve_stdio(capability.runtime().clone(), 0).await?;
         return Ok(());
     }
 
     // Listening for SIGINT/SIGTERM starts before the listeners are bound and the URLs printed:
     // a supervisor may stop the server as soon as it sees them.
-    let stop = naftiko::serve::shutdown_signal();
+    let stop = naftiko::shutdown_signal();
     let server = naftiko::Server::bind(capability.runtime().clone()).await?;
     if let Some(standin) = &standin {
         println!("demo: calling the Inngest stand-in at {}", standin.base_url);

@@ -204,9 +204,9 @@ async fn a_zero_read_timeout_is_a_configuration_error() {
         "INNGEST_RUNS_REST_READ_TIMEOUT_MS" => Some("0".to_owned()),
         _ => None,
     };
-    let capability = generated_example::from_build_rs::Capability::from_lookup(&lookup)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let refused = naftiko::Server::bind(capability.runtime().clone()).await;
+    // Serving settings are read with everything else, so the capability refuses to start
+    // before anything is bound, naming the variable alongside any other problem.
+    let refused = generated_example::from_build_rs::Capability::from_lookup(&lookup);
     let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(
         message.contains("INNGEST_RUNS_REST_READ_TIMEOUT_MS"),

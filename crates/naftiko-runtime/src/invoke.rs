@@ -5,7 +5,7 @@
 //!   optional values are left out), the operation is called, and the output is either the
 //!   upstream answer passed through byte for byte (status and content type included) or the
 //!   body read as JSON (JSON itself, or XML, CSV, HTML, … per the operation's
-//!   `outputRawFormat`, see [`crate::formats`]) run through the output
+//!   `outputRawFormat`, see [`crate::upstream::formats`]) run through the output
 //!   [`Mapping`](crate::spec::Mapping) (status 200).
 //! - `Handler::Steps`: steps run in order. A call step's body is read as JSON and stored
 //!   under the step's name; a lookup step stores what it found. The output mapping then sees
@@ -22,14 +22,14 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderValue, StatusCode};
 use serde_json::Value as Json;
 
-use crate::Error;
-use crate::capability::Runtime;
-use crate::client::Response;
-use crate::formats;
-use crate::inputs::Inputs;
-use crate::mapping;
+use crate::error::Error;
+use crate::interp::inputs::Inputs;
+use crate::interp::mapping;
+use crate::interp::value::{Scope, evaluate, to_text};
+use crate::runtime::Runtime;
 use crate::spec::{Handler, HttpOperation, Output, Step, Value};
-use crate::value::{Scope, evaluate, to_text};
+use crate::upstream::Response;
+use crate::upstream::formats;
 
 /// What a handler produced.
 #[derive(Debug)]
@@ -189,7 +189,7 @@ fn json_outcome(value: Json) -> Outcome {
 }
 
 /// The answer as JSON, read according to the operation's `outputRawFormat` (XML, CSV, HTML,
-/// … become JSON the way the reference engine reads them; see [`crate::formats`]).
+/// … become JSON the way the reference engine reads them; see [`crate::upstream::formats`]).
 fn read_json(operation: &HttpOperation, response: &Response<Bytes>) -> Result<Json, Error> {
     formats::to_json(operation.output_format, &response.body, response.namespace)
 }

@@ -58,14 +58,6 @@ impl Secrets {
     pub fn get(&self, key: &str) -> Option<&SecretString> {
         self.values.get(key)
     }
-
-    pub fn len(&self) -> usize {
-        self.values.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
 }
 
 impl fmt::Debug for Secrets {

@@ -2,7 +2,9 @@
 //! answers and failures come back.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod core_upstream;
+mod support;
+
+use support::echo_upstream;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -12,10 +14,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
-use naftiko_runtime::client::{Hooks, RequestParts};
-use naftiko_runtime::inputs::Inputs;
+use naftiko_runtime::__private::Inputs;
 use naftiko_runtime::spec::*;
 use naftiko_runtime::{Error, Response, Runtime};
+use naftiko_runtime::{Hooks, RequestParts};
 use serde_json::{Value as Json, json};
 
 const fn ns(
@@ -331,13 +333,13 @@ static COOKIE: HttpOperation = op(
 );
 
 async fn runtime_with(extra: &[(&str, String)]) -> (Runtime, SocketAddr) {
-    let addr = core_upstream::start().await;
-    let down = core_upstream::closed_port().await;
+    let addr = echo_upstream::start().await;
+    let down = echo_upstream::closed_port().await;
     let mut vars: HashMap<String, String> = [
         ("TOKEN", "tok-secret".to_owned()),
         ("API_KEY", "key-secret".to_owned()),
         ("PASS", "pass-secret".to_owned()),
-        ("DIGEST_PASS", core_upstream::DIGEST_PASSWORD.to_owned()),
+        ("DIGEST_PASS", echo_upstream::DIGEST_PASSWORD.to_owned()),
         ("SLOW_TIMEOUT_MS", "200".to_owned()),
         ("SLOW_MAX_BODY_BYTES", "10".to_owned()),
         ("DOWN_BASE_URL", format!("http://127.0.0.1:{down}")),
@@ -592,7 +594,7 @@ async fn slow_upstreams_time_out() {
 
 #[tokio::test]
 async fn refused_connections_are_transport_errors_without_secrets() {
-    let down = core_upstream::closed_port().await;
+    let down = echo_upstream::closed_port().await;
     let (rt, _) = runtime_with(&[("KEYED_BASE_URL", format!("http://127.0.0.1:{down}"))]).await;
     let error = rt.client(5).call(&DOWN, &Inputs::new()).await.unwrap_err();
     assert!(

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::routing::get;
 use http::{StatusCode, header};
-use naftiko_runtime::invoke::{OutcomeBody, invoke};
+use naftiko_runtime::__private::{OutcomeBody, invoke};
 use naftiko_runtime::spec::*;
 use naftiko_runtime::{Runtime, Server};
 use serde_json::{Value as Json, json};

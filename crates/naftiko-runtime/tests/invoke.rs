@@ -2,13 +2,15 @@
 //! lookup, static bodies and upstream errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod core_upstream;
+mod support;
+
+use support::echo_upstream;
 
 use http::StatusCode;
+use naftiko_runtime::__private::Inputs;
+use naftiko_runtime::__private::{OutcomeBody, invoke};
 use naftiko_runtime::Error;
 use naftiko_runtime::Runtime;
-use naftiko_runtime::inputs::Inputs;
-use naftiko_runtime::invoke::{OutcomeBody, invoke};
 use naftiko_runtime::spec::*;
 use serde_json::{Value as Json, json};
 
@@ -174,7 +176,7 @@ static STATIC: Handler = Handler::Static {
 };
 
 async fn runtime() -> Runtime {
-    let addr = core_upstream::start().await;
+    let addr = echo_upstream::start().await;
     let base = format!("http://{addr}");
     Runtime::from_lookup(&SPEC, &|name| {
         (name == "REGISTRY_BASE_URL").then(|| base.clone())

@@ -1,15 +1,15 @@
 //! MCP round trips on loopback: a stand-in upstream, the runtime's MCP router, and rmcp's own
 //! client speaking both protocol eras (2025-11-25 with `initialize`, 2026-07-28 without).
 
-mod mcp_harness;
+mod support;
 
 use std::sync::atomic::Ordering;
 
-use mcp_harness::*;
 use rmcp::ClientLifecycleMode;
 use rmcp::ServiceError;
 use rmcp::model::{ErrorCode, GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
 use serde_json::json;
+use support::mcp_client::*;
 
 #[tokio::test]
 async fn tools_are_listed_with_schema_and_annotations_in_both_eras() {

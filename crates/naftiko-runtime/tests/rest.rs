@@ -1,7 +1,7 @@
 //! Round trips through a REST adapter: a test client → the adapter → a stand-in upstream on
-//! loopback that records what it receives (see `rest_fixture`).
+//! loopback that records what it receives (see `support::recording_upstream`).
 
-mod rest_fixture;
+mod support;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -9,8 +9,9 @@ use std::time::Duration;
 use http::{StatusCode, header};
 use naftiko_runtime::spec::{CapabilitySpec, ExposedAuth, Handler, RestAdapterSpec, RestRoute};
 use naftiko_runtime::{Error, Runtime, Server};
-use rest_fixture::*;
 use serde_json::{Value as Json, json};
+use support::recording_upstream::*;
+use support::rest_capability::*;
 
 // ---------------------------------------------------------------------------------------------
 // Tests.
@@ -454,14 +455,14 @@ fn a_route_table_axum_would_panic_on_is_an_error() {
         control: &[],
     };
     let rt = Runtime::from_lookup(&BROKEN, &|_| None).expect("runtime");
-    let error = naftiko_runtime::rest::router(rt.clone(), 0).expect_err("conflict");
+    let error = naftiko_runtime::__private::rest_router(rt.clone(), 0).expect_err("conflict");
     assert!(matches!(error, Error::Serve(_)));
     assert!(
         error.to_string().contains("{id}") && error.to_string().contains("{runId}"),
         "{error}"
     );
     assert!(matches!(
-        naftiko_runtime::rest::router(rt, 1),
+        naftiko_runtime::__private::rest_router(rt, 1),
         Err(Error::Serve(_))
     ));
 }
@@ -511,7 +512,7 @@ async fn request_logs_carry_no_credentials() {
         .and_then(|listener| listener.local_addr())
         .expect("address");
     let rt = runtime(&format!("http://{closed}"), &[]).expect("runtime");
-    let mut router = naftiko_runtime::rest::router(rt, 1).expect("router");
+    let mut router = naftiko_runtime::__private::rest_router(rt, 1).expect("router");
     for token in ["caller-secret", "wrong-guess"] {
         let request = http::Request::get("/runs/r-10?api_key=query-secret")
             .header(header::AUTHORIZATION, format!("Bearer {token}"))

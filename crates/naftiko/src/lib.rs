@@ -75,18 +75,15 @@
 //!
 //! # What else is here
 //!
-//! Everything of `naftiko_runtime` is re-exported at the root: [`Error`], [`Runtime`],
-//! [`Response`], [`serve()`], the [`spec`] types. [`serde_json`] and [`bytes`] are re-exported
-//! because generated clients return their types.
+//! The public surface of `naftiko_runtime` is re-exported at the root: [`Runtime`] (built from
+//! the environment), [`ClientCore`] with its [`Hooks`], [`RequestParts`] and [`Response`],
+//! [`Server`], [`serve()`], [`serve_with_shutdown()`], [`shutdown_signal()`] and
+//! [`serve_stdio()`], [`Error`], and the [`spec`] types. [`serde_json`] and [`bytes`] are
+//! re-exported because generated clients return their types. The hidden `__private` module
+//! holds what generated code needs beyond that; it is not an API to build on.
 
 pub use naftiko_macros::capability;
 pub use naftiko_runtime::*;
-
-/// The JSON type generated clients return (`Response<serde_json::Value>`).
-pub use naftiko_runtime::__private::serde_json;
-
-/// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`).
-pub use naftiko_runtime::__private::bytes;
 
 /// Includes the code `naftiko_codegen::configure().compile("<stem>.yaml")` wrote into
 /// `OUT_DIR` from `build.rs`: `naftiko::include_capability!("inngest-runs");`.

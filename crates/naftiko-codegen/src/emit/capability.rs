@@ -94,7 +94,7 @@ impl Emitter<'_> {
                 /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
                 /// gracefully.
                 pub async fn serve(self) -> ::core::result::Result<(), #rt::Error> {
-                    #rt::serve::serve(self.runtime).await
+                    #rt::serve(self.runtime).await
                 }
             }
 

@@ -47,13 +47,13 @@ impl Emitter<'_> {
                 /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
                 fn to_inputs<T: #rt::__private::serde::Serialize>(
                     input: &T,
-                ) -> ::core::result::Result<#rt::inputs::Inputs, #rt::Error> {
+                ) -> ::core::result::Result<#rt::__private::Inputs, #rt::Error> {
                     match #json::to_value(input) {
                         ::core::result::Result::Ok(#json::Value::Object(inputs)) => {
                             ::core::result::Result::Ok(inputs)
                         }
                         ::core::result::Result::Ok(_) => {
-                            ::core::result::Result::Ok(#rt::inputs::Inputs::new())
+                            ::core::result::Result::Ok(#rt::__private::Inputs::new())
                         }
                         ::core::result::Result::Err(error) => {
                             ::core::result::Result::Err(#rt::Error::InvalidInput {

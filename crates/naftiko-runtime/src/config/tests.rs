@@ -1,3 +1,4 @@
+use super::serving::{DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving};
 use super::*;
 use crate::spec::{Auth, ExposedAuth, McpAdapterSpec, RestAdapterSpec};
 
@@ -110,11 +111,11 @@ fn overrides_and_unusable_values() {
         "http://127.0.0.1:9/x"
     );
     assert_eq!(
-        settings.rest_addrs[0],
+        settings.rest[0].addr,
         SocketAddr::from(([127, 0, 0, 1], 3000))
     );
     assert_eq!(
-        settings.mcp_addrs[0],
+        settings.mcp[0].addr,
         SocketAddr::from(([127, 0, 0, 2], 4000))
     );
 

@@ -1,0 +1,61 @@
+//! The credential callers of an MCP adapter over HTTP must present (`exposes[].authentication`).
+//!
+//! The check is the one REST adapters use ([`crate::adapters::caller_auth`]): expected values evaluated
+//! once from the binds, constant-time comparison, 401 with a challenge. If the expected
+//! credential cannot be built (an empty secret), the adapter fails closed: every request is
+//! refused and the reason is logged, since serving it unchecked would hand the upstream
+//! credentials to anyone who can reach the port.
+//!
+//! Over stdio there is nothing to check: the client started the server process itself.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+
+use crate::adapters::caller_auth::AuthCheck;
+use crate::runtime::Runtime;
+use crate::spec::{ExposedAuth, McpAdapterSpec};
+
+/// `router`, guarded by the adapter's authentication when it declares one.
+pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runtime) -> Router {
+    if matches!(adapter.auth, ExposedAuth::None) {
+        return router;
+    }
+    match AuthCheck::build(&adapter.auth, adapter.namespace, rt.secrets()) {
+        Ok(check) => {
+            let check = Arc::new(check);
+            router.layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    let check = Arc::clone(&check);
+                    async move {
+                        let (parts, body) = request.into_parts();
+                        if let Err(refusal) = check.check(&parts) {
+                            return refusal;
+                        }
+                        next.run(axum::extract::Request::from_parts(parts, body))
+                            .await
+                    }
+                },
+            ))
+        }
+        Err(e) => {
+            tracing::error!(adapter = adapter.namespace, error = %e, "MCP adapter authentication cannot be checked; every HTTP request is refused");
+            router.layer(axum::middleware::from_fn(
+                |_request: axum::extract::Request, _next: axum::middleware::Next| async {
+                    refused()
+                },
+            ))
+        }
+    }
+}
+
+fn refused() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "this MCP adapter requires authentication, and its expected credential is not configured",
+    )
+        .into_response()
+}

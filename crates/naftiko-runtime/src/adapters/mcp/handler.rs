@@ -1,0 +1,297 @@
+//! The one rmcp `ServerHandler` of the runtime: it serves any generated MCP adapter table.
+//!
+//! Everything that does not depend on a request — the tool, resource and prompt descriptions,
+//! the parsed input schemas, the server info — is built once in [`McpServer::new`] and shared
+//! behind an `Arc`, so the per-request clone the HTTP transport makes is one reference count.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, GetPromptRequestMethod, GetPromptRequestParams,
+    GetPromptResponse, Implementation, ListPromptsRequestMethod, ListPromptsResult,
+    ListResourceTemplatesRequestMethod, ListResourceTemplatesResult, ListResourcesRequestMethod,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, Prompt, PromptsCapability,
+    ReadResourceRequestMethod, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
+    Resource, ResourceTemplate, ResourcesCapability, ServerCapabilities, ServerConfig, Tool,
+    ToolsCapability,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+
+use super::{prompts, resources, results, tools};
+use crate::interp::inputs::check_all;
+use crate::invoke::invoke;
+use crate::runtime::Runtime;
+use crate::spec::{ExposedAuth, McpAdapterSpec, McpResourceContent};
+
+/// Serves one MCP adapter of a capability. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct McpServer {
+    served: Arc<Served>,
+}
+
+struct Served {
+    rt: Runtime,
+    adapter: &'static McpAdapterSpec,
+    /// Same order as `adapter.tools`.
+    tools: Vec<Tool>,
+    tool_by_name: HashMap<&'static str, usize>,
+    /// Fixed resources (`resources/list`).
+    resources: Vec<Resource>,
+    /// Resources whose URI is a template (`resources/templates/list`).
+    resource_templates: Vec<ResourceTemplate>,
+    prompts: Vec<Prompt>,
+    info: ServerConfig,
+}
+
+/// Served in place of an adapter index that does not exist, so that a wrong index is a logged
+/// error and an empty server rather than a panic.
+static NO_ADAPTER: McpAdapterSpec = McpAdapterSpec {
+    namespace: "missing-adapter",
+    env_prefix: "MISSING_ADAPTER",
+    default_addr: "127.0.0.1:0",
+    description: "",
+    tools: &[],
+    resources: &[],
+    prompts: &[],
+    auth: ExposedAuth::None,
+};
+
+impl McpServer {
+    pub(crate) fn new(rt: Runtime, adapter: usize) -> McpServer {
+        let adapter = adapter_spec(&rt, adapter);
+        let tools = adapter.tools.iter().map(tools::describe).collect();
+        let tool_by_name = adapter
+            .tools
+            .iter()
+            .enumerate()
+            .map(|(at, tool)| (tool.name, at))
+            .collect();
+        let resources = adapter
+            .resources
+            .iter()
+            .filter_map(resources::describe)
+            .collect();
+        let resource_templates = adapter
+            .resources
+            .iter()
+            .filter_map(resources::describe_template)
+            .collect();
+        let prompts = adapter.prompts.iter().map(prompts::describe).collect();
+        let info = server_info(rt.spec().name, adapter);
+        McpServer {
+            served: Arc::new(Served {
+                rt,
+                adapter,
+                tools,
+                tool_by_name,
+                resources,
+                resource_templates,
+                prompts,
+                info,
+            }),
+        }
+    }
+
+    pub(crate) fn adapter(&self) -> &'static McpAdapterSpec {
+        self.served.adapter
+    }
+}
+
+/// The adapter at `index`, or an empty one (logged) when the index is out of range.
+pub(crate) fn adapter_spec(rt: &Runtime, index: usize) -> &'static McpAdapterSpec {
+    let spec = rt.spec();
+    match spec.mcp.get(index) {
+        Some(adapter) => adapter,
+        None => {
+            tracing::error!(
+                index,
+                adapters = spec.mcp.len(),
+                capability = spec.name,
+                "no MCP adapter at this index; serving an empty MCP server"
+            );
+            &NO_ADAPTER
+        }
+    }
+}
+
+fn server_info(capability_name: &str, adapter: &'static McpAdapterSpec) -> ServerConfig {
+    let mut capabilities = ServerCapabilities::default();
+    capabilities.tools = Some(ToolsCapability::default());
+    if !adapter.resources.is_empty() {
+        capabilities.resources = Some(ResourcesCapability::default());
+    }
+    if !adapter.prompts.is_empty() {
+        capabilities.prompts = Some(PromptsCapability::default());
+    }
+    let mut implementation = Implementation::new(adapter.namespace, env!("CARGO_PKG_VERSION"));
+    if !capability_name.is_empty() && capability_name != adapter.namespace {
+        implementation = implementation.with_title(capability_name);
+    }
+    let info = ServerConfig::new(capabilities).with_server_info(implementation);
+    if adapter.description.is_empty() {
+        info
+    } else {
+        info.with_instructions(adapter.description)
+    }
+}
+
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        self.served.info.clone()
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        let at = *self.served.tool_by_name.get(name)?;
+        self.served.tools.get(at).cloned()
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items(self.served.tools.clone()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let served = &self.served;
+        let tool = served
+            .tool_by_name
+            .get(request.name.as_ref())
+            .and_then(|at| served.adapter.tools.get(*at))
+            .ok_or_else(|| {
+                McpError::invalid_params(format!("unknown tool `{}`", request.name), None)
+            })?;
+        // Checked before anything goes upstream: a bad call never reaches the API.
+        let inputs = match check_all(tool.inputs, request.arguments.unwrap_or_default(), false) {
+            Ok(inputs) => inputs,
+            Err(error) => {
+                tracing::debug!(tool = tool.name, %error, "tool arguments refused");
+                return Ok(results::tool_failure(&error).into());
+            }
+        };
+        let outcome = tokio::select! {
+            outcome = invoke(&served.rt, &tool.handler, &inputs) => outcome,
+            // The client gave up (cancel notification or closed connection): stop waiting on
+            // the upstream instead of finishing a call nobody reads.
+            () = context.ct.cancelled() => {
+                return Err(McpError::internal_error("the request was cancelled", None));
+            }
+        };
+        Ok(match outcome {
+            Ok(outcome) => results::tool_success(outcome),
+            Err(error) => {
+                tracing::info!(tool = tool.name, %error, "tool call failed");
+                results::tool_failure(&error)
+            }
+        }
+        .into())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        if self.served.adapter.resources.is_empty() {
+            return Err(McpError::method_not_found::<ListResourcesRequestMethod>());
+        }
+        Ok(ListResourcesResult::with_all_items(
+            self.served.resources.clone(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let adapter = self.served.adapter;
+        if adapter.resources.is_empty() {
+            return Err(McpError::method_not_found::<ReadResourceRequestMethod>());
+        }
+        let (resource, inputs) = resources::find(adapter.resources, &request.uri)?;
+        let contents = match &resource.content {
+            McpResourceContent::Static(text) => resources::embedded(resource, text),
+            McpResourceContent::Dynamic(handler) => {
+                let outcome = tokio::select! {
+                    outcome = invoke(&self.served.rt, handler, &inputs) => outcome,
+                    () = context.ct.cancelled() => {
+                        return Err(McpError::internal_error("the request was cancelled", None));
+                    }
+                };
+                let outcome = outcome.map_err(|error| {
+                    tracing::info!(resource = resource.uri, %error, "resource read failed");
+                    McpError::internal_error(
+                        format!("reading `{}` failed: {error}", request.uri),
+                        None,
+                    )
+                })?;
+                if outcome.status.is_client_error() || outcome.status.is_server_error() {
+                    return Err(McpError::internal_error(
+                        format!(
+                            "reading `{}` failed: upstream answered {}",
+                            request.uri, outcome.status
+                        ),
+                        None,
+                    ));
+                }
+                results::resource_contents(&request.uri, resource.mime_type, outcome)
+            }
+        };
+        Ok(ReadResourceResult::new(vec![contents]).into())
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        if self.served.adapter.resources.is_empty() {
+            return Err(McpError::method_not_found::<
+                ListResourceTemplatesRequestMethod,
+            >());
+        }
+        Ok(ListResourceTemplatesResult::with_all_items(
+            self.served.resource_templates.clone(),
+        ))
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        if self.served.adapter.prompts.is_empty() {
+            return Err(McpError::method_not_found::<ListPromptsRequestMethod>());
+        }
+        Ok(ListPromptsResult::with_all_items(
+            self.served.prompts.clone(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let adapter = self.served.adapter;
+        if adapter.prompts.is_empty() {
+            return Err(McpError::method_not_found::<GetPromptRequestMethod>());
+        }
+        let prompt = adapter
+            .prompts
+            .iter()
+            .find(|prompt| prompt.name == request.name)
+            .ok_or_else(|| {
+                McpError::invalid_params(format!("unknown prompt `{}`", request.name), None)
+            })?;
+        prompts::render(prompt, &request.arguments.unwrap_or_default()).map(Into::into)
+    }
+}

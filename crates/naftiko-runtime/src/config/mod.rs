@@ -1,0 +1,365 @@
+//! Reading a capability's configuration from the environment at start-up.
+//!
+//! Everything is read once, and every problem is collected before reporting, so one failed
+//! start names every variable to set instead of sending the operator round in circles:
+//! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS` and `<PREFIX>_MAX_BODY_BYTES`
+//! per consumed namespace, and per exposed adapter its `<PREFIX>_ADDR`, how it serves its
+//! connections ([`serving`]) and what it alone reads ([`adapters`]). Nothing reads the
+//! environment later: the runtime keeps these typed settings and the adapters take theirs.
+
+mod adapters;
+mod serving;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::Value as Json;
+
+use crate::error::Error;
+use crate::secret::{SecretString, Secrets};
+use crate::spec::{CapabilitySpec, ConsumesSpec, SecretSpec};
+
+#[cfg(test)]
+pub(crate) use adapters::MCP_DEFAULT_MAX_BODY_BYTES;
+pub(crate) use adapters::{
+    ControlSettings, McpSettings, REST_DEFAULT_MAX_BODY_BYTES, RestSettings,
+};
+pub(crate) use serving::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
+
+/// The largest upstream body read unless `<PREFIX>_MAX_BODY_BYTES` says otherwise.
+pub(crate) const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Everything the environment decided, validated.
+pub(crate) struct Settings {
+    pub secrets: Secrets,
+    /// One per `CapabilitySpec::consumes`, same order.
+    pub clients: Vec<ClientSettings>,
+    /// One per `CapabilitySpec::rest`, same order; likewise `mcp` and `control`.
+    pub rest: Vec<RestSettings>,
+    pub mcp: Vec<McpSettings>,
+    pub control: Vec<ControlSettings>,
+}
+
+pub(crate) struct ClientSettings {
+    pub base_url: url::Url,
+    pub timeout: Duration,
+    pub max_body_bytes: usize,
+}
+
+/// Missing names and unusable values, gathered across the whole spec.
+#[derive(Default)]
+struct Report {
+    missing: Vec<String>,
+    problems: Vec<String>,
+}
+
+impl Report {
+    fn missing(&mut self, name: &str) {
+        if !self.missing.iter().any(|known| known == name) {
+            self.missing.push(name.to_owned());
+        }
+    }
+}
+
+pub(crate) fn read(
+    spec: &'static CapabilitySpec,
+    given: &dyn Fn(&str) -> Option<String>,
+) -> Result<Settings, Error> {
+    let mut report = Report::default();
+    // An empty variable is almost always a mistake (`export KEY=` in a script); treat it as unset.
+    let lookup = |name: &str| given(name).filter(|value| !value.trim().is_empty());
+
+    let secrets = read_secrets(spec.secrets, &lookup, &mut report);
+    let clients: Vec<ClientSettings> = spec
+        .consumes
+        .iter()
+        .filter_map(|consumes| read_client(consumes, &lookup, &mut report))
+        .collect();
+    let rest = spec.rest.iter().map(|a| (a.env_prefix, a.default_addr));
+    let rest_addrs = read_addrs(rest, &lookup, &mut report);
+    let mcp = spec.mcp.iter().map(|a| (a.env_prefix, a.default_addr));
+    let mcp_addrs = read_addrs(mcp, &lookup, &mut report);
+    let control = spec.control.iter().map(|a| (a.env_prefix, a.default_addr));
+    let control_addrs = read_addrs(control, &lookup, &mut report);
+
+    let rest = spec
+        .rest
+        .iter()
+        .zip(rest_addrs)
+        .map(|(adapter, addr)| RestSettings {
+            addr,
+            serving: adapters::serving(adapter.env_prefix, &lookup, &mut report),
+            max_body_bytes: adapters::rest_max_body_bytes(adapter.env_prefix, given, &mut report),
+        })
+        .collect();
+    let mcp = spec
+        .mcp
+        .iter()
+        .zip(mcp_addrs)
+        .map(|(adapter, addr)| {
+            let serving = adapters::serving(adapter.env_prefix, &lookup, &mut report);
+            adapters::mcp(adapter.env_prefix, addr, serving, given)
+        })
+        .collect();
+    let control = spec
+        .control
+        .iter()
+        .zip(control_addrs)
+        .map(|(adapter, addr)| ControlSettings {
+            addr,
+            serving: adapters::serving(adapter.env_prefix, &lookup, &mut report),
+        })
+        .collect();
+
+    if report.missing.is_empty() && report.problems.is_empty() {
+        Ok(Settings {
+            secrets,
+            clients,
+            rest,
+            mcp,
+            control,
+        })
+    } else {
+        Err(Error::Config {
+            missing: report.missing,
+            problems: report.problems,
+        })
+    }
+}
+
+fn read_secrets(
+    specs: &'static [SecretSpec],
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Secrets {
+    let mut secrets = Secrets::new();
+    // Several keys usually share one file; read and parse it once.
+    let mut files: HashMap<&'static str, Option<serde_json::Map<String, Json>>> = HashMap::new();
+    for spec in specs {
+        let from_env = lookup(spec.key).or_else(|| {
+            let alternative = !spec.source_name.is_empty() && spec.source_name != spec.key;
+            alternative.then(|| lookup(spec.source_name)).flatten()
+        });
+        let from_file = || {
+            let uri = spec.file?;
+            let file = files
+                .entry(uri)
+                .or_insert_with(|| read_secret_file(uri, report))
+                .as_ref()?;
+            [spec.source_name, spec.key]
+                .into_iter()
+                .filter(|name| !name.is_empty())
+                .find_map(|name| match file.get(name)? {
+                    Json::String(text) if !text.is_empty() => Some(text.clone()),
+                    Json::Number(number) => Some(number.to_string()),
+                    Json::Bool(flag) => Some(flag.to_string()),
+                    _ => None,
+                })
+        };
+        match from_env.or_else(from_file) {
+            Some(value) => secrets.insert(spec.key, SecretString::new(value)),
+            None => report.missing(spec.key),
+        }
+    }
+    secrets
+}
+
+fn read_secret_file(uri: &str, report: &mut Report) -> Option<serde_json::Map<String, Json>> {
+    let path = file_uri_path(uri);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            report.problems.push(format!(
+                "cannot read secrets file `{}` ({uri}): {error}",
+                path.display()
+            ));
+            return None;
+        }
+    };
+    match serde_json::from_str::<Json>(&text) {
+        Ok(Json::Object(map)) => Some(map),
+        // Never echo the parse error's context: the file is full of secrets.
+        _ => {
+            report.problems.push(format!(
+                "secrets file `{}` is not a JSON object",
+                path.display()
+            ));
+            None
+        }
+    }
+}
+
+/// The file a `file://` location names. `file:///./x` and other relative forms resolve against
+/// the current directory, as a developer running from the project root expects.
+pub(crate) fn file_uri_path(uri: &str) -> PathBuf {
+    let without_scheme = uri
+        .strip_prefix("file://")
+        .or_else(|| uri.strip_prefix("file:"))
+        .unwrap_or(uri);
+    let without_host = without_scheme
+        .strip_prefix("localhost/")
+        .map_or(without_scheme.to_owned(), |rest| format!("/{rest}"));
+    let decoded = percent_encoding::percent_decode_str(&without_host)
+        .decode_utf8_lossy()
+        .into_owned();
+    let relative = ["/./", "/../"]
+        .iter()
+        .any(|prefix| decoded.starts_with(prefix))
+        || decoded == "/."
+        || decoded == "/..";
+    let path = if relative {
+        PathBuf::from(&decoded[1..])
+    } else {
+        PathBuf::from(decoded)
+    };
+    if path.is_absolute() {
+        path
+    } else {
+        std::env::current_dir()
+            .map(|dir| dir.join(&path))
+            .unwrap_or(path)
+    }
+}
+
+fn read_client(
+    spec: &ConsumesSpec,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Option<ClientSettings> {
+    let base_var = format!("{}_BASE_URL", spec.env_prefix);
+    let overridden = lookup(&base_var);
+    let base_text = overridden
+        .clone()
+        .unwrap_or_else(|| spec.base_url.to_owned());
+    let base_url = if base_text.is_empty() {
+        report.missing(&base_var);
+        None
+    } else {
+        let source = if overridden.is_some() {
+            format!("`{base_var}`")
+        } else {
+            format!(
+                "the baseUri of `{}` (set `{base_var}` to override it)",
+                spec.namespace
+            )
+        };
+        match url::Url::parse(base_text.trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                Some(url)
+            }
+            Ok(_) => {
+                report
+                    .problems
+                    .push(format!("{source} must be an http or https URL"));
+                None
+            }
+            Err(error) => {
+                report
+                    .problems
+                    .push(format!("{source} is not a valid URL: {error}"));
+                None
+            }
+        }
+    };
+    let timeout_ms = read_number(&format!("{}_TIMEOUT_MS", spec.env_prefix), lookup, report)
+        .unwrap_or(spec.timeout_ms);
+    let max_body_bytes = read_number(
+        &format!("{}_MAX_BODY_BYTES", spec.env_prefix),
+        lookup,
+        report,
+    )
+    .and_then(|bytes| usize::try_from(bytes).ok())
+    .unwrap_or(DEFAULT_MAX_BODY_BYTES);
+    Some(ClientSettings {
+        base_url: base_url?,
+        timeout: Duration::from_millis(timeout_ms.max(1)),
+        max_body_bytes,
+    })
+}
+
+/// A positive integer variable; `None` when unset (or unusable, which is reported).
+fn read_number(
+    name: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Option<u64> {
+    let text = lookup(name)?;
+    match text.trim().parse::<u64>() {
+        Ok(number) if number > 0 => Some(number),
+        _ => {
+            report.problems.push(format!(
+                "`{name}` must be a positive whole number, got `{}`",
+                text.trim()
+            ));
+            None
+        }
+    }
+}
+
+/// The socket address of every adapter, given as (env prefix, default address).
+fn read_addrs(
+    adapters: impl Iterator<Item = (&'static str, &'static str)>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Vec<SocketAddr> {
+    adapters
+        .map(|(prefix, default_addr)| read_addr(prefix, default_addr, lookup, report))
+        .collect()
+}
+
+fn read_addr(
+    prefix: &str,
+    default_addr: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> SocketAddr {
+    let fallback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let default_host = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let default = parse_addr(default_addr, default_host);
+    let var = format!("{prefix}_ADDR");
+    match lookup(&var) {
+        Some(text) => match parse_addr(&text, default.map_or(default_host, |addr| addr.ip())) {
+            Some(addr) => addr,
+            None => {
+                report.problems.push(format!(
+                    "`{var}` must be a port or host:port, got `{}`",
+                    text.trim()
+                ));
+                fallback
+            }
+        },
+        None => default.unwrap_or_else(|| {
+            report.problems.push(format!(
+                "the address `{default_addr}` of `{prefix}` is not a host:port; set `{var}`"
+            ));
+            fallback
+        }),
+    }
+}
+
+/// `8080`, `:8080`, `0.0.0.0:8080`, `[::1]:8080` or `localhost:8080`; a bare port keeps `host`.
+pub(crate) fn parse_addr(text: &str, host: IpAddr) -> Option<SocketAddr> {
+    let text = text.trim();
+    let port_only = text.strip_prefix(':').unwrap_or(text);
+    if let Ok(port) = port_only.parse::<u16>() {
+        return Some(SocketAddr::new(host, port));
+    }
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    // A host name: resolve once at start-up, preferring IPv4 like most local tooling does.
+    if text.contains(':') {
+        let addrs: Vec<SocketAddr> = text.to_socket_addrs().ok()?.collect();
+        return addrs
+            .iter()
+            .find(|addr| addr.is_ipv4())
+            .or(addrs.first())
+            .copied();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

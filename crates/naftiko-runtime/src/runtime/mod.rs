@@ -1,0 +1,311 @@
+//! The running capability: configuration read from the environment and one client per
+//! consumed namespace, shared by every adapter.
+//!
+//! ```no_run
+//! # async fn demo(spec: &'static naftiko_runtime::spec::CapabilitySpec) -> Result<(), naftiko_runtime::Error> {
+//! let runtime = naftiko_runtime::Runtime::from_env(spec)?; // fails naming every missing variable
+//! # Ok(()) }
+//! ```
+
+pub(crate) mod control_state;
+pub(crate) mod metrics;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use crate::config::{self, ControlSettings, McpSettings, RestSettings};
+use crate::error::Error;
+use crate::runtime::control_state::ControlState;
+use crate::runtime::control_state::{BothHooks, UpstreamMeter};
+use crate::secret::Secrets;
+use crate::spec::CapabilitySpec;
+use crate::upstream::{ClientCore, Hooks};
+
+/// A capability ready to serve: secrets read, base URLs and addresses resolved, clients built.
+/// Cheap to clone: everything is behind one `Arc`.
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<RuntimeInner>,
+}
+
+#[derive(Clone)]
+struct RuntimeInner {
+    spec: &'static CapabilitySpec,
+    clients: Vec<ClientCore>,
+    unconfigured: ClientCore,
+    secrets: Arc<Secrets>,
+    /// Each adapter's settings, read with everything else when the runtime was built.
+    rest: Vec<RestSettings>,
+    mcp: Vec<McpSettings>,
+    control_settings: Vec<ControlSettings>,
+    /// Metrics and readiness, when the capability has a control adapter.
+    control: Option<Arc<ControlState>>,
+}
+
+impl Runtime {
+    /// Reads the configuration from the process environment.
+    pub fn from_env(spec: &'static CapabilitySpec) -> Result<Runtime, Error> {
+        Self::build(spec, &|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (tests, or settings from elsewhere). Every
+    /// setting is read here, once: `lookup` is not kept.
+    pub fn from_lookup(
+        spec: &'static CapabilitySpec,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Runtime, Error> {
+        Self::build(spec, lookup)
+    }
+
+    fn build(
+        spec: &'static CapabilitySpec,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Runtime, Error> {
+        let settings = config::read(spec, lookup)?;
+        let secrets = Arc::new(settings.secrets);
+        let mut problems = Vec::new();
+        let mut clients = Vec::with_capacity(spec.consumes.len());
+        for (consumes, client_settings) in spec.consumes.iter().zip(settings.clients) {
+            match ClientCore::new(consumes, client_settings, secrets.clone()) {
+                Ok(client) => clients.push(client),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        let control = ControlState::for_spec(spec);
+        if let Some(state) = &control {
+            for (index, client) in clients.iter_mut().enumerate() {
+                client.set_hooks(Arc::new(UpstreamMeter {
+                    state: Arc::clone(state),
+                    consumes: index,
+                }));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Config {
+                missing: Vec::new(),
+                problems,
+            });
+        }
+        Ok(Runtime {
+            inner: Arc::new(RuntimeInner {
+                spec,
+                clients,
+                unconfigured: ClientCore::unconfigured(),
+                secrets,
+                rest: settings.rest,
+                mcp: settings.mcp,
+                control_settings: settings.control,
+                control,
+            }),
+        })
+    }
+
+    /// The same runtime with `hooks` called around every upstream call of every namespace.
+    /// They replace hooks given before; the metrics of a control adapter keep being recorded.
+    pub fn with_hooks(self, hooks: impl Hooks) -> Runtime {
+        let hooks: Arc<dyn Hooks> = Arc::new(hooks);
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        let control = inner.control.clone();
+        for (index, client) in inner.clients.iter_mut().enumerate() {
+            match &control {
+                Some(state) => client.set_hooks(Arc::new(BothHooks {
+                    first: Arc::new(UpstreamMeter {
+                        state: Arc::clone(state),
+                        consumes: index,
+                    }),
+                    second: hooks.clone(),
+                })),
+                None => client.set_hooks(hooks.clone()),
+            }
+        }
+        Runtime {
+            inner: Arc::new(inner),
+        }
+    }
+
+    pub fn spec(&self) -> &'static CapabilitySpec {
+        self.inner.spec
+    }
+
+    /// The client of `spec().consumes[consumes_index]`. An index out of range (which generated
+    /// code never produces) gives a client whose calls fail with `Error::Config`.
+    pub fn client(&self, consumes_index: usize) -> &ClientCore {
+        self.inner
+            .clients
+            .get(consumes_index)
+            .unwrap_or(&self.inner.unconfigured)
+    }
+
+    /// The capability's secrets, for handlers and for the adapters that check their callers'
+    /// credentials. Kept inside the crate: users reach secrets only through the spec's binds.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
+    }
+
+    /// Where REST adapter `adapter` listens: `<PREFIX>_ADDR` or the spec's address.
+    pub fn rest_addr(&self, adapter: usize) -> SocketAddr {
+        self.inner
+            .rest
+            .get(adapter)
+            .map_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), |settings| {
+                settings.addr
+            })
+    }
+
+    /// Where MCP adapter `adapter` listens: `<PREFIX>_ADDR` or the spec's address.
+    pub fn mcp_addr(&self, adapter: usize) -> SocketAddr {
+        self.inner
+            .mcp
+            .get(adapter)
+            .map_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), |settings| {
+                settings.addr
+            })
+    }
+
+    /// Where control adapter `adapter` listens: `<PREFIX>_ADDR` (`CONTROL_ADDR` for an adapter
+    /// without namespace) or the spec's address.
+    pub fn control_addr(&self, adapter: usize) -> SocketAddr {
+        self.inner
+            .control_settings
+            .get(adapter)
+            .map_or(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), |settings| {
+                settings.addr
+            })
+    }
+
+    /// Metrics and readiness; `None` when the capability has no control adapter.
+    pub(crate) fn control_state(&self) -> Option<&Arc<ControlState>> {
+        self.inner.control.as_ref()
+    }
+
+    /// The settings of REST adapter `adapter`; `None` for an index the spec does not have.
+    pub(crate) fn rest_settings(&self, adapter: usize) -> Option<&RestSettings> {
+        self.inner.rest.get(adapter)
+    }
+
+    /// The settings of MCP adapter `adapter`; `None` for an index the spec does not have.
+    pub(crate) fn mcp_settings(&self, adapter: usize) -> Option<&McpSettings> {
+        self.inner.mcp.get(adapter)
+    }
+
+    /// The settings of control adapter `adapter`; `None` for an index the spec does not have.
+    pub(crate) fn control_settings(&self, adapter: usize) -> Option<&ControlSettings> {
+        self.inner.control_settings.get(adapter)
+    }
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("capability", &self.inner.spec.name)
+            .field("clients", &self.inner.clients)
+            .field("secrets", &self.inner.secrets)
+            .field("rest", &self.inner.rest)
+            .field("mcp", &self.inner.mcp)
+            .field("control_settings", &self.inner.control_settings)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{
+        Auth, ConsumesSpec, ExposedAuth, HttpOperation, McpAdapterSpec, RawFormat, RequestBody,
+    };
+
+    static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
+        namespace: "runs",
+        env_prefix: "RUNS",
+        base_url: "https://api.example.com",
+        timeout_ms: 30_000,
+        auth: Auth::None,
+        default_params: &[],
+    }];
+    static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
+        namespace: "tools",
+        env_prefix: "TOOLS",
+        default_addr: "127.0.0.1:9090",
+        description: "",
+        tools: &[],
+        resources: &[],
+        prompts: &[],
+        auth: ExposedAuth::None,
+    }];
+    static SPEC: CapabilitySpec = CapabilitySpec {
+        name: "t",
+        description: "",
+        consumes: CONSUMES,
+        secrets: &[],
+        rest: &[],
+        mcp: MCP,
+        control: &[],
+    };
+
+    fn lookup(name: &str) -> Option<String> {
+        match name {
+            "TOOLS_ALLOWED_HOSTS" => Some("example.org".to_owned()),
+            "TOOLS_ADDR" => Some("7000".to_owned()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn adapter_settings_are_read_with_everything_else() {
+        let runtime =
+            Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
+        assert_eq!(
+            runtime
+                .mcp_settings(0)
+                .and_then(|settings| settings.allowed_hosts.as_deref()),
+            Some("example.org")
+        );
+        assert_eq!(
+            runtime.mcp_addr(0),
+            SocketAddr::from(([127, 0, 0, 1], 7000))
+        );
+        assert!(runtime.mcp_settings(1).is_none());
+        assert_eq!(
+            runtime.client(0).base_url(),
+            Some("https://api.example.com/")
+        );
+        assert!(format!("{runtime:?}").contains("runs"));
+    }
+
+    #[test]
+    fn a_bad_serving_setting_is_reported_with_the_other_problems() {
+        let bad = |name: &str| match name {
+            "TOOLS_ADDR" => Some("nowhere".to_owned()),
+            "TOOLS_READ_TIMEOUT_MS" => Some("0".to_owned()),
+            _ => None,
+        };
+        let Err(Error::Config { problems, .. }) = Runtime::from_lookup(&SPEC, &bad) else {
+            unreachable!("bad settings accepted")
+        };
+        let all = problems.join("\n");
+        assert!(
+            all.contains("TOOLS_ADDR") && all.contains("TOOLS_READ_TIMEOUT_MS"),
+            "{all}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_namespace_index_fails_calls_instead_of_panicking() {
+        static OP: HttpOperation = HttpOperation {
+            consumes: 7,
+            name: "ghost",
+            method: "GET",
+            path: &[],
+            inputs: &[],
+            body: RequestBody::Fields,
+            output_format: RawFormat::Json,
+        };
+        let runtime =
+            Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
+        let result = runtime
+            .client(OP.consumes)
+            .call(&OP, &crate::interp::inputs::Inputs::new())
+            .await;
+        assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");
+    }
+}

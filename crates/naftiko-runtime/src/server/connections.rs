@@ -1,0 +1,265 @@
+//! Serving one listener's connections with read and write deadlines, a cap on how many are
+//! open, and graceful shutdown.
+//!
+//! A client gets the read timeout to send a request's head: hyper closes the connection when
+//! the head is not complete by then (the same clock closes a keep-alive connection left idle
+//! that long). Once the head is in, the client gets the same time again to send the whole body;
+//! a body still arriving then ends the request with a 408 problem and the connection is closed.
+//! Without both, a client that sends a byte now and then (a slow loris) holds a connection and a
+//! task for ever, and enough of them exhaust the server's sockets. Writing the answer has its
+//! own deadline ([`write_deadline`]): a client that stops reading is cut off too.
+//!
+//! At most `max_connections` are open at once: past that the listener stops accepting until
+//! one closes, and new connections wait in the kernel's accept queue (back-pressure) rather
+//! than being accepted and dropped, or failing once the process runs out of file descriptors.
+//!
+//! Connections speak HTTP/1.1 only. hyper's read deadlines exist for HTTP/1 alone, and serving
+//! cleartext HTTP/2 too (by sniffing the preface) would wait for the preface's bytes with no
+//! deadline at all; the agents and clients these servers face speak HTTP/1.1, and HTTP/2 to
+//! the outside world is a TLS-terminating proxy's job.
+//!
+//! Shutdown: once `stop` turns true the listener is closed, every connection finishes the
+//! request it is serving and closes, and [`serve`] returns when the last one has.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, HttpBody as _};
+use axum::extract::Request;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
+use http::{HeaderValue, StatusCode, header};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tower::ServiceExt as _;
+
+use super::write_deadline::WriteDeadline;
+use crate::adapters::problem::Problem;
+use crate::config::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
+
+/// After a failed `accept` (out of file descriptors, say), wait this long before the next one
+/// rather than spinning.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// File descriptors kept out of the default caps' share: the runtime's own, logs, secrets
+/// files, the upstream pool's DNS and TLS set-up.
+const RESERVED_FILES: u64 = 64;
+
+/// The serving settings of the adapter whose variables start with `env_prefix`, one of
+/// `listeners` in the process. An unset `<PREFIX>_MAX_CONNECTIONS` defaults to
+/// [`DEFAULT_MAX_CONNECTIONS`] or, when the process may not open that many files, to the
+/// listeners' share of half the soft file-descriptor limit: every proxied request may hold an
+/// upstream connection as well, and a server whose `accept` fails for want of descriptors is
+/// worse off than one that stops accepting (its upstream calls fail too). A cap that is set
+/// and exceeds the limit is kept, with a warning.
+pub(crate) fn settings_for_adapter(
+    settings: ServingSettings,
+    env_prefix: &str,
+    listeners: usize,
+) -> ServingSettings {
+    let limit = open_files_limit();
+    let mut settings = settings;
+    if !settings.max_connections_set {
+        settings.max_connections = limit.map_or(DEFAULT_MAX_CONNECTIONS, |limit| {
+            let share = limit.saturating_sub(RESERVED_FILES) / 2 / (listeners.max(1) as u64);
+            usize::try_from(share)
+                .unwrap_or(usize::MAX)
+                .clamp(1, DEFAULT_MAX_CONNECTIONS)
+        });
+    }
+    if let Some(limit) = limit
+        && settings.max_connections_set
+        && settings.max_connections as u64 > limit
+    {
+        tracing::warn!(
+            "{env_prefix}_MAX_CONNECTIONS is {} but the process may open only {limit} files; \
+             connections past that wait until some close (raise `ulimit -n`)",
+            settings.max_connections
+        );
+    }
+    settings
+}
+
+/// The soft limit on open files (`RLIMIT_NOFILE`), where the OS says (Linux's /proc); `None`
+/// when unknown or unlimited.
+fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    limits.lines().find_map(|line| {
+        // `Max open files            1024                 524288               files`
+        let soft = line
+            .strip_prefix("Max open files")?
+            .split_whitespace()
+            .next()?;
+        soft.parse().ok()
+    })
+}
+
+/// Serves `router` on `listener` until `stop` turns true (or its sender is dropped), then
+/// waits for the connections to finish their requests.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    settings: ServingSettings,
+    stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    // `with_state(())` turns every handler into a route once, here; a router served without it
+    // does that again for every request (as `axum::serve` knows: it calls it too).
+    let router = router.with_state(());
+    let mut connections = JoinSet::new();
+    let mut stopping = stop.clone();
+    loop {
+        let mut back_off = false;
+        tokio::select! {
+            _ = stopping.wait_for(|stopping| *stopping) => break,
+            // Full: only a connection closing (the branch below) lets accepting resume.
+            accepted = listener.accept(), if connections.len() < settings.max_connections => {
+                match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(serve_connection(
+                        stream,
+                        router.clone(),
+                        settings,
+                        stop.clone(),
+                    ));
+                }
+                Err(error) if is_per_connection(&error) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "accepting a connection failed; retrying");
+                    back_off = true;
+                }
+                }
+            },
+            // Reaps finished connections so the set holds only live ones (and its length is
+            // the number open).
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+        if back_off {
+            tokio::select! {
+                _ = stopping.wait_for(|stopping| *stopping) => break,
+                () = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+            }
+        }
+    }
+    drop(listener);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// Errors that concern the one connection being accepted, not the listener.
+fn is_per_connection(error: &std::io::Error) -> bool {
+    matches!(
+        error.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    settings: ServingSettings,
+    mut stop: watch::Receiver<bool>,
+) {
+    let read_timeout = settings.read_timeout;
+    let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
+        let router = router.clone();
+        async move {
+            let answer = with_body_deadline(router, request.map(Body::new), read_timeout).await;
+            Ok::<_, Infallible>(answer)
+        }
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(read_timeout);
+    let stream = WriteDeadline::new(stream, settings.write_timeout);
+    let connection = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => {
+            if let Err(error) = result {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+            return;
+        }
+        _ = stop.wait_for(|stopping| *stopping) => connection.as_mut().graceful_shutdown(),
+    }
+    if let Err(error) = connection.await {
+        tracing::debug!(%error, "connection ended with an error while shutting down");
+    }
+}
+
+/// Routes `request`, giving its body until `read_timeout` from now to arrive in full; answers
+/// 408 (and closes the connection) when it did not, whatever the handler made of the cut body.
+async fn with_body_deadline(router: Router, request: Request, read_timeout: Duration) -> Response {
+    // A request without a body (most GETs) costs no timer.
+    if request.body().is_end_stream() {
+        return router
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|never| match never {});
+    }
+    let expired = Arc::new(AtomicBool::new(false));
+    let deadline = Instant::now() + read_timeout;
+    let request = request.map(|body| until_deadline(body, deadline, Arc::clone(&expired)));
+    let response = router
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|never| match never {});
+    if !expired.load(Ordering::Acquire) {
+        return response;
+    }
+    let mut refusal = Problem::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "body-timeout",
+        "Request body too slow",
+        format!(
+            "the request body did not arrive within {} ms",
+            read_timeout.as_millis()
+        ),
+    )
+    .into_response();
+    refusal
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    refusal
+}
+
+/// `body`, ending in an error (and setting `expired`) if it is not complete by `deadline`.
+fn until_deadline(body: Body, deadline: Instant, expired: Arc<AtomicBool>) -> Body {
+    let chunks = body.into_data_stream();
+    let bounded = futures_util::stream::unfold(Some(chunks), move |state| {
+        let expired = Arc::clone(&expired);
+        async move {
+            let mut chunks = state?;
+            match tokio::time::timeout_at(deadline, chunks.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(chunks))),
+                Ok(None) => None,
+                Err(_) => {
+                    expired.store(true, Ordering::Release);
+                    Some((Err(axum::Error::new(BodyTimedOut)), None))
+                }
+            }
+        }
+    });
+    Body::from_stream(bounded)
+}
+
+#[derive(Debug)]
+struct BodyTimedOut;
+
+impl std::fmt::Display for BodyTimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body did not arrive in time")
+    }
+}
+
+impl std::error::Error for BodyTimedOut {}

@@ -1,0 +1,282 @@
+//! Serving every adapter of a capability: each REST, MCP and control adapter on its own
+//! socket, until a shutdown signal.
+//!
+//! ```no_run
+//! # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
+//! // Until SIGINT or SIGTERM:
+//! naftiko_runtime::serve(rt).await
+//! # }
+//! ```
+//!
+//! Binding and serving are two steps on [`Server`], so a caller (a test, say) can bind port 0,
+//! learn the addresses, then serve until a future of its own completes:
+//!
+//! ```no_run
+//! # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
+//! let server = naftiko_runtime::Server::bind(rt).await?;
+//! let rest_url = format!("http://{}", server.rest_addrs()[0]);
+//! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+//! let running = tokio::spawn(server.run(async { let _ = stopped.await; }));
+//! // … call rest_url …
+//! let _ = stop.send(());
+//! # let _ = running.await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Shutdown is graceful: listeners close at once, requests in flight finish, idle connections
+//! are closed. A connection that stays busy (a long MCP stream) is cut after
+//! [`SHUTDOWN_GRACE`], so stopping never hangs.
+
+mod connections;
+mod signals;
+mod write_deadline;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::ServingSettings;
+use crate::error::Error;
+use crate::runtime::Runtime;
+use crate::runtime::control_state::ControlState;
+use crate::server::connections::settings_for_adapter;
+
+/// How long in-flight requests may take to finish once shutdown has begun.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Every adapter's listener, bound and ready to serve.
+pub struct Server {
+    listeners: Vec<Listener>,
+    /// Told when each adapter starts and stops serving (for `GET /health/ready`).
+    control: Option<Arc<ControlState>>,
+}
+
+struct Listener {
+    /// `REST adapter `x`` or `MCP adapter `x``, for logs and errors.
+    label: String,
+    url: String,
+    address: SocketAddr,
+    kind: Kind,
+    listener: TcpListener,
+    router: Router,
+    settings: ServingSettings,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Rest,
+    Mcp,
+    Control,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let urls: Vec<&str> = self
+            .listeners
+            .iter()
+            .map(|listener| listener.url.as_str())
+            .collect();
+        f.debug_struct("Server").field("urls", &urls).finish()
+    }
+}
+
+impl Server {
+    /// Builds every adapter's router and binds its address (`<PREFIX>_ADDR` or the spec's).
+    /// A router that cannot be built or an address that cannot be bound fails the whole call,
+    /// naming the adapter and the address.
+    pub async fn bind(rt: Runtime) -> Result<Server, Error> {
+        let spec = rt.spec();
+        let count = spec.rest.len() + spec.mcp.len() + spec.control.len();
+        let mut listeners = Vec::new();
+        for (index, adapter) in spec.rest.iter().enumerate() {
+            let router = crate::adapters::rest::router(rt.clone(), index)?;
+            let label = format!("REST adapter `{}`", adapter.namespace);
+            let serving = rt.rest_settings(index).map(|settings| settings.serving);
+            let settings = serving_of(serving, adapter.env_prefix, count);
+            let address = rt.rest_addr(index);
+            listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
+        }
+        for (index, adapter) in spec.mcp.iter().enumerate() {
+            let router = crate::adapters::mcp::router(rt.clone(), index);
+            let label = format!("MCP adapter `{}`", adapter.namespace);
+            let serving = rt.mcp_settings(index).map(|settings| settings.serving);
+            let settings = serving_of(serving, adapter.env_prefix, count);
+            let address = rt.mcp_addr(index);
+            listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
+        }
+        for (index, adapter) in spec.control.iter().enumerate() {
+            let router = crate::adapters::control::router(rt.clone(), index)?;
+            let label = format!("control adapter `{}`", adapter.namespace);
+            let address = rt.control_addr(index);
+            let serving = rt.control_settings(index).map(|settings| settings.serving);
+            let settings = serving_of(serving, adapter.env_prefix, count);
+            listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
+        }
+        let control = rt.control_state().cloned();
+        if let Some(state) = &control {
+            state.readiness.expect(listeners.len());
+        }
+        Ok(Server { listeners, control })
+    }
+
+    /// The bound address of every REST adapter, in spec order (the real port when the
+    /// configured one was 0).
+    pub fn rest_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs(Kind::Rest)
+    }
+
+    /// The bound address of every MCP adapter, in spec order.
+    pub fn mcp_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs(Kind::Mcp)
+    }
+
+    /// The bound address of every control adapter, in spec order.
+    pub fn control_addrs(&self) -> Vec<SocketAddr> {
+        self.addrs(Kind::Control)
+    }
+
+    fn addrs(&self, kind: Kind) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter(|listener| listener.kind == kind)
+            .map(|listener| listener.address)
+            .collect()
+    }
+
+    /// Serves until `shutdown` completes, then stops gracefully. Should one adapter's server
+    /// fail, the others are shut down too and the first error is returned.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+        let (stop_sender, stop_receiver) = watch::channel(false);
+        let mut servers = tokio::task::JoinSet::new();
+        for listener in self.listeners {
+            tracing::info!("{} listening on {}", listener.label, listener.url);
+            let label = listener.label;
+            let server = crate::server::connections::serve(
+                listener.listener,
+                listener.router,
+                listener.settings,
+                stop_receiver.clone(),
+            );
+            let control = self.control.clone();
+            if let Some(state) = &control {
+                state.readiness.started();
+            }
+            servers.spawn(async move {
+                let served = server
+                    .await
+                    .map_err(|error| Error::Serve(format!("{label} failed: {error}")));
+                if let Some(state) = &control {
+                    state.readiness.stopped();
+                }
+                served
+            });
+        }
+
+        let mut first_error = None;
+        tokio::pin!(shutdown);
+        tokio::select! {
+            () = &mut shutdown => tracing::info!("shutting down"),
+            Some(finished) = servers.join_next() => {
+                first_error = failure(finished);
+                tracing::info!("an adapter stopped; shutting down the others");
+            }
+        }
+        if let Some(state) = &self.control {
+            state.readiness.stopping();
+        }
+        let _ = stop_sender.send(true);
+
+        let drain = async {
+            while let Some(finished) = servers.join_next().await {
+                if first_error.is_none() {
+                    first_error = failure(finished);
+                }
+            }
+        };
+        if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+            tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; closing them");
+            servers.abort_all();
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+fn failure(finished: Result<Result<(), Error>, tokio::task::JoinError>) -> Option<Error> {
+    match finished {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(error),
+        Err(join_error) => Some(Error::Serve(format!(
+            "a server task ended abnormally: {join_error}"
+        ))),
+    }
+}
+
+impl Listener {
+    async fn bind(
+        label: String,
+        kind: Kind,
+        address: SocketAddr,
+        router: Router,
+        settings: ServingSettings,
+    ) -> Result<Listener, Error> {
+        let listener = TcpListener::bind(address).await.map_err(|error| {
+            Error::Serve(format!("{label} cannot listen on {address}: {error}"))
+        })?;
+        let address = listener.local_addr().map_err(|error| {
+            Error::Serve(format!(
+                "{label} bound {address} but cannot read it back: {error}"
+            ))
+        })?;
+        let url = match kind {
+            Kind::Rest => format!("http://{address}"),
+            Kind::Mcp => format!("http://{address}/mcp"),
+            Kind::Control => format!("http://{address}/health/ready"),
+        };
+        Ok(Listener {
+            label,
+            url,
+            address,
+            kind,
+            listener,
+            router,
+            settings,
+        })
+    }
+}
+
+/// An adapter's serving settings, fitted to the process's file limit; the defaults for an
+/// adapter the runtime has no settings of (it always has, for every adapter of its spec).
+fn serving_of(
+    serving: Option<ServingSettings>,
+    env_prefix: &str,
+    listeners: usize,
+) -> ServingSettings {
+    settings_for_adapter(
+        serving.unwrap_or_else(ServingSettings::defaults),
+        env_prefix,
+        listeners,
+    )
+}
+
+/// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM. The signals are listened for before
+/// any listener is bound, so none sent once the server accepts connections is missed.
+pub async fn serve(rt: Runtime) -> Result<(), Error> {
+    let stop = shutdown_signal();
+    serve_with_shutdown(rt, stop).await
+}
+
+/// Serves every adapter until `shutdown` completes.
+pub async fn serve_with_shutdown(
+    rt: Runtime,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    Server::bind(rt).await?.run(shutdown).await
+}
+
+pub use signals::shutdown_signal;

@@ -1,0 +1,443 @@
+//! Turning an operation and its inputs into a request: URL, query, headers, cookies, body.
+//!
+//! Path safety is the point of this module. Every value that goes into the path is
+//! percent-encoded as exactly one segment, so `/`, `?`, `#`, `%`, `\` and CR/LF in caller input
+//! can never reach another path segment, the query, the host or the headers. A value that is
+//! exactly `.` or `..` is refused: the WHATWG URL parser that reqwest uses treats `.`, `..` and
+//! their percent-encoded forms (`%2E%2E`) alike as dot segments and would remove them, which
+//! would let `..` climb out of the intended path. Empty values are refused for the same reason
+//! (`/runs//cancel` is not `/runs/{id}/cancel`). Header values with CR, LF or NUL are refused.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::header::COOKIE;
+use http::{HeaderMap, HeaderValue, Method};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value as Json;
+
+use super::wire::{COOKIE_VALUE, Wire, config_problem, header_name, header_value};
+use crate::error::Error;
+use crate::interp::inputs::Inputs;
+use crate::interp::value::{Scope, evaluate, evaluate_text, to_text};
+use crate::secret::Secrets;
+use crate::spec::{ConsumesSpec, HttpOperation, ParamLocation, PathPart, RequestBody, Value};
+
+/// Everything but the unreserved characters of RFC 3986.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+/// The application/x-www-form-urlencoded byte set (space handled separately as `+`).
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'*')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_');
+
+/// A request ready to send (again, for a Digest retry).
+pub(crate) struct Prepared {
+    pub method: Method,
+    pub url: url::Url,
+    pub headers: HeaderMap,
+    pub body: Body,
+}
+
+pub(crate) enum Body {
+    Empty,
+    Bytes {
+        content_type: HeaderValue,
+        data: Bytes,
+    },
+    /// Kept as data, because a `reqwest::multipart::Form` can be sent only once.
+    Multipart(Vec<PartData>),
+}
+
+pub(crate) struct PartData {
+    pub name: &'static str,
+    pub data: String,
+    pub filename: Option<&'static str>,
+    pub content_type: Option<&'static str>,
+}
+
+pub(crate) fn prepare(
+    consumes: &'static ConsumesSpec,
+    base_url: &url::Url,
+    secrets: &Secrets,
+    credential: Option<&super::auth::Prebuilt>,
+    op: &'static HttpOperation,
+    args: &Inputs,
+) -> Result<Prepared, Error> {
+    let no_steps = serde_json::Map::new();
+    // The caller's inputs are used as they are unless something changes them: a null to drop,
+    // or a fixed value of the spec to put in (the common case copies nothing).
+    let has_fixed = op.inputs.iter().any(|input| input.fixed.is_some());
+    let effective: Cow<'_, Inputs> = if !has_fixed && !args.values().any(Json::is_null) {
+        Cow::Borrowed(args)
+    } else {
+        let given: Inputs = args
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Fixed values come from the spec and win over whatever a caller passed.
+        let mut effective = given.clone();
+        for input in op.inputs {
+            if let Some(fixed) = &input.fixed {
+                match evaluate(
+                    fixed,
+                    Scope {
+                        inputs: &given,
+                        secrets,
+                        steps: &no_steps,
+                    },
+                ) {
+                    Some(value) => effective.insert(input.name.to_owned(), value),
+                    None => effective.remove(input.name),
+                };
+            }
+        }
+        Cow::Owned(effective)
+    };
+    let effective = effective.as_ref();
+    if let Some(missing) = op
+        .inputs
+        .iter()
+        .find(|input| input.required && !effective.contains_key(input.name))
+    {
+        return Err(Error::invalid_input(missing.name, "is required"));
+    }
+    let scope = Scope {
+        inputs: effective,
+        secrets,
+        steps: &no_steps,
+    };
+
+    let mut url = base_url.clone();
+    let path = build_path(base_url.path(), op.path, effective)?;
+    url.set_path(&path);
+
+    let mut wire = Wire::default();
+    for input in op.inputs {
+        let (Some(location), Some(value)) = (input.location, effective.get(input.name)) else {
+            continue;
+        };
+        let wire_name = if input.wire_name.is_empty() {
+            input.name
+        } else {
+            input.wire_name
+        };
+        wire.put(location, wire_name, input.name, value)?;
+    }
+    // Namespace-wide parameters fill in only what the operation does not set itself.
+    for param in consumes.default_params {
+        if wire.has(param.location, param.name) {
+            continue;
+        }
+        if let Some(value) = evaluate(&param.value, scope) {
+            wire.put(param.location, param.name, param.name, &value)?;
+            // Keys passed as plain parameters (`X-Api-Key: {{KEY}}`) deserve the care auth headers get.
+            if param.location == ParamLocation::Header
+                && mentions_secret(&param.value)
+                && let Ok(name) = header_name(param.name)
+                && let http::header::Entry::Occupied(mut entry) = wire.headers.entry(name)
+            {
+                entry.iter_mut().for_each(|value| value.set_sensitive(true));
+            }
+        }
+    }
+    super::auth::apply(consumes, credential, scope, &mut wire)?;
+
+    let body = build_body(&op.body, scope, std::mem::take(&mut wire.body_fields))?;
+    if !wire.query.is_empty() {
+        url.query_pairs_mut()
+            .extend_pairs(wire.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    let mut headers = wire.headers;
+    if !wire.cookies.is_empty() {
+        let joined: Vec<String> = wire
+            .cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={}", utf8_percent_encode(value, COOKIE_VALUE)))
+            .collect();
+        let mut cookie = header_value("Cookie", &joined.join("; "))?;
+        cookie.set_sensitive(true);
+        headers.insert(COOKIE, cookie);
+    }
+    let method = Method::from_bytes(op.method.as_bytes()).map_err(|_| {
+        config_problem(format!(
+            "operation `{}` has an invalid HTTP method `{}`",
+            op.name, op.method
+        ))
+    })?;
+    Ok(Prepared {
+        method,
+        url,
+        headers,
+        body,
+    })
+}
+
+/// The base URL's path joined with the operation's path, every parameter one encoded segment.
+pub(crate) fn build_path(
+    base_path: &str,
+    parts: &[PathPart],
+    inputs: &Inputs,
+) -> Result<String, Error> {
+    let mut path = base_path.trim_end_matches('/').to_owned();
+    let mut operation_path = String::new();
+    for part in parts {
+        match part {
+            PathPart::Literal(text) => operation_path.push_str(text),
+            PathPart::Param(name) => {
+                let value = inputs
+                    .get(*name)
+                    .ok_or_else(|| Error::invalid_input(*name, "is required (path parameter)"))?;
+                operation_path.push_str(&encode_segment(name, &to_text(value))?);
+            }
+        }
+    }
+    if !operation_path.is_empty() && !operation_path.starts_with('/') {
+        path.push('/');
+    }
+    path.push_str(&operation_path);
+    if path.is_empty() {
+        path.push('/');
+    }
+    Ok(path)
+}
+
+/// One path segment, or an error naming `field` for values no encoding can make safe.
+pub(crate) fn encode_segment(field: &str, text: &str) -> Result<String, Error> {
+    match text {
+        "" => Err(Error::invalid_input(
+            field,
+            "must not be empty (it is a path segment)",
+        )),
+        "." | ".." => Err(Error::invalid_input(
+            field,
+            "must not be `.` or `..` (it is a path segment)",
+        )),
+        _ => Ok(utf8_percent_encode(text, PATH_SEGMENT).to_string()),
+    }
+}
+
+fn build_body(
+    spec: &RequestBody,
+    scope: Scope<'_>,
+    fields: serde_json::Map<String, Json>,
+) -> Result<Body, Error> {
+    let json_body = |json: &Json| Body::Bytes {
+        content_type: HeaderValue::from_static("application/json"),
+        data: Bytes::from(json.to_string()),
+    };
+    Ok(match spec {
+        RequestBody::Fields if fields.is_empty() => Body::Empty,
+        RequestBody::Fields => json_body(&Json::Object(fields)),
+        RequestBody::Json(template) => match evaluate(template, scope) {
+            Some(Json::Object(map)) => json_body(&Json::Object(with_fields(map, fields))),
+            Some(json) => json_body(&json),
+            None if !fields.is_empty() => json_body(&Json::Object(fields)),
+            None => Body::Empty,
+        },
+        RequestBody::FormUrlEncoded(template) => {
+            let encoded = match evaluate(template, scope) {
+                Some(Json::Object(map)) => form_encode(&with_fields(map, fields)),
+                Some(other) => to_text(&other),
+                None if !fields.is_empty() => form_encode(&fields),
+                None => return Ok(Body::Empty),
+            };
+            Body::Bytes {
+                content_type: HeaderValue::from_static("application/x-www-form-urlencoded"),
+                data: Bytes::from(encoded),
+            }
+        }
+        RequestBody::Multipart(parts) => Body::Multipart(
+            parts
+                .iter()
+                .filter_map(|part| {
+                    Some(PartData {
+                        name: part.name,
+                        data: evaluate_text(&part.value, scope)?,
+                        filename: part.filename,
+                        content_type: part.content_type,
+                    })
+                })
+                .collect(),
+        ),
+        RequestBody::Text { content_type, data } => Body::Bytes {
+            content_type: HeaderValue::from_str(content_type).map_err(|_| {
+                config_problem(format!("`{content_type}` is not a valid content type"))
+            })?,
+            data: Bytes::from(evaluate_text(data, scope).unwrap_or_default()),
+        },
+    })
+}
+
+/// `in: body` inputs are fields of the body even when a template shapes it: they are added to
+/// an object template, whose own fields win.
+fn with_fields(
+    mut template: serde_json::Map<String, Json>,
+    fields: serde_json::Map<String, Json>,
+) -> serde_json::Map<String, Json> {
+    for (name, value) in fields {
+        template.entry(name).or_insert(value);
+    }
+    template
+}
+
+fn form_encode(fields: &serde_json::Map<String, Json>) -> String {
+    let encode = |text: &str| {
+        utf8_percent_encode(text, FORM)
+            .to_string()
+            .replace("%20", "+")
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in fields {
+        let values: Vec<&Json> = match value {
+            Json::Array(items) => items.iter().collect(),
+            Json::Null => Vec::new(),
+            other => vec![other],
+        };
+        pairs.extend(
+            values
+                .into_iter()
+                .map(|value| format!("{}={}", encode(name), encode(&to_text(value)))),
+        );
+    }
+    pairs.join("&")
+}
+
+/// `GET /runs/{runId}`-style text of an operation's path, for spans and logs.
+pub(crate) fn path_template(parts: &[PathPart]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            PathPart::Literal(text) => (*text).to_owned(),
+            PathPart::Param(name) => format!("{{{name}}}"),
+        })
+        .collect()
+}
+
+/// Whether `value` is nothing but a reference to a secret (used to mark headers sensitive).
+pub(crate) fn mentions_secret(value: &Value) -> bool {
+    match value {
+        Value::Secret(_) => true,
+        Value::Template(parts) => parts.iter().any(|part| matches!(part, crate::spec::TemplatePart::Value(inner) if mentions_secret(inner))),
+        Value::Object(fields) => fields.iter().any(|(_, field)| mentions_secret(field)),
+        Value::Array(items) => items.iter().any(mentions_secret),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn inputs(value: Json) -> Inputs {
+        match value {
+            Json::Object(map) => map,
+            _ => Inputs::new(),
+        }
+    }
+
+    static PATH: &[PathPart] = &[
+        PathPart::Literal("/runs/"),
+        PathPart::Param("runId"),
+        PathPart::Literal("/jobs"),
+    ];
+
+    #[test]
+    fn a_path_value_is_exactly_one_segment() {
+        let built = build_path(
+            "/v1/",
+            PATH,
+            &inputs(json!({"runId": "a/../b?c#d%2F\r\nX: y\\z"})),
+        );
+        assert_eq!(
+            built.ok().as_deref(),
+            Some("/v1/runs/a%2F..%2Fb%3Fc%23d%252F%0D%0AX%3A%20y%5Cz/jobs")
+        );
+        let mut url =
+            url::Url::parse("https://api.example.com/v1").unwrap_or_else(|_| unreachable!());
+        url.set_path(
+            &build_path(url.path(), PATH, &inputs(json!({"runId": "../../admin"})))
+                .unwrap_or_default(),
+        );
+        assert_eq!(
+            url.as_str(),
+            "https://api.example.com/v1/runs/..%2F..%2Fadmin/jobs"
+        );
+        assert_eq!(
+            build_path("", PATH, &inputs(json!({"runId": 42})))
+                .ok()
+                .as_deref(),
+            Some("/runs/42/jobs")
+        );
+        assert_eq!(
+            build_path("/", &[], &Inputs::new()).ok().as_deref(),
+            Some("/")
+        );
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused() {
+        // Why refuse instead of encoding: the URL parser resolves `%2E%2E` like `..`.
+        let parsed = url::Url::parse("http://h/a/b/%2E%2E/c").map(|url| url.path().to_owned());
+        assert_eq!(parsed.ok().as_deref(), Some("/a/c"));
+        for bad in [".", "..", ""] {
+            let result = build_path("", PATH, &inputs(json!({"runId": bad})));
+            assert!(
+                matches!(result, Err(Error::InvalidInput { ref field, .. }) if field == "runId"),
+                "{bad:?} accepted"
+            );
+        }
+        assert!(matches!(
+            build_path("", PATH, &Inputs::new()),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert_eq!(encode_segment("x", "...").ok().as_deref(), Some("..."));
+    }
+
+    #[test]
+    fn body_inputs_join_an_object_template() {
+        let secrets = Secrets::new();
+        let no_steps = serde_json::Map::new();
+        let given = inputs(json!({"url": "u"}));
+        let scope = Scope {
+            inputs: &given,
+            secrets: &secrets,
+            steps: &no_steps,
+        };
+        static TEMPLATE: RequestBody = RequestBody::Json(Value::Object(&[
+            ("url", Value::Input("url")),
+            ("secret", Value::Literal("\"from-template\"")),
+        ]));
+        let fields = inputs(json!({"secret": "from-input", "extra": 1}));
+        let sent = match build_body(&TEMPLATE, scope, fields) {
+            Ok(Body::Bytes { data, .. }) => serde_json::from_slice::<Json>(&data).ok(),
+            _ => None,
+        };
+        assert_eq!(
+            sent,
+            Some(json!({"url": "u", "secret": "from-template", "extra": 1}))
+        );
+    }
+
+    #[test]
+    fn header_injection_is_refused_and_forms_encode() {
+        assert!(
+            matches!(header_value("h", "a\r\nX-Evil: 1"), Err(Error::InvalidInput { ref field, .. }) if field == "h")
+        );
+        assert!(matches!(
+            header_value("h", "a\0b"),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert!(header_value("h", "caf\u{e9} ok").is_ok());
+        let fields = inputs(json!({"a b": "x&y=z", "n": 1, "list": [1, 2], "skip": null}));
+        assert_eq!(form_encode(&fields), "a+b=x%26y%3Dz&list=1&list=2&n=1");
+        assert_eq!(path_template(PATH), "/runs/{runId}/jobs");
+    }
+}

@@ -1,0 +1,128 @@
+//! Control adapters: liveness, readiness (503 until every adapter is served) and the metrics of
+//! REST routes, forwards and upstream calls.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use http::{StatusCode, header};
+use naftiko_runtime::{Error, Hooks};
+use support::forward_capability::*;
+
+#[derive(Clone, Default)]
+struct CountingHooks {
+    answered: Arc<AtomicUsize>,
+}
+
+impl Hooks for CountingHooks {
+    fn after(&self, _operation: &str, _status: StatusCode, _elapsed: Duration) {
+        self.answered.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[tokio::test]
+async fn control_serves_liveness_readiness_and_metrics_after_requests() {
+    let (_upstream, base) = Upstream::start().await;
+    let hooks = CountingHooks::default();
+    let app = serve(runtime(&base).with_hooks(hooks.clone())).await;
+    let http = client();
+    let call = |path: &str| {
+        http.get(format!("{}{path}", app.rest))
+            .bearer_auth(CALLER_TOKEN)
+            .send()
+    };
+    assert_eq!(call("/notion/a").await.unwrap().status(), 201);
+    assert_eq!(call("/notion/b").await.unwrap().status(), 201);
+    assert_eq!(call("/notion/missing").await.unwrap().status(), 404);
+    assert_eq!(call("/notion/broken").await.unwrap().status(), 502);
+    assert_eq!(call("/notion/special").await.unwrap().status(), 200);
+    assert_eq!(
+        hooks.answered.load(Ordering::Relaxed),
+        4,
+        "user hooks still run"
+    );
+
+    let live = http
+        .get(format!("{}/health/live", app.control))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let ready = http
+        .get(format!("{}/health/ready", app.control))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.text().await.unwrap(), "{\"status\":\"ready\"}");
+
+    let metrics = http
+        .get(format!("{}/metrics", app.control))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    assert!(
+        metrics.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = metrics.text().await.unwrap();
+    let proxy = "adapter=\"api\",route=\"notion-proxy\"";
+    for line in [
+        format!("naftiko_http_requests_total{{{proxy},status=\"201\"}} 2"),
+        format!("naftiko_http_requests_total{{{proxy},status=\"404\"}} 1"),
+        format!("naftiko_http_requests_total{{{proxy},status=\"502\"}} 1"),
+        "naftiko_http_requests_total{adapter=\"api\",route=\"special\",status=\"200\"} 1".to_owned(),
+        format!("naftiko_http_request_duration_seconds_count{{{proxy}}} 4"),
+        format!("naftiko_http_request_duration_seconds_bucket{{{proxy},le=\"+Inf\"}} 4"),
+        "naftiko_upstream_requests_total{namespace=\"up\",operation=\"notion-proxy\"} 4".to_owned(),
+        "naftiko_upstream_errors_total{namespace=\"up\",operation=\"notion-proxy\",kind=\"status\"} 1"
+            .to_owned(),
+        "naftiko_upstream_errors_total{namespace=\"up\",operation=\"notion-proxy\",kind=\"unanswered\"} 0"
+            .to_owned(),
+        "# TYPE naftiko_http_request_duration_seconds histogram".to_owned(),
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    }
+    let unknown = http
+        .get(format!("{}/nope", app.control))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn readiness_is_503_until_the_adapters_are_served() {
+    let rt = runtime("http://127.0.0.1:9/v1");
+    // The control router alone, outside a `Server`: no adapter is being served.
+    let router = naftiko_runtime::__private::control_router(rt.clone(), 0).expect("router");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let http = client();
+    let ready = http
+        .get(format!("http://{addr}/health/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ready.text().await.unwrap().contains("0 of 0 adapters"));
+    let live = http
+        .get(format!("http://{addr}/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    assert!(matches!(
+        naftiko_runtime::__private::control_router(rt, 1),
+        Err(Error::Serve(_))
+    ));
+}
