@@ -27,7 +27,7 @@ use crate::interp::inputs::Inputs;
 use crate::interp::mapping;
 use crate::interp::value::{Scope, evaluate, to_text};
 use crate::runtime::Runtime;
-use crate::spec::{Handler, HttpOperation, Output, Step, Value};
+use crate::spec::{Arg, Handler, HttpOperation, OperationId, Output, Step, Str, Value};
 use crate::upstream::Response;
 use crate::upstream::formats;
 
@@ -69,6 +69,7 @@ pub async fn invoke(
                 secrets: rt.secrets(),
                 steps: &no_steps,
             };
+            let operation = operation_of(rt, *operation)?;
             let response = call(rt, operation, args, scope).await?;
             match output {
                 Output::Passthrough => Ok(passthrough(response)),
@@ -81,7 +82,7 @@ pub async fn invoke(
         Handler::Steps { steps, output } => {
             let mut outputs = serde_json::Map::new();
             let mut last_response = None;
-            for step in *steps {
+            for step in steps.iter() {
                 let scope = Scope {
                     inputs,
                     secrets: rt.secrets(),
@@ -93,10 +94,11 @@ pub async fn invoke(
                         operation,
                         args,
                     } => {
+                        let operation = operation_of(rt, *operation)?;
                         let response = call(rt, operation, args, scope).await?;
                         let value = read_json(operation, &response)?;
                         last_response = Some(response);
-                        (*name, value)
+                        (&**name, value)
                     }
                     Step::Lookup {
                         name,
@@ -105,9 +107,9 @@ pub async fn invoke(
                         lookup_value,
                         fields,
                     } => {
-                        let table = outputs.get(*index).unwrap_or(&Json::Null);
+                        let table = outputs.get(&**index).unwrap_or(&Json::Null);
                         let wanted = evaluate(lookup_value, scope).unwrap_or(Json::Null);
-                        (*name, lookup(table, match_field, &wanted, fields))
+                        (&**name, lookup(table, match_field, &wanted, fields))
                     }
                 };
                 outputs.insert(name.to_owned(), value);
@@ -134,18 +136,30 @@ pub async fn invoke(
     }
 }
 
+/// The operation `id` names in the runtime's spec. Generated specs only hold ids of their own
+/// operations; a hand-built spec with a dangling id is a configuration error, not a panic.
+fn operation_of(rt: &Runtime, id: OperationId) -> Result<(OperationId, &'static HttpOperation), Error> {
+    match rt.spec().operation(id) {
+        Some(operation) => Ok((id, operation)),
+        None => Err(Error::Config {
+            missing: Vec::new(),
+            problems: vec![format!("the spec has no operation {id:?}")],
+        }),
+    }
+}
+
 /// Evaluates `args` into the operation's inputs and calls it.
 async fn call(
     rt: &Runtime,
-    operation: &'static HttpOperation,
-    args: &'static [(&'static str, Value)],
+    (id, operation): (OperationId, &'static HttpOperation),
+    args: &'static [Arg],
     scope: Scope<'_>,
 ) -> Result<Response<Bytes>, Error> {
     let bound: Inputs = args
         .iter()
-        .filter_map(|(name, value)| Some(((*name).to_owned(), evaluate(value, scope)?)))
+        .filter_map(|arg| Some((arg.input.to_string(), evaluate(&arg.value, scope)?)))
         .collect();
-    rt.client(operation.consumes)
+    rt.client(id.consumes)
         .call(operation, &bound)
         .await
         .map_err(|error| in_callers_terms(error, args))
@@ -153,11 +167,11 @@ async fn call(
 
 /// An input the client refuses is named as the caller knows it: the upstream parameter `runId`
 /// fed by the caller's path placeholder `runid` is reported as `runid`.
-fn in_callers_terms(error: Error, args: &'static [(&'static str, Value)]) -> Error {
+fn in_callers_terms(error: Error, args: &'static [Arg]) -> Error {
     match error {
         Error::InvalidInput { field, message } => {
-            let caller = args.iter().find_map(|(name, value)| match value {
-                Value::Input(input) if *name == field => Some(*input),
+            let caller = args.iter().find_map(|arg| match &arg.value {
+                Value::Input(input) if arg.input == field => Some(&**input),
                 _ => None,
             });
             match caller {
@@ -190,8 +204,8 @@ fn json_outcome(value: Json) -> Outcome {
 
 /// The answer as JSON, read according to the operation's `outputRawFormat` (XML, CSV, HTML,
 /// … become JSON the way the reference engine reads them; see [`crate::upstream::formats`]).
-fn read_json(operation: &HttpOperation, response: &Response<Bytes>) -> Result<Json, Error> {
-    formats::to_json(operation.output_format, &response.body, response.namespace)
+fn read_json((_, operation): (OperationId, &HttpOperation), response: &Response<Bytes>) -> Result<Json, Error> {
+    formats::to_json(&operation.output_format, &response.body, response.namespace)
 }
 
 /// A lookup step: in `table` (an array, or one object), the entries whose `match_field` equals
@@ -199,7 +213,7 @@ fn read_json(operation: &HttpOperation, response: &Response<Bytes>) -> Result<Js
 /// `fields` (every field when the list is empty; a missing field is `null`). One wanted value
 /// gives its first match or `null`; an array of wanted values gives the first match of each,
 /// in the order asked, skipping values nothing matches.
-pub(crate) fn lookup(table: &Json, match_field: &str, wanted: &Json, fields: &[&str]) -> Json {
+pub(crate) fn lookup(table: &Json, match_field: &str, wanted: &Json, fields: &[Str]) -> Json {
     let entries: &[Json] = match table {
         Json::Array(entries) => entries,
         Json::Object(_) => std::slice::from_ref(table),
@@ -222,8 +236,8 @@ pub(crate) fn lookup(table: &Json, match_field: &str, wanted: &Json, fields: &[&
                 .iter()
                 .map(|field| {
                     (
-                        (*field).to_owned(),
-                        entry.get(*field).cloned().unwrap_or(Json::Null),
+                        field.to_string(),
+                        entry.get(&**field).cloned().unwrap_or(Json::Null),
                     )
                 })
                 .collect(),
@@ -239,6 +253,7 @@ pub(crate) fn lookup(table: &Json, match_field: &str, wanted: &Json, fields: &[&
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::text;
     use serde_json::json;
 
     #[test]
@@ -253,15 +268,15 @@ mod tests {
                 &crew,
                 "crewId",
                 &json!(["C3", "nobody", "2"]),
-                &["fullName", "role"]
+                &[text("fullName"), text("role")]
             ),
             json!([{"fullName": "Cy", "role": null}, {"fullName": "Bob", "role": "cook"}])
         );
         assert_eq!(
-            lookup(&crew, "crewId", &json!("C1"), &["role"]),
+            lookup(&crew, "crewId", &json!("C1"), &[text("role")]),
             json!({"role": "captain"})
         );
-        assert_eq!(lookup(&crew, "crewId", &json!("C9"), &["role"]), Json::Null);
+        assert_eq!(lookup(&crew, "crewId", &json!("C9"), &[text("role")]), Json::Null);
         assert_eq!(lookup(&crew[1], "crewId", &json!(2), &[]), crew[1]);
         assert_eq!(lookup(&json!("x"), "crewId", &json!(2), &[]), Json::Null);
     }

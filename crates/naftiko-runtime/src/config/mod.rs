@@ -71,17 +71,17 @@ pub(crate) fn read(
     // An empty variable is almost always a mistake (`export KEY=` in a script); treat it as unset.
     let lookup = |name: &str| given(name).filter(|value| !value.trim().is_empty());
 
-    let secrets = read_secrets(spec.secrets, &lookup, &mut report);
+    let secrets = read_secrets(&spec.secrets, &lookup, &mut report);
     let clients: Vec<ClientSettings> = spec
         .consumes
         .iter()
         .filter_map(|consumes| read_client(consumes, &lookup, &mut report))
         .collect();
-    let rest = spec.rest.iter().map(|a| (a.env_prefix, a.default_addr));
+    let rest = spec.rest.iter().map(|a| (&*a.env_prefix, &*a.default_addr));
     let rest_addrs = read_addrs(rest, &lookup, &mut report);
-    let mcp = spec.mcp.iter().map(|a| (a.env_prefix, a.default_addr));
+    let mcp = spec.mcp.iter().map(|a| (&*a.env_prefix, &*a.default_addr));
     let mcp_addrs = read_addrs(mcp, &lookup, &mut report);
-    let control = spec.control.iter().map(|a| (a.env_prefix, a.default_addr));
+    let control = spec.control.iter().map(|a| (&*a.env_prefix, &*a.default_addr));
     let control_addrs = read_addrs(control, &lookup, &mut report);
 
     let rest = spec
@@ -90,8 +90,8 @@ pub(crate) fn read(
         .zip(rest_addrs)
         .map(|(adapter, addr)| RestSettings {
             addr,
-            serving: adapters::serving(adapter.env_prefix, &lookup, &mut report),
-            max_body_bytes: adapters::rest_max_body_bytes(adapter.env_prefix, given, &mut report),
+            serving: adapters::serving(&*adapter.env_prefix, &lookup, &mut report),
+            max_body_bytes: adapters::rest_max_body_bytes(&*adapter.env_prefix, given, &mut report),
         })
         .collect();
     let mcp = spec
@@ -99,8 +99,8 @@ pub(crate) fn read(
         .iter()
         .zip(mcp_addrs)
         .map(|(adapter, addr)| {
-            let serving = adapters::serving(adapter.env_prefix, &lookup, &mut report);
-            adapters::mcp(adapter.env_prefix, addr, serving, given)
+            let serving = adapters::serving(&*adapter.env_prefix, &lookup, &mut report);
+            adapters::mcp(&*adapter.env_prefix, addr, serving, given)
         })
         .collect();
     let control = spec
@@ -109,7 +109,7 @@ pub(crate) fn read(
         .zip(control_addrs)
         .map(|(adapter, addr)| ControlSettings {
             addr,
-            serving: adapters::serving(adapter.env_prefix, &lookup, &mut report),
+            serving: adapters::serving(&*adapter.env_prefix, &lookup, &mut report),
         })
         .collect();
 
@@ -138,17 +138,17 @@ fn read_secrets(
     // Several keys usually share one file; read and parse it once.
     let mut files: HashMap<&'static str, Option<serde_json::Map<String, Json>>> = HashMap::new();
     for spec in specs {
-        let from_env = lookup(spec.key).or_else(|| {
+        let from_env = lookup(&*spec.key).or_else(|| {
             let alternative = !spec.source_name.is_empty() && spec.source_name != spec.key;
-            alternative.then(|| lookup(spec.source_name)).flatten()
+            alternative.then(|| lookup(&*spec.source_name)).flatten()
         });
         let from_file = || {
-            let uri = spec.file?;
+            let uri: &str = spec.file.as_deref()?;
             let file = files
                 .entry(uri)
                 .or_insert_with(|| read_secret_file(uri, report))
                 .as_ref()?;
-            [spec.source_name, spec.key]
+            [&*spec.source_name, &*spec.key]
                 .into_iter()
                 .filter(|name| !name.is_empty())
                 .find_map(|name| match file.get(name)? {
@@ -159,8 +159,8 @@ fn read_secrets(
                 })
         };
         match from_env.or_else(from_file) {
-            Some(value) => secrets.insert(spec.key, SecretString::new(value)),
-            None => report.missing(spec.key),
+            Some(value) => secrets.insert(&*spec.key, SecretString::new(value)),
+            None => report.missing(&*spec.key),
         }
     }
     secrets
@@ -228,11 +228,11 @@ fn read_client(
     lookup: &dyn Fn(&str) -> Option<String>,
     report: &mut Report,
 ) -> Option<ClientSettings> {
-    let base_var = format!("{}_BASE_URL", spec.env_prefix);
+    let base_var = format!("{}_BASE_URL", &*spec.env_prefix);
     let overridden = lookup(&base_var);
     let base_text = overridden
         .clone()
-        .unwrap_or_else(|| spec.base_url.to_owned());
+        .unwrap_or_else(|| spec.base_url.to_string());
     let base_url = if base_text.is_empty() {
         report.missing(&base_var);
         None
@@ -263,10 +263,10 @@ fn read_client(
             }
         }
     };
-    let timeout_ms = read_number(&format!("{}_TIMEOUT_MS", spec.env_prefix), lookup, report)
+    let timeout_ms = read_number(&format!("{}_TIMEOUT_MS", &*spec.env_prefix), lookup, report)
         .unwrap_or(spec.timeout_ms);
     let max_body_bytes = read_number(
-        &format!("{}_MAX_BODY_BYTES", spec.env_prefix),
+        &format!("{}_MAX_BODY_BYTES", &*spec.env_prefix),
         lookup,
         report,
     )

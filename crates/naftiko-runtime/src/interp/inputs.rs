@@ -81,19 +81,19 @@ pub fn check_all(
 ) -> Result<Inputs, Error> {
     let mut checked = Inputs::new();
     for input in inputs {
-        match given.remove(input.name) {
+        match given.remove(&*input.name) {
             Some(Json::Null) | None if input.required => {
-                return Err(Error::invalid_input(input.name, "is required"));
+                return Err(Error::invalid_input(input.name.as_ref(), "is required"));
             }
             Some(Json::Null) | None => {}
             Some(value) => {
-                checked.insert(input.name.to_owned(), check_json(input, value)?);
+                checked.insert(input.name.to_string(), check_json(input, value)?);
             }
         }
     }
     if let Some(unknown) = given.keys().next() {
         if !allow_unknown {
-            let known: Vec<&str> = inputs.iter().map(|input| input.name).collect();
+            let known: Vec<&str> = inputs.iter().map(|input| &*input.name).collect();
             let message = if known.is_empty() {
                 "is not an input of this operation (it takes none)".to_owned()
             } else {
@@ -118,7 +118,7 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 fn expected(input: &CallerInput, what: &str) -> Error {
-    Error::invalid_input(input.name, format!("expected {what}"))
+    Error::invalid_input(input.name.as_ref(), format!("expected {what}"))
 }
 
 #[cfg(test)]

@@ -25,18 +25,18 @@ pub fn select(root: &Json, path: &[PathSegment]) -> Json {
 /// selects nothing here.
 pub fn select_one<'a>(root: &'a Json, path: &[PathSegment]) -> Option<&'a Json> {
     path.iter()
-        .try_fold(root, |node, segment| step(node, *segment))
+        .try_fold(root, |node, segment| step(node, segment))
 }
 
-fn step(node: &Json, segment: PathSegment) -> Option<&Json> {
+fn step<'a>(node: &'a Json, segment: &PathSegment) -> Option<&'a Json> {
     match (segment, node) {
-        (PathSegment::Field(name), Json::Object(map)) => map.get(name),
+        (PathSegment::Field(name), Json::Object(map)) => map.get(&**name),
         (PathSegment::Index(index), Json::Array(items)) => {
             let len = i64::try_from(items.len()).ok()?;
-            let at = if index < 0 {
-                len.checked_add(index)?
+            let at = if *index < 0 {
+                len.checked_add(*index)?
             } else {
-                index
+                *index
             };
             items.get(usize::try_from(at).ok()?)
         }
@@ -56,7 +56,7 @@ fn collect<'a>(node: &'a Json, path: &[PathSegment], found: &mut Vec<&'a Json>) 
             _ => {}
         },
         segment => {
-            if let Some(next) = step(node, *segment) {
+            if let Some(next) = step(node, segment) {
                 collect(next, rest, found);
             }
         }

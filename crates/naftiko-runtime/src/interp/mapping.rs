@@ -22,7 +22,7 @@ pub fn apply(mapping: &Mapping, node: &Json, scope: Scope<'_>) -> Json {
             Json::Object(
                 fields
                     .iter()
-                    .map(|(name, field)| ((*name).to_owned(), apply(field, &base, scope)))
+                    .map(|(name, field)| (name.to_string(), apply(field, &base, scope)))
                     .collect(),
             )
         }

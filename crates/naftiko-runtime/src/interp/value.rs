@@ -35,7 +35,7 @@ pub fn evaluate(value: &Value, scope: Scope<'_>) -> Option<Json> {
         Value::Literal(text) => Some(literal(text)),
         Value::Input(name) => scope
             .inputs
-            .get(*name)
+            .get(&**name)
             .filter(|given| !given.is_null())
             .cloned(),
         Value::Secret(key) => scope
@@ -43,7 +43,7 @@ pub fn evaluate(value: &Value, scope: Scope<'_>) -> Option<Json> {
             .get(key)
             .map(|secret| Json::String(secret.expose().to_owned())),
         Value::Step { step, path } => {
-            let output = scope.steps.get(*step)?;
+            let output = scope.steps.get(&**step)?;
             let selected = jsonpath::select(output, path);
             (!selected.is_null()).then_some(selected)
         }
@@ -51,7 +51,7 @@ pub fn evaluate(value: &Value, scope: Scope<'_>) -> Option<Json> {
         Value::Object(fields) => Some(Json::Object(
             fields
                 .iter()
-                .filter_map(|(name, field)| Some(((*name).to_owned(), evaluate(field, scope)?)))
+                .filter_map(|(name, field)| Some((name.to_string(), evaluate(field, scope)?)))
                 .collect(),
         )),
         Value::Array(items) => Some(Json::Array(

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use http::StatusCode;
 
-use crate::spec::{CapabilitySpec, Handler, HttpOperation, McpResourceContent, Step};
+use crate::spec::{CapabilitySpec, ConsumesId, Handler, McpResourceContent, OperationId, Step};
 
 /// The content type of `GET /metrics`: the Prometheus text exposition format.
 pub const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -90,11 +90,11 @@ impl Metrics {
                 let routes = adapter
                     .routes
                     .iter()
-                    .map(|route| (route.name, format!("{} {}", route.method, route.path)));
+                    .map(|route| (&*route.name, format!("{} {}", &*route.method, &route.path)));
                 let forwards = adapter
                     .forwards
                     .iter()
-                    .map(|forward| (forward.name, format!("* {}/", forward.prefix)));
+                    .map(|forward| (&*forward.name, format!("* {}/", &*forward.prefix)));
                 for (name, place) in routes.chain(forwards) {
                     // Two series with one label set would make the exposition invalid.
                     let unique = if names.iter().any(|known| known == name) {
@@ -109,7 +109,7 @@ impl Metrics {
                     .map(|route| RouteStats {
                         labels: format!(
                             "adapter=\"{}\",route=\"{}\"",
-                            escape(adapter.namespace),
+                            escape(&*adapter.namespace),
                             escape(route)
                         ),
                         statuses: StatusCounts::default(),
@@ -119,32 +119,34 @@ impl Metrics {
             })
             .collect();
         let mut operations: Vec<Vec<&'static str>> = vec![Vec::new(); spec.consumes.len()];
-        let mut add = |consumes: usize, name: &'static str| {
-            if let Some(names) = operations.get_mut(consumes)
+        let mut add = |consumes: ConsumesId, name: &'static str| {
+            if let Some(names) = operations.get_mut(consumes.index())
                 && !names.contains(&name)
             {
                 names.push(name);
             }
         };
         let mut add_handler = |handler: &'static Handler| {
-            for operation in handler_operations(handler) {
-                add(operation.consumes, operation.name);
+            for id in handler_operations(handler) {
+                if let Some(operation) = spec.operation(id) {
+                    add(id.consumes, &operation.name);
+                }
             }
         };
-        for adapter in spec.rest {
+        for adapter in spec.rest.iter() {
             adapter.routes.iter().for_each(|r| add_handler(&r.handler));
         }
-        for adapter in spec.mcp {
+        for adapter in spec.mcp.iter() {
             adapter.tools.iter().for_each(|t| add_handler(&t.handler));
-            for resource in adapter.resources {
+            for resource in adapter.resources.iter() {
                 if let McpResourceContent::Dynamic(handler) = &resource.content {
                     add_handler(handler);
                 }
             }
         }
-        for adapter in spec.rest {
-            for forward in adapter.forwards {
-                add(forward.consumes, forward.name);
+        for adapter in spec.rest.iter() {
+            for forward in adapter.forwards.iter() {
+                add(forward.consumes, &*forward.name);
             }
         }
         let upstream_index = operations
@@ -168,7 +170,7 @@ impl Metrics {
                     .map(|operation| UpstreamStats {
                         labels: format!(
                             "namespace=\"{}\",operation=\"{}\"",
-                            escape(consumes.namespace),
+                            escape(&*consumes.namespace),
                             escape(operation)
                         ),
                         requests: AtomicU64::new(0),
@@ -380,7 +382,7 @@ impl Histogram {
     }
 }
 
-fn handler_operations(handler: &'static Handler) -> Vec<&'static HttpOperation> {
+fn handler_operations(handler: &Handler) -> Vec<OperationId> {
     match handler {
         Handler::Call { operation, .. } => vec![*operation],
         Handler::Steps { steps, .. } => steps

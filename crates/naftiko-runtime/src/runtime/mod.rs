@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::runtime::control_state::ControlState;
 use crate::runtime::control_state::{BothHooks, UpstreamMeter};
 use crate::secret::Secrets;
-use crate::spec::CapabilitySpec;
+use crate::spec::{CapabilitySpec, ConsumesId};
 use crate::upstream::{ClientCore, Hooks};
 
 /// A capability ready to serve: secrets read, base URLs and addresses resolved, clients built.
@@ -127,12 +127,12 @@ impl Runtime {
         self.inner.spec
     }
 
-    /// The client of `spec().consumes[consumes_index]`. An index out of range (which generated
-    /// code never produces) gives a client whose calls fail with `Error::Config`.
-    pub fn client(&self, consumes_index: usize) -> &ClientCore {
+    /// The client of the consumed namespace `id`. An id of another capability (which
+    /// generated code never produces) gives a client whose calls fail with `Error::Config`.
+    pub fn client(&self, id: ConsumesId) -> &ClientCore {
         self.inner
             .clients
-            .get(consumes_index)
+            .get(id.index())
             .unwrap_or(&self.inner.unconfigured)
     }
 

@@ -96,26 +96,26 @@ impl Server {
         let mut listeners = Vec::new();
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::adapters::rest::router(rt.clone(), index)?;
-            let label = format!("REST adapter `{}`", adapter.namespace);
+            let label = format!("REST adapter `{}`", &*adapter.namespace);
             let serving = rt.rest_settings(index).map(|settings| settings.serving);
-            let settings = serving_of(serving, adapter.env_prefix, count);
+            let settings = serving_of(serving, &*adapter.env_prefix, count);
             let address = rt.rest_addr(index);
             listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
         }
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let router = crate::adapters::mcp::router(rt.clone(), index);
-            let label = format!("MCP adapter `{}`", adapter.namespace);
+            let label = format!("MCP adapter `{}`", &*adapter.namespace);
             let serving = rt.mcp_settings(index).map(|settings| settings.serving);
-            let settings = serving_of(serving, adapter.env_prefix, count);
+            let settings = serving_of(serving, &*adapter.env_prefix, count);
             let address = rt.mcp_addr(index);
             listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
         }
         for (index, adapter) in spec.control.iter().enumerate() {
             let router = crate::adapters::control::router(rt.clone(), index)?;
-            let label = format!("control adapter `{}`", adapter.namespace);
+            let label = format!("control adapter `{}`", &*adapter.namespace);
             let address = rt.control_addr(index);
             let serving = rt.control_settings(index).map(|settings| settings.serving);
-            let settings = serving_of(serving, adapter.env_prefix, count);
+            let settings = serving_of(serving, &*adapter.env_prefix, count);
             listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
         }
         let control = rt.control_state().cloned();

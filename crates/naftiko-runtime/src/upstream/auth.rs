@@ -135,8 +135,8 @@ fn evaluate_into(consumes: &ConsumesSpec, scope: Scope<'_>, wire: &mut Wire) -> 
                         wire.headers
                             .insert(header_name(name)?, sensitive(consumes, "API key", &key)?);
                     }
-                    ApiKeyPlacement::Query => wire.query.push(((*name).to_owned(), key)),
-                    ApiKeyPlacement::Cookie => wire.cookies.push(((*name).to_owned(), key)),
+                    ApiKeyPlacement::Query => wire.query.push((name.to_string(), key)),
+                    ApiKeyPlacement::Cookie => wire.cookies.push((name.to_string(), key)),
                 }
             }
         }

@@ -39,7 +39,7 @@ use crate::error::Error;
 use crate::interp::inputs::Inputs;
 use crate::interp::value::Scope;
 use crate::secret::Secrets;
-use crate::spec::{Auth, ConsumesSpec, HttpOperation};
+use crate::spec::{Auth, ConsumesSpec, HttpOperation, list, path_text, text};
 use request::Body;
 use transport::{Failure, OutBody, Transport};
 use wire::config_problem;
@@ -58,7 +58,7 @@ impl Response<Bytes> {
     /// The body parsed as JSON into `T`.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|error| Error::Decode {
-            namespace: self.namespace.to_owned(),
+            namespace: self.namespace.to_string(),
             message: format!("invalid JSON: {error}"),
         })
     }
@@ -108,12 +108,14 @@ impl std::fmt::Debug for ClientCore {
 }
 
 static NO_NAMESPACE: ConsumesSpec = ConsumesSpec {
-    namespace: "(unknown namespace)",
-    env_prefix: "",
-    base_url: "",
+    namespace: text("(unknown namespace)"),
+    env_prefix: text(""),
+    base_url: text(""),
+    description: text(""),
     timeout_ms: 1,
     auth: Auth::None,
-    default_params: &[],
+    default_params: list(&[]),
+    operations: list(&[]),
 };
 
 impl ClientCore {
@@ -159,7 +161,7 @@ impl ClientCore {
     }
 
     pub fn namespace(&self) -> &'static str {
-        self.consumes.namespace
+        &self.consumes.namespace
     }
 
     /// The base URL in use (the spec's `baseUri` or `<PREFIX>_BASE_URL`).
@@ -180,10 +182,10 @@ impl ClientCore {
     ) -> Result<Response<Bytes>, Error> {
         let span = tracing::debug_span!(
             "upstream",
-            method = op.method,
-            namespace = self.consumes.namespace,
-            operation = op.name,
-            path = %request::path_template(op.path),
+            method = &*op.method,
+            namespace = &*self.consumes.namespace,
+            operation = &*op.name,
+            path = %path_text(&op.path),
         );
         self.call_in_span(op, args).instrument(span).await
     }
@@ -213,8 +215,8 @@ impl ClientCore {
             None => (prepared.method, prepared.url, prepared.headers),
             Some(hooks) => {
                 let mut parts = RequestParts {
-                    namespace: self.consumes.namespace,
-                    operation: op.name,
+                    namespace: &*self.consumes.namespace,
+                    operation: &*op.name,
                     method: prepared.method,
                     url: prepared.url.to_string(),
                     headers: prepared.headers,
@@ -242,12 +244,12 @@ impl ClientCore {
         };
         let elapsed = started.elapsed();
         match &result {
-            Ok(response) => self.observe(op.name, response.status, elapsed),
-            Err(Error::Status { status, .. }) => self.observe(op.name, *status, elapsed),
+            Ok(response) => self.observe(&*op.name, response.status, elapsed),
+            Err(Error::Status { status, .. }) => self.observe(&*op.name, *status, elapsed),
             Err(error) => {
                 tracing::debug!(%error, elapsed_ms = elapsed.as_millis(), "upstream call failed");
                 if let Some(hooks) = &self.hooks {
-                    hooks.failed(op.name, error, elapsed);
+                    hooks.failed(&*op.name, error, elapsed);
                 }
             }
         }
@@ -322,11 +324,11 @@ impl ClientCore {
                 status,
                 headers,
                 body,
-                namespace: self.consumes.namespace,
+                namespace: &*self.consumes.namespace,
             })
         } else {
             Err(Error::Status {
-                namespace: self.consumes.namespace.to_owned(),
+                namespace: self.consumes.namespace.to_string(),
                 status,
                 headers,
                 body,
@@ -356,7 +358,7 @@ impl ClientCore {
     /// The body, refusing more than `max_body_bytes` (announced or actually sent).
     async fn read_body(&self, headers: &HeaderMap, mut body: Incoming) -> Result<Bytes, Error> {
         let too_large = |size: String| Error::Decode {
-            namespace: self.consumes.namespace.to_owned(),
+            namespace: self.consumes.namespace.to_string(),
             message: format!(
                 "the body ({size}) is larger than the limit of {} bytes (raise `{}_MAX_BODY_BYTES`)",
                 self.max_body_bytes, self.consumes.env_prefix
@@ -375,7 +377,7 @@ impl ClientCore {
         let mut joined = BytesMut::new();
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|error| Error::Transport {
-                namespace: self.consumes.namespace.to_owned(),
+                namespace: self.consumes.namespace.to_string(),
                 message: transport::describe(&error),
             })?;
             let Ok(chunk) = frame.into_data() else {
@@ -404,7 +406,7 @@ impl ClientCore {
 
     fn timeout_error(&self) -> Error {
         Error::Timeout {
-            namespace: self.consumes.namespace.to_owned(),
+            namespace: self.consumes.namespace.to_string(),
             timeout_ms: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
         }
     }
@@ -413,7 +415,7 @@ impl ClientCore {
         match failure {
             Failure::ConnectTimeout => self.timeout_error(),
             Failure::Other(message) => Error::Transport {
-                namespace: self.consumes.namespace.to_owned(),
+                namespace: self.consumes.namespace.to_string(),
                 message,
             },
         }

@@ -83,7 +83,7 @@ pub(crate) fn prepare(
             .collect();
         // Fixed values come from the spec and win over whatever a caller passed.
         let mut effective = given.clone();
-        for input in op.inputs {
+        for input in op.inputs.iter() {
             if let Some(fixed) = &input.fixed {
                 match evaluate(
                     fixed,
@@ -93,8 +93,8 @@ pub(crate) fn prepare(
                         steps: &no_steps,
                     },
                 ) {
-                    Some(value) => effective.insert(input.name.to_owned(), value),
-                    None => effective.remove(input.name),
+                    Some(value) => effective.insert(input.name.to_string(), value),
+                    None => effective.remove(&*input.name),
                 };
             }
         }
@@ -104,9 +104,9 @@ pub(crate) fn prepare(
     if let Some(missing) = op
         .inputs
         .iter()
-        .find(|input| input.required && !effective.contains_key(input.name))
+        .find(|input| input.required && !effective.contains_key(&*input.name))
     {
-        return Err(Error::invalid_input(missing.name, "is required"));
+        return Err(Error::invalid_input(&*missing.name, "is required"));
     }
     let scope = Scope {
         inputs: effective,
@@ -115,32 +115,32 @@ pub(crate) fn prepare(
     };
 
     let mut url = base_url.clone();
-    let path = build_path(base_url.path(), op.path, effective)?;
+    let path = build_path(base_url.path(), &op.path, effective)?;
     url.set_path(&path);
 
     let mut wire = Wire::default();
-    for input in op.inputs {
-        let (Some(location), Some(value)) = (input.location, effective.get(input.name)) else {
+    for input in op.inputs.iter() {
+        let (Some(location), Some(value)) = (input.location, effective.get(&*input.name)) else {
             continue;
         };
         let wire_name = if input.wire_name.is_empty() {
-            input.name
+            &input.name
         } else {
-            input.wire_name
+            &input.wire_name
         };
-        wire.put(location, wire_name, input.name, value)?;
+        wire.put(location, wire_name, &*input.name, value)?;
     }
     // Namespace-wide parameters fill in only what the operation does not set itself.
-    for param in consumes.default_params {
-        if wire.has(param.location, param.name) {
+    for param in consumes.default_params.iter() {
+        if wire.has(param.location, &*param.name) {
             continue;
         }
         if let Some(value) = evaluate(&param.value, scope) {
-            wire.put(param.location, param.name, param.name, &value)?;
+            wire.put(param.location, &*param.name, &*param.name, &value)?;
             // Keys passed as plain parameters (`X-Api-Key: {{KEY}}`) deserve the care auth headers get.
             if param.location == ParamLocation::Header
                 && mentions_secret(&param.value)
-                && let Ok(name) = header_name(param.name)
+                && let Ok(name) = header_name(&*param.name)
                 && let http::header::Entry::Occupied(mut entry) = wire.headers.entry(name)
             {
                 entry.iter_mut().for_each(|value| value.set_sensitive(true));
@@ -192,8 +192,8 @@ pub(crate) fn build_path(
             PathPart::Literal(text) => operation_path.push_str(text),
             PathPart::Param(name) => {
                 let value = inputs
-                    .get(*name)
-                    .ok_or_else(|| Error::invalid_input(*name, "is required (path parameter)"))?;
+                    .get(&**name)
+                    .ok_or_else(|| Error::invalid_input(&**name, "is required (path parameter)"))?;
                 operation_path.push_str(&encode_segment(name, &to_text(value))?);
             }
         }
@@ -224,7 +224,7 @@ pub(crate) fn encode_segment(field: &str, text: &str) -> Result<String, Error> {
 }
 
 fn build_body(
-    spec: &RequestBody,
+    spec: &'static RequestBody,
     scope: Scope<'_>,
     fields: serde_json::Map<String, Json>,
 ) -> Result<Body, Error> {
@@ -258,10 +258,10 @@ fn build_body(
                 .iter()
                 .filter_map(|part| {
                     Some(PartData {
-                        name: part.name,
+                        name: &*part.name,
                         data: evaluate_text(&part.value, scope)?,
-                        filename: part.filename,
-                        content_type: part.content_type,
+                        filename: part.filename.as_deref(),
+                        content_type: part.content_type.as_deref(),
                     })
                 })
                 .collect(),
@@ -309,16 +309,6 @@ fn form_encode(fields: &serde_json::Map<String, Json>) -> String {
     pairs.join("&")
 }
 
-/// `GET /runs/{runId}`-style text of an operation's path, for spans and logs.
-pub(crate) fn path_template(parts: &[PathPart]) -> String {
-    parts
-        .iter()
-        .map(|part| match part {
-            PathPart::Literal(text) => (*text).to_owned(),
-            PathPart::Param(name) => format!("{{{name}}}"),
-        })
-        .collect()
-}
 
 /// Whether `value` is nothing but a reference to a secret (used to mark headers sensitive).
 pub(crate) fn mentions_secret(value: &Value) -> bool {
@@ -438,6 +428,6 @@ mod tests {
         assert!(header_value("h", "caf\u{e9} ok").is_ok());
         let fields = inputs(json!({"a b": "x&y=z", "n": 1, "list": [1, 2], "skip": null}));
         assert_eq!(form_encode(&fields), "a+b=x%26y%3Dz&list=1&list=2&n=1");
-        assert_eq!(path_template(PATH), "/runs/{runId}/jobs");
+        assert_eq!(crate::spec::path_text(PATH), "/runs/{runId}/jobs");
     }
 }

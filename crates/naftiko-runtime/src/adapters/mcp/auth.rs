@@ -23,7 +23,7 @@ pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runti
     if matches!(adapter.auth, ExposedAuth::None) {
         return router;
     }
-    match AuthCheck::build(&adapter.auth, adapter.namespace, rt.secrets()) {
+    match AuthCheck::build(&adapter.auth, &*adapter.namespace, rt.secrets()) {
         Ok(check) => {
             let check = Arc::new(check);
             router.layer(axum::middleware::from_fn(
@@ -41,7 +41,7 @@ pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runti
             ))
         }
         Err(e) => {
-            tracing::error!(adapter = adapter.namespace, error = %e, "MCP adapter authentication cannot be checked; every HTTP request is refused");
+            tracing::error!(adapter = &*adapter.namespace, error = %e, "MCP adapter authentication cannot be checked; every HTTP request is refused");
             router.layer(axum::middleware::from_fn(
                 |_request: axum::extract::Request, _next: axum::middleware::Next| async {
                     refused()

@@ -23,7 +23,7 @@ use super::{prompts, resources, results, tools};
 use crate::interp::inputs::check_all;
 use crate::invoke::invoke;
 use crate::runtime::Runtime;
-use crate::spec::{ExposedAuth, McpAdapterSpec, McpResourceContent};
+use crate::spec::{ExposedAuth, McpAdapterSpec, McpResourceContent, list, text};
 
 /// Serves one MCP adapter of a capability. Cheap to clone.
 #[derive(Clone)]
@@ -48,13 +48,13 @@ struct Served {
 /// Served in place of an adapter index that does not exist, so that a wrong index is a logged
 /// error and an empty server rather than a panic.
 static NO_ADAPTER: McpAdapterSpec = McpAdapterSpec {
-    namespace: "missing-adapter",
-    env_prefix: "MISSING_ADAPTER",
-    default_addr: "127.0.0.1:0",
-    description: "",
-    tools: &[],
-    resources: &[],
-    prompts: &[],
+    namespace: text("missing-adapter"),
+    env_prefix: text("MISSING_ADAPTER"),
+    default_addr: text("127.0.0.1:0"),
+    description: text(""),
+    tools: list(&[]),
+    resources: list(&[]),
+    prompts: list(&[]),
     auth: ExposedAuth::None,
 };
 
@@ -66,7 +66,7 @@ impl McpServer {
             .tools
             .iter()
             .enumerate()
-            .map(|(at, tool)| (tool.name, at))
+            .map(|(at, tool)| (&*tool.name, at))
             .collect();
         let resources = adapter
             .resources
@@ -79,7 +79,7 @@ impl McpServer {
             .filter_map(resources::describe_template)
             .collect();
         let prompts = adapter.prompts.iter().map(prompts::describe).collect();
-        let info = server_info(rt.spec().name, adapter);
+        let info = server_info(&*rt.spec().name, adapter);
         McpServer {
             served: Arc::new(Served {
                 rt,
@@ -108,7 +108,7 @@ pub(crate) fn adapter_spec(rt: &Runtime, index: usize) -> &'static McpAdapterSpe
             tracing::error!(
                 index,
                 adapters = spec.mcp.len(),
-                capability = spec.name,
+                capability = &*spec.name,
                 "no MCP adapter at this index; serving an empty MCP server"
             );
             &NO_ADAPTER
@@ -125,7 +125,7 @@ fn server_info(capability_name: &str, adapter: &'static McpAdapterSpec) -> Serve
     if !adapter.prompts.is_empty() {
         capabilities.prompts = Some(PromptsCapability::default());
     }
-    let mut implementation = Implementation::new(adapter.namespace, env!("CARGO_PKG_VERSION"));
+    let mut implementation = Implementation::new(&*adapter.namespace, env!("CARGO_PKG_VERSION"));
     if !capability_name.is_empty() && capability_name != adapter.namespace {
         implementation = implementation.with_title(capability_name);
     }
@@ -133,7 +133,7 @@ fn server_info(capability_name: &str, adapter: &'static McpAdapterSpec) -> Serve
     if adapter.description.is_empty() {
         info
     } else {
-        info.with_instructions(adapter.description)
+        info.with_instructions(&*adapter.description)
     }
 }
 
@@ -169,10 +169,10 @@ impl ServerHandler for McpServer {
                 McpError::invalid_params(format!("unknown tool `{}`", request.name), None)
             })?;
         // Checked before anything goes upstream: a bad call never reaches the API.
-        let inputs = match check_all(tool.inputs, request.arguments.unwrap_or_default(), false) {
+        let inputs = match check_all(&tool.inputs, request.arguments.unwrap_or_default(), false) {
             Ok(inputs) => inputs,
             Err(error) => {
-                tracing::debug!(tool = tool.name, %error, "tool arguments refused");
+                tracing::debug!(tool = &*tool.name, %error, "tool arguments refused");
                 return Ok(results::tool_failure(&error).into());
             }
         };
@@ -187,7 +187,7 @@ impl ServerHandler for McpServer {
         Ok(match outcome {
             Ok(outcome) => results::tool_success(outcome),
             Err(error) => {
-                tracing::info!(tool = tool.name, %error, "tool call failed");
+                tracing::info!(tool = &*tool.name, %error, "tool call failed");
                 results::tool_failure(&error)
             }
         }
@@ -216,7 +216,7 @@ impl ServerHandler for McpServer {
         if adapter.resources.is_empty() {
             return Err(McpError::method_not_found::<ReadResourceRequestMethod>());
         }
-        let (resource, inputs) = resources::find(adapter.resources, &request.uri)?;
+        let (resource, inputs) = resources::find(&adapter.resources, &request.uri)?;
         let contents = match &resource.content {
             McpResourceContent::Static(text) => resources::embedded(resource, text),
             McpResourceContent::Dynamic(handler) => {
@@ -227,7 +227,7 @@ impl ServerHandler for McpServer {
                     }
                 };
                 let outcome = outcome.map_err(|error| {
-                    tracing::info!(resource = resource.uri, %error, "resource read failed");
+                    tracing::info!(resource = &*resource.uri, %error, "resource read failed");
                     McpError::internal_error(
                         format!("reading `{}` failed: {error}", request.uri),
                         None,
@@ -242,7 +242,7 @@ impl ServerHandler for McpServer {
                         None,
                     ));
                 }
-                results::resource_contents(&request.uri, resource.mime_type, outcome)
+                results::resource_contents(&request.uri, &*resource.mime_type, outcome)
             }
         };
         Ok(ReadResourceResult::new(vec![contents]).into())

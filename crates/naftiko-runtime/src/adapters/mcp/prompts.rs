@@ -18,19 +18,19 @@ pub(crate) fn describe(prompt: &'static McpPrompt) -> Prompt {
         .arguments
         .iter()
         .map(|argument| {
-            let described = McpPromptArgument::new(argument.name).with_required(argument.required);
+            let described = McpPromptArgument::new(&*argument.name).with_required(argument.required);
             if argument.description.is_empty() {
                 described
             } else {
-                described.with_description(argument.description)
+                described.with_description(&*argument.description)
             }
         })
         .collect::<Vec<_>>();
-    let description = (!prompt.description.is_empty()).then_some(prompt.description);
+    let description = (!prompt.description.is_empty()).then_some(&*prompt.description);
     let arguments = (!arguments.is_empty()).then_some(arguments);
-    let described = Prompt::new(prompt.name, description, arguments);
-    match prompt.title {
-        Some(title) => described.with_title(title),
+    let described = Prompt::new(&*prompt.name, description, arguments);
+    match &prompt.title {
+        Some(title) => described.with_title(&**title),
         None => described,
     }
 }
@@ -44,8 +44,8 @@ pub(crate) fn render(
     let missing: Vec<&str> = prompt
         .arguments
         .iter()
-        .filter(|argument| argument.required && is_absent(arguments.get(argument.name)))
-        .map(|argument| argument.name)
+        .filter(|argument| argument.required && is_absent(arguments.get(&*argument.name)))
+        .map(|argument| &*argument.name)
         .collect();
     if !missing.is_empty() {
         return Err(McpError::invalid_params(
@@ -60,13 +60,15 @@ pub(crate) fn render(
     let messages = prompt
         .messages
         .iter()
-        .map(|(role, parts)| PromptMessage::new_text(role_of(role), render_parts(parts, arguments)))
+        .map(|message| {
+            PromptMessage::new_text(role_of(&message.role), render_parts(&message.parts, arguments))
+        })
         .collect();
     let result = GetPromptResult::new(messages);
     Ok(if prompt.description.is_empty() {
         result
     } else {
-        result.with_description(prompt.description)
+        result.with_description(&*prompt.description)
     })
 }
 
@@ -106,13 +108,13 @@ fn render_value(value: &Value, arguments: &JsonObject) -> String {
 fn to_json(value: &Value, arguments: &JsonObject) -> Json {
     match value {
         Value::Literal(json_text) => serde_json::from_str(json_text)
-            .unwrap_or_else(|_| Json::String((*json_text).to_owned())),
-        Value::Input(name) => arguments.get(*name).cloned().unwrap_or(Json::Null),
+            .unwrap_or_else(|_| Json::String(json_text.to_string())),
+        Value::Input(name) => arguments.get(&**name).cloned().unwrap_or(Json::Null),
         Value::Template(parts) => Json::String(render_parts(parts, arguments)),
         Value::Object(fields) => Json::Object(
             fields
                 .iter()
-                .map(|(name, field)| ((*name).to_owned(), to_json(field, arguments)))
+                .map(|(name, field)| (name.to_string(), to_json(field, arguments)))
                 .collect(),
         ),
         Value::Array(items) => {
@@ -120,7 +122,7 @@ fn to_json(value: &Value, arguments: &JsonObject) -> Json {
         }
         Value::Secret(key) => {
             tracing::warn!(
-                secret = key,
+                secret = &**key,
                 "a prompt names a secret; it is rendered empty"
             );
             Json::Null

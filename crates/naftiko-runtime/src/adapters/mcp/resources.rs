@@ -13,15 +13,15 @@ pub(super) fn describe(resource: &'static McpResource) -> Option<Resource> {
     if !resource.uri_template.is_empty() {
         return None;
     }
-    let mut described = Resource::new(resource.uri, resource.name);
-    if let Some(title) = resource.title {
-        described = described.with_title(title);
+    let mut described = Resource::new(&*resource.uri, &*resource.name);
+    if let Some(title) = &resource.title {
+        described = described.with_title(&**title);
     }
     if !resource.description.is_empty() {
-        described = described.with_description(resource.description);
+        described = described.with_description(&*resource.description);
     }
     if !resource.mime_type.is_empty() {
-        described = described.with_mime_type(resource.mime_type);
+        described = described.with_mime_type(&*resource.mime_type);
     }
     Some(described)
 }
@@ -31,15 +31,15 @@ pub(super) fn describe_template(resource: &'static McpResource) -> Option<Resour
     if resource.uri_template.is_empty() {
         return None;
     }
-    let mut described = ResourceTemplate::new(resource.uri, resource.name);
-    if let Some(title) = resource.title {
-        described = described.with_title(title);
+    let mut described = ResourceTemplate::new(&*resource.uri, &*resource.name);
+    if let Some(title) = &resource.title {
+        described = described.with_title(&**title);
     }
     if !resource.description.is_empty() {
-        described = described.with_description(resource.description);
+        described = described.with_description(&*resource.description);
     }
     if !resource.mime_type.is_empty() {
-        described = described.with_mime_type(resource.mime_type);
+        described = described.with_mime_type(&*resource.mime_type);
     }
     Some(described)
 }
@@ -59,7 +59,7 @@ pub(super) fn find(
     resources
         .iter()
         .filter(|r| !r.uri_template.is_empty())
-        .find_map(|r| Some((r, capture(r.uri_template, uri)?)))
+        .find_map(|r| Some((r, capture(&r.uri_template, uri)?)))
         .ok_or_else(|| McpError::resource_not_found(format!("no resource `{uri}`"), None))
 }
 
@@ -72,10 +72,10 @@ fn capture(template: &[PathPart], uri: &str) -> Option<Inputs> {
     let mut parts = template.iter().peekable();
     while let Some(part) = parts.next() {
         match part {
-            PathPart::Literal(text) => rest = rest.strip_prefix(text)?,
+            PathPart::Literal(text) => rest = rest.strip_prefix(&**text)?,
             PathPart::Param(name) => {
                 let end = match parts.peek() {
-                    Some(PathPart::Literal(next)) => rest.find(next)?,
+                    Some(PathPart::Literal(next)) => rest.find(&**next)?,
                     // The resolver refuses touching placeholders; the last one takes the rest.
                     _ => rest.len(),
                 };
@@ -100,9 +100,9 @@ pub(super) fn embedded(resource: &'static McpResource, text: &'static str) -> Re
     let mime_type = if resource.mime_type.is_empty() {
         "text/plain"
     } else {
-        resource.mime_type
+        &resource.mime_type
     };
-    ResourceContents::text(text, resource.uri).with_mime_type(mime_type)
+    ResourceContents::text(text, &*resource.uri).with_mime_type(mime_type)
 }
 
 #[cfg(test)]

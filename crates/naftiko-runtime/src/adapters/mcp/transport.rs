@@ -70,7 +70,7 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
     };
     let settings = HttpSettings::new(adapter_settings, adapter_settings.addr);
     tracing::debug!(
-        adapter = spec.namespace,
+        adapter = &*spec.namespace,
         sessions = settings.sessions,
         max_body_bytes = settings.max_body_bytes,
         allowed_hosts = ?settings.hosts.allowed_hosts,
@@ -108,7 +108,7 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     let server = McpServer::new(rt.clone(), adapter);
-    let namespace = adapter_spec(&rt, adapter).namespace;
+    let namespace: &str = &adapter_spec(&rt, adapter).namespace;
     let failed = |error: &dyn std::fmt::Display| {
         Error::Serve(format!("MCP adapter `{namespace}` over stdio: {error}"))
     };

@@ -67,7 +67,7 @@ pub(crate) async fn read_inputs(
     };
 
     let mut given = Inputs::new();
-    for input in route.inputs {
+    for input in route.inputs.iter() {
         let wire_name = wire_name(input);
         let value = match input.location {
             ParamLocation::Path => text_value(
@@ -90,22 +90,22 @@ pub(crate) async fn read_inputs(
         };
         match value {
             Ok(Some(value)) => {
-                given.insert(input.name.to_owned(), value);
+                given.insert(input.name.to_string(), value);
             }
             Ok(None) => {}
             Err(error) => return Err(super::respond::error_response(error)),
         }
     }
-    check_all(route.inputs, given, false).map_err(super::respond::error_response)
+    check_all(&route.inputs, given, false).map_err(super::respond::error_response)
 }
 
 /// Where the caller puts the input: the route's placeholder name for a path input (it may
 /// differ from `name` when routes sharing a segment had to agree on one), a header's name.
-fn wire_name(input: &CallerInput) -> &'static str {
+fn wire_name(input: &CallerInput) -> &str {
     if input.wire_name.is_empty() {
-        input.name
+        &input.name
     } else {
-        input.wire_name
+        &input.wire_name
     }
 }
 
@@ -149,7 +149,7 @@ fn header_value(
     // Never quote the header's value: it may be a credential.
     let text = value
         .to_str()
-        .map_err(|_| Error::invalid_input(input.name, "header value is not visible ASCII text"))?;
+        .map_err(|_| Error::invalid_input(&*input.name, "header value is not visible ASCII text"))?;
     coerce_text(input, text).map(Some)
 }
 

@@ -34,7 +34,7 @@ use crate::adapters::problem::Problem;
 use crate::error::Error;
 use crate::runtime::Runtime;
 use crate::runtime::control_state::RouteMeter;
-use crate::spec::{ApiKeyPlacement, ExposedAuth, RestAdapterSpec, RestForward};
+use crate::spec::{ApiKeyPlacement, ExposedAuth, RestAdapterSpec, RestForward, Str};
 use crate::upstream::Forwarded;
 
 /// Everything but the unreserved characters of RFC 3986 (for segments that need encoding).
@@ -88,7 +88,7 @@ impl Forwards {
         route_paths: &[&'static str],
     ) -> Result<Forwards, Error> {
         let problem =
-            |message: String| Error::Serve(format!("REST adapter `{}`: {message}", spec.namespace));
+            |message: String| Error::Serve(format!("REST adapter `{}`: {message}", &*spec.namespace));
         let (caller_credential_header, caller_credential_query) = match &spec.auth {
             ExposedAuth::None => (None, None),
             ExposedAuth::Bearer { .. } | ExposedAuth::Basic { .. } => {
@@ -103,12 +103,12 @@ impl Forwards {
                 name,
                 placement: ApiKeyPlacement::Query,
                 ..
-            } => (None, Some(*name)),
+            } => (None, Some(&**name)),
             ExposedAuth::ApiKey { .. } => (None, None),
         };
         let mut entries: Vec<Arc<ForwardContext>> = Vec::new();
         for (index, forward) in spec.forwards.iter().enumerate() {
-            let prefix = forward.prefix;
+            let prefix: &str = &forward.prefix;
             let shape_ok = prefix.is_empty()
                 || (prefix.starts_with('/')
                     && !prefix.ends_with('/')
@@ -120,10 +120,10 @@ impl Forwards {
                     forward.name
                 )));
             }
-            if rt.spec().consumes.get(forward.consumes).is_none() {
+            if rt.spec().namespace(forward.consumes).is_none() {
                 return Err(problem(format!(
                     "forward `{}` names consumed namespace number {}, which does not exist",
-                    forward.name, forward.consumes
+                    forward.name, forward.consumes.0
                 )));
             }
             if let Some(earlier) = entries.iter().find(|e| e.spec.prefix == prefix) {
@@ -134,7 +134,7 @@ impl Forwards {
             }
             if let Some(path) = route_paths
                 .iter()
-                .find(|path| placeholder_after(path, prefix))
+                .find(|path| placeholder_after(path, &prefix))
             {
                 return Err(problem(format!(
                     "route `{path}` has a placeholder right where forward `{}` takes every sub-path of `{prefix}`",
@@ -158,7 +158,7 @@ impl Forwards {
     pub(super) fn covering(&self, path: &str) -> Option<MethodRouter> {
         self.entries
             .iter()
-            .filter(|entry| under(path, entry.spec.prefix))
+            .filter(|entry| under(path, &entry.spec.prefix))
             .max_by_key(|entry| entry.spec.prefix.len())
             .map(|entry| method_router(Arc::clone(entry)))
     }
@@ -167,7 +167,7 @@ impl Forwards {
     /// paths already routed (`taken`), whose method fallback is the forward already.
     pub(super) fn mount(&self, mut router: Router, taken: &[&str]) -> Router {
         for entry in &self.entries {
-            let prefix = entry.spec.prefix;
+            let prefix: &str = &entry.spec.prefix;
             let paths = [
                 if prefix.is_empty() {
                     "/".to_owned()
@@ -218,13 +218,13 @@ async fn forward(context: Arc<ForwardContext>, request: Request) -> Response {
 }
 
 async fn forward_unmetered(context: &ForwardContext, request: Request) -> Response {
-    tracing::Span::current().record("route", context.spec.name);
+    tracing::Span::current().record("route", &*context.spec.name);
     let (parts, body) = request.into_parts();
     if let Err(refusal) = context.auth.check(&parts) {
         return refusal;
     }
     let path = parts.uri.path();
-    let Some(rest) = path.strip_prefix(context.spec.prefix) else {
+    let Some(rest) = path.strip_prefix(&*context.spec.prefix) else {
         return Problem::new(
             StatusCode::NOT_FOUND,
             "not-found",
@@ -248,7 +248,7 @@ async fn forward_unmetered(context: &ForwardContext, request: Request) -> Respon
         || parts.headers.contains_key(header::TRANSFER_ENCODING);
     let headers = passed_headers(
         &parts.headers,
-        context.spec.trusted_headers,
+        &context.spec.trusted_headers,
         context.caller_credential_header.as_ref(),
     );
     let forwarded = Forwarded {
@@ -259,7 +259,7 @@ async fn forward_unmetered(context: &ForwardContext, request: Request) -> Respon
         body: has_body.then_some(body),
     };
     let client = context.rt.client(context.spec.consumes);
-    match client.forward(context.spec.name, forwarded).await {
+    match client.forward(&*context.spec.name, forwarded).await {
         Ok(upstream) => relay(upstream),
         Err(error) => respond::error_response(error),
     }
@@ -325,7 +325,7 @@ fn without_param(query: &str, name: &str) -> String {
 
 fn passed_headers(
     caller: &HeaderMap,
-    trusted: &[&str],
+    trusted: &[Str],
     caller_credential: Option<&HeaderName>,
 ) -> HeaderMap {
     let mut out = HeaderMap::new();

@@ -75,7 +75,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
             spec.rest.len()
         )));
     };
-    let namespace = adapter_spec.namespace;
+    let namespace: &str = &adapter_spec.namespace;
     let max_body_bytes = rt
         .rest_settings(adapter)
         .map_or(REST_DEFAULT_MAX_BODY_BYTES, |settings| {
@@ -88,7 +88,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     )?);
     let serves_openapi = !adapter_spec.openapi.is_empty();
     let extra_paths: &[&'static str] = if serves_openapi { &[OPENAPI_PATH] } else { &[] };
-    let groups = table::group_routes(adapter_spec.routes, extra_paths)
+    let groups = table::group_routes(&adapter_spec.routes, extra_paths)
         .map_err(|message| Error::Serve(format!("REST adapter `{namespace}`: {message}")))?;
     let mut taken: Vec<&'static str> = groups.iter().map(|group| group.path).collect();
     taken.extend(extra_paths);
@@ -99,25 +99,21 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     for group in &groups {
         let mut methods = MethodRouter::new();
         let mut allow = group.allow();
-        for (_, filter, route) in &group.routes {
-            let index = adapter_spec
-                .routes
-                .iter()
-                .position(|known| std::ptr::eq(known, *route))
-                .unwrap_or(usize::MAX);
+        for grouped in group.routes.iter() {
+            let (filter, index) = (grouped.filter, grouped.index);
             let context = Arc::new(RouteContext {
                 rt: rt.clone(),
-                route,
+                route: grouped.route,
                 auth: Arc::clone(&auth),
                 max_body_bytes,
                 meter: RouteMeter::new(rt.control_state(), adapter, index),
             });
-            methods = methods.on(*filter, move |request: Request| {
+            methods = methods.on(filter, move |request: Request| {
                 handle(Arc::clone(&context), request)
             });
         }
         if serves_openapi && group.path == OPENAPI_PATH && !group.has(&Method::GET) {
-            methods = methods.get(openapi_document(adapter_spec.openapi));
+            methods = methods.get(openapi_document(&adapter_spec.openapi));
             allow = format!("{allow},GET,HEAD");
             openapi_mounted = true;
         } else if serves_openapi && group.path == OPENAPI_PATH {
@@ -141,7 +137,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
         router = router.route(group.path, methods);
     }
     if serves_openapi && !openapi_mounted {
-        router = router.route(OPENAPI_PATH, get(openapi_document(adapter_spec.openapi)));
+        router = router.route(OPENAPI_PATH, get(openapi_document(&adapter_spec.openapi)));
     }
     router = forwards.mount(router, &taken);
     if auth.is_required() {
@@ -173,7 +169,7 @@ async fn handle(context: Arc<RouteContext>, request: Request) -> Response {
 }
 
 async fn handle_unmetered(context: &RouteContext, request: Request) -> Response {
-    tracing::Span::current().record("route", context.route.name);
+    tracing::Span::current().record("route", &*context.route.name);
     let (mut parts, body) = request.into_parts();
     if let Err(refusal) = context.auth.check(&parts) {
         return refusal;

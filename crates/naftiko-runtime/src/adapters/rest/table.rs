@@ -18,14 +18,23 @@ use crate::spec::RestRoute;
 /// The routes that share one path, in table order.
 pub(crate) struct PathGroup {
     pub path: &'static str,
-    pub routes: Vec<(Method, MethodFilter, &'static RestRoute)>,
+    pub routes: Vec<GroupedRoute>,
+}
+
+/// One route of a [`PathGroup`].
+pub(crate) struct GroupedRoute {
+    pub method: Method,
+    pub filter: MethodFilter,
+    /// The route's position in its adapter's table (its metrics are kept under it).
+    pub index: usize,
+    pub route: &'static RestRoute,
 }
 
 impl PathGroup {
     /// The `Allow` header value for this path (`HEAD` rides along with `GET`, as axum serves it).
     pub fn allow(&self) -> String {
         let mut methods: Vec<&str> = Vec::new();
-        for (method, _, _) in &self.routes {
+        for GroupedRoute { method, .. } in self.routes.iter() {
             methods.push(method.as_str());
             if method == Method::GET {
                 methods.push("HEAD");
@@ -43,7 +52,7 @@ impl PathGroup {
     pub fn has(&self, method: &Method) -> bool {
         self.routes
             .iter()
-            .any(|(declared, _, _)| declared == method)
+            .any(|grouped| grouped.method == *method)
     }
 }
 
@@ -56,7 +65,7 @@ pub(crate) fn group_routes(
 ) -> Result<Vec<PathGroup>, String> {
     let mut groups: Vec<PathGroup> = Vec::new();
     let mut group_of_path: HashMap<&'static str, usize> = HashMap::new();
-    for route in routes {
+    for (route_index, route) in routes.iter().enumerate() {
         let method = parse_method(route)?;
         let filter = MethodFilter::try_from(method.clone()).map_err(|_| {
             format!(
@@ -64,9 +73,9 @@ pub(crate) fn group_routes(
                 route.name, route.method
             )
         })?;
-        let index = *group_of_path.entry(route.path).or_insert_with(|| {
+        let index = *group_of_path.entry(&route.path).or_insert_with(|| {
             groups.push(PathGroup {
-                path: route.path,
+                path: &route.path,
                 routes: Vec::new(),
             });
             groups.len() - 1
@@ -74,17 +83,22 @@ pub(crate) fn group_routes(
         let Some(group) = groups.get_mut(index) else {
             return Err(format!("internal error grouping route `{}`", route.name));
         };
-        if let Some((_, _, earlier)) = group
+        if let Some(earlier) = group
             .routes
             .iter()
-            .find(|(declared, _, _)| *declared == method)
+            .find(|grouped| grouped.method == method)
         {
             return Err(format!(
                 "routes `{}` and `{}` both serve {} {}",
-                earlier.name, route.name, method, route.path
+                earlier.route.name, route.name, method, route.path
             ));
         }
-        group.routes.push((method, filter, route));
+        group.routes.push(GroupedRoute {
+            method,
+            filter,
+            index: route_index,
+            route,
+        });
     }
     let mut paths: Vec<&'static str> = groups.iter().map(|group| group.path).collect();
     paths.extend(
@@ -294,7 +308,7 @@ mod tests {
                 let mut router = axum::Router::<()>::new();
                 for group in &groups {
                     let mut methods = axum::routing::MethodRouter::new();
-                    for (_, filter, _) in &group.routes {
+                    for GroupedRoute { filter, .. } in group.routes.iter() {
                         methods = methods.on(*filter, || async { "ok" });
                     }
                     router = router.route(group.path, methods);

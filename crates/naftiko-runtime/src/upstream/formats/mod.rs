@@ -29,7 +29,7 @@ use crate::spec::RawFormat;
 
 /// `body` (an upstream answer from `namespace`) read as JSON according to `format`.
 /// An empty (or all-whitespace) JSON or XML body is `null`, so a `204` can still be mapped.
-pub fn to_json(format: RawFormat, body: &[u8], namespace: &str) -> Result<Json, Error> {
+pub fn to_json(format: &RawFormat, body: &[u8], namespace: &str) -> Result<Json, Error> {
     let decode = |message: String| Error::Decode {
         namespace: namespace.to_owned(),
         message,
@@ -54,11 +54,16 @@ pub fn to_json(format: RawFormat, body: &[u8], namespace: &str) -> Result<Json, 
         RawFormat::Tsv => delimited::to_json(text, b'\t'),
         RawFormat::Psv => delimited::to_json(text, b'|'),
         RawFormat::Html => html::to_json(text, None),
-        RawFormat::HtmlTables(selector) => html::to_json(text, Some(selector)),
+        RawFormat::HtmlTables(selector) => html::to_json(text, Some(selector.as_ref())),
         RawFormat::Markdown => Ok(markdown::to_json(text, None)),
-        RawFormat::MarkdownSections(prefix) => Ok(markdown::to_json(text, Some(prefix))),
+        RawFormat::MarkdownSections(prefix) => Ok(markdown::to_json(text, Some(prefix.as_ref()))),
         // The codegen refuses mappings of these; kept total for hand-written tables.
-        RawFormat::Json | RawFormat::Text | RawFormat::Binary => Err(format!(
+        RawFormat::Json
+        | RawFormat::Text
+        | RawFormat::Binary
+        | RawFormat::Yaml
+        | RawFormat::Avro
+        | RawFormat::Protobuf => Err(format!(
             "a {format:?} answer has no structure an output mapping could select from"
         )),
     };
