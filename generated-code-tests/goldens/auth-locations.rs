@@ -45,22 +45,34 @@ impl Capability {
     fn from_runtime(runtime: ::naftiko::Runtime) -> Capability {
         let clients = Clients {
             bearer_api: consumes::bearer_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(0)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(0)),
+                ),
             },
             header_key_api: consumes::header_key_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(1)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(1)),
+                ),
             },
             query_key_api: consumes::query_key_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(2)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(2)),
+                ),
             },
             cookie_key_api: consumes::cookie_key_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(3)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(3)),
+                ),
             },
             basic_api: consumes::basic_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(4)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(4)),
+                ),
             },
             digest_api: consumes::digest_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(5)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(5)),
+                ),
             },
         };
         Capability { runtime, clients }
@@ -129,7 +141,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::BEARER_API_GET_ORDER, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
+                        .await?,
                 )
             }
             /// Replace an order.
@@ -144,7 +159,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::BEARER_API_UPDATE_ORDER, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
+                        .await?,
                 )
             }
         }
@@ -242,7 +260,9 @@ pub mod consumes {
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
-                self.core.call(&super::super::HEADER_KEY_API_PING, &args).await
+                self.core
+                    .call(&super::super::SPEC.consumes[1].operations[0], &args)
+                    .await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -278,7 +298,9 @@ pub mod consumes {
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
-                self.core.call(&super::super::QUERY_KEY_API_PING, &args).await
+                self.core
+                    .call(&super::super::SPEC.consumes[2].operations[0], &args)
+                    .await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -315,7 +337,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::COOKIE_KEY_API_PING, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[3].operations[0], &args)
+                        .await?,
                 )
             }
         }
@@ -353,7 +378,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::BASIC_API_PING, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[4].operations[0], &args)
+                        .await?,
                 )
             }
         }
@@ -390,7 +418,9 @@ pub mod consumes {
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
-                self.core.call(&super::super::DIGEST_API_PING, &args).await
+                self.core
+                    .call(&super::super::SPEC.consumes[5].operations[0], &args)
+                    .await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -440,777 +470,773 @@ pub mod consumes {
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
-pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySpec {
-    name: "Auth and locations",
-    description: "One namespace per authentication type; parameters in path, query, header, cookie and body.",
-    consumes: &[
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "bearer-api",
-            env_prefix: "BEARER_API",
-            base_url: "https://bearer.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Bearer {
-                token: ::naftiko::spec::Value::Secret("BEARER_TOKEN"),
-            },
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "header-key-api",
-            env_prefix: "HEADER_KEY_API",
-            base_url: "https://header.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::ApiKey {
-                name: "X-Api-Key",
-                value: ::naftiko::spec::Value::Secret("HEADER_KEY"),
-                placement: ::naftiko::spec::ApiKeyPlacement::Header,
-            },
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "query-key-api",
-            env_prefix: "QUERY_KEY_API",
-            base_url: "https://query.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::ApiKey {
-                name: "api_key",
-                value: ::naftiko::spec::Value::Secret("QUERY_KEY"),
-                placement: ::naftiko::spec::ApiKeyPlacement::Query,
-            },
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "cookie-key-api",
-            env_prefix: "COOKIE_KEY_API",
-            base_url: "https://cookie.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::ApiKey {
-                name: "sid",
-                value: ::naftiko::spec::Value::Secret("COOKIE_KEY"),
-                placement: ::naftiko::spec::ApiKeyPlacement::Cookie,
-            },
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "basic-api",
-            env_prefix: "BASIC_API",
-            base_url: "https://basic.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Basic {
-                username: ::naftiko::spec::Value::Secret("BASIC_USER"),
-                password: ::naftiko::spec::Value::Secret("BASIC_PASSWORD"),
-            },
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "digest-api",
-            env_prefix: "DIGEST_API",
-            base_url: "https://digest.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Digest {
-                username: ::naftiko::spec::Value::Secret("DIGEST_USER"),
-                password: ::naftiko::spec::Value::Secret("DIGEST_PASSWORD"),
-            },
-            default_params: &[],
-        },
-    ],
-    secrets: &[
-        ::naftiko::spec::SecretSpec {
-            key: "BEARER_TOKEN",
-            source_name: "BEARER_TOKEN",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "HEADER_KEY",
-            source_name: "HEADER_KEY",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "QUERY_KEY",
-            source_name: "QUERY_KEY",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "COOKIE_KEY",
-            source_name: "COOKIE_KEY",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "BASIC_USER",
-            source_name: "BASIC_USER",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "BASIC_PASSWORD",
-            source_name: "BASIC_PASSWORD",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "DIGEST_USER",
-            source_name: "DIGEST_USER",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "DIGEST_PASSWORD",
-            source_name: "DIGEST_PASSWORD",
-            file: ::core::option::Option::None,
-        },
-    ],
-    rest: &[
-        ::naftiko::spec::RestAdapterSpec {
-            namespace: "shop-rest",
-            env_prefix: "SHOP_REST",
-            default_addr: "127.0.0.1:8081",
-            routes: &[
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/shops/{shopId}/orders/{orderId}",
-                    name: "get-order",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "shopId",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "shopId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "orderId",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "orderId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "expand",
-                            location: ::naftiko::spec::ParamLocation::Query,
-                            wire_name: "expand",
-                            ty: ::naftiko::spec::ValueType::Boolean,
-                            required: false,
-                            description: "Expand line items.",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "X-Request-Id",
-                            location: ::naftiko::spec::ParamLocation::Header,
-                            wire_name: "X-Request-Id",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: false,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "session",
-                            location: ::naftiko::spec::ParamLocation::Cookie,
-                            wire_name: "session",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: false,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &BEARER_API_GET_ORDER,
-                        args: &[
-                            ("shopId", ::naftiko::spec::Value::Input("shopId")),
-                            ("orderId", ::naftiko::spec::Value::Input("orderId")),
-                            ("expand", ::naftiko::spec::Value::Input("expand")),
-                            (
-                                "X-Request-Id",
-                                ::naftiko::spec::Value::Input("X-Request-Id"),
-                            ),
-                            ("session", ::naftiko::spec::Value::Input("session")),
+pub static SPEC: ::naftiko::spec::CapabilitySpec = {
+    use ::naftiko::__private::baked::{alloc, naftiko_spec};
+    naftiko_spec::CapabilitySpec {
+        name: alloc::borrow::Cow::Borrowed("Auth and locations"),
+        description: alloc::borrow::Cow::Borrowed(
+            "One namespace per authentication type; parameters in path, query, header, cookie and body.",
+        ),
+        consumes: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("bearer-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("BEARER_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://bearer.example"),
+                    description: alloc::borrow::Cow::Borrowed(
+                        "Bearer token authentication.",
+                    ),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Bearer {
+                        token: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("BEARER_TOKEN"),
+                        ),
+                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("get-order"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Get one order, with every parameter location.",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/shops/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("shopId"),
+                                        ),
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/orders/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("orderId"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            ty: naftiko_spec::ValueType::Integer,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed("The shop."),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed("The order."),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("expand"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("expand"),
+                                            ty: naftiko_spec::ValueType::Boolean,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(
+                                                "Expand line items.",
+                                            ),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("X-Request-Id"),
+                                            location: Some(naftiko_spec::ParamLocation::Header),
+                                            wire_name: alloc::borrow::Cow::Borrowed("X-Request-Id"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(
+                                                "A request id for tracing.",
+                                            ),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("session"),
+                                            location: Some(naftiko_spec::ParamLocation::Cookie),
+                                            wire_name: alloc::borrow::Cow::Borrowed("session"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(
+                                                "A session cookie.",
+                                            ),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("update-order"),
+                                method: alloc::borrow::Cow::Borrowed("PUT"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Replace an order.",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/shops/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("shopId"),
+                                        ),
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/orders/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("orderId"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            ty: naftiko_spec::ValueType::Integer,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("quantity"),
+                                            location: Some(naftiko_spec::ParamLocation::Body),
+                                            wire_name: alloc::borrow::Cow::Borrowed("quantity"),
+                                            ty: naftiko_spec::ValueType::Number,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed("How many."),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("note"),
+                                            location: Some(naftiko_spec::ParamLocation::Body),
+                                            wire_name: alloc::borrow::Cow::Borrowed("note"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("tags"),
+                                            location: Some(naftiko_spec::ParamLocation::Body),
+                                            wire_name: alloc::borrow::Cow::Borrowed("tags"),
+                                            ty: naftiko_spec::ValueType::Array,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("meta"),
+                                            location: Some(naftiko_spec::ParamLocation::Body),
+                                            wire_name: alloc::borrow::Cow::Borrowed("meta"),
+                                            ty: naftiko_spec::ValueType::Object,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
                         ],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                    ),
                 },
-                ::naftiko::spec::RestRoute {
-                    method: "PUT",
-                    path: "/shops/{shopId}/orders/{orderId}",
-                    name: "update-order",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "shopId",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "shopId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "orderId",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "orderId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "quantity",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "quantity",
-                            ty: ::naftiko::spec::ValueType::Number,
-                            required: true,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "note",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "note",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: false,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &BEARER_API_UPDATE_ORDER,
-                        args: &[
-                            ("shopId", ::naftiko::spec::Value::Input("shopId")),
-                            ("orderId", ::naftiko::spec::Value::Input("orderId")),
-                            ("quantity", ::naftiko::spec::Value::Input("quantity")),
-                            ("note", ::naftiko::spec::Value::Input("note")),
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("header-key-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("HEADER_KEY_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://header.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::ApiKey {
+                        name: alloc::borrow::Cow::Borrowed("X-Api-Key"),
+                        value: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("HEADER_KEY"),
+                        ),
+                        placement: naftiko_spec::ApiKeyPlacement::Header,
+                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("ping"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed("Ping."),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/ping"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Text,
+                            },
                         ],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                    ),
                 },
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/ping/text",
-                    name: "ping-text",
-                    inputs: &[],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &HEADER_KEY_API_PING,
-                        args: &[],
-                        output: ::naftiko::spec::Output::Passthrough,
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("query-key-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("QUERY_KEY_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://query.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::ApiKey {
+                        name: alloc::borrow::Cow::Borrowed("api_key"),
+                        value: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("QUERY_KEY"),
+                        ),
+                        placement: naftiko_spec::ApiKeyPlacement::Query,
                     },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("ping"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed("Ping."),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/ping"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Xml,
+                            },
+                        ],
+                    ),
+                },
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("cookie-key-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("COOKIE_KEY_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://cookie.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::ApiKey {
+                        name: alloc::borrow::Cow::Borrowed("sid"),
+                        value: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("COOKIE_KEY"),
+                        ),
+                        placement: naftiko_spec::ApiKeyPlacement::Cookie,
+                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("ping"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed("Ping."),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/ping"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
+                },
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("basic-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("BASIC_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://basic.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Basic {
+                        username: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("BASIC_USER"),
+                        ),
+                        password: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("BASIC_PASSWORD"),
+                        ),
+                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("ping"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed("Ping."),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/ping"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
+                },
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("digest-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("DIGEST_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://digest.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Digest {
+                        username: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("DIGEST_USER"),
+                        ),
+                        password: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("DIGEST_PASSWORD"),
+                        ),
+                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("ping"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed("Ping."),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/ping"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Binary,
+                            },
+                        ],
+                    ),
                 },
             ],
-            openapi: r##"{
-  "components": {
-    "schemas": {
-      "Problem": {
-        "description": "An RFC 9457 problem document",
-        "properties": {
-          "detail": {
-            "type": "string"
-          },
-          "instance": {
-            "type": "string"
-          },
-          "status": {
-            "type": "integer"
-          },
-          "title": {
-            "type": "string"
-          },
-          "type": {
-            "type": "string"
-          }
-        },
-        "type": "object"
-      }
-    }
-  },
-  "info": {
-    "description": "Orders over REST.",
-    "title": "Auth and locations",
-    "version": "0.1.0"
-  },
-  "openapi": "3.1.0",
-  "paths": {
-    "/ping/text": {
-      "get": {
-        "operationId": "shop-rest.ping-text",
-        "responses": {
-          "200": {
-            "content": {
-              "text/plain": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        }
-      }
-    },
-    "/shops/{shopId}/orders/{orderId}": {
-      "get": {
-        "operationId": "shop-rest.get-order",
-        "parameters": [
-          {
-            "in": "path",
-            "name": "shopId",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "in": "path",
-            "name": "orderId",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Expand line items.",
-            "in": "query",
-            "name": "expand",
-            "required": false,
-            "schema": {
-              "type": "boolean"
-            }
-          },
-          {
-            "in": "header",
-            "name": "X-Request-Id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "in": "cookie",
-            "name": "session",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        }
-      },
-      "put": {
-        "operationId": "shop-rest.update-order",
-        "parameters": [
-          {
-            "in": "path",
-            "name": "shopId",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "in": "path",
-            "name": "orderId",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "properties": {
-                  "note": {
-                    "type": "string"
-                  },
-                  "quantity": {
-                    "type": "number"
-                  }
+        ),
+        secrets: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("BEARER_TOKEN"),
+                    source_name: alloc::borrow::Cow::Borrowed("BEARER_TOKEN"),
+                    file: None,
                 },
-                "required": [
-                  "quantity"
-                ],
-                "type": "object"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        }
-      }
-    }
-  }
-}"##,
-            auth: ::naftiko::spec::ExposedAuth::None,
-            forwards: &[],
-        },
-    ],
-    mcp: &[
-        ::naftiko::spec::McpAdapterSpec {
-            namespace: "shop-mcp",
-            env_prefix: "SHOP_MCP",
-            default_addr: "127.0.0.1:9091",
-            description: "Orders over MCP.",
-            tools: &[
-                ::naftiko::spec::McpTool {
-                    name: "get-order",
-                    title: ::core::option::Option::None,
-                    description: "Get one order.",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"expand\":{\"type\":\"boolean\"},\"orderId\":{\"description\":\"The order.\",\"type\":\"string\"},\"shopId\":{\"description\":\"The shop.\",\"type\":\"integer\"}},\"required\":[\"shopId\",\"orderId\"],\"type\":\"object\"}",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "shopId",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "shopId",
-                            ty: ::naftiko::spec::ValueType::Integer,
-                            required: true,
-                            description: "The shop.",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "orderId",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "orderId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "The order.",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "expand",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "expand",
-                            ty: ::naftiko::spec::ValueType::Boolean,
-                            required: false,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &BEARER_API_GET_ORDER,
-                        args: &[
-                            ("shopId", ::naftiko::spec::Value::Input("shopId")),
-                            ("orderId", ::naftiko::spec::Value::Input("orderId")),
-                            ("expand", ::naftiko::spec::Value::Input("expand")),
-                        ],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("HEADER_KEY"),
+                    source_name: alloc::borrow::Cow::Borrowed("HEADER_KEY"),
+                    file: None,
                 },
-                ::naftiko::spec::McpTool {
-                    name: "ping-basic",
-                    title: ::core::option::Option::None,
-                    description: "Ping the basic API.",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-                    inputs: &[],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &BASIC_API_PING,
-                        args: &[],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("QUERY_KEY"),
+                    source_name: alloc::borrow::Cow::Borrowed("QUERY_KEY"),
+                    file: None,
                 },
-                ::naftiko::spec::McpTool {
-                    name: "ping-digest",
-                    title: ::core::option::Option::None,
-                    description: "Ping the digest API.",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-                    inputs: &[],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &DIGEST_API_PING,
-                        args: &[],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("COOKIE_KEY"),
+                    source_name: alloc::borrow::Cow::Borrowed("COOKIE_KEY"),
+                    file: None,
+                },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("BASIC_USER"),
+                    source_name: alloc::borrow::Cow::Borrowed("BASIC_USER"),
+                    file: None,
+                },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("BASIC_PASSWORD"),
+                    source_name: alloc::borrow::Cow::Borrowed("BASIC_PASSWORD"),
+                    file: None,
+                },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("DIGEST_USER"),
+                    source_name: alloc::borrow::Cow::Borrowed("DIGEST_USER"),
+                    file: None,
+                },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("DIGEST_PASSWORD"),
+                    source_name: alloc::borrow::Cow::Borrowed("DIGEST_PASSWORD"),
+                    file: None,
                 },
             ],
-            resources: &[],
-            prompts: &[],
-            auth: ::naftiko::spec::ExposedAuth::None,
-        },
-    ],
-    control: &[],
-};
-/// `get-order` of `bearer-api`: `GET /shops/{shopId}/orders/{orderId}`.
-static BEARER_API_GET_ORDER: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "get-order",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/shops/"),
-        ::naftiko::spec::PathPart::Param("shopId"),
-        ::naftiko::spec::PathPart::Literal("/orders/"),
-        ::naftiko::spec::PathPart::Param("orderId"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "shopId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "shopId",
-            ty: ::naftiko::spec::ValueType::Integer,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "orderId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "orderId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "expand",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "expand",
-            ty: ::naftiko::spec::ValueType::Boolean,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "X-Request-Id",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Header,
-            ),
-            wire_name: "X-Request-Id",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "session",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Cookie,
-            ),
-            wire_name: "session",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `update-order` of `bearer-api`: `PUT /shops/{shopId}/orders/{orderId}`.
-static BEARER_API_UPDATE_ORDER: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "update-order",
-    method: "PUT",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/shops/"),
-        ::naftiko::spec::PathPart::Param("shopId"),
-        ::naftiko::spec::PathPart::Literal("/orders/"),
-        ::naftiko::spec::PathPart::Param("orderId"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "shopId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "shopId",
-            ty: ::naftiko::spec::ValueType::Integer,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "orderId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "orderId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "quantity",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Body),
-            wire_name: "quantity",
-            ty: ::naftiko::spec::ValueType::Number,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "note",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Body),
-            wire_name: "note",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "tags",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Body),
-            wire_name: "tags",
-            ty: ::naftiko::spec::ValueType::Array,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "meta",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Body),
-            wire_name: "meta",
-            ty: ::naftiko::spec::ValueType::Object,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `ping` of `header-key-api`: `GET /ping`.
-static HEADER_KEY_API_PING: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 1,
-    name: "ping",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/ping")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Text,
-};
-/// `ping` of `query-key-api`: `GET /ping`.
-static QUERY_KEY_API_PING: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 2,
-    name: "ping",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/ping")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Xml,
-};
-/// `ping` of `cookie-key-api`: `GET /ping`.
-static COOKIE_KEY_API_PING: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 3,
-    name: "ping",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/ping")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `ping` of `basic-api`: `GET /ping`.
-static BASIC_API_PING: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 4,
-    name: "ping",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/ping")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `ping` of `digest-api`: `GET /ping`.
-static DIGEST_API_PING: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 5,
-    name: "ping",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/ping")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Binary,
+        ),
+        rest: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::RestAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("shop-rest"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("SHOP_REST"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:8081"),
+                    description: alloc::borrow::Cow::Borrowed("Orders over REST."),
+                    routes: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    "/shops/{shopId}/orders/{orderId}",
+                                ),
+                                name: alloc::borrow::Cow::Borrowed("get-order"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("expand"),
+                                            location: naftiko_spec::ParamLocation::Query,
+                                            wire_name: alloc::borrow::Cow::Borrowed("expand"),
+                                            ty: naftiko_spec::ValueType::Boolean,
+                                            required: false,
+                                            description: alloc::borrow::Cow::Borrowed(
+                                                "Expand line items.",
+                                            ),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("X-Request-Id"),
+                                            location: naftiko_spec::ParamLocation::Header,
+                                            wire_name: alloc::borrow::Cow::Borrowed("X-Request-Id"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("session"),
+                                            location: naftiko_spec::ParamLocation::Cookie,
+                                            wire_name: alloc::borrow::Cow::Borrowed("session"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("shopId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("shopId"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("orderId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("orderId"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("expand"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("expand"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("X-Request-Id"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("X-Request-Id"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("session"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("session"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("PUT"),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    "/shops/{shopId}/orders/{orderId}",
+                                ),
+                                name: alloc::borrow::Cow::Borrowed("update-order"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("quantity"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("quantity"),
+                                            ty: naftiko_spec::ValueType::Number,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("note"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("note"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 1u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("shopId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("shopId"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("orderId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("orderId"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("quantity"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("quantity"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("note"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("note"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed("/ping/text"),
+                                name: alloc::borrow::Cow::Borrowed("ping-text"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(1u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(&[]),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                        ],
+                    ),
+                    openapi: alloc::borrow::Cow::Borrowed(
+                        "{\n  \"components\": {\n    \"schemas\": {\n      \"Problem\": {\n        \"description\": \"An RFC 9457 problem document\",\n        \"properties\": {\n          \"detail\": {\n            \"type\": \"string\"\n          },\n          \"instance\": {\n            \"type\": \"string\"\n          },\n          \"status\": {\n            \"type\": \"integer\"\n          },\n          \"title\": {\n            \"type\": \"string\"\n          },\n          \"type\": {\n            \"type\": \"string\"\n          }\n        },\n        \"type\": \"object\"\n      }\n    }\n  },\n  \"info\": {\n    \"description\": \"Orders over REST.\",\n    \"title\": \"Auth and locations\",\n    \"version\": \"0.1.0\"\n  },\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/ping/text\": {\n      \"get\": {\n        \"operationId\": \"shop-rest.ping-text\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"text/plain\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      }\n    },\n    \"/shops/{shopId}/orders/{orderId}\": {\n      \"get\": {\n        \"operationId\": \"shop-rest.get-order\",\n        \"parameters\": [\n          {\n            \"in\": \"path\",\n            \"name\": \"shopId\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"in\": \"path\",\n            \"name\": \"orderId\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Expand line items.\",\n            \"in\": \"query\",\n            \"name\": \"expand\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"boolean\"\n            }\n          },\n          {\n            \"in\": \"header\",\n            \"name\": \"X-Request-Id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"in\": \"cookie\",\n            \"name\": \"session\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      },\n      \"put\": {\n        \"operationId\": \"shop-rest.update-order\",\n        \"parameters\": [\n          {\n            \"in\": \"path\",\n            \"name\": \"shopId\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"in\": \"path\",\n            \"name\": \"orderId\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"application/json\": {\n              \"schema\": {\n                \"properties\": {\n                  \"note\": {\n                    \"type\": \"string\"\n                  },\n                  \"quantity\": {\n                    \"type\": \"number\"\n                  }\n                },\n                \"required\": [\n                  \"quantity\"\n                ],\n                \"type\": \"object\"\n              }\n            }\n          },\n          \"required\": true\n        },\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      }\n    }\n  }\n}",
+                    ),
+                    auth: naftiko_spec::ExposedAuth::None,
+                    forwards: alloc::borrow::Cow::Borrowed(&[]),
+                },
+            ],
+        ),
+        mcp: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::McpAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("shop-mcp"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("SHOP_MCP"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9091"),
+                    description: alloc::borrow::Cow::Borrowed("Orders over MCP."),
+                    tools: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("get-order"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed("Get one order."),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"expand\":{\"type\":\"boolean\"},\"orderId\":{\"description\":\"The order.\",\"type\":\"string\"},\"shopId\":{\"description\":\"The shop.\",\"type\":\"integer\"}},\"required\":[\"shopId\",\"orderId\"],\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("shopId"),
+                                            ty: naftiko_spec::ValueType::Integer,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed("The shop."),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("orderId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed("The order."),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("expand"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("expand"),
+                                            ty: naftiko_spec::ValueType::Boolean,
+                                            required: false,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("shopId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("shopId"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("orderId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("orderId"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("expand"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("expand"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("ping-basic"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Ping the basic API.",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(4u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(&[]),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("ping-digest"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Ping the digest API.",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(5u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(&[]),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                        ],
+                    ),
+                    resources: alloc::borrow::Cow::Borrowed(&[]),
+                    prompts: alloc::borrow::Cow::Borrowed(&[]),
+                    auth: naftiko_spec::ExposedAuth::None,
+                },
+            ],
+        ),
+        control: alloc::borrow::Cow::Borrowed(&[]),
+    }
 };

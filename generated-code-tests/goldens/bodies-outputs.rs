@@ -35,7 +35,9 @@ impl Capability {
     fn from_runtime(runtime: ::naftiko::Runtime) -> Capability {
         let clients = Clients {
             notes: consumes::notes::Client {
-                core: ::core::clone::Clone::clone(runtime.client(0)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(0)),
+                ),
             },
         };
         Capability { runtime, clients }
@@ -94,7 +96,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::NOTES_CREATE_NOTE, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
+                        .await?,
                 )
             }
             /// List notes.
@@ -109,7 +114,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::NOTES_LIST_NOTES, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
+                        .await?,
                 )
             }
             /// `GET /notes/{noteId}`
@@ -122,7 +130,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::NOTES_GET_NOTE, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[2], &args)
+                        .await?,
                 )
             }
             /// `POST /forms`
@@ -135,7 +146,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::NOTES_SUBMIT_FORM, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[3], &args)
+                        .await?,
                 )
             }
             /// `PUT /forms`
@@ -147,7 +161,9 @@ pub mod consumes {
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
-                self.core.call(&super::super::NOTES_UPLOAD, &args).await
+                self.core
+                    .call(&super::super::SPEC.consumes[0].operations[4], &args)
+                    .await
             }
             /// `POST /forms`
             pub async fn render(
@@ -158,7 +174,9 @@ pub mod consumes {
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
-                self.core.call(&super::super::NOTES_RENDER, &args).await
+                self.core
+                    .call(&super::super::SPEC.consumes[0].operations[5], &args)
+                    .await
             }
         }
         /// Input of [`Client::create_note`]: `POST /notes`.
@@ -294,640 +312,736 @@ pub mod consumes {
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
-pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySpec {
-    name: "Notes",
-    description: "A notes API with every body type.",
-    consumes: &[
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "notes",
-            env_prefix: "NOTES",
-            base_url: "https://notes.example/api",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Bearer {
-                token: ::naftiko::spec::Value::Secret("NOTES_TOKEN"),
-            },
-            default_params: &[
-                ::naftiko::spec::DefaultParam {
-                    name: "X-Api-Version",
-                    location: ::naftiko::spec::ParamLocation::Header,
-                    value: ::naftiko::spec::Value::Literal("\"2024-01-01\""),
-                },
-            ],
-        },
-    ],
-    secrets: &[
-        ::naftiko::spec::SecretSpec {
-            key: "NOTES_TOKEN",
-            source_name: "NOTES_TOKEN",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "REST_CALLER_TOKEN",
-            source_name: "REST_CALLER_TOKEN",
-            file: ::core::option::Option::None,
-        },
-        ::naftiko::spec::SecretSpec {
-            key: "MCP_CALLER_KEY",
-            source_name: "MCP_CALLER_KEY",
-            file: ::core::option::Option::None,
-        },
-    ],
-    rest: &[
-        ::naftiko::spec::RestAdapterSpec {
-            namespace: "notes-rest",
-            env_prefix: "NOTES_REST",
-            default_addr: "127.0.0.1:8082",
-            routes: &[
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/notes",
-                    name: "list",
-                    inputs: &[],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &NOTES_LIST_NOTES,
-                        args: &[],
-                        output: ::naftiko::spec::Output::Mapped(::naftiko::spec::Mapping::Array {
-                            path: &[::naftiko::spec::PathSegment::Field("items")],
-                            items: &::naftiko::spec::Mapping::Object {
-                                path: &[],
-                                fields: &[
-                                    (
-                                        "id",
-                                        ::naftiko::spec::Mapping::Select {
-                                            path: &[::naftiko::spec::PathSegment::Field("id")],
-                                            ty: ::naftiko::spec::ValueType::String,
-                                        },
-                                    ),
-                                    (
-                                        "title",
-                                        ::naftiko::spec::Mapping::Select {
-                                            path: &[::naftiko::spec::PathSegment::Field("title")],
-                                            ty: ::naftiko::spec::ValueType::String,
-                                        },
-                                    ),
-                                    (
-                                        "words",
-                                        ::naftiko::spec::Mapping::Select {
-                                            path: &[
-                                                ::naftiko::spec::PathSegment::Field("stats"),
-                                                ::naftiko::spec::PathSegment::Field("words"),
-                                            ],
-                                            ty: ::naftiko::spec::ValueType::Integer,
-                                        },
-                                    ),
-                                ],
-                            },
-                        }),
-                    },
-                },
-                ::naftiko::spec::RestRoute {
-                    method: "POST",
-                    path: "/notes",
-                    name: "create",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "title",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "title",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                        ::naftiko::spec::CallerInput {
-                            name: "tag",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "tag",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: false,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &NOTES_CREATE_NOTE,
-                        args: &[
-                            ("tag", ::naftiko::spec::Value::Input("tag")),
-                            ("title", ::naftiko::spec::Value::Input("title")),
-                        ],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
-                },
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/health",
-                    name: "health",
-                    inputs: &[],
-                    handler: ::naftiko::spec::Handler::Static {
-                        body: "{\"status\":\"ok\",\"version\":2}",
-                        content_type: "application/json",
-                    },
-                },
-            ],
-            openapi: r##"{
-  "components": {
-    "schemas": {
-      "Problem": {
-        "description": "An RFC 9457 problem document",
-        "properties": {
-          "detail": {
-            "type": "string"
-          },
-          "instance": {
-            "type": "string"
-          },
-          "status": {
-            "type": "integer"
-          },
-          "title": {
-            "type": "string"
-          },
-          "type": {
-            "type": "string"
-          }
-        },
-        "type": "object"
-      }
-    },
-    "securitySchemes": {
-      "adapterAuth": {
-        "scheme": "bearer",
-        "type": "http"
-      }
-    }
-  },
-  "info": {
-    "description": "A notes API with every body type.",
-    "title": "Notes",
-    "version": "0.1.0"
-  },
-  "openapi": "3.1.0",
-  "paths": {
-    "/health": {
-      "get": {
-        "operationId": "notes-rest.health",
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          }
-        }
-      }
-    },
-    "/notes": {
-      "get": {
-        "operationId": "notes-rest.list",
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        }
-      },
-      "post": {
-        "operationId": "notes-rest.create",
-        "requestBody": {
-          "content": {
-            "application/json": {
-              "schema": {
-                "properties": {
-                  "tag": {
-                    "type": "string"
-                  },
-                  "title": {
-                    "type": "string"
-                  }
-                },
-                "required": [
-                  "title"
-                ],
-                "type": "object"
-              }
-            }
-          },
-          "required": true
-        },
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        }
-      }
-    }
-  },
-  "security": [
-    {
-      "adapterAuth": []
-    }
-  ]
-}"##,
-            auth: ::naftiko::spec::ExposedAuth::Bearer {
-                token: ::naftiko::spec::Value::Secret("REST_CALLER_TOKEN"),
-            },
-            forwards: &[],
-        },
-    ],
-    mcp: &[
-        ::naftiko::spec::McpAdapterSpec {
-            namespace: "notes-mcp",
-            env_prefix: "NOTES_MCP",
-            default_addr: "127.0.0.1:9093",
-            description: "",
-            tools: &[
-                ::naftiko::spec::McpTool {
-                    name: "first-note-title",
-                    title: ::core::option::Option::None,
-                    description: "The title of the first note.",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-                    inputs: &[],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &NOTES_LIST_NOTES,
-                        args: &[],
-                        output: ::naftiko::spec::Output::Mapped(::naftiko::spec::Mapping::Select {
-                            path: &[
-                                ::naftiko::spec::PathSegment::Field("items"),
-                                ::naftiko::spec::PathSegment::Index(0),
-                                ::naftiko::spec::PathSegment::Field("title"),
-                            ],
-                            ty: ::naftiko::spec::ValueType::String,
-                        }),
-                    },
-                },
-                ::naftiko::spec::McpTool {
-                    name: "note-with-list",
-                    title: ::core::option::Option::None,
-                    description: "A note and the list, in two steps.",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"noteId\":{\"type\":\"string\"}},\"required\":[\"noteId\"],\"type\":\"object\"}",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "noteId",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "noteId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Steps {
-                        steps: &[
-                            ::naftiko::spec::Step::Call {
-                                name: "note",
-                                operation: &NOTES_GET_NOTE,
-                                args: &[("noteId", ::naftiko::spec::Value::Input("noteId"))],
-                            },
-                            ::naftiko::spec::Step::Call {
-                                name: "all",
-                                operation: &NOTES_LIST_NOTES,
-                                args: &[],
-                            },
-                        ],
-                        output: ::naftiko::spec::Output::Mapped(::naftiko::spec::Mapping::Object {
-                            path: &[],
-                            fields: &[
-                                (
-                                    "title",
-                                    ::naftiko::spec::Mapping::Value(::naftiko::spec::Value::Step {
-                                        step: "note",
-                                        path: &[::naftiko::spec::PathSegment::Field("title")],
-                                    }),
-                                ),
-                                (
-                                    "count",
-                                    ::naftiko::spec::Mapping::Value(::naftiko::spec::Value::Step {
-                                        step: "all",
-                                        path: &[::naftiko::spec::PathSegment::Field("total")],
-                                    }),
-                                ),
-                            ],
-                        }),
-                    },
-                },
-            ],
-            resources: &[
-                ::naftiko::spec::McpResource {
-                    name: "latest",
-                    title: ::core::option::Option::None,
-                    uri: "notes://latest",
-                    uri_template: &[],
-                    description: "The latest notes.",
-                    mime_type: "application/json",
-                    content: ::naftiko::spec::McpResourceContent::Dynamic(::naftiko::spec::Handler::Call {
-                        operation: &NOTES_LIST_NOTES,
-                        args: &[],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    }),
-                },
-            ],
-            prompts: &[
-                ::naftiko::spec::McpPrompt {
-                    name: "summarize",
-                    title: ::core::option::Option::None,
-                    description: "Summarize a note.",
-                    arguments: &[
-                        ::naftiko::spec::PromptArgument {
-                            name: "noteId",
-                            description: "The note.",
-                            required: true,
-                        },
-                    ],
-                    messages: &[
-                        (
-                            "user",
-                            &[
-                                ::naftiko::spec::TemplatePart::Text("Summarize note "),
-                                ::naftiko::spec::TemplatePart::Value(
-                                    ::naftiko::spec::Value::Input("noteId"),
-                                ),
-                                ::naftiko::spec::TemplatePart::Text(" in one sentence."),
-                            ],
+pub static SPEC: ::naftiko::spec::CapabilitySpec = {
+    use ::naftiko::__private::baked::{alloc, naftiko_spec};
+    naftiko_spec::CapabilitySpec {
+        name: alloc::borrow::Cow::Borrowed("Notes"),
+        description: alloc::borrow::Cow::Borrowed("A notes API with every body type."),
+        consumes: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("notes"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("NOTES"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://notes.example/api"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Bearer {
+                        token: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("NOTES_TOKEN"),
                         ),
-                    ],
+                    },
+                    default_params: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::DefaultParam {
+                                name: alloc::borrow::Cow::Borrowed("X-Api-Version"),
+                                location: naftiko_spec::ParamLocation::Header,
+                                value: naftiko_spec::Value::Literal(
+                                    alloc::borrow::Cow::Borrowed("\"2024-01-01\""),
+                                ),
+                            },
+                        ],
+                    ),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("create-note"),
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Create a note from a JSON template.",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/notes"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("format"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("format"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: Some(
+                                                naftiko_spec::Value::Literal(
+                                                    alloc::borrow::Cow::Borrowed("\"markdown\""),
+                                                ),
+                                            ),
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("tag"),
+                                            location: None,
+                                            wire_name: alloc::borrow::Cow::Borrowed("tag"),
+                                            ty: naftiko_spec::ValueType::Any,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("title"),
+                                            location: None,
+                                            wire_name: alloc::borrow::Cow::Borrowed("title"),
+                                            ty: naftiko_spec::ValueType::Any,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Json(
+                                    naftiko_spec::Value::Object(
+                                        alloc::borrow::Cow::Borrowed(
+                                            &[
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("meta"),
+                                                    naftiko_spec::Value::Object(
+                                                        alloc::borrow::Cow::Borrowed(
+                                                            &[
+                                                                (
+                                                                    alloc::borrow::Cow::Borrowed("source"),
+                                                                    naftiko_spec::Value::Literal(
+                                                                        alloc::borrow::Cow::Borrowed("\"naftiko\""),
+                                                                    ),
+                                                                ),
+                                                                (
+                                                                    alloc::borrow::Cow::Borrowed("version"),
+                                                                    naftiko_spec::Value::Literal(
+                                                                        alloc::borrow::Cow::Borrowed("2"),
+                                                                    ),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    ),
+                                                ),
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("tags"),
+                                                    naftiko_spec::Value::Array(
+                                                        alloc::borrow::Cow::Borrowed(
+                                                            &[
+                                                                naftiko_spec::Value::Literal(
+                                                                    alloc::borrow::Cow::Borrowed("\"inbox\""),
+                                                                ),
+                                                                naftiko_spec::Value::Input(
+                                                                    alloc::borrow::Cow::Borrowed("tag"),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    ),
+                                                ),
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("title"),
+                                                    naftiko_spec::Value::Input(
+                                                        alloc::borrow::Cow::Borrowed("title"),
+                                                    ),
+                                                ),
+                                            ],
+                                        ),
+                                    ),
+                                ),
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("list-notes"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed("List notes."),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/notes"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("limit"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("limit"),
+                                            ty: naftiko_spec::ValueType::Integer,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("get-note"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/notes/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("noteId"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("noteId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("noteId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("submit-form"),
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/forms"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("email"),
+                                            location: None,
+                                            wire_name: alloc::borrow::Cow::Borrowed("email"),
+                                            ty: naftiko_spec::ValueType::Any,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::FormUrlEncoded(
+                                    naftiko_spec::Value::Object(
+                                        alloc::borrow::Cow::Borrowed(
+                                            &[
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("email"),
+                                                    naftiko_spec::Value::Input(
+                                                        alloc::borrow::Cow::Borrowed("email"),
+                                                    ),
+                                                ),
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("subscribe"),
+                                                    naftiko_spec::Value::Literal(
+                                                        alloc::borrow::Cow::Borrowed("\"yes\""),
+                                                    ),
+                                                ),
+                                            ],
+                                        ),
+                                    ),
+                                ),
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("upload"),
+                                method: alloc::borrow::Cow::Borrowed("PUT"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/forms"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("content"),
+                                            location: None,
+                                            wire_name: alloc::borrow::Cow::Borrowed("content"),
+                                            ty: naftiko_spec::ValueType::Any,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Multipart(
+                                    alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::MultipartPart {
+                                                name: alloc::borrow::Cow::Borrowed("file"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("content"),
+                                                ),
+                                                filename: Some(alloc::borrow::Cow::Borrowed("note.md")),
+                                                content_type: Some(
+                                                    alloc::borrow::Cow::Borrowed("text/markdown"),
+                                                ),
+                                            },
+                                            naftiko_spec::MultipartPart {
+                                                name: alloc::borrow::Cow::Borrowed("kind"),
+                                                value: naftiko_spec::Value::Literal(
+                                                    alloc::borrow::Cow::Borrowed("\"note\""),
+                                                ),
+                                                filename: None,
+                                                content_type: None,
+                                            },
+                                        ],
+                                    ),
+                                ),
+                                output_format: naftiko_spec::RawFormat::Text,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("render"),
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/forms"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("markdown"),
+                                            location: None,
+                                            wire_name: alloc::borrow::Cow::Borrowed("markdown"),
+                                            ty: naftiko_spec::ValueType::Any,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Text {
+                                    content_type: alloc::borrow::Cow::Borrowed("text/markdown"),
+                                    data: naftiko_spec::Value::Template(
+                                        alloc::borrow::Cow::Borrowed(
+                                            &[
+                                                naftiko_spec::TemplatePart::Text(
+                                                    alloc::borrow::Cow::Borrowed("# "),
+                                                ),
+                                                naftiko_spec::TemplatePart::Value(
+                                                    naftiko_spec::Value::Input(
+                                                        alloc::borrow::Cow::Borrowed("markdown"),
+                                                    ),
+                                                ),
+                                            ],
+                                        ),
+                                    ),
+                                },
+                                output_format: naftiko_spec::RawFormat::Html,
+                            },
+                        ],
+                    ),
                 },
             ],
-            auth: ::naftiko::spec::ExposedAuth::ApiKey {
-                name: "X-Caller-Key",
-                value: ::naftiko::spec::Value::Secret("MCP_CALLER_KEY"),
-                placement: ::naftiko::spec::ApiKeyPlacement::Header,
-            },
-        },
-    ],
-    control: &[],
-};
-/// `create-note` of `notes`: `POST /notes`.
-static NOTES_CREATE_NOTE: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "create-note",
-    method: "POST",
-    path: &[::naftiko::spec::PathPart::Literal("/notes")],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "format",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "format",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::Some(
-                ::naftiko::spec::Value::Literal("\"markdown\""),
-            ),
-        },
-        ::naftiko::spec::OperationInput {
-            name: "tag",
-            location: ::core::option::Option::None,
-            wire_name: "tag",
-            ty: ::naftiko::spec::ValueType::Any,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "title",
-            location: ::core::option::Option::None,
-            wire_name: "title",
-            ty: ::naftiko::spec::ValueType::Any,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Json(
-        ::naftiko::spec::Value::Object(
+        ),
+        secrets: alloc::borrow::Cow::Borrowed(
             &[
-                (
-                    "meta",
-                    ::naftiko::spec::Value::Object(
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("NOTES_TOKEN"),
+                    source_name: alloc::borrow::Cow::Borrowed("NOTES_TOKEN"),
+                    file: None,
+                },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("REST_CALLER_TOKEN"),
+                    source_name: alloc::borrow::Cow::Borrowed("REST_CALLER_TOKEN"),
+                    file: None,
+                },
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("MCP_CALLER_KEY"),
+                    source_name: alloc::borrow::Cow::Borrowed("MCP_CALLER_KEY"),
+                    file: None,
+                },
+            ],
+        ),
+        rest: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::RestAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("notes-rest"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("NOTES_REST"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:8082"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    routes: alloc::borrow::Cow::Borrowed(
                         &[
-                            ("source", ::naftiko::spec::Value::Literal("\"naftiko\"")),
-                            ("version", ::naftiko::spec::Value::Literal("2")),
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed("/notes"),
+                                name: alloc::borrow::Cow::Borrowed("list"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 1u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(&[]),
+                                    output: naftiko_spec::Output::Mapped(naftiko_spec::Mapping::Array {
+                                        path: alloc::borrow::Cow::Borrowed(
+                                            &[
+                                                naftiko_spec::PathSegment::Field(
+                                                    alloc::borrow::Cow::Borrowed("items"),
+                                                ),
+                                            ],
+                                        ),
+                                        items: naftiko_spec::Nested::Borrowed(
+                                            &naftiko_spec::Mapping::Object {
+                                                path: alloc::borrow::Cow::Borrowed(&[]),
+                                                fields: alloc::borrow::Cow::Borrowed(
+                                                    &[
+                                                        (
+                                                            alloc::borrow::Cow::Borrowed("id"),
+                                                            naftiko_spec::Mapping::Select {
+                                                                path: alloc::borrow::Cow::Borrowed(
+                                                                    &[
+                                                                        naftiko_spec::PathSegment::Field(
+                                                                            alloc::borrow::Cow::Borrowed("id"),
+                                                                        ),
+                                                                    ],
+                                                                ),
+                                                                ty: naftiko_spec::ValueType::String,
+                                                            },
+                                                        ),
+                                                        (
+                                                            alloc::borrow::Cow::Borrowed("title"),
+                                                            naftiko_spec::Mapping::Select {
+                                                                path: alloc::borrow::Cow::Borrowed(
+                                                                    &[
+                                                                        naftiko_spec::PathSegment::Field(
+                                                                            alloc::borrow::Cow::Borrowed("title"),
+                                                                        ),
+                                                                    ],
+                                                                ),
+                                                                ty: naftiko_spec::ValueType::String,
+                                                            },
+                                                        ),
+                                                        (
+                                                            alloc::borrow::Cow::Borrowed("words"),
+                                                            naftiko_spec::Mapping::Select {
+                                                                path: alloc::borrow::Cow::Borrowed(
+                                                                    &[
+                                                                        naftiko_spec::PathSegment::Field(
+                                                                            alloc::borrow::Cow::Borrowed("stats"),
+                                                                        ),
+                                                                        naftiko_spec::PathSegment::Field(
+                                                                            alloc::borrow::Cow::Borrowed("words"),
+                                                                        ),
+                                                                    ],
+                                                                ),
+                                                                ty: naftiko_spec::ValueType::Integer,
+                                                            },
+                                                        ),
+                                                    ],
+                                                ),
+                                            },
+                                        ),
+                                    }),
+                                },
+                            },
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                path: alloc::borrow::Cow::Borrowed("/notes"),
+                                name: alloc::borrow::Cow::Borrowed("create"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("title"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("title"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("tag"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("tag"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("tag"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("tag"),
+                                                ),
+                                            },
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("title"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("title"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed("/health"),
+                                name: alloc::borrow::Cow::Borrowed("health"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                handler: naftiko_spec::Handler::Static {
+                                    body: alloc::borrow::Cow::Borrowed(
+                                        "{\"status\":\"ok\",\"version\":2}",
+                                    ),
+                                    content_type: alloc::borrow::Cow::Borrowed(
+                                        "application/json",
+                                    ),
+                                },
+                            },
                         ],
                     ),
-                ),
-                (
-                    "tags",
-                    ::naftiko::spec::Value::Array(
+                    openapi: alloc::borrow::Cow::Borrowed(
+                        "{\n  \"components\": {\n    \"schemas\": {\n      \"Problem\": {\n        \"description\": \"An RFC 9457 problem document\",\n        \"properties\": {\n          \"detail\": {\n            \"type\": \"string\"\n          },\n          \"instance\": {\n            \"type\": \"string\"\n          },\n          \"status\": {\n            \"type\": \"integer\"\n          },\n          \"title\": {\n            \"type\": \"string\"\n          },\n          \"type\": {\n            \"type\": \"string\"\n          }\n        },\n        \"type\": \"object\"\n      }\n    },\n    \"securitySchemes\": {\n      \"adapterAuth\": {\n        \"scheme\": \"bearer\",\n        \"type\": \"http\"\n      }\n    }\n  },\n  \"info\": {\n    \"description\": \"A notes API with every body type.\",\n    \"title\": \"Notes\",\n    \"version\": \"0.1.0\"\n  },\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/health\": {\n      \"get\": {\n        \"operationId\": \"notes-rest.health\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          }\n        }\n      }\n    },\n    \"/notes\": {\n      \"get\": {\n        \"operationId\": \"notes-rest.list\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      },\n      \"post\": {\n        \"operationId\": \"notes-rest.create\",\n        \"requestBody\": {\n          \"content\": {\n            \"application/json\": {\n              \"schema\": {\n                \"properties\": {\n                  \"tag\": {\n                    \"type\": \"string\"\n                  },\n                  \"title\": {\n                    \"type\": \"string\"\n                  }\n                },\n                \"required\": [\n                  \"title\"\n                ],\n                \"type\": \"object\"\n              }\n            }\n          },\n          \"required\": true\n        },\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      }\n    }\n  },\n  \"security\": [\n    {\n      \"adapterAuth\": []\n    }\n  ]\n}",
+                    ),
+                    auth: naftiko_spec::ExposedAuth::Bearer {
+                        token: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("REST_CALLER_TOKEN"),
+                        ),
+                    },
+                    forwards: alloc::borrow::Cow::Borrowed(&[]),
+                },
+            ],
+        ),
+        mcp: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::McpAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("notes-mcp"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("NOTES_MCP"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9093"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    tools: alloc::borrow::Cow::Borrowed(
                         &[
-                            ::naftiko::spec::Value::Literal("\"inbox\""),
-                            ::naftiko::spec::Value::Input("tag"),
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("first-note-title"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "The title of the first note.",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 1u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(&[]),
+                                    output: naftiko_spec::Output::Mapped(naftiko_spec::Mapping::Select {
+                                        path: alloc::borrow::Cow::Borrowed(
+                                            &[
+                                                naftiko_spec::PathSegment::Field(
+                                                    alloc::borrow::Cow::Borrowed("items"),
+                                                ),
+                                                naftiko_spec::PathSegment::Index(0i64),
+                                                naftiko_spec::PathSegment::Field(
+                                                    alloc::borrow::Cow::Borrowed("title"),
+                                                ),
+                                            ],
+                                        ),
+                                        ty: naftiko_spec::ValueType::String,
+                                    }),
+                                },
+                            },
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("note-with-list"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "A note and the list, in two steps.",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"noteId\":{\"type\":\"string\"}},\"required\":[\"noteId\"],\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("noteId"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("noteId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Steps {
+                                    steps: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Step::Call {
+                                                name: alloc::borrow::Cow::Borrowed("note"),
+                                                operation: naftiko_spec::OperationId {
+                                                    consumes: naftiko_spec::ConsumesId(0u32),
+                                                    index: 2u32,
+                                                },
+                                                args: alloc::borrow::Cow::Borrowed(
+                                                    &[
+                                                        naftiko_spec::Arg {
+                                                            input: alloc::borrow::Cow::Borrowed("noteId"),
+                                                            value: naftiko_spec::Value::Input(
+                                                                alloc::borrow::Cow::Borrowed("noteId"),
+                                                            ),
+                                                        },
+                                                    ],
+                                                ),
+                                            },
+                                            naftiko_spec::Step::Call {
+                                                name: alloc::borrow::Cow::Borrowed("all"),
+                                                operation: naftiko_spec::OperationId {
+                                                    consumes: naftiko_spec::ConsumesId(0u32),
+                                                    index: 1u32,
+                                                },
+                                                args: alloc::borrow::Cow::Borrowed(&[]),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Mapped(naftiko_spec::Mapping::Object {
+                                        path: alloc::borrow::Cow::Borrowed(&[]),
+                                        fields: alloc::borrow::Cow::Borrowed(
+                                            &[
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("title"),
+                                                    naftiko_spec::Mapping::Value(naftiko_spec::Value::Step {
+                                                        step: alloc::borrow::Cow::Borrowed("note"),
+                                                        path: alloc::borrow::Cow::Borrowed(
+                                                            &[
+                                                                naftiko_spec::PathSegment::Field(
+                                                                    alloc::borrow::Cow::Borrowed("title"),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ),
+                                                (
+                                                    alloc::borrow::Cow::Borrowed("count"),
+                                                    naftiko_spec::Mapping::Value(naftiko_spec::Value::Step {
+                                                        step: alloc::borrow::Cow::Borrowed("all"),
+                                                        path: alloc::borrow::Cow::Borrowed(
+                                                            &[
+                                                                naftiko_spec::PathSegment::Field(
+                                                                    alloc::borrow::Cow::Borrowed("total"),
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    }),
+                                                ),
+                                            ],
+                                        ),
+                                    }),
+                                },
+                            },
                         ],
                     ),
-                ),
-                ("title", ::naftiko::spec::Value::Input("title")),
+                    resources: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::McpResource {
+                                name: alloc::borrow::Cow::Borrowed("latest"),
+                                title: None,
+                                uri: alloc::borrow::Cow::Borrowed("notes://latest"),
+                                uri_template: alloc::borrow::Cow::Borrowed(&[]),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "The latest notes.",
+                                ),
+                                mime_type: alloc::borrow::Cow::Borrowed("application/json"),
+                                content: naftiko_spec::McpResourceContent::Dynamic(naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 1u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(&[]),
+                                    output: naftiko_spec::Output::Passthrough,
+                                }),
+                            },
+                        ],
+                    ),
+                    prompts: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::McpPrompt {
+                                name: alloc::borrow::Cow::Borrowed("summarize"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Summarize a note.",
+                                ),
+                                arguments: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PromptArgument {
+                                            name: alloc::borrow::Cow::Borrowed("noteId"),
+                                            description: alloc::borrow::Cow::Borrowed("The note."),
+                                            required: true,
+                                        },
+                                    ],
+                                ),
+                                messages: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PromptMessage {
+                                            role: alloc::borrow::Cow::Borrowed("user"),
+                                            parts: alloc::borrow::Cow::Borrowed(
+                                                &[
+                                                    naftiko_spec::TemplatePart::Text(
+                                                        alloc::borrow::Cow::Borrowed("Summarize note "),
+                                                    ),
+                                                    naftiko_spec::TemplatePart::Value(
+                                                        naftiko_spec::Value::Input(
+                                                            alloc::borrow::Cow::Borrowed("noteId"),
+                                                        ),
+                                                    ),
+                                                    naftiko_spec::TemplatePart::Text(
+                                                        alloc::borrow::Cow::Borrowed(" in one sentence."),
+                                                    ),
+                                                ],
+                                            ),
+                                        },
+                                    ],
+                                ),
+                            },
+                        ],
+                    ),
+                    auth: naftiko_spec::ExposedAuth::ApiKey {
+                        name: alloc::borrow::Cow::Borrowed("X-Caller-Key"),
+                        value: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("MCP_CALLER_KEY"),
+                        ),
+                        placement: naftiko_spec::ApiKeyPlacement::Header,
+                    },
+                },
             ],
         ),
-    ),
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `list-notes` of `notes`: `GET /notes`.
-static NOTES_LIST_NOTES: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "list-notes",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/notes")],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "limit",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "limit",
-            ty: ::naftiko::spec::ValueType::Integer,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `get-note` of `notes`: `GET /notes/{noteId}`.
-static NOTES_GET_NOTE: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "get-note",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/notes/"),
-        ::naftiko::spec::PathPart::Param("noteId"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "noteId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "noteId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `submit-form` of `notes`: `POST /forms`.
-static NOTES_SUBMIT_FORM: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "submit-form",
-    method: "POST",
-    path: &[::naftiko::spec::PathPart::Literal("/forms")],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "email",
-            location: ::core::option::Option::None,
-            wire_name: "email",
-            ty: ::naftiko::spec::ValueType::Any,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::FormUrlEncoded(
-        ::naftiko::spec::Value::Object(
-            &[
-                ("email", ::naftiko::spec::Value::Input("email")),
-                ("subscribe", ::naftiko::spec::Value::Literal("\"yes\"")),
-            ],
-        ),
-    ),
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `upload` of `notes`: `PUT /forms`.
-static NOTES_UPLOAD: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "upload",
-    method: "PUT",
-    path: &[::naftiko::spec::PathPart::Literal("/forms")],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "content",
-            location: ::core::option::Option::None,
-            wire_name: "content",
-            ty: ::naftiko::spec::ValueType::Any,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Multipart(
-        &[
-            ::naftiko::spec::MultipartPart {
-                name: "file",
-                value: ::naftiko::spec::Value::Input("content"),
-                filename: ::core::option::Option::Some("note.md"),
-                content_type: ::core::option::Option::Some("text/markdown"),
-            },
-            ::naftiko::spec::MultipartPart {
-                name: "kind",
-                value: ::naftiko::spec::Value::Literal("\"note\""),
-                filename: ::core::option::Option::None,
-                content_type: ::core::option::Option::None,
-            },
-        ],
-    ),
-    output_format: ::naftiko::spec::RawFormat::Text,
-};
-/// `render` of `notes`: `POST /forms`.
-static NOTES_RENDER: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "render",
-    method: "POST",
-    path: &[::naftiko::spec::PathPart::Literal("/forms")],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "markdown",
-            location: ::core::option::Option::None,
-            wire_name: "markdown",
-            ty: ::naftiko::spec::ValueType::Any,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Text {
-        content_type: "text/markdown",
-        data: ::naftiko::spec::Value::Template(
-            &[
-                ::naftiko::spec::TemplatePart::Text("# "),
-                ::naftiko::spec::TemplatePart::Value(
-                    ::naftiko::spec::Value::Input("markdown"),
-                ),
-            ],
-        ),
-    },
-    output_format: ::naftiko::spec::RawFormat::Html,
+        control: alloc::borrow::Cow::Borrowed(&[]),
+    }
 };

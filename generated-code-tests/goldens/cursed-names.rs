@@ -40,13 +40,19 @@ impl Capability {
     fn from_runtime(runtime: ::naftiko::Runtime) -> Capability {
         let clients = Clients {
             type_: consumes::type_::Client {
-                core: ::core::clone::Clone::clone(runtime.client(0)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(0)),
+                ),
             },
             type_api: consumes::type_api::Client {
-                core: ::core::clone::Clone::clone(runtime.client(1)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(1)),
+                ),
             },
             type_api_2: consumes::type_api_2::Client {
-                core: ::core::clone::Clone::clone(runtime.client(2)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(2)),
+                ),
             },
         };
         Capability { runtime, clients }
@@ -108,7 +114,12 @@ pub mod consumes {
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
-                super::json_body(self.core.call(&super::super::TYPE_FN, &args).await?)
+                super::json_body(
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
+                        .await?,
+                )
             }
             /// `GET /self/{fn}`
             pub async fn get_run(
@@ -120,7 +131,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_GET_RUN, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
+                        .await?,
                 )
             }
             /// `POST /self/{fn}`
@@ -133,7 +147,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_GET_RUN_2, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[2], &args)
+                        .await?,
                 )
             }
             /// `DELETE /self/{fn}`
@@ -146,7 +163,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_CLIENT, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[3], &args)
+                        .await?,
                 )
             }
             /// `PATCH /self/{fn}`
@@ -159,7 +179,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_2ND_OP, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[4], &args)
+                        .await?,
                 )
             }
         }
@@ -308,7 +331,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_API_SPEC, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[1].operations[0], &args)
+                        .await?,
                 )
             }
             /// `POST /spec`
@@ -321,7 +347,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_API_SPEC_2, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[1].operations[1], &args)
+                        .await?,
                 )
             }
         }
@@ -368,7 +397,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::TYPE_API_SPEC_3, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[2].operations[0], &args)
+                        .await?,
                 )
             }
         }
@@ -419,294 +451,393 @@ pub mod consumes {
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
-pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySpec {
-    name: "Cursed `names` [and] <docs>",
-    description: "A capability whose names fight Rust.\n\n    This line is indented: a doctest if copied verbatim.\n```rust\nfn this_is_not_code() { panic!() }\n```\nLinks [like this](http://x) and <b>tags</b> and `unbalanced backticks.\n",
-    consumes: &[
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "type",
-            env_prefix: "TYPE",
-            base_url: "https://type.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Bearer {
-                token: ::naftiko::spec::Value::Secret("TOKEN"),
-            },
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "type-api",
-            env_prefix: "TYPE_API",
-            base_url: "https://type2.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::None,
-            default_params: &[],
-        },
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "typeApi",
-            env_prefix: "TYPEAPI",
-            base_url: "https://type3.example",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::None,
-            default_params: &[],
-        },
-    ],
-    secrets: &[
-        ::naftiko::spec::SecretSpec {
-            key: "TOKEN",
-            source_name: "TOKEN",
-            file: ::core::option::Option::None,
-        },
-    ],
-    rest: &[],
-    mcp: &[
-        ::naftiko::spec::McpAdapterSpec {
-            namespace: "crate",
-            env_prefix: "CRATE",
-            default_addr: "127.0.0.1:9092",
-            description: "",
-            tools: &[
-                ::naftiko::spec::McpTool {
-                    name: "fn",
-                    title: ::core::option::Option::None,
-                    description: "Calls `fn`",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
+pub static SPEC: ::naftiko::spec::CapabilitySpec = {
+    use ::naftiko::__private::baked::{alloc, naftiko_spec};
+    naftiko_spec::CapabilitySpec {
+        name: alloc::borrow::Cow::Borrowed("Cursed `names` [and] <docs>"),
+        description: alloc::borrow::Cow::Borrowed(
+            "A capability whose names fight Rust.\n\n    This line is indented: a doctest if copied verbatim.\n```rust\nfn this_is_not_code() { panic!() }\n```\nLinks [like this](http://x) and <b>tags</b> and `unbalanced backticks.\n",
+        ),
+        consumes: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("type"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("TYPE"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://type.example"),
+                    description: alloc::borrow::Cow::Borrowed(
+                        "A namespace called `type`: ```fence",
+                    ),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Bearer {
+                        token: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("TOKEN"),
+                        ),
                     },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"fn\":{\"type\":\"string\"}},\"required\":[\"fn\"],\"type\":\"object\"}",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "fn",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "fn",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &TYPE_FN,
-                        args: &[("fn", ::naftiko::spec::Value::Input("fn"))],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("fn"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "    indented ```description``` ~~~ [x]",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/self/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("fn"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("fn"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("fn"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("match"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("match"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("2fa"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("2fa"),
+                                            ty: naftiko_spec::ValueType::Integer,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("héllo wörld"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("héllo wörld"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("run_id"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("run_id"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("run-id"),
+                                            location: Some(naftiko_spec::ParamLocation::Query),
+                                            wire_name: alloc::borrow::Cow::Borrowed("run-id"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("Self"),
+                                            location: Some(naftiko_spec::ParamLocation::Header),
+                                            wire_name: alloc::borrow::Cow::Borrowed("Self"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: false,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("getRun"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/self/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("fn"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("fn"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("fn"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("get_run"),
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/self/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("fn"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("fn"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("fn"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("Client"),
+                                method: alloc::borrow::Cow::Borrowed("DELETE"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/self/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("fn"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("fn"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("fn"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("2nd-op"),
+                                method: alloc::borrow::Cow::Borrowed("PATCH"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/self/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("fn"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("fn"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("fn"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
+                },
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("type-api"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("TYPE_API"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://type2.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::None,
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("spec"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/spec"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("SPEC"),
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/spec"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
+                },
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("typeApi"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("TYPEAPI"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://type3.example"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::None,
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("spec"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/spec"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(&[]),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
                 },
             ],
-            resources: &[],
-            prompts: &[],
-            auth: ::naftiko::spec::ExposedAuth::None,
-        },
-    ],
-    control: &[],
-};
-/// `fn` of `type`: `GET /self/{fn}`.
-static TYPE_FN: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "fn",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/self/"),
-        ::naftiko::spec::PathPart::Param("fn"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "fn",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "fn",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "match",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "match",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "2fa",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "2fa",
-            ty: ::naftiko::spec::ValueType::Integer,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "héllo wörld",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "héllo wörld",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "runId",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "runId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "run_id",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "run_id",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "run-id",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Query,
-            ),
-            wire_name: "run-id",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-        ::naftiko::spec::OperationInput {
-            name: "Self",
-            location: ::core::option::Option::Some(
-                ::naftiko::spec::ParamLocation::Header,
-            ),
-            wire_name: "Self",
-            ty: ::naftiko::spec::ValueType::String,
-            required: false,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `getRun` of `type`: `GET /self/{fn}`.
-static TYPE_GET_RUN: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "getRun",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/self/"),
-        ::naftiko::spec::PathPart::Param("fn"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "fn",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "fn",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `get_run` of `type`: `POST /self/{fn}`.
-static TYPE_GET_RUN_2: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "get_run",
-    method: "POST",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/self/"),
-        ::naftiko::spec::PathPart::Param("fn"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "fn",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "fn",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `Client` of `type`: `DELETE /self/{fn}`.
-static TYPE_CLIENT: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "Client",
-    method: "DELETE",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/self/"),
-        ::naftiko::spec::PathPart::Param("fn"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "fn",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "fn",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `2nd-op` of `type`: `PATCH /self/{fn}`.
-static TYPE_2ND_OP: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "2nd-op",
-    method: "PATCH",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/self/"),
-        ::naftiko::spec::PathPart::Param("fn"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "fn",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "fn",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `spec` of `type-api`: `GET /spec`.
-static TYPE_API_SPEC: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 1,
-    name: "spec",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/spec")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `SPEC` of `type-api`: `POST /spec`.
-static TYPE_API_SPEC_2: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 1,
-    name: "SPEC",
-    method: "POST",
-    path: &[::naftiko::spec::PathPart::Literal("/spec")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `spec` of `typeApi`: `GET /spec`.
-static TYPE_API_SPEC_3: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 2,
-    name: "spec",
-    method: "GET",
-    path: &[::naftiko::spec::PathPart::Literal("/spec")],
-    inputs: &[],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
+        ),
+        secrets: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("TOKEN"),
+                    source_name: alloc::borrow::Cow::Borrowed("TOKEN"),
+                    file: None,
+                },
+            ],
+        ),
+        rest: alloc::borrow::Cow::Borrowed(&[]),
+        mcp: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::McpAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("crate"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("CRATE"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9092"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    tools: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("fn"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed("Calls `fn`"),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"fn\":{\"type\":\"string\"}},\"required\":[\"fn\"],\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("fn"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("fn"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("fn"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("fn"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                        ],
+                    ),
+                    resources: alloc::borrow::Cow::Borrowed(&[]),
+                    prompts: alloc::borrow::Cow::Borrowed(&[]),
+                    auth: naftiko_spec::ExposedAuth::None,
+                },
+            ],
+        ),
+        control: alloc::borrow::Cow::Borrowed(&[]),
+    }
 };

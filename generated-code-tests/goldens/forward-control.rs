@@ -33,7 +33,9 @@ impl Capability {
     fn from_runtime(runtime: ::naftiko::Runtime) -> Capability {
         let clients = Clients {
             notion: consumes::notion::Client {
-                core: ::core::clone::Clone::clone(runtime.client(0)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(0)),
+                ),
             },
         };
         Capability { runtime, clients }
@@ -90,7 +92,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::NOTION_GET_USER, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
+                        .await?,
                 )
             }
         }
@@ -145,725 +150,166 @@ pub mod consumes {
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
-pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySpec {
-    name: "Forward and control",
-    description: "A pass-through proxy with health and metrics.",
-    consumes: &[
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "notion",
-            env_prefix: "NOTION",
-            base_url: "https://api.notion.com/v1",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Bearer {
-                token: ::naftiko::spec::Value::Secret("NOTION_TOKEN"),
-            },
-            default_params: &[
-                ::naftiko::spec::DefaultParam {
-                    name: "Notion-Version",
-                    location: ::naftiko::spec::ParamLocation::Header,
-                    value: ::naftiko::spec::Value::Literal("\"2022-06-28\""),
-                },
-            ],
-        },
-    ],
-    secrets: &[
-        ::naftiko::spec::SecretSpec {
-            key: "NOTION_TOKEN",
-            source_name: "NOTION_TOKEN",
-            file: ::core::option::Option::None,
-        },
-    ],
-    rest: &[
-        ::naftiko::spec::RestAdapterSpec {
-            namespace: "proxy",
-            env_prefix: "PROXY",
-            default_addr: "127.0.0.1:8080",
-            routes: &[
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/notion/users/{userId}",
-                    name: "get-user",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "userId",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "userId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &NOTION_GET_USER,
-                        args: &[("userId", ::naftiko::spec::Value::Input("userId"))],
-                        output: ::naftiko::spec::Output::Passthrough,
+pub static SPEC: ::naftiko::spec::CapabilitySpec = {
+    use ::naftiko::__private::baked::{alloc, naftiko_spec};
+    naftiko_spec::CapabilitySpec {
+        name: alloc::borrow::Cow::Borrowed("Forward and control"),
+        description: alloc::borrow::Cow::Borrowed(
+            "A pass-through proxy with health and metrics.",
+        ),
+        consumes: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("notion"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("NOTION"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://api.notion.com/v1"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Bearer {
+                        token: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("NOTION_TOKEN"),
+                        ),
                     },
+                    default_params: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::DefaultParam {
+                                name: alloc::borrow::Cow::Borrowed("Notion-Version"),
+                                location: naftiko_spec::ParamLocation::Header,
+                                value: naftiko_spec::Value::Literal(
+                                    alloc::borrow::Cow::Borrowed("\"2022-06-28\""),
+                                ),
+                            },
+                        ],
+                    ),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("get-user"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/users/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("userId"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("userId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("userId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
                 },
             ],
-            openapi: r##"{
-  "components": {
-    "schemas": {
-      "Problem": {
-        "description": "An RFC 9457 problem document",
-        "properties": {
-          "detail": {
-            "type": "string"
-          },
-          "instance": {
-            "type": "string"
-          },
-          "status": {
-            "type": "integer"
-          },
-          "title": {
-            "type": "string"
-          },
-          "type": {
-            "type": "string"
-          }
-        },
-        "type": "object"
-      }
-    }
-  },
-  "info": {
-    "description": "A pass-through proxy with health and metrics.",
-    "title": "Forward and control",
-    "version": "0.1.0"
-  },
-  "openapi": "3.1.0",
-  "paths": {
-    "/notion/users/{userId}": {
-      "get": {
-        "operationId": "proxy.get-user",
-        "parameters": [
-          {
-            "in": "path",
-            "name": "userId",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        }
-      }
-    },
-    "/notion/{path}": {
-      "delete": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.delete",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "get": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.get",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "head": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.head",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "options": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.options",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "patch": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.patch",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "post": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.post",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "put": {
-        "description": "Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.",
-        "operationId": "proxy.notion-pass-through.put",
-        "parameters": [
-          {
-            "description": "The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)",
-            "in": "path",
-            "name": "path",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "notion-version",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          },
-          {
-            "description": "Passed on to the upstream API",
-            "in": "header",
-            "name": "x-request-id",
-            "required": false,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "requestBody": {
-          "content": {
-            "*/*": {}
-          },
-          "required": false
-        },
-        "responses": {
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The path has a `.` or `..` segment"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "The upstream API's answer: status, headers and body passed through"
-          }
-        },
-        "summary": "Everything else goes to Notion as is."
-      },
-      "x-naftiko-forward": {
-        "targetNamespace": "notion",
-        "trustedHeaders": [
-          "notion-version",
-          "x-request-id"
-        ]
-      }
-    }
-  }
-}"##,
-            auth: ::naftiko::spec::ExposedAuth::None,
-            forwards: &[
-                ::naftiko::spec::RestForward {
-                    name: "notion-pass-through",
-                    prefix: "/notion",
-                    consumes: 0,
-                    trusted_headers: &["notion-version", "x-request-id"],
+        ),
+        secrets: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("NOTION_TOKEN"),
+                    source_name: alloc::borrow::Cow::Borrowed("NOTION_TOKEN"),
+                    file: None,
                 },
             ],
-        },
-    ],
-    mcp: &[],
-    control: &[
-        ::naftiko::spec::ControlAdapterSpec {
-            namespace: "ops",
-            env_prefix: "OPS",
-            default_addr: "127.0.0.1:9191",
-        },
-    ],
-};
-/// `get-user` of `notion`: `GET /users/{userId}`.
-static NOTION_GET_USER: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "get-user",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/users/"),
-        ::naftiko::spec::PathPart::Param("userId"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "userId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "userId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
+        ),
+        rest: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::RestAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("proxy"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("PROXY"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:8080"),
+                    description: alloc::borrow::Cow::Borrowed(""),
+                    routes: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    "/notion/users/{userId}",
+                                ),
+                                name: alloc::borrow::Cow::Borrowed("get-user"),
+                                description: alloc::borrow::Cow::Borrowed(""),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("userId"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("userId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("userId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("userId"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                        ],
+                    ),
+                    openapi: alloc::borrow::Cow::Borrowed(
+                        "{\n  \"components\": {\n    \"schemas\": {\n      \"Problem\": {\n        \"description\": \"An RFC 9457 problem document\",\n        \"properties\": {\n          \"detail\": {\n            \"type\": \"string\"\n          },\n          \"instance\": {\n            \"type\": \"string\"\n          },\n          \"status\": {\n            \"type\": \"integer\"\n          },\n          \"title\": {\n            \"type\": \"string\"\n          },\n          \"type\": {\n            \"type\": \"string\"\n          }\n        },\n        \"type\": \"object\"\n      }\n    }\n  },\n  \"info\": {\n    \"description\": \"A pass-through proxy with health and metrics.\",\n    \"title\": \"Forward and control\",\n    \"version\": \"0.1.0\"\n  },\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/notion/users/{userId}\": {\n      \"get\": {\n        \"operationId\": \"proxy.get-user\",\n        \"parameters\": [\n          {\n            \"in\": \"path\",\n            \"name\": \"userId\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      }\n    },\n    \"/notion/{path}\": {\n      \"delete\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.delete\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"get\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.get\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"head\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.head\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"options\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.options\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"patch\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.patch\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"post\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.post\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"put\": {\n        \"description\": \"Proxied to the consumed API `notion`: same method, sub-path, query and body, with `notion`'s authentication. Caller headers passed on: content-type, accept, content-length and the trusted ones listed here.\",\n        \"operationId\": \"proxy.notion-pass-through.put\",\n        \"parameters\": [\n          {\n            \"description\": \"The rest of the path, forwarded as is (it may span several segments; `.` and `..` segments are refused)\",\n            \"in\": \"path\",\n            \"name\": \"path\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"notion-version\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          },\n          {\n            \"description\": \"Passed on to the upstream API\",\n            \"in\": \"header\",\n            \"name\": \"x-request-id\",\n            \"required\": false,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"requestBody\": {\n          \"content\": {\n            \"*/*\": {}\n          },\n          \"required\": false\n        },\n        \"responses\": {\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The path has a `.` or `..` segment\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"The upstream API's answer: status, headers and body passed through\"\n          }\n        },\n        \"summary\": \"Everything else goes to Notion as is.\"\n      },\n      \"x-naftiko-forward\": {\n        \"targetNamespace\": \"notion\",\n        \"trustedHeaders\": [\n          \"notion-version\",\n          \"x-request-id\"\n        ]\n      }\n    }\n  }\n}",
+                    ),
+                    auth: naftiko_spec::ExposedAuth::None,
+                    forwards: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::RestForward {
+                                name: alloc::borrow::Cow::Borrowed("notion-pass-through"),
+                                prefix: alloc::borrow::Cow::Borrowed("/notion"),
+                                consumes: naftiko_spec::ConsumesId(0u32),
+                                trusted_headers: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        alloc::borrow::Cow::Borrowed("notion-version"),
+                                        alloc::borrow::Cow::Borrowed("x-request-id"),
+                                    ],
+                                ),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Everything else goes to Notion as is.",
+                                ),
+                            },
+                        ],
+                    ),
+                },
+            ],
+        ),
+        mcp: alloc::borrow::Cow::Borrowed(&[]),
+        control: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::ControlAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("ops"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("OPS"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9191"),
+                },
+            ],
+        ),
+    }
 };

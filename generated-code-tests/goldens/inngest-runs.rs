@@ -33,7 +33,9 @@ impl Capability {
     fn from_runtime(runtime: ::naftiko::Runtime) -> Capability {
         let clients = Clients {
             inngest_runs: consumes::inngest_runs::Client {
-                core: ::core::clone::Clone::clone(runtime.client(0)),
+                core: ::core::clone::Clone::clone(
+                    runtime.client(::naftiko::spec::ConsumesId(0)),
+                ),
             },
         };
         Capability { runtime, clients }
@@ -92,7 +94,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::INNGEST_RUNS_GETRUN, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
+                        .await?,
                 )
             }
             /// Cancel a function run
@@ -107,7 +112,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::INNGEST_RUNS_CANCELRUN, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
+                        .await?,
                 )
             }
             /// List the jobs (steps) for a run
@@ -122,7 +130,10 @@ pub mod consumes {
             > {
                 let args = super::to_inputs(&input)?;
                 super::json_body(
-                    self.core.call(&super::super::INNGEST_RUNS_LISTRUNJOBS, &args).await?,
+                    self
+                        .core
+                        .call(&super::super::SPEC.consumes[0].operations[2], &args)
+                        .await?,
                 )
             }
         }
@@ -207,466 +218,445 @@ pub mod consumes {
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
-pub static SPEC: ::naftiko::spec::CapabilitySpec = ::naftiko::spec::CapabilitySpec {
-    name: "Inngest REST API — Runs",
-    description: "Inngest REST API — Runs. 3 operations. Lead operation: Get function run status. Self-contained Naftiko capability covering one Inngest business surface.",
-    consumes: &[
-        ::naftiko::spec::ConsumesSpec {
-            namespace: "inngest-runs",
-            env_prefix: "INNGEST_RUNS",
-            base_url: "https://api.inngest.com",
-            timeout_ms: 30000,
-            auth: ::naftiko::spec::Auth::Bearer {
-                token: ::naftiko::spec::Value::Secret("INNGEST_API_KEY"),
-            },
-            default_params: &[],
-        },
-    ],
-    secrets: &[
-        ::naftiko::spec::SecretSpec {
-            key: "INNGEST_API_KEY",
-            source_name: "INNGEST_API_KEY",
-            file: ::core::option::Option::None,
-        },
-    ],
-    rest: &[
-        ::naftiko::spec::RestAdapterSpec {
-            namespace: "inngest-runs-rest",
-            env_prefix: "INNGEST_RUNS_REST",
-            default_addr: "127.0.0.1:8080",
-            routes: &[
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/v1/v1/runs/{runid}",
-                    name: "getrun",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "runid",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "runid",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &INNGEST_RUNS_GETRUN,
-                        args: &[("runId", ::naftiko::spec::Value::Input("runid"))],
-                        output: ::naftiko::spec::Output::Passthrough,
+pub static SPEC: ::naftiko::spec::CapabilitySpec = {
+    use ::naftiko::__private::baked::{alloc, naftiko_spec};
+    naftiko_spec::CapabilitySpec {
+        name: alloc::borrow::Cow::Borrowed("Inngest REST API — Runs"),
+        description: alloc::borrow::Cow::Borrowed(
+            "Inngest REST API — Runs. 3 operations. Lead operation: Get function run status. Self-contained Naftiko capability covering one Inngest business surface.",
+        ),
+        consumes: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::ConsumesSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("inngest-runs"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("INNGEST_RUNS"),
+                    base_url: alloc::borrow::Cow::Borrowed("https://api.inngest.com"),
+                    description: alloc::borrow::Cow::Borrowed(
+                        "Inngest REST API — Runs business capability. Self-contained, no shared references.",
+                    ),
+                    timeout_ms: 30000u64,
+                    auth: naftiko_spec::Auth::Bearer {
+                        token: naftiko_spec::Value::Secret(
+                            alloc::borrow::Cow::Borrowed("INNGEST_API_KEY"),
+                        ),
                     },
-                },
-                ::naftiko::spec::RestRoute {
-                    method: "POST",
-                    path: "/v1/v1/runs/{runid}/cancel",
-                    name: "cancelrun",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "runid",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "runid",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &INNGEST_RUNS_CANCELRUN,
-                        args: &[("runId", ::naftiko::spec::Value::Input("runid"))],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
-                },
-                ::naftiko::spec::RestRoute {
-                    method: "GET",
-                    path: "/v1/v1/runs/{runid}/jobs",
-                    name: "listrunjobs",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "runid",
-                            location: ::naftiko::spec::ParamLocation::Path,
-                            wire_name: "runid",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &INNGEST_RUNS_LISTRUNJOBS,
-                        args: &[("runId", ::naftiko::spec::Value::Input("runid"))],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
-                },
-            ],
-            openapi: r##"{
-  "components": {
-    "schemas": {
-      "Problem": {
-        "description": "An RFC 9457 problem document",
-        "properties": {
-          "detail": {
-            "type": "string"
-          },
-          "instance": {
-            "type": "string"
-          },
-          "status": {
-            "type": "integer"
-          },
-          "title": {
-            "type": "string"
-          },
-          "type": {
-            "type": "string"
-          }
-        },
-        "type": "object"
-      }
-    }
-  },
-  "info": {
-    "description": "REST adapter for Inngest REST API — Runs. One Spectral-compliant resource per consumed operation, prefixed with /v1.",
-    "title": "Inngest REST API — Runs",
-    "version": "0.1.0"
-  },
-  "openapi": "3.1.0",
-  "paths": {
-    "/v1/v1/runs/{runid}": {
-      "get": {
-        "operationId": "inngest-runs-rest.getrun",
-        "parameters": [
-          {
-            "in": "path",
-            "name": "runid",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        },
-        "summary": "Get function run status"
-      }
-    },
-    "/v1/v1/runs/{runid}/cancel": {
-      "post": {
-        "operationId": "inngest-runs-rest.cancelrun",
-        "parameters": [
-          {
-            "in": "path",
-            "name": "runid",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        },
-        "summary": "Cancel a function run"
-      }
-    },
-    "/v1/v1/runs/{runid}/jobs": {
-      "get": {
-        "operationId": "inngest-runs-rest.listrunjobs",
-        "parameters": [
-          {
-            "in": "path",
-            "name": "runid",
-            "required": true,
-            "schema": {
-              "type": "string"
-            }
-          }
-        ],
-        "responses": {
-          "200": {
-            "content": {
-              "application/json": {}
-            },
-            "description": "Success"
-          },
-          "400": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "A caller input is missing or has the wrong type"
-          },
-          "502": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API is unreachable or its answer undecodable"
-          },
-          "504": {
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                }
-              }
-            },
-            "description": "The upstream API did not answer in time"
-          },
-          "default": {
-            "description": "An error status of the upstream API, passed through with its body"
-          }
-        },
-        "summary": "List the jobs (steps) for a run"
-      }
-    }
-  }
-}"##,
-            auth: ::naftiko::spec::ExposedAuth::None,
-            forwards: &[],
-        },
-    ],
-    mcp: &[
-        ::naftiko::spec::McpAdapterSpec {
-            namespace: "inngest-runs-mcp",
-            env_prefix: "INNGEST_RUNS_MCP",
-            default_addr: "127.0.0.1:9090",
-            description: "MCP adapter for Inngest REST API — Runs. One tool per consumed operation, routed inline through this capability's consumes block.",
-            tools: &[
-                ::naftiko::spec::McpTool {
-                    name: "get-function-run-status",
-                    title: ::core::option::Option::None,
-                    description: "Get function run status",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"runId\":{\"type\":\"string\"}},\"required\":[\"runId\"],\"type\":\"object\"}",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "runId",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "runId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &INNGEST_RUNS_GETRUN,
-                        args: &[("runId", ::naftiko::spec::Value::Input("runId"))],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
-                },
-                ::naftiko::spec::McpTool {
-                    name: "cancel-function-run",
-                    title: ::core::option::Option::None,
-                    description: "Cancel a function run",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: false,
-                        destructive: false,
-                        idempotent: false,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"runId\":{\"type\":\"string\"}},\"required\":[\"runId\"],\"type\":\"object\"}",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "runId",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "runId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &INNGEST_RUNS_CANCELRUN,
-                        args: &[("runId", ::naftiko::spec::Value::Input("runId"))],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
-                },
-                ::naftiko::spec::McpTool {
-                    name: "list-jobs-steps-run",
-                    title: ::core::option::Option::None,
-                    description: "List the jobs (steps) for a run",
-                    annotations: ::naftiko::spec::ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: true,
-                    },
-                    input_schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"runId\":{\"type\":\"string\"}},\"required\":[\"runId\"],\"type\":\"object\"}",
-                    inputs: &[
-                        ::naftiko::spec::CallerInput {
-                            name: "runId",
-                            location: ::naftiko::spec::ParamLocation::Body,
-                            wire_name: "runId",
-                            ty: ::naftiko::spec::ValueType::String,
-                            required: true,
-                            description: "",
-                        },
-                    ],
-                    handler: ::naftiko::spec::Handler::Call {
-                        operation: &INNGEST_RUNS_LISTRUNJOBS,
-                        args: &[("runId", ::naftiko::spec::Value::Input("runId"))],
-                        output: ::naftiko::spec::Output::Passthrough,
-                    },
+                    default_params: alloc::borrow::Cow::Borrowed(&[]),
+                    operations: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("getrun"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Get function run status",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/v1/runs/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("runId"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("cancelrun"),
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Cancel a function run",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/v1/runs/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("runId"),
+                                        ),
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/cancel"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                            naftiko_spec::HttpOperation {
+                                name: alloc::borrow::Cow::Borrowed("listrunjobs"),
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "List the jobs (steps) for a run",
+                                ),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/v1/runs/"),
+                                        ),
+                                        naftiko_spec::PathPart::Param(
+                                            alloc::borrow::Cow::Borrowed("runId"),
+                                        ),
+                                        naftiko_spec::PathPart::Literal(
+                                            alloc::borrow::Cow::Borrowed("/jobs"),
+                                        ),
+                                    ],
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::OperationInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: Some(naftiko_spec::ParamLocation::Path),
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            fixed: None,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                        },
+                                    ],
+                                ),
+                                body: naftiko_spec::RequestBody::Fields,
+                                output_format: naftiko_spec::RawFormat::Json,
+                            },
+                        ],
+                    ),
                 },
             ],
-            resources: &[],
-            prompts: &[],
-            auth: ::naftiko::spec::ExposedAuth::None,
-        },
-    ],
-    control: &[],
-};
-/// `getrun` of `inngest-runs`: `GET /v1/runs/{runId}`.
-static INNGEST_RUNS_GETRUN: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "getrun",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/v1/runs/"),
-        ::naftiko::spec::PathPart::Param("runId"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "runId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "runId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `cancelrun` of `inngest-runs`: `POST /v1/runs/{runId}/cancel`.
-static INNGEST_RUNS_CANCELRUN: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "cancelrun",
-    method: "POST",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/v1/runs/"),
-        ::naftiko::spec::PathPart::Param("runId"),
-        ::naftiko::spec::PathPart::Literal("/cancel"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "runId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "runId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
-};
-/// `listrunjobs` of `inngest-runs`: `GET /v1/runs/{runId}/jobs`.
-static INNGEST_RUNS_LISTRUNJOBS: ::naftiko::spec::HttpOperation = ::naftiko::spec::HttpOperation {
-    consumes: 0,
-    name: "listrunjobs",
-    method: "GET",
-    path: &[
-        ::naftiko::spec::PathPart::Literal("/v1/runs/"),
-        ::naftiko::spec::PathPart::Param("runId"),
-        ::naftiko::spec::PathPart::Literal("/jobs"),
-    ],
-    inputs: &[
-        ::naftiko::spec::OperationInput {
-            name: "runId",
-            location: ::core::option::Option::Some(::naftiko::spec::ParamLocation::Path),
-            wire_name: "runId",
-            ty: ::naftiko::spec::ValueType::String,
-            required: true,
-            fixed: ::core::option::Option::None,
-        },
-    ],
-    body: ::naftiko::spec::RequestBody::Fields,
-    output_format: ::naftiko::spec::RawFormat::Json,
+        ),
+        secrets: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::SecretSpec {
+                    key: alloc::borrow::Cow::Borrowed("INNGEST_API_KEY"),
+                    source_name: alloc::borrow::Cow::Borrowed("INNGEST_API_KEY"),
+                    file: None,
+                },
+            ],
+        ),
+        rest: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::RestAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("inngest-runs-rest"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("INNGEST_RUNS_REST"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:8080"),
+                    description: alloc::borrow::Cow::Borrowed(
+                        "REST adapter for Inngest REST API — Runs. One Spectral-compliant resource per consumed operation, prefixed with /v1.",
+                    ),
+                    routes: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed("/v1/v1/runs/{runid}"),
+                                name: alloc::borrow::Cow::Borrowed("getrun"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Get function run status",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("runid"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("runid"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("runId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("runid"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("POST"),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    "/v1/v1/runs/{runid}/cancel",
+                                ),
+                                name: alloc::borrow::Cow::Borrowed("cancelrun"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Cancel a function run",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("runid"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("runid"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 1u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("runId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("runid"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::RestRoute {
+                                method: alloc::borrow::Cow::Borrowed("GET"),
+                                path: alloc::borrow::Cow::Borrowed(
+                                    "/v1/v1/runs/{runid}/jobs",
+                                ),
+                                name: alloc::borrow::Cow::Borrowed("listrunjobs"),
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "List the jobs (steps) for a run",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("runid"),
+                                            location: naftiko_spec::ParamLocation::Path,
+                                            wire_name: alloc::borrow::Cow::Borrowed("runid"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 2u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("runId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("runid"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                        ],
+                    ),
+                    openapi: alloc::borrow::Cow::Borrowed(
+                        "{\n  \"components\": {\n    \"schemas\": {\n      \"Problem\": {\n        \"description\": \"An RFC 9457 problem document\",\n        \"properties\": {\n          \"detail\": {\n            \"type\": \"string\"\n          },\n          \"instance\": {\n            \"type\": \"string\"\n          },\n          \"status\": {\n            \"type\": \"integer\"\n          },\n          \"title\": {\n            \"type\": \"string\"\n          },\n          \"type\": {\n            \"type\": \"string\"\n          }\n        },\n        \"type\": \"object\"\n      }\n    }\n  },\n  \"info\": {\n    \"description\": \"REST adapter for Inngest REST API — Runs. One Spectral-compliant resource per consumed operation, prefixed with /v1.\",\n    \"title\": \"Inngest REST API — Runs\",\n    \"version\": \"0.1.0\"\n  },\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/v1/v1/runs/{runid}\": {\n      \"get\": {\n        \"operationId\": \"inngest-runs-rest.getrun\",\n        \"parameters\": [\n          {\n            \"in\": \"path\",\n            \"name\": \"runid\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        },\n        \"summary\": \"Get function run status\"\n      }\n    },\n    \"/v1/v1/runs/{runid}/cancel\": {\n      \"post\": {\n        \"operationId\": \"inngest-runs-rest.cancelrun\",\n        \"parameters\": [\n          {\n            \"in\": \"path\",\n            \"name\": \"runid\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        },\n        \"summary\": \"Cancel a function run\"\n      }\n    },\n    \"/v1/v1/runs/{runid}/jobs\": {\n      \"get\": {\n        \"operationId\": \"inngest-runs-rest.listrunjobs\",\n        \"parameters\": [\n          {\n            \"in\": \"path\",\n            \"name\": \"runid\",\n            \"required\": true,\n            \"schema\": {\n              \"type\": \"string\"\n            }\n          }\n        ],\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        },\n        \"summary\": \"List the jobs (steps) for a run\"\n      }\n    }\n  }\n}",
+                    ),
+                    auth: naftiko_spec::ExposedAuth::None,
+                    forwards: alloc::borrow::Cow::Borrowed(&[]),
+                },
+            ],
+        ),
+        mcp: alloc::borrow::Cow::Borrowed(
+            &[
+                naftiko_spec::McpAdapterSpec {
+                    namespace: alloc::borrow::Cow::Borrowed("inngest-runs-mcp"),
+                    env_prefix: alloc::borrow::Cow::Borrowed("INNGEST_RUNS_MCP"),
+                    default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9090"),
+                    description: alloc::borrow::Cow::Borrowed(
+                        "MCP adapter for Inngest REST API — Runs. One tool per consumed operation, routed inline through this capability's consumes block.",
+                    ),
+                    tools: alloc::borrow::Cow::Borrowed(
+                        &[
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed(
+                                    "get-function-run-status",
+                                ),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Get function run status",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"runId\":{\"type\":\"string\"}},\"required\":[\"runId\"],\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 0u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("runId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("runId"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("cancel-function-run"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "Cancel a function run",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: false,
+                                    destructive: false,
+                                    idempotent: false,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"runId\":{\"type\":\"string\"}},\"required\":[\"runId\"],\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 1u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("runId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("runId"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                            naftiko_spec::McpTool {
+                                name: alloc::borrow::Cow::Borrowed("list-jobs-steps-run"),
+                                title: None,
+                                description: alloc::borrow::Cow::Borrowed(
+                                    "List the jobs (steps) for a run",
+                                ),
+                                annotations: naftiko_spec::ToolAnnotations {
+                                    read_only: true,
+                                    destructive: false,
+                                    idempotent: true,
+                                    open_world: true,
+                                },
+                                input_schema: alloc::borrow::Cow::Borrowed(
+                                    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"additionalProperties\":false,\"properties\":{\"runId\":{\"type\":\"string\"}},\"required\":[\"runId\"],\"type\":\"object\"}",
+                                ),
+                                inputs: alloc::borrow::Cow::Borrowed(
+                                    &[
+                                        naftiko_spec::CallerInput {
+                                            name: alloc::borrow::Cow::Borrowed("runId"),
+                                            location: naftiko_spec::ParamLocation::Body,
+                                            wire_name: alloc::borrow::Cow::Borrowed("runId"),
+                                            ty: naftiko_spec::ValueType::String,
+                                            required: true,
+                                            description: alloc::borrow::Cow::Borrowed(""),
+                                            schema: None,
+                                        },
+                                    ],
+                                ),
+                                handler: naftiko_spec::Handler::Call {
+                                    operation: naftiko_spec::OperationId {
+                                        consumes: naftiko_spec::ConsumesId(0u32),
+                                        index: 2u32,
+                                    },
+                                    args: alloc::borrow::Cow::Borrowed(
+                                        &[
+                                            naftiko_spec::Arg {
+                                                input: alloc::borrow::Cow::Borrowed("runId"),
+                                                value: naftiko_spec::Value::Input(
+                                                    alloc::borrow::Cow::Borrowed("runId"),
+                                                ),
+                                            },
+                                        ],
+                                    ),
+                                    output: naftiko_spec::Output::Passthrough,
+                                },
+                            },
+                        ],
+                    ),
+                    resources: alloc::borrow::Cow::Borrowed(&[]),
+                    prompts: alloc::borrow::Cow::Borrowed(&[]),
+                    auth: naftiko_spec::ExposedAuth::None,
+                },
+            ],
+        ),
+        control: alloc::borrow::Cow::Borrowed(&[]),
+    }
 };

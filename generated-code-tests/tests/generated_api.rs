@@ -76,11 +76,11 @@ fn openapi_documents_and_input_schemas_are_json() {
         &goldens::auth_locations::SPEC,
         &goldens::bodies_outputs::SPEC,
     ] {
-        for adapter in spec.rest {
-            let doc: Value = serde_json::from_str(adapter.openapi)
+        for adapter in spec.rest.iter() {
+            let doc: Value = serde_json::from_str(&adapter.openapi)
                 .unwrap_or_else(|e| panic!("{}: {e}", adapter.namespace));
             assert_eq!(doc["openapi"], "3.1.0");
-            for route in adapter.routes {
+            for route in adapter.routes.iter() {
                 let path = route.path.replace("{*", "{");
                 let op = &doc["paths"][&path][route.method.to_ascii_lowercase()];
                 assert!(
@@ -91,15 +91,15 @@ fn openapi_documents_and_input_schemas_are_json() {
                 );
             }
         }
-        for adapter in spec.mcp {
-            for tool in adapter.tools {
-                let schema: Value = serde_json::from_str(tool.input_schema).unwrap();
+        for adapter in spec.mcp.iter() {
+            for tool in adapter.tools.iter() {
+                let schema: Value = serde_json::from_str(&tool.input_schema).unwrap();
                 assert_eq!(schema["type"], "object", "{}", tool.name);
             }
         }
     }
     let orders: Value =
-        serde_json::from_str(goldens::auth_locations::SPEC.rest[0].openapi).unwrap();
+        serde_json::from_str(&goldens::auth_locations::SPEC.rest[0].openapi).unwrap();
     let get = &orders["paths"]["/shops/{shopId}/orders/{orderId}"]["get"];
     let locations: Vec<(String, String)> = get["parameters"]
         .as_array()
@@ -129,7 +129,7 @@ fn openapi_documents_and_input_schemas_are_json() {
         put["requestBody"]["content"]["application/json"]["schema"]["required"],
         json!(["quantity"])
     );
-    let notes: Value = serde_json::from_str(goldens::bodies_outputs::SPEC.rest[0].openapi).unwrap();
+    let notes: Value = serde_json::from_str(&goldens::bodies_outputs::SPEC.rest[0].openapi).unwrap();
     assert_eq!(
         notes["components"]["securitySchemes"]["adapterAuth"]["scheme"],
         "bearer"

@@ -61,6 +61,17 @@ pub mod __private {
     /// The inputs of one operation call, by name (generated input structs build these).
     pub use crate::interp::inputs::Inputs;
 
+    /// The names the baked `static SPEC` of generated code uses: the spec types under their
+    /// crate's own name, and `alloc::borrow::Cow` (which a crate without `extern crate alloc`
+    /// cannot name itself).
+    pub mod baked {
+        pub use naftiko_spec;
+
+        pub mod alloc {
+            pub use std::borrow;
+        }
+    }
+
     pub use crate::adapters::control::router as control_router;
     pub use crate::adapters::mcp::router as mcp_router;
     pub use crate::adapters::rest::router as rest_router;
