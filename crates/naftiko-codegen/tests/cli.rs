@@ -1,4 +1,4 @@
-//! The `naftiko-codegen` binary: exit codes, human and JSON output (DESIGN.md §4).
+//! The `naftiko-codegen` binary: exit codes, human and JSON output (README, "Checking a spec").
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

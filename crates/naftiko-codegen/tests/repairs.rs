@@ -1,5 +1,5 @@
 //! Defects of published specs that have one unambiguous reading: each is repaired into working
-//! code with a located warning (DESIGN.md §3 rule 10), and its near misses stay errors.
+//! code with a located warning (DESIGN.md, rule 10), and its near misses stay errors.
 //!
 //! The specs are in `tests/specs/repairs/`: each consumes `GET /items` (`shop.list-items`) and
 //! exposes it on REST, with the defect the test is about.

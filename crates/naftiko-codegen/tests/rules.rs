@@ -1,4 +1,4 @@
-//! One test (or more) per resolution rule of DESIGN.md §3, on the small specs in
+//! One test (or more) per resolution rule of DESIGN.md, on the small specs in
 //! `tests/specs/rules/`: most consume `GET /items/{itemId}` (plus a `q` query parameter) from
 //! `shop` and expose what the test is about.
 

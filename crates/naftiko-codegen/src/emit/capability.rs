@@ -1,5 +1,5 @@
 //! `pub struct Capability` (configuration, clients, serving) and `pub struct Clients` (one
-//! typed client per consumed namespace): the surface users name (DESIGN.md §4).
+//! typed client per consumed namespace): the surface users name (see the README).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;

@@ -13,7 +13,7 @@ use naftiko_spec::{
     ValueType,
 };
 
-/// Default upstream timeout (DESIGN.md §4).
+/// Default upstream timeout (DESIGN.md, "Names the generated code uses").
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
 impl Resolver<'_> {

@@ -1,7 +1,7 @@
 //! Stage 3: the normalized model → a resolved [`CapabilitySpec`], every name bound to its
 //! source, with the [`Provenance`](provenance::Provenance) of each binding beside it.
 //!
-//! The semantics are those of DESIGN.md §3: caller inputs in every spelling (rule 1), exact
+//! The semantics are the rules of DESIGN.md: caller inputs in every spelling (rule 1), exact
 //! then folded name matching (rule 2), `{x}` and `{{x}}` placeholders (rule 3), pass-through
 //! by name (rule 4), inferred inputs (rule 5), secrets (rule 6) and compiled outputs (rule 7).
 //! Each repair is a warning; what cannot become correct code is an error.

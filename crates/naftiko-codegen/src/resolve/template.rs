@@ -1,5 +1,5 @@
 //! What a string in a spec means: a caller input, a secret, a step output, a literal, or a
-//! template mixing text with those (DESIGN.md §3, rules 1 and 6).
+//! template mixing text with those (DESIGN.md, rules 1 and 6).
 
 use naftiko_spec::{PathSegment, TemplatePart, Value};
 
