@@ -5,24 +5,24 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use naftiko::spec::RawFormat;
+use naftiko::spec::{RawFormat, text};
 
-const FORMATS: [RawFormat; 9] = [
+static FORMATS: [RawFormat; 9] = [
     RawFormat::Json,
     RawFormat::Xml,
     RawFormat::Csv,
     RawFormat::Tsv,
     RawFormat::Psv,
     RawFormat::Html,
-    RawFormat::HtmlTables("table.products, div > table"),
+    RawFormat::HtmlTables(text("table.products, div > table")),
     RawFormat::Markdown,
-    RawFormat::MarkdownSections("Feat"),
+    RawFormat::MarkdownSections(text("Feat")),
 ];
 
 fuzz_target!(|data: &[u8]| {
     let Some((selector, body)) = data.split_first() else {
         return;
     };
-    let format = FORMATS[usize::from(*selector) % FORMATS.len()];
+    let format = &FORMATS[usize::from(*selector) % FORMATS.len()];
     let _ = naftiko::__private::raw_to_json(format, body, "fuzz");
 });
