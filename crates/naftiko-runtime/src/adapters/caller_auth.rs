@@ -220,6 +220,7 @@ pub(crate) fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
 mod tests {
     use super::*;
     use crate::secret::SecretString;
+    use crate::spec::text;
 
     #[test]
     fn constant_time_eq_compares_whole_values() {
@@ -251,7 +252,7 @@ mod tests {
     #[test]
     fn bearer_accepts_only_the_token() -> Result<(), Error> {
         static AUTH: ExposedAuth = ExposedAuth::Bearer {
-            token: Value::Secret("TOKEN"),
+            token: Value::Secret(text("TOKEN")),
         };
         let check = AuthCheck::build(&AUTH, "runs", &secrets())?;
         assert!(
@@ -280,18 +281,18 @@ mod tests {
     #[test]
     fn api_key_in_header_query_and_cookie() -> Result<(), Error> {
         static IN_HEADER: ExposedAuth = ExposedAuth::ApiKey {
-            name: "x-api-key",
-            value: Value::Secret("TOKEN"),
+            name: text("x-api-key"),
+            value: Value::Secret(text("TOKEN")),
             placement: ApiKeyPlacement::Header,
         };
         static IN_QUERY: ExposedAuth = ExposedAuth::ApiKey {
-            name: "key",
-            value: Value::Secret("TOKEN"),
+            name: text("key"),
+            value: Value::Secret(text("TOKEN")),
             placement: ApiKeyPlacement::Query,
         };
         static IN_COOKIE: ExposedAuth = ExposedAuth::ApiKey {
-            name: "k",
-            value: Value::Secret("TOKEN"),
+            name: text("k"),
+            value: Value::Secret(text("TOKEN")),
             placement: ApiKeyPlacement::Cookie,
         };
         let header_check = AuthCheck::build(&IN_HEADER, "a", &secrets())?;
@@ -325,8 +326,8 @@ mod tests {
     #[test]
     fn basic_checks_user_and_password() -> Result<(), Error> {
         static AUTH: ExposedAuth = ExposedAuth::Basic {
-            username: Value::Literal("\"admin\""),
-            password: Value::Secret("TOKEN"),
+            username: Value::Literal(text("\"admin\"")),
+            password: Value::Secret(text("TOKEN")),
         };
         let check = AuthCheck::build(&AUTH, "a", &secrets())?;
         let encode = |text: &str| {
@@ -361,7 +362,7 @@ mod tests {
     #[test]
     fn an_empty_expected_credential_stops_start_up() {
         static AUTH: ExposedAuth = ExposedAuth::Bearer {
-            token: Value::Secret("MISSING"),
+            token: Value::Secret(text("MISSING")),
         };
         assert!(matches!(
             AuthCheck::build(&AUTH, "a", &secrets()),

@@ -1,69 +1,74 @@
 use super::serving::{DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving};
 use super::*;
-use crate::spec::{Auth, ExposedAuth, McpAdapterSpec, RestAdapterSpec};
+use crate::spec::{Auth, ExposedAuth, McpAdapterSpec, RestAdapterSpec, list, text};
 
 static CONSUMES: &[ConsumesSpec] = &[
     ConsumesSpec {
-        namespace: "runs",
-        env_prefix: "RUNS",
-        base_url: "https://api.example.com/v1",
+        namespace: text("runs"),
+        env_prefix: text("RUNS"),
+        base_url: text("https://api.example.com/v1"),
         timeout_ms: 30_000,
+        description: text(""),
         auth: Auth::None,
-        default_params: &[],
+        default_params: list(&[]),
+        operations: list(&[]),
     },
     ConsumesSpec {
-        namespace: "other",
-        env_prefix: "OTHER",
-        base_url: "",
+        namespace: text("other"),
+        env_prefix: text("OTHER"),
+        base_url: text(""),
         timeout_ms: 5_000,
+        description: text(""),
         auth: Auth::None,
-        default_params: &[],
+        default_params: list(&[]),
+        operations: list(&[]),
     },
 ];
 static SECRETS: &[SecretSpec] = &[
     SecretSpec {
-        key: "API_KEY",
-        source_name: "API_KEY",
+        key: text("API_KEY"),
+        source_name: text("API_KEY"),
         file: None,
     },
     SecretSpec {
-        key: "TOKEN",
-        source_name: "INNGEST_TOKEN",
+        key: text("TOKEN"),
+        source_name: text("INNGEST_TOKEN"),
         file: None,
     },
     SecretSpec {
-        key: "SIGNING",
-        source_name: "SIGNING",
+        key: text("SIGNING"),
+        source_name: text("SIGNING"),
         file: None,
     },
 ];
 static REST: &[RestAdapterSpec] = &[RestAdapterSpec {
-    namespace: "runs-rest",
-    env_prefix: "RUNS_REST",
-    default_addr: "127.0.0.1:8080",
-    routes: &[],
-    openapi: "{}",
+    namespace: text("runs-rest"),
+    env_prefix: text("RUNS_REST"),
+    default_addr: text("127.0.0.1:8080"),
+    description: text(""),
+    routes: list(&[]),
+    openapi: text("{}"),
     auth: ExposedAuth::None,
-    forwards: &[],
+    forwards: list(&[]),
 }];
 static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
-    namespace: "runs-mcp",
-    env_prefix: "RUNS_MCP",
-    default_addr: "0.0.0.0:9090",
-    description: "",
-    tools: &[],
-    resources: &[],
-    prompts: &[],
+    namespace: text("runs-mcp"),
+    env_prefix: text("RUNS_MCP"),
+    default_addr: text("0.0.0.0:9090"),
+    description: text(""),
+    tools: list(&[]),
+    resources: list(&[]),
+    prompts: list(&[]),
     auth: ExposedAuth::None,
 }];
 static SPEC: CapabilitySpec = CapabilitySpec {
-    name: "t",
-    description: "",
-    consumes: CONSUMES,
-    secrets: SECRETS,
-    rest: REST,
-    mcp: MCP,
-    control: &[],
+    name: text("t"),
+    description: text(""),
+    consumes: list(CONSUMES),
+    secrets: list(SECRETS),
+    rest: list(REST),
+    mcp: list(MCP),
+    control: list(&[]),
 };
 
 fn read_with(vars: &[(&str, &str)]) -> Result<Settings, Error> {
@@ -188,23 +193,22 @@ fn secrets_come_from_a_json_file() {
         std::env::temp_dir().join(format!("naftiko-config-test-{}.json", std::process::id()));
     let written = std::fs::write(&path, r#"{"apiKey": "from-file", "OTHER": 7}"#);
     assert!(written.is_ok());
-    // SecretSpec holds `&'static str`, as generated code does; leaking in a test is fine.
-    let uri: &'static str = Box::leak(format!("file://{}", path.display()).into_boxed_str());
+    let uri = format!("file://{}", path.display());
     let specs: &'static [SecretSpec] = Box::leak(Box::new([
         SecretSpec {
-            key: "API_KEY",
-            source_name: "apiKey",
-            file: Some(uri),
+            key: text("API_KEY"),
+            source_name: text("apiKey"),
+            file: Some(uri.clone().into()),
         },
         SecretSpec {
-            key: "OTHER",
-            source_name: "OTHER",
-            file: Some(uri),
+            key: text("OTHER"),
+            source_name: text("OTHER"),
+            file: Some(uri.clone().into()),
         },
         SecretSpec {
-            key: "ENV_WINS",
-            source_name: "ENV_WINS",
-            file: Some(uri),
+            key: text("ENV_WINS"),
+            source_name: text("ENV_WINS"),
+            file: Some(uri.clone().into()),
         },
     ]));
     let mut report = Report::default();
@@ -226,9 +230,9 @@ fn secrets_come_from_a_json_file() {
     );
 
     static NO_FILE: &[SecretSpec] = &[SecretSpec {
-        key: "K",
-        source_name: "K",
-        file: Some("file:///./does-not-exist-naftiko.json"),
+        key: text("K"),
+        source_name: text("K"),
+        file: Some(text("file:///./does-not-exist-naftiko.json")),
     }];
     let mut report = Report::default();
     read_secrets(NO_FILE, &|_| None, &mut report);

@@ -125,16 +125,18 @@ fn expected(input: &CallerInput, what: &str) -> Error {
 mod tests {
     use super::*;
     use crate::spec::ParamLocation;
+    use crate::spec::text;
     use serde_json::json;
 
     const fn input(name: &'static str, ty: ValueType, required: bool) -> CallerInput {
         CallerInput {
-            name,
+            name: text(name),
             location: ParamLocation::Query,
-            wire_name: name,
+            wire_name: text(name),
             ty,
             required,
-            description: "",
+            description: text(""),
+            schema: None,
         }
     }
 

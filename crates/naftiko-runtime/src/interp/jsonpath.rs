@@ -66,6 +66,7 @@ fn collect<'a>(node: &'a Json, path: &[PathSegment], found: &mut Vec<&'a Json>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::text;
     use PathSegment::{Field, Index, Wildcard};
     use serde_json::json;
 
@@ -75,33 +76,51 @@ mod tests {
         assert_eq!(
             select(
                 &doc,
-                &[Field("data"), Field("items"), Index(1), Field("id")]
+                &[
+                    Field(text("data")),
+                    Field(text("items")),
+                    Index(1),
+                    Field(text("id"))
+                ]
             ),
             json!(2)
         );
         assert_eq!(
             select(
                 &doc,
-                &[Field("data"), Field("items"), Index(-3), Field("id")]
+                &[
+                    Field(text("data")),
+                    Field(text("items")),
+                    Index(-3),
+                    Field(text("id"))
+                ]
             ),
             json!(1)
         );
         assert_eq!(
-            select(&doc, &[Field("data"), Field("items"), Index(3)]),
-            Json::Null
-        );
-        assert_eq!(
-            select(&doc, &[Field("data"), Field("items"), Index(-4)]),
+            select(&doc, &[Field(text("data")), Field(text("items")), Index(3)]),
             Json::Null
         );
         assert_eq!(
             select(
                 &doc,
-                &[Field("data"), Field("items"), Wildcard, Field("id")]
+                &[Field(text("data")), Field(text("items")), Index(-4)]
+            ),
+            Json::Null
+        );
+        assert_eq!(
+            select(
+                &doc,
+                &[
+                    Field(text("data")),
+                    Field(text("items")),
+                    Wildcard,
+                    Field(text("id"))
+                ]
             ),
             json!([1, 2])
         );
-        assert_eq!(select(&doc, &[Field("nope"), Wildcard]), json!([]));
+        assert_eq!(select(&doc, &[Field(text("nope")), Wildcard]), json!([]));
         assert_eq!(select(&doc, &[]), doc);
         assert_eq!(select(&json!({"a": 1, "b": 2}), &[Wildcard]), json!([1, 2]));
     }

@@ -80,8 +80,10 @@ mod tests {
     use super::*;
     use crate::interp::inputs::Inputs;
     use crate::secret::Secrets;
-    use crate::spec::{PathSegment::*, Value};
+    use crate::spec::{Nested, PathSegment::*, Value};
+    use crate::spec::{list, text};
     use serde_json::json;
+    use std::borrow::Cow;
 
     fn run(mapping: &Mapping, node: &Json) -> Json {
         let inputs: Inputs = [("who".to_owned(), json!("caller"))].into_iter().collect();
@@ -101,79 +103,79 @@ mod tests {
     #[test]
     fn trees_select_convert_and_default_to_null() {
         static ITEM: Mapping = Mapping::Object {
-            path: &[],
-            fields: &[
+            path: list(&[]),
+            fields: Cow::Borrowed(&[
                 (
-                    "id",
+                    text("id"),
                     Mapping::Select {
-                        path: &[Field("id")],
+                        path: Cow::Borrowed(&[Field(text("id"))]),
                         ty: ValueType::Integer,
                     },
                 ),
                 (
-                    "label",
+                    text("label"),
                     Mapping::Select {
-                        path: &[Field("n")],
+                        path: Cow::Borrowed(&[Field(text("n"))]),
                         ty: ValueType::String,
                     },
                 ),
-            ],
+            ]),
         };
         static SHAPE: Mapping = Mapping::Object {
-            path: &[Field("data")],
-            fields: &[
+            path: Cow::Borrowed(&[Field(text("data"))]),
+            fields: Cow::Borrowed(&[
                 (
-                    "status",
+                    text("status"),
                     Mapping::Select {
-                        path: &[Field("status")],
+                        path: Cow::Borrowed(&[Field(text("status"))]),
                         ty: ValueType::String,
                     },
                 ),
                 (
-                    "total",
+                    text("total"),
                     Mapping::Select {
-                        path: &[Field("total")],
+                        path: Cow::Borrowed(&[Field(text("total"))]),
                         ty: ValueType::Number,
                     },
                 ),
                 (
-                    "ok",
+                    text("ok"),
                     Mapping::Select {
-                        path: &[Field("ok")],
+                        path: Cow::Borrowed(&[Field(text("ok"))]),
                         ty: ValueType::Boolean,
                     },
                 ),
                 (
-                    "missing",
+                    text("missing"),
                     Mapping::Select {
-                        path: &[Field("nope"), Index(0)],
+                        path: Cow::Borrowed(&[Field(text("nope")), Index(0)]),
                         ty: ValueType::String,
                     },
                 ),
                 (
-                    "items",
+                    text("items"),
                     Mapping::Array {
-                        path: &[Field("items")],
-                        items: &ITEM,
+                        path: Cow::Borrowed(&[Field(text("items"))]),
+                        items: Nested::Borrowed(&ITEM),
                     },
                 ),
                 (
-                    "ids",
+                    text("ids"),
                     Mapping::Select {
-                        path: &[Field("items"), Wildcard, Field("id")],
+                        path: Cow::Borrowed(&[Field(text("items")), Wildcard, Field(text("id"))]),
                         ty: ValueType::String,
                     },
                 ),
-                ("kind", Mapping::Const("\"run\"")),
-                ("asker", Mapping::Value(Value::Input("who"))),
+                (text("kind"), Mapping::Const(text("\"run\""))),
+                (text("asker"), Mapping::Value(Value::Input(text("who")))),
                 (
-                    "notANumber",
+                    text("notANumber"),
                     Mapping::Select {
-                        path: &[Field("status")],
+                        path: Cow::Borrowed(&[Field(text("status"))]),
                         ty: ValueType::Number,
                     },
                 ),
-            ],
+            ]),
         };
         let body = json!({"data": {
             "status": "Running", "total": "12.5", "ok": "true",
@@ -188,13 +190,13 @@ mod tests {
             })
         );
         static WHOLE: Mapping = Mapping::Select {
-            path: &[],
+            path: list(&[]),
             ty: ValueType::Any,
         };
         assert_eq!(run(&WHOLE, &body), body);
         static LIST: Mapping = Mapping::Array {
-            path: &[Field("x")],
-            items: &WHOLE,
+            path: Cow::Borrowed(&[Field(text("x"))]),
+            items: Nested::Borrowed(&WHOLE),
         };
         assert_eq!(run(&LIST, &json!({"x": {"a": 1}})), json!([{"a": 1}]));
         assert_eq!(run(&LIST, &json!({})), Json::Null);

@@ -104,7 +104,9 @@ mod tests {
     use super::*;
     use crate::secret::SecretString;
     use crate::spec::PathSegment;
+    use crate::spec::{list, text};
     use serde_json::json;
+    use std::borrow::Cow;
 
     fn inputs() -> Inputs {
         let Json::Object(map) = json!({"id": "r 1", "count": 3, "flag": true, "none": null}) else {
@@ -125,22 +127,22 @@ mod tests {
             steps: &steps,
         };
         static PARTS: &[TemplatePart] = &[
-            TemplatePart::Text("Bearer "),
-            TemplatePart::Value(Value::Secret("TOKEN")),
-            TemplatePart::Text(" id="),
-            TemplatePart::Value(Value::Input("id")),
-            TemplatePart::Text(" n="),
-            TemplatePart::Value(Value::Input("count")),
-            TemplatePart::Text(" missing="),
-            TemplatePart::Value(Value::Input("missing")),
-            TemplatePart::Text("."),
+            TemplatePart::Text(text("Bearer ")),
+            TemplatePart::Value(Value::Secret(text("TOKEN"))),
+            TemplatePart::Text(text(" id=")),
+            TemplatePart::Value(Value::Input(text("id"))),
+            TemplatePart::Text(text(" n=")),
+            TemplatePart::Value(Value::Input(text("count"))),
+            TemplatePart::Text(text(" missing=")),
+            TemplatePart::Value(Value::Input(text("missing"))),
+            TemplatePart::Text(text(".")),
         ];
         assert_eq!(
             render_template(PARTS, scope),
             "Bearer s3cret id=r 1 n=3 missing=."
         );
         assert_eq!(
-            evaluate(&Value::Template(PARTS), scope),
+            evaluate(&Value::Template(list(PARTS)), scope),
             Some(json!("Bearer s3cret id=r 1 n=3 missing=."))
         );
     }
@@ -156,41 +158,44 @@ mod tests {
             secrets: &secrets,
             steps: &steps,
         };
-        static BODY: Value = Value::Object(&[
-            ("count", Value::Input("count")),
-            ("flag", Value::Input("flag")),
-            ("absent", Value::Input("missing")),
-            ("null", Value::Input("none")),
-            ("version", Value::Literal("\"v1\"")),
-            ("limit", Value::Literal("10")),
+        static BODY: Value = Value::Object(Cow::Borrowed(&[
+            (text("count"), Value::Input(text("count"))),
+            (text("flag"), Value::Input(text("flag"))),
+            (text("absent"), Value::Input(text("missing"))),
+            (text("null"), Value::Input(text("none"))),
+            (text("version"), Value::Literal(text("\"v1\""))),
+            (text("limit"), Value::Literal(text("10"))),
             (
-                "list",
-                Value::Array(&[Value::Input("id"), Value::Input("missing")]),
+                text("list"),
+                Value::Array(Cow::Borrowed(&[
+                    Value::Input(text("id")),
+                    Value::Input(text("missing")),
+                ])),
             ),
             (
-                "fromStep",
+                text("fromStep"),
                 Value::Step {
-                    step: "first",
-                    path: &[
-                        PathSegment::Field("items"),
+                    step: text("first"),
+                    path: Cow::Borrowed(&[
+                        PathSegment::Field(text("items")),
                         PathSegment::Wildcard,
-                        PathSegment::Field("v"),
-                    ],
+                        PathSegment::Field(text("v")),
+                    ]),
                 },
             ),
-        ]);
+        ]));
         assert_eq!(
             evaluate(&BODY, scope),
             Some(
                 json!({"count": 3, "flag": true, "version": "v1", "limit": 10, "list": ["r 1", null], "fromStep": ["a", "b"]})
             )
         );
-        assert_eq!(evaluate(&Value::Secret("NOPE"), scope), None);
+        assert_eq!(evaluate(&Value::Secret(text("NOPE")), scope), None);
         assert_eq!(
             evaluate(
                 &Value::Step {
-                    step: "nope",
-                    path: &[]
+                    step: text("nope"),
+                    path: list(&[])
                 },
                 scope
             ),

@@ -406,6 +406,8 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{list, text};
+    use std::borrow::Cow;
 
     #[test]
     fn statuses_beyond_the_slots_are_counted_by_class() {
@@ -446,32 +448,34 @@ mod tests {
         use crate::spec::{ExposedAuth, RestAdapterSpec, RestRoute};
         const fn route(method: &'static str, path: &'static str) -> RestRoute {
             RestRoute {
-                method,
-                path,
-                name: "get",
-                inputs: &[],
+                method: text(method),
+                path: text(path),
+                name: text("get"),
+                description: text(""),
+                inputs: list(&[]),
                 handler: Handler::Static {
-                    body: "{}",
-                    content_type: "application/json",
+                    body: text("{}"),
+                    content_type: text("application/json"),
                 },
             }
         }
         static SPEC: CapabilitySpec = CapabilitySpec {
-            name: "t",
-            description: "",
-            consumes: &[],
-            secrets: &[],
-            rest: &[RestAdapterSpec {
-                namespace: "api",
-                env_prefix: "API",
-                default_addr: "127.0.0.1:0",
-                routes: &[route("GET", "/a"), route("GET", "/b")],
-                openapi: "",
+            name: text("t"),
+            description: text(""),
+            consumes: list(&[]),
+            secrets: list(&[]),
+            rest: Cow::Borrowed(&[RestAdapterSpec {
+                namespace: text("api"),
+                env_prefix: text("API"),
+                default_addr: text("127.0.0.1:0"),
+                description: text(""),
+                routes: Cow::Borrowed(&[route("GET", "/a"), route("GET", "/b")]),
+                openapi: text(""),
                 auth: ExposedAuth::None,
-                forwards: &[],
-            }],
-            mcp: &[],
-            control: &[],
+                forwards: list(&[]),
+            }]),
+            mcp: list(&[]),
+            control: list(&[]),
         };
         let metrics = Metrics::new(&SPEC);
         for index in 0..2 {

@@ -213,33 +213,36 @@ mod tests {
     use crate::spec::{
         Auth, ConsumesSpec, ExposedAuth, HttpOperation, McpAdapterSpec, RawFormat, RequestBody,
     };
+    use crate::spec::{list, text};
 
     static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
-        namespace: "runs",
-        env_prefix: "RUNS",
-        base_url: "https://api.example.com",
+        namespace: text("runs"),
+        env_prefix: text("RUNS"),
+        base_url: text("https://api.example.com"),
+        description: text(""),
         timeout_ms: 30_000,
         auth: Auth::None,
-        default_params: &[],
+        default_params: list(&[]),
+        operations: list(&[]),
     }];
     static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
-        namespace: "tools",
-        env_prefix: "TOOLS",
-        default_addr: "127.0.0.1:9090",
-        description: "",
-        tools: &[],
-        resources: &[],
-        prompts: &[],
+        namespace: text("tools"),
+        env_prefix: text("TOOLS"),
+        default_addr: text("127.0.0.1:9090"),
+        description: text(""),
+        tools: list(&[]),
+        resources: list(&[]),
+        prompts: list(&[]),
         auth: ExposedAuth::None,
     }];
     static SPEC: CapabilitySpec = CapabilitySpec {
-        name: "t",
-        description: "",
-        consumes: CONSUMES,
-        secrets: &[],
-        rest: &[],
-        mcp: MCP,
-        control: &[],
+        name: text("t"),
+        description: text(""),
+        consumes: list(CONSUMES),
+        secrets: list(&[]),
+        rest: list(&[]),
+        mcp: list(MCP),
+        control: list(&[]),
     };
 
     fn lookup(name: &str) -> Option<String> {
@@ -266,7 +269,7 @@ mod tests {
         );
         assert!(runtime.mcp_settings(1).is_none());
         assert_eq!(
-            runtime.client(0).base_url(),
+            runtime.client(ConsumesId(0)).base_url(),
             Some("https://api.example.com/")
         );
         assert!(format!("{runtime:?}").contains("runs"));
@@ -292,18 +295,18 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_namespace_index_fails_calls_instead_of_panicking() {
         static OP: HttpOperation = HttpOperation {
-            consumes: 7,
-            name: "ghost",
-            method: "GET",
-            path: &[],
-            inputs: &[],
+            name: text("ghost"),
+            method: text("GET"),
+            description: text(""),
+            path: list(&[]),
+            inputs: list(&[]),
             body: RequestBody::Fields,
             output_format: RawFormat::Json,
         };
         let runtime =
             Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));
         let result = runtime
-            .client(OP.consumes)
+            .client(ConsumesId(7))
             .call(&OP, &crate::interp::inputs::Inputs::new())
             .await;
         assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");

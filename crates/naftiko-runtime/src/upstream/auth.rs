@@ -418,6 +418,7 @@ pub(crate) fn client_nonce() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{list, text};
 
     #[test]
     fn rfc_7616_examples() {
@@ -461,12 +462,14 @@ mod tests {
 
     fn bearer(token: Value) -> ConsumesSpec {
         ConsumesSpec {
-            namespace: "ns",
-            env_prefix: "NS",
-            base_url: "",
+            namespace: text("ns"),
+            env_prefix: text("NS"),
+            base_url: text(""),
+            description: text(""),
             timeout_ms: 1,
             auth: Auth::Bearer { token },
-            default_params: &[],
+            default_params: list(&[]),
+            operations: list(&[]),
         }
     }
 
@@ -476,10 +479,10 @@ mod tests {
         let mut secrets = Secrets::new();
         secrets.insert("TOKEN", SecretString::new("s3cret"));
         static FROM_SECRET: &[TemplatePart] = &[
-            TemplatePart::Text("Bearer "),
-            TemplatePart::Value(Value::Secret("TOKEN")),
+            TemplatePart::Text(text("Bearer ")),
+            TemplatePart::Value(Value::Secret(text("TOKEN"))),
         ];
-        let built = match prebuild(&bearer(Value::Template(FROM_SECRET)), &secrets) {
+        let built = match prebuild(&bearer(Value::Template(list(FROM_SECRET))), &secrets) {
             Some(Prebuilt::Header(name, value)) => Some((name, value)),
             _ => None,
         };
@@ -492,12 +495,12 @@ mod tests {
         assert!(built.is_some_and(|(_, value)| value.is_sensitive()));
         // Absent secret: nothing is sent, as a per-request evaluation would decide.
         assert!(matches!(
-            prebuild(&bearer(Value::Secret("MISSING")), &secrets),
+            prebuild(&bearer(Value::Secret(text("MISSING"))), &secrets),
             Some(Prebuilt::Nothing)
         ));
         // A token from the caller, or one that cannot be a header value: per request.
-        assert!(prebuild(&bearer(Value::Input("token")), &secrets).is_none());
-        assert!(prebuild(&bearer(Value::Literal("\"a\\nb\"")), &secrets).is_none());
+        assert!(prebuild(&bearer(Value::Input(text("token"))), &secrets).is_none());
+        assert!(prebuild(&bearer(Value::Literal(text("\"a\\nb\""))), &secrets).is_none());
     }
 
     #[test]

@@ -324,6 +324,7 @@ pub(crate) fn mentions_secret(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::text;
     use serde_json::json;
 
     fn inputs(value: Json) -> Inputs {
@@ -334,9 +335,9 @@ mod tests {
     }
 
     static PATH: &[PathPart] = &[
-        PathPart::Literal("/runs/"),
-        PathPart::Param("runId"),
-        PathPart::Literal("/jobs"),
+        PathPart::Literal(text("/runs/")),
+        PathPart::Param(text("runId")),
+        PathPart::Literal(text("/jobs")),
     ];
 
     #[test]
@@ -401,10 +402,10 @@ mod tests {
             secrets: &secrets,
             steps: &no_steps,
         };
-        static TEMPLATE: RequestBody = RequestBody::Json(Value::Object(&[
-            ("url", Value::Input("url")),
-            ("secret", Value::Literal("\"from-template\"")),
-        ]));
+        static TEMPLATE: RequestBody = RequestBody::Json(Value::Object(Cow::Borrowed(&[
+            (text("url"), Value::Input(text("url"))),
+            (text("secret"), Value::Literal(text("\"from-template\""))),
+        ])));
         let fields = inputs(json!({"secret": "from-input", "extra": 1}));
         let sent = match build_body(&TEMPLATE, scope, fields) {
             Ok(Body::Bytes { data, .. }) => serde_json::from_slice::<Json>(&data).ok(),

@@ -135,42 +135,46 @@ fn to_json(value: &Value, arguments: &JsonObject) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::PromptArgument;
+    use crate::spec::{self, PromptArgument, text};
+    use std::borrow::Cow;
 
     static PROMPT: McpPrompt = McpPrompt {
-        name: "summarize-run",
-        title: Some("Summarize a run"),
-        description: "Summarize one run.",
-        arguments: &[
+        name: text("summarize-run"),
+        title: Some(text("Summarize a run")),
+        description: text("Summarize one run."),
+        arguments: Cow::Borrowed(&[
             PromptArgument {
-                name: "runId",
-                description: "The run",
+                name: text("runId"),
+                description: text("The run"),
                 required: true,
             },
             PromptArgument {
-                name: "tone",
-                description: "",
+                name: text("tone"),
+                description: text(""),
                 required: false,
             },
-        ],
-        messages: &[
-            ("system", &[TemplatePart::Text("Be brief.")]),
-            (
-                "user",
-                &[
-                    TemplatePart::Text("Summarize run "),
-                    TemplatePart::Value(Value::Input("runId")),
-                    TemplatePart::Text(" in a "),
-                    TemplatePart::Value(Value::Input("tone")),
-                    TemplatePart::Text(" tone; key "),
-                    TemplatePart::Value(Value::Secret("INNGEST_API_KEY")),
-                    TemplatePart::Text("."),
-                ],
-            ),
-        ],
+        ]),
+        messages: Cow::Borrowed(&[
+            spec::PromptMessage {
+                role: text("system"),
+                parts: Cow::Borrowed(&[TemplatePart::Text(text("Be brief."))]),
+            },
+            spec::PromptMessage {
+                role: text("user"),
+                parts: Cow::Borrowed(&[
+                    TemplatePart::Text(text("Summarize run ")),
+                    TemplatePart::Value(Value::Input(text("runId"))),
+                    TemplatePart::Text(text(" in a ")),
+                    TemplatePart::Value(Value::Input(text("tone"))),
+                    TemplatePart::Text(text(" tone; key ")),
+                    TemplatePart::Value(Value::Secret(text("INNGEST_API_KEY"))),
+                    TemplatePart::Text(text(".")),
+                ]),
+            },
+        ]),
     };
 
-    fn text(message: &PromptMessage) -> String {
+    fn message_text(message: &PromptMessage) -> String {
         message
             .content
             .as_text()
@@ -189,7 +193,7 @@ mod tests {
         assert_eq!(rendered.messages.len(), 2);
         assert_eq!(rendered.messages[0].role, Role::User);
         assert_eq!(
-            text(&rendered.messages[1]),
+            message_text(&rendered.messages[1]),
             "Summarize run 01H in a dry tone; key ."
         );
     }
@@ -203,7 +207,7 @@ mod tests {
             unreachable!("a required argument was given: {rendered:?}")
         };
         assert_eq!(
-            text(&rendered.messages[1]),
+            message_text(&rendered.messages[1]),
             "Summarize run 7 in a  tone; key ."
         );
     }

@@ -109,31 +109,32 @@ pub(super) fn embedded(resource: &'static McpResource, text: &'static str) -> Re
 mod tests {
     use super::*;
     use crate::spec::McpResourceContent;
+    use crate::spec::{list, text};
 
     const PROFILE: &[PathPart] = &[
-        PathPart::Literal("data://users/"),
-        PathPart::Param("userId"),
-        PathPart::Literal("/profile"),
+        PathPart::Literal(text("data://users/")),
+        PathPart::Param(text("userId")),
+        PathPart::Literal(text("/profile")),
     ];
 
     static RESOURCES: &[McpResource] = &[
         McpResource {
-            name: "schema",
+            name: text("schema"),
             title: None,
-            uri: "data://users/schema/profile",
-            uri_template: &[],
-            description: "",
-            mime_type: "",
-            content: McpResourceContent::Static("{}"),
+            uri: text("data://users/schema/profile"),
+            uri_template: list(&[]),
+            description: text(""),
+            mime_type: text(""),
+            content: McpResourceContent::Static(text("{}")),
         },
         McpResource {
-            name: "profile",
+            name: text("profile"),
             title: None,
-            uri: "data://users/{userId}/profile",
-            uri_template: PROFILE,
-            description: "",
-            mime_type: "",
-            content: McpResourceContent::Static("{}"),
+            uri: text("data://users/{userId}/profile"),
+            uri_template: list(PROFILE),
+            description: text(""),
+            mime_type: text(""),
+            content: McpResourceContent::Static(text("{}")),
         },
     ];
 
@@ -152,9 +153,9 @@ mod tests {
         ] {
             assert!(capture(PROFILE, no_match).is_none(), "{no_match}");
         }
-        let fixed = find(RESOURCES, "data://users/schema/profile").map(|(r, _)| r.name);
+        let fixed = find(RESOURCES, "data://users/schema/profile").map(|(r, _)| &*r.name);
         assert_eq!(fixed.ok(), Some("schema"));
-        let templated = find(RESOURCES, "data://users/42/profile").map(|(r, i)| (r.name, i));
+        let templated = find(RESOURCES, "data://users/42/profile").map(|(r, i)| (&*r.name, i));
         assert!(
             matches!(&templated, Ok(("profile", inputs)) if inputs.get("userId") == Some(&"42".into())),
             "{templated:?}"

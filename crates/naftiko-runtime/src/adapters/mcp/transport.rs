@@ -124,6 +124,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::{list, text};
 
     use crate::config::MCP_DEFAULT_MAX_BODY_BYTES as DEFAULT_MAX_BODY_BYTES;
 
@@ -131,23 +132,23 @@ mod tests {
     fn settings(vars: &[(&str, &str)]) -> HttpSettings {
         use crate::spec::{CapabilitySpec, ExposedAuth, McpAdapterSpec};
         static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
-            namespace: "runs-mcp",
-            env_prefix: "RUNS_MCP",
-            default_addr: "127.0.0.1:9090",
-            description: "",
-            tools: &[],
-            resources: &[],
-            prompts: &[],
+            namespace: text("runs-mcp"),
+            env_prefix: text("RUNS_MCP"),
+            default_addr: text("127.0.0.1:9090"),
+            description: text(""),
+            tools: list(&[]),
+            resources: list(&[]),
+            prompts: list(&[]),
             auth: ExposedAuth::None,
         }];
         static SPEC: CapabilitySpec = CapabilitySpec {
-            name: "t",
-            description: "",
-            consumes: &[],
-            secrets: &[],
-            rest: &[],
-            mcp: MCP,
-            control: &[],
+            name: text("t"),
+            description: text(""),
+            consumes: list(&[]),
+            secrets: list(&[]),
+            rest: list(&[]),
+            mcp: list(MCP),
+            control: list(&[]),
         };
         let lookup = |name: &str| {
             vars.iter()
@@ -205,40 +206,41 @@ mod tests {
         use super::super::serve_over;
         use crate::runtime::Runtime;
         use crate::spec::*;
+        use std::borrow::Cow;
 
         static PING: CapabilitySpec = CapabilitySpec {
-            name: "ping",
-            description: "",
-            consumes: &[],
-            secrets: &[],
-            rest: &[],
-            mcp: &[McpAdapterSpec {
-                namespace: "ping-mcp",
-                env_prefix: "PING_MCP",
-                default_addr: "127.0.0.1:0",
-                description: "Answers pings.",
-                tools: &[McpTool {
-                    name: "ping",
+            name: text("ping"),
+            description: text(""),
+            consumes: list(&[]),
+            secrets: list(&[]),
+            rest: list(&[]),
+            mcp: Cow::Borrowed(&[McpAdapterSpec {
+                namespace: text("ping-mcp"),
+                env_prefix: text("PING_MCP"),
+                default_addr: text("127.0.0.1:0"),
+                description: text("Answers pings."),
+                tools: Cow::Borrowed(&[McpTool {
+                    name: text("ping"),
                     title: None,
-                    description: "Answer pong.",
+                    description: text("Answer pong."),
                     annotations: ToolAnnotations {
                         read_only: true,
                         destructive: false,
                         idempotent: true,
                         open_world: false,
                     },
-                    input_schema: r#"{"type":"object","properties":{}}"#,
-                    inputs: &[],
+                    input_schema: text(r#"{"type":"object","properties":{}}"#),
+                    inputs: list(&[]),
                     handler: Handler::Static {
-                        body: r#"{"pong":true}"#,
-                        content_type: "application/json",
+                        body: text(r#"{"pong":true}"#),
+                        content_type: text("application/json"),
                     },
-                }],
-                resources: &[],
-                prompts: &[],
+                }]),
+                resources: list(&[]),
+                prompts: list(&[]),
                 auth: ExposedAuth::None,
-            }],
-            control: &[],
+            }]),
+            control: list(&[]),
         };
 
         type TestResult = Result<(), Box<dyn std::error::Error>>;

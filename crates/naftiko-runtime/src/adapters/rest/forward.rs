@@ -369,6 +369,7 @@ fn relay(upstream: http::Response<Body>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::text;
 
     fn sub_path(rest: &str) -> Option<String> {
         safe_sub_path(rest).ok()
@@ -434,7 +435,11 @@ mod tests {
         }
         let passed = passed_headers(
             &caller,
-            &["Notion-Version", "Authorization", "Connection"],
+            &[
+                text("Notion-Version"),
+                text("Authorization"),
+                text("Connection"),
+            ],
             Some(&header::AUTHORIZATION),
         );
         let mut names: Vec<&str> = passed.keys().map(HeaderName::as_str).collect();

@@ -204,16 +204,18 @@ fn check_paths(paths: &[&str]) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::spec::{Handler, RestRoute};
+    use crate::spec::{list, text};
 
     const fn route(method: &'static str, path: &'static str, name: &'static str) -> RestRoute {
         RestRoute {
-            method,
-            path,
-            name,
-            inputs: &[],
+            method: text(method),
+            path: text(path),
+            name: text(name),
+            description: text(""),
+            inputs: list(&[]),
             handler: Handler::Static {
-                body: "{}",
-                content_type: "application/json",
+                body: text("{}"),
+                content_type: text("application/json"),
             },
         }
     }

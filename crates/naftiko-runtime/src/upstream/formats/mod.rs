@@ -94,20 +94,24 @@ fn table_rows(headers: &[String], rows: impl Iterator<Item = Vec<String>>) -> Js
 mod tests {
     use super::to_json;
     use crate::error::Error;
-    use crate::spec::RawFormat;
+    use crate::spec::{RawFormat, text};
     use serde_json::json;
 
     #[test]
     fn every_format_reads_or_fails_as_decode() {
-        let read = |format, body: &str| to_json(format, body.as_bytes(), "up");
-        assert_eq!(read(RawFormat::Json, " \n").ok(), Some(json!(null)));
-        assert_eq!(read(RawFormat::Xml, "").ok(), Some(json!(null)));
+        let read = |format: &RawFormat, body: &str| to_json(format, body.as_bytes(), "up");
+        assert_eq!(read(&RawFormat::Json, " \n").ok(), Some(json!(null)));
+        assert_eq!(read(&RawFormat::Xml, "").ok(), Some(json!(null)));
         assert_eq!(
-            read(RawFormat::Psv, "\u{feff}a|b\n1|2\n").ok(),
+            read(&RawFormat::Psv, "\u{feff}a|b\n1|2\n").ok(),
             Some(json!([{"a": "1", "b": "2"}]))
         );
         assert_eq!(
-            read(RawFormat::HtmlTables("table.x"), "<table><tr><th>A</table>").ok(),
+            read(
+                &RawFormat::HtmlTables(text("table.x")),
+                "<table><tr><th>A</table>"
+            )
+            .ok(),
             Some(json!({"tables": []}))
         );
         for (format, body) in [
@@ -116,14 +120,14 @@ mod tests {
             (RawFormat::Csv, "a\n1,2\n"),
             (RawFormat::Text, "hi"),
         ] {
-            let result = read(format, body);
+            let result = read(&format, body);
             assert!(
                 matches!(&result, Err(Error::Decode { namespace, .. }) if namespace == "up"),
                 "{format:?} {body:?} gave {result:?}"
             );
         }
         assert!(matches!(
-            to_json(RawFormat::Csv, b"a\n\xff\n", "up"),
+            to_json(&RawFormat::Csv, b"a\n\xff\n", "up"),
             Err(Error::Decode { .. })
         ));
     }
