@@ -6,6 +6,7 @@ mod support;
 
 use support::echo_upstream;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -20,20 +21,48 @@ use naftiko_runtime::{Error, Response, Runtime};
 use naftiko_runtime::{Hooks, RequestParts};
 use serde_json::{Value as Json, json};
 
-const fn ns(
-    namespace: &'static str,
-    env_prefix: &'static str,
-    auth: Auth,
-    default_params: &'static [DefaultParam],
-) -> ConsumesSpec {
-    ConsumesSpec {
-        namespace,
-        env_prefix,
-        base_url: "http://127.0.0.1:1",
-        timeout_ms: 30_000,
-        auth,
-        default_params,
-    }
+/// A consumed namespace on a base URL every test overrides; `params` and `operations` are
+/// its default parameters and its operations, in order (an [`OperationId`] indexes these).
+macro_rules! ns {
+    (
+        $namespace:literal,
+        $env_prefix:literal,
+        $auth:expr,
+        params: [$($param:expr),* $(,)?],
+        operations: [$($operation:expr),* $(,)?] $(,)?
+    ) => {
+        ConsumesSpec {
+            namespace: text($namespace),
+            env_prefix: text($env_prefix),
+            base_url: text("http://127.0.0.1:1"),
+            description: text(""),
+            timeout_ms: 30_000,
+            auth: $auth,
+            default_params: Cow::Borrowed(&[$($param),*]),
+            operations: Cow::Borrowed(&[$($operation),*]),
+        }
+    };
+}
+
+/// An operation answering JSON; a macro rather than a `const fn` so that the borrowed path
+/// and inputs live as long as the `const` it builds.
+macro_rules! op {
+    (
+        $method:literal,
+        path: [$($part:expr),* $(,)?],
+        inputs: [$($input:expr),* $(,)?],
+        $body:expr $(,)?
+    ) => {
+        HttpOperation {
+            name: text("op"),
+            method: text($method),
+            description: text(""),
+            path: Cow::Borrowed(&[$($part),*]),
+            inputs: Cow::Borrowed(&[$($input),*]),
+            body: $body,
+            output_format: RawFormat::Json,
+        }
+    };
 }
 
 const fn input(
@@ -43,287 +72,156 @@ const fn input(
     required: bool,
 ) -> OperationInput {
     OperationInput {
-        name,
+        name: text(name),
         location,
-        wire_name,
+        wire_name: text(wire_name),
         ty: ValueType::Any,
         required,
         fixed: None,
+        description: text(""),
     }
 }
 
-const fn op(
-    consumes: usize,
-    method: &'static str,
-    path: &'static [PathPart],
-    inputs: &'static [OperationInput],
-    body: RequestBody,
-) -> HttpOperation {
-    HttpOperation {
-        consumes,
-        name: "op",
-        method,
-        path,
-        inputs,
-        body,
-        output_format: RawFormat::Json,
-    }
-}
+// The operations, by namespace.
 
-static CONSUMES: &[ConsumesSpec] = &[
-    ns(
-        "echo",
-        "ECHO",
-        Auth::Bearer {
-            token: Value::Secret("TOKEN"),
-        },
-        &[
-            DefaultParam {
-                name: "X-Api-Version",
-                location: ParamLocation::Header,
-                value: Value::Literal("\"2024-01-01\""),
-            },
-            DefaultParam {
-                name: "tenant",
-                location: ParamLocation::Query,
-                value: Value::Literal("\"acme\""),
-            },
-        ],
-    ),
-    ns(
-        "keyed",
-        "KEYED",
-        Auth::ApiKey {
-            name: "api_key",
-            value: Value::Secret("API_KEY"),
-            placement: ApiKeyPlacement::Query,
-        },
-        &[],
-    ),
-    ns(
-        "basic",
-        "BASIC",
-        Auth::Basic {
-            username: Value::Literal("\"user\""),
-            password: Value::Secret("PASS"),
-        },
-        &[],
-    ),
-    ns(
-        "digest",
-        "DIGEST",
-        Auth::Digest {
-            username: Value::Literal("\"Mufasa\""),
-            password: Value::Secret("DIGEST_PASS"),
-        },
-        &[],
-    ),
-    ns("slow", "SLOW", Auth::None, &[]),
-    ns("down", "DOWN", Auth::None, &[]),
-    ns(
-        "cookie",
-        "COOKIE",
-        Auth::ApiKey {
-            name: "key",
-            value: Value::Secret("API_KEY"),
-            placement: ApiKeyPlacement::Cookie,
-        },
-        &[],
-    ),
-    ns("plain", "PLAIN", Auth::None, &[]),
-];
-
-static SECRETS: &[SecretSpec] = &[
-    SecretSpec {
-        key: "TOKEN",
-        source_name: "TOKEN",
-        file: None,
-    },
-    SecretSpec {
-        key: "API_KEY",
-        source_name: "API_KEY",
-        file: None,
-    },
-    SecretSpec {
-        key: "PASS",
-        source_name: "PASS",
-        file: None,
-    },
-    SecretSpec {
-        key: "DIGEST_PASS",
-        source_name: "DIGEST_PASS",
-        file: None,
-    },
-];
-
-static SPEC: CapabilitySpec = CapabilitySpec {
-    name: "client-test",
-    description: "",
-    consumes: CONSUMES,
-    secrets: SECRETS,
-    rest: &[],
-    mcp: &[],
-    control: &[],
-};
-
-static GET_ITEM: HttpOperation = op(
-    0,
+const GET_ITEM: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/items/"), PathPart::Param("id")],
-    &[
+    path: [PathPart::Literal(text("/items/")), PathPart::Param(text("id"))],
+    inputs: [
         input("id", Some(ParamLocation::Path), "id", true),
         input("q", Some(ParamLocation::Query), "q", false),
         input("trace", Some(ParamLocation::Header), "X-Trace", false),
         input("session", Some(ParamLocation::Cookie), "session", false),
         OperationInput {
-            name: "version",
+            name: text("version"),
             location: Some(ParamLocation::Header),
-            wire_name: "X-Version",
+            wire_name: text("X-Version"),
             ty: ValueType::String,
             required: false,
-            fixed: Some(Value::Literal("\"v9\"")),
+            fixed: Some(Value::Literal(text("\"v9\""))),
+            description: text(""),
         },
     ],
     RequestBody::Fields,
 );
-/// An API that takes the caller's own credential as an ordinary header parameter.
-static WITH_CALLER_CREDENTIAL: HttpOperation = op(
-    7,
-    "GET",
-    &[PathPart::Literal("/items")],
-    &[input(
-        "Authorization",
-        Some(ParamLocation::Header),
-        "Authorization",
-        false,
-    )],
-    RequestBody::Fields,
-);
-static CREATE_FIELDS: HttpOperation = op(
-    0,
+const CREATE_FIELDS: HttpOperation = op!(
     "POST",
-    &[PathPart::Literal("/items")],
-    &[
+    path: [PathPart::Literal(text("/items"))],
+    inputs: [
         input("name", Some(ParamLocation::Body), "name", true),
         input("count", Some(ParamLocation::Body), "count", false),
     ],
     RequestBody::Fields,
 );
-static CREATE_JSON: HttpOperation = op(
-    0,
+const CREATE_JSON: HttpOperation = op!(
     "PUT",
-    &[PathPart::Literal("/items")],
-    &[
+    path: [PathPart::Literal(text("/items"))],
+    inputs: [
         input("name", None, "name", true),
         input("tag", None, "tag", false),
         input("owner", None, "owner", false),
     ],
-    RequestBody::Json(Value::Object(&[
-        ("name", Value::Input("name")),
-        ("tags", Value::Array(&[Value::Input("tag")])),
-        ("owner", Value::Object(&[("id", Value::Input("owner"))])),
-        ("note", Value::Input("note")),
-        ("kind", Value::Literal("\"item\"")),
-    ])),
+    RequestBody::Json(Value::Object(Cow::Borrowed(&[
+        (text("name"), Value::Input(text("name"))),
+        (
+            text("tags"),
+            Value::Array(Cow::Borrowed(&[Value::Input(text("tag"))])),
+        ),
+        (
+            text("owner"),
+            Value::Object(Cow::Borrowed(&[(text("id"), Value::Input(text("owner")))])),
+        ),
+        (text("note"), Value::Input(text("note"))),
+        (text("kind"), Value::Literal(text("\"item\""))),
+    ]))),
 );
-static FORM: HttpOperation = op(
-    0,
+const FORM: HttpOperation = op!(
     "POST",
-    &[PathPart::Literal("/form")],
-    &[input("a", None, "a", true)],
-    RequestBody::FormUrlEncoded(Value::Object(&[
-        ("a", Value::Input("a")),
-        ("b", Value::Literal("\"x y&z\"")),
-    ])),
+    path: [PathPart::Literal(text("/form"))],
+    inputs: [input("a", None, "a", true)],
+    RequestBody::FormUrlEncoded(Value::Object(Cow::Borrowed(&[
+        (text("a"), Value::Input(text("a"))),
+        (text("b"), Value::Literal(text("\"x y&z\""))),
+    ]))),
 );
-static MULTI: HttpOperation = op(
-    0,
+const MULTI: HttpOperation = op!(
     "POST",
-    &[PathPart::Literal("/upload")],
-    &[input("content", None, "content", true)],
-    RequestBody::Multipart(&[
+    path: [PathPart::Literal(text("/upload"))],
+    inputs: [input("content", None, "content", true)],
+    RequestBody::Multipart(Cow::Borrowed(&[
         MultipartPart {
-            name: "file",
-            value: Value::Input("content"),
-            filename: Some("a.txt"),
-            content_type: Some("text/plain"),
+            name: text("file"),
+            value: Value::Input(text("content")),
+            filename: Some(text("a.txt")),
+            content_type: Some(text("text/plain")),
         },
         MultipartPart {
-            name: "meta",
-            value: Value::Literal("{\"k\":1}"),
+            name: text("meta"),
+            value: Value::Literal(text("{\"k\":1}")),
             filename: None,
             content_type: None,
         },
-    ]),
+    ])),
 );
-static TEXT: HttpOperation = op(
-    0,
+const TEXT: HttpOperation = op!(
     "POST",
-    &[PathPart::Literal("/xml")],
-    &[input("v", None, "v", true)],
+    path: [PathPart::Literal(text("/xml"))],
+    inputs: [input("v", None, "v", true)],
     RequestBody::Text {
-        content_type: "application/xml",
-        data: Value::Template(&[
-            TemplatePart::Text("<a>"),
-            TemplatePart::Value(Value::Input("v")),
-            TemplatePart::Text("</a>"),
-        ]),
+        content_type: text("application/xml"),
+        data: Value::Template(Cow::Borrowed(&[
+            TemplatePart::Text(text("<a>")),
+            TemplatePart::Value(Value::Input(text("v"))),
+            TemplatePart::Text(text("</a>")),
+        ])),
     },
 );
-static STATUS: HttpOperation = op(
-    0,
+const STATUS: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/status/"), PathPart::Param("code")],
-    &[input("code", Some(ParamLocation::Path), "code", true)],
+    path: [PathPart::Literal(text("/status/")), PathPart::Param(text("code"))],
+    inputs: [input("code", Some(ParamLocation::Path), "code", true)],
     RequestBody::Fields,
 );
-static KEYED: HttpOperation = op(
-    1,
+const KEYED: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/k")],
-    &[],
+    path: [PathPart::Literal(text("/k"))],
+    inputs: [],
     RequestBody::Fields,
 );
-static BASIC: HttpOperation = op(
-    2,
+const BASIC: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/b")],
-    &[],
+    path: [PathPart::Literal(text("/b"))],
+    inputs: [],
     RequestBody::Fields,
 );
-static DIGEST: HttpOperation = op(
-    3,
+const DIGEST: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/digest")],
-    &[input("x", Some(ParamLocation::Query), "x", false)],
+    path: [PathPart::Literal(text("/digest"))],
+    inputs: [input("x", Some(ParamLocation::Query), "x", false)],
     RequestBody::Fields,
 );
-static SLOW: HttpOperation = op(
-    4,
+const SLOW: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/slow")],
-    &[],
+    path: [PathPart::Literal(text("/slow"))],
+    inputs: [],
     RequestBody::Fields,
 );
-static BIG: HttpOperation = op(
-    4,
+const BIG: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/big")],
-    &[],
+    path: [PathPart::Literal(text("/big"))],
+    inputs: [],
     RequestBody::Fields,
 );
-static DOWN: HttpOperation = op(
-    5,
+const DOWN: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/x")],
-    &[],
+    path: [PathPart::Literal(text("/x"))],
+    inputs: [],
     RequestBody::Fields,
 );
-static COOKIE: HttpOperation = op(
-    6,
+const COOKIE: HttpOperation = op!(
     "GET",
-    &[PathPart::Literal("/c")],
-    &[input(
+    path: [PathPart::Literal(text("/c"))],
+    inputs: [input(
         "session",
         Some(ParamLocation::Cookie),
         "session",
@@ -331,6 +229,156 @@ static COOKIE: HttpOperation = op(
     )],
     RequestBody::Fields,
 );
+/// An API that takes the caller's own credential as an ordinary header parameter.
+const WITH_CALLER_CREDENTIAL: HttpOperation = op!(
+    "GET",
+    path: [PathPart::Literal(text("/items"))],
+    inputs: [input(
+        "Authorization",
+        Some(ParamLocation::Header),
+        "Authorization",
+        false,
+    )],
+    RequestBody::Fields,
+);
+
+static CONSUMES: &[ConsumesSpec] = &[
+    ns!(
+        "echo",
+        "ECHO",
+        Auth::Bearer {
+            token: Value::Secret(text("TOKEN")),
+        },
+        params: [
+            DefaultParam {
+                name: text("X-Api-Version"),
+                location: ParamLocation::Header,
+                value: Value::Literal(text("\"2024-01-01\"")),
+            },
+            DefaultParam {
+                name: text("tenant"),
+                location: ParamLocation::Query,
+                value: Value::Literal(text("\"acme\"")),
+            },
+        ],
+        operations: [GET_ITEM, CREATE_FIELDS, CREATE_JSON, FORM, MULTI, TEXT, STATUS],
+    ),
+    ns!(
+        "keyed",
+        "KEYED",
+        Auth::ApiKey {
+            name: text("api_key"),
+            value: Value::Secret(text("API_KEY")),
+            placement: ApiKeyPlacement::Query,
+        },
+        params: [],
+        operations: [KEYED],
+    ),
+    ns!(
+        "basic",
+        "BASIC",
+        Auth::Basic {
+            username: Value::Literal(text("\"user\"")),
+            password: Value::Secret(text("PASS")),
+        },
+        params: [],
+        operations: [BASIC],
+    ),
+    ns!(
+        "digest",
+        "DIGEST",
+        Auth::Digest {
+            username: Value::Literal(text("\"Mufasa\"")),
+            password: Value::Secret(text("DIGEST_PASS")),
+        },
+        params: [],
+        operations: [DIGEST],
+    ),
+    ns!("slow", "SLOW", Auth::None, params: [], operations: [SLOW, BIG]),
+    ns!("down", "DOWN", Auth::None, params: [], operations: [DOWN]),
+    ns!(
+        "cookie",
+        "COOKIE",
+        Auth::ApiKey {
+            name: text("key"),
+            value: Value::Secret(text("API_KEY")),
+            placement: ApiKeyPlacement::Cookie,
+        },
+        params: [],
+        operations: [COOKIE],
+    ),
+    ns!(
+        "plain",
+        "PLAIN",
+        Auth::None,
+        params: [],
+        operations: [WITH_CALLER_CREDENTIAL],
+    ),
+];
+
+/// Operation `index` of namespace `consumes` (positions in `CONSUMES` and in its
+/// `operations`).
+const fn id(consumes: u32, index: u32) -> OperationId {
+    OperationId {
+        consumes: ConsumesId(consumes),
+        index,
+    }
+}
+
+// The ids of the operations above: `echo` is namespace 0, …, `plain` namespace 7.
+const GET_ITEM_ID: OperationId = id(0, 0);
+const CREATE_FIELDS_ID: OperationId = id(0, 1);
+const CREATE_JSON_ID: OperationId = id(0, 2);
+const FORM_ID: OperationId = id(0, 3);
+const MULTI_ID: OperationId = id(0, 4);
+const TEXT_ID: OperationId = id(0, 5);
+const STATUS_ID: OperationId = id(0, 6);
+const KEYED_ID: OperationId = id(1, 0);
+const BASIC_ID: OperationId = id(2, 0);
+const DIGEST_ID: OperationId = id(3, 0);
+const SLOW_ID: OperationId = id(4, 0);
+const BIG_ID: OperationId = id(4, 1);
+const DOWN_ID: OperationId = id(5, 0);
+const COOKIE_ID: OperationId = id(6, 0);
+const WITH_CALLER_CREDENTIAL_ID: OperationId = id(7, 0);
+
+static SECRETS: &[SecretSpec] = &[
+    SecretSpec {
+        key: text("TOKEN"),
+        source_name: text("TOKEN"),
+        file: None,
+    },
+    SecretSpec {
+        key: text("API_KEY"),
+        source_name: text("API_KEY"),
+        file: None,
+    },
+    SecretSpec {
+        key: text("PASS"),
+        source_name: text("PASS"),
+        file: None,
+    },
+    SecretSpec {
+        key: text("DIGEST_PASS"),
+        source_name: text("DIGEST_PASS"),
+        file: None,
+    },
+];
+
+static SPEC: CapabilitySpec = CapabilitySpec {
+    name: text("client-test"),
+    description: text(""),
+    consumes: list(CONSUMES),
+    secrets: list(SECRETS),
+    rest: list(&[]),
+    mcp: list(&[]),
+    control: list(&[]),
+};
+
+/// The operation `id` names in `SPEC`.
+fn operation(id: OperationId) -> &'static HttpOperation {
+    SPEC.operation(id).expect("an operation of SPEC")
+}
 
 async fn runtime_with(extra: &[(&str, String)]) -> (Runtime, SocketAddr) {
     let addr = echo_upstream::start().await;
@@ -370,10 +418,10 @@ fn args(value: Json) -> Inputs {
     }
 }
 
-async fn echo(rt: &Runtime, operation: &'static HttpOperation, given: Json) -> Json {
+async fn echo(rt: &Runtime, id: OperationId, given: Json) -> Json {
     let response = rt
-        .client(operation.consumes)
-        .call(operation, &args(given))
+        .client(id.consumes)
+        .call(operation(id), &args(given))
         .await
         .unwrap();
     assert_eq!(response.status, StatusCode::OK);
@@ -385,7 +433,7 @@ async fn path_query_headers_cookies_and_bearer_go_on_the_wire() {
     let rt = runtime().await;
     let seen = echo(
         &rt,
-        &GET_ITEM,
+        GET_ITEM_ID,
         json!({"id": "a/../b?c#d", "q": ["1", "2 3"], "trace": "t-1", "session": "s;x", "version": "from-caller"}),
     )
     .await;
@@ -410,7 +458,7 @@ async fn an_authorization_header_parameter_is_sent_when_the_namespace_has_no_aut
     let rt = runtime().await;
     let seen = echo(
         &rt,
-        &WITH_CALLER_CREDENTIAL,
+        WITH_CALLER_CREDENTIAL_ID,
         json!({"Authorization": "Authorization v/1?#%\u{e9}"}),
     )
     .await;
@@ -423,24 +471,32 @@ async fn an_authorization_header_parameter_is_sent_when_the_namespace_has_no_aut
 #[tokio::test]
 async fn bad_inputs_fail_before_sending() {
     let rt = runtime().await;
-    let client = rt.client(0);
+    let client = rt.client(GET_ITEM_ID.consumes);
     let field_of = |result: Result<Response<Bytes>, Error>| match result {
         Err(Error::InvalidInput { field, .. }) => field,
         other => panic!("expected invalid input, got {other:?}"),
     };
     assert_eq!(
-        field_of(client.call(&GET_ITEM, &args(json!({"q": "1"}))).await),
+        field_of(
+            client
+                .call(operation(GET_ITEM_ID), &args(json!({"q": "1"})))
+                .await
+        ),
         "id"
     );
     assert_eq!(
-        field_of(client.call(&GET_ITEM, &args(json!({"id": ".."}))).await),
+        field_of(
+            client
+                .call(operation(GET_ITEM_ID), &args(json!({"id": ".."})))
+                .await
+        ),
         "id"
     );
     assert_eq!(
         field_of(
             client
                 .call(
-                    &GET_ITEM,
+                    operation(GET_ITEM_ID),
                     &args(json!({"id": "1", "trace": "a\r\nX-Evil: 1"}))
                 )
                 .await
@@ -452,7 +508,7 @@ async fn bad_inputs_fail_before_sending() {
 #[tokio::test]
 async fn bodies_of_every_kind() {
     let rt = runtime().await;
-    let fields = echo(&rt, &CREATE_FIELDS, json!({"name": "n", "count": 2})).await;
+    let fields = echo(&rt, CREATE_FIELDS_ID, json!({"name": "n", "count": 2})).await;
     assert_eq!(fields["method"], "POST");
     assert_eq!(fields["headers"]["content-type"], "application/json");
     assert_eq!(
@@ -462,7 +518,7 @@ async fn bodies_of_every_kind() {
 
     let templated = echo(
         &rt,
-        &CREATE_JSON,
+        CREATE_JSON_ID,
         json!({"name": "n", "tag": 7, "owner": {"x": true}}),
     )
     .await;
@@ -472,14 +528,14 @@ async fn bodies_of_every_kind() {
         json!({"name": "n", "tags": [7], "owner": {"id": {"x": true}}, "kind": "item"})
     );
 
-    let form = echo(&rt, &FORM, json!({"a": "1+1=2"})).await;
+    let form = echo(&rt, FORM_ID, json!({"a": "1+1=2"})).await;
     assert_eq!(
         form["headers"]["content-type"],
         "application/x-www-form-urlencoded"
     );
     assert_eq!(form["body"], "a=1%2B1%3D2&b=x+y%26z");
 
-    let multi = echo(&rt, &MULTI, json!({"content": "hello file"})).await;
+    let multi = echo(&rt, MULTI_ID, json!({"content": "hello file"})).await;
     let content_type = multi["headers"]["content-type"].as_str().unwrap();
     assert!(
         content_type.starts_with("multipart/form-data; boundary="),
@@ -495,7 +551,7 @@ async fn bodies_of_every_kind() {
         "{body}"
     );
 
-    let text = echo(&rt, &TEXT, json!({"v": "<b>"})).await;
+    let text = echo(&rt, TEXT_ID, json!({"v": "<b>"})).await;
     assert_eq!(text["headers"]["content-type"], "application/xml");
     assert_eq!(text["body"], "<a><b></a>");
 }
@@ -505,8 +561,8 @@ async fn error_statuses_keep_status_headers_and_body() {
     let rt = runtime().await;
     for code in [404_u16, 500] {
         match rt
-            .client(0)
-            .call(&STATUS, &args(json!({"code": code})))
+            .client(STATUS_ID.consumes)
+            .call(operation(STATUS_ID), &args(json!({"code": code})))
             .await
         {
             Err(error @ Error::Status { .. }) => {
@@ -537,21 +593,21 @@ async fn error_statuses_keep_status_headers_and_body() {
 async fn api_key_basic_cookie_and_digest_authenticate() {
     let rt = runtime().await;
     assert_eq!(
-        echo(&rt, &KEYED, json!({})).await["uri"],
+        echo(&rt, KEYED_ID, json!({})).await["uri"],
         "/k?api_key=key-secret"
     );
     // base64("user:pass-secret")
     assert_eq!(
-        echo(&rt, &BASIC, json!({})).await["headers"]["authorization"],
+        echo(&rt, BASIC_ID, json!({})).await["headers"]["authorization"],
         "Basic dXNlcjpwYXNzLXNlY3JldA=="
     );
     assert_eq!(
-        echo(&rt, &COOKIE, json!({"session": "s1"})).await["headers"]["cookie"],
+        echo(&rt, COOKIE_ID, json!({"session": "s1"})).await["headers"]["cookie"],
         "session=s1; key=key-secret"
     );
     let answer = rt
-        .client(3)
-        .call(&DIGEST, &args(json!({"x": "1 2"})))
+        .client(DIGEST_ID.consumes)
+        .call(operation(DIGEST_ID), &args(json!({"x": "1 2"})))
         .await
         .unwrap();
     assert_eq!(
@@ -563,7 +619,11 @@ async fn api_key_basic_cookie_and_digest_authenticate() {
 #[tokio::test]
 async fn digest_with_a_wrong_password_returns_the_401() {
     let (rt, _) = runtime_with(&[("DIGEST_PASS", "wrong".to_owned())]).await;
-    match rt.client(3).call(&DIGEST, &Inputs::new()).await {
+    match rt
+        .client(DIGEST_ID.consumes)
+        .call(operation(DIGEST_ID), &Inputs::new())
+        .await
+    {
         Err(Error::Status { status, .. }) => assert_eq!(status, StatusCode::UNAUTHORIZED),
         other => panic!("expected 401, got {other:?}"),
     }
@@ -574,7 +634,8 @@ async fn slow_upstreams_time_out() {
     let rt = runtime().await;
     let bounded = tokio::time::timeout(
         Duration::from_secs(4),
-        rt.client(4).call(&SLOW, &Inputs::new()),
+        rt.client(SLOW_ID.consumes)
+            .call(operation(SLOW_ID), &Inputs::new()),
     )
     .await;
     match bounded {
@@ -596,14 +657,22 @@ async fn slow_upstreams_time_out() {
 async fn refused_connections_are_transport_errors_without_secrets() {
     let down = echo_upstream::closed_port().await;
     let (rt, _) = runtime_with(&[("KEYED_BASE_URL", format!("http://127.0.0.1:{down}"))]).await;
-    let error = rt.client(5).call(&DOWN, &Inputs::new()).await.unwrap_err();
+    let error = rt
+        .client(DOWN_ID.consumes)
+        .call(operation(DOWN_ID), &Inputs::new())
+        .await
+        .unwrap_err();
     assert!(
         matches!(error, Error::Transport { ref namespace, .. } if namespace == "down"),
         "{error:?}"
     );
     assert_eq!(error.http_status(), StatusCode::BAD_GATEWAY);
     // The API key travels in the query string; the error must not repeat the URL.
-    let error = rt.client(1).call(&KEYED, &Inputs::new()).await.unwrap_err();
+    let error = rt
+        .client(KEYED_ID.consumes)
+        .call(operation(KEYED_ID), &Inputs::new())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("key-secret"), "{shown}");
@@ -612,7 +681,11 @@ async fn refused_connections_are_transport_errors_without_secrets() {
 #[tokio::test]
 async fn bodies_over_the_limit_are_decode_errors() {
     let rt = runtime().await;
-    match rt.client(4).call(&BIG, &Inputs::new()).await {
+    match rt
+        .client(BIG_ID.consumes)
+        .call(operation(BIG_ID), &Inputs::new())
+        .await
+    {
         Err(Error::Decode { message, .. }) => {
             assert!(message.contains("SLOW_MAX_BODY_BYTES"), "{message}")
         }
@@ -648,14 +721,17 @@ async fn hooks_see_every_call() {
     let counts = Arc::new(Counting::default());
     let rt = runtime().await.with_hooks(Shared(counts.clone()));
     assert_eq!(
-        echo(&rt, &CREATE_FIELDS, json!({"name": "n"})).await["headers"]["x-hooked"],
+        echo(&rt, CREATE_FIELDS_ID, json!({"name": "n"})).await["headers"]["x-hooked"],
         "1"
     );
     let _ = rt
-        .client(0)
-        .call(&STATUS, &args(json!({"code": 404})))
+        .client(STATUS_ID.consumes)
+        .call(operation(STATUS_ID), &args(json!({"code": 404})))
         .await;
-    let _ = rt.client(5).call(&DOWN, &Inputs::new()).await;
+    let _ = rt
+        .client(DOWN_ID.consumes)
+        .call(operation(DOWN_ID), &Inputs::new())
+        .await;
     assert_eq!(counts.before.load(Ordering::SeqCst), 3);
     assert_eq!(
         counts.after.load(Ordering::SeqCst),

@@ -3,6 +3,7 @@
 //! (shared with MCP tools) over an XML answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::routing::get;
@@ -21,189 +22,213 @@ const VESSELS_XML: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 const USERS_CSV: &str =
     "id,name,email\n1,Alice Smith,alice@example.com\n2,\"Johnson, Bob\",bob@example.com\n";
 
-static VESSELS: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "vessels",
-    method: "GET",
-    path: &[PathPart::Literal("/vessels")],
-    inputs: &[],
+const VESSELS: HttpOperation = HttpOperation {
+    name: text("vessels"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[PathPart::Literal(text("/vessels"))]),
+    inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Xml,
 };
-static USERS: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "users",
-    method: "GET",
-    path: &[PathPart::Literal("/users.csv")],
-    inputs: &[],
+const USERS: HttpOperation = HttpOperation {
+    name: text("users"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[PathPart::Literal(text("/users.csv"))]),
+    inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Csv,
 };
-static BROKEN: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "broken",
-    method: "GET",
-    path: &[PathPart::Literal("/broken")],
-    inputs: &[],
+const BROKEN: HttpOperation = HttpOperation {
+    name: text("broken"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[PathPart::Literal(text("/broken"))]),
+    inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Xml,
+};
+
+/// The one consumed namespace, `legacy`, and its operations in the order `SPEC` lists them.
+const LEGACY: ConsumesId = ConsumesId(0);
+/// `VESSELS`, operation 0 of `legacy`.
+const VESSELS_ID: OperationId = OperationId {
+    consumes: LEGACY,
+    index: 0,
+};
+/// `USERS`, operation 1 of `legacy`.
+const USERS_ID: OperationId = OperationId {
+    consumes: LEGACY,
+    index: 1,
+};
+/// `BROKEN`, operation 2 of `legacy`.
+const BROKEN_ID: OperationId = OperationId {
+    consumes: LEGACY,
+    index: 2,
 };
 
 /// `$.vessel` → `[{code: $.vesselCode, flag: $.flag, tons: $.tonnage as integer}]`.
 const VESSEL_LIST: Mapping = Mapping::Array {
-    path: &[PathSegment::Field("vessel")],
-    items: &Mapping::Object {
-        path: &[],
-        fields: &[
+    path: Cow::Borrowed(&[PathSegment::Field(text("vessel"))]),
+    items: Nested::Borrowed(&Mapping::Object {
+        path: list(&[]),
+        fields: Cow::Borrowed(&[
             (
-                "code",
+                text("code"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("vesselCode")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("vesselCode"))]),
                     ty: ValueType::String,
                 },
             ),
             (
-                "name",
+                text("name"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("vesselName")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("vesselName"))]),
                     ty: ValueType::String,
                 },
             ),
             (
-                "flag",
+                text("flag"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("flag")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("flag"))]),
                     ty: ValueType::String,
                 },
             ),
             (
-                "tons",
+                text("tons"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("tonnage")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("tonnage"))]),
                     ty: ValueType::Integer,
                 },
             ),
-        ],
-    },
+        ]),
+    }),
 };
 
-const fn route(path: &'static str, name: &'static str, handler: Handler) -> RestRoute {
+const ROUTES: List<RestRoute> = Cow::Borrowed(&[
     RestRoute {
-        method: "GET",
-        path,
-        name,
-        inputs: &[],
-        handler,
-    }
-}
-
-static ROUTES: &[RestRoute] = &[
-    route(
-        "/vessels",
-        "vessels",
-        Handler::Call {
-            operation: &VESSELS,
-            args: &[],
+        method: text("GET"),
+        path: text("/vessels"),
+        name: text("vessels"),
+        description: text(""),
+        inputs: list(&[]),
+        handler: Handler::Call {
+            operation: VESSELS_ID,
+            args: list(&[]),
             output: Output::Mapped(VESSEL_LIST),
         },
-    ),
-    route(
-        "/vessels/raw",
-        "vessels-raw",
-        Handler::Call {
-            operation: &VESSELS,
-            args: &[],
+    },
+    RestRoute {
+        method: text("GET"),
+        path: text("/vessels/raw"),
+        name: text("vessels-raw"),
+        description: text(""),
+        inputs: list(&[]),
+        handler: Handler::Call {
+            operation: VESSELS_ID,
+            args: list(&[]),
             output: Output::Passthrough,
         },
-    ),
-    route(
-        "/users",
-        "users",
-        Handler::Call {
-            operation: &USERS,
-            args: &[],
+    },
+    RestRoute {
+        method: text("GET"),
+        path: text("/users"),
+        name: text("users"),
+        description: text(""),
+        inputs: list(&[]),
+        handler: Handler::Call {
+            operation: USERS_ID,
+            args: list(&[]),
             output: Output::Mapped(Mapping::Array {
-                path: &[],
-                items: &Mapping::Object {
-                    path: &[],
-                    fields: &[
+                path: list(&[]),
+                items: Nested::Borrowed(&Mapping::Object {
+                    path: list(&[]),
+                    fields: Cow::Borrowed(&[
                         (
-                            "id",
+                            text("id"),
                             Mapping::Select {
-                                path: &[PathSegment::Field("id")],
+                                path: Cow::Borrowed(&[PathSegment::Field(text("id"))]),
                                 ty: ValueType::Integer,
                             },
                         ),
                         (
-                            "name",
+                            text("name"),
                             Mapping::Select {
-                                path: &[PathSegment::Field("name")],
+                                path: Cow::Borrowed(&[PathSegment::Field(text("name"))]),
                                 ty: ValueType::String,
                             },
                         ),
-                    ],
-                },
+                    ]),
+                }),
             }),
         },
-    ),
-    route(
-        "/broken",
-        "broken",
-        Handler::Call {
-            operation: &BROKEN,
-            args: &[],
+    },
+    RestRoute {
+        method: text("GET"),
+        path: text("/broken"),
+        name: text("broken"),
+        description: text(""),
+        inputs: list(&[]),
+        handler: Handler::Call {
+            operation: BROKEN_ID,
+            args: list(&[]),
             output: Output::Mapped(VESSEL_LIST),
         },
-    ),
-];
+    },
+]);
 
 /// Steps read each call's answer in its own format (the path MCP tools with steps take too).
 static FLEET: Handler = Handler::Steps {
-    steps: &[Step::Call {
-        name: "fleet",
-        operation: &VESSELS,
-        args: &[],
-    }],
+    steps: Cow::Borrowed(&[Step::Call {
+        name: text("fleet"),
+        operation: VESSELS_ID,
+        args: list(&[]),
+    }]),
     output: Output::Mapped(Mapping::Object {
-        path: &[],
-        fields: &[(
-            "codes",
+        path: list(&[]),
+        fields: Cow::Borrowed(&[(
+            text("codes"),
             Mapping::Select {
-                path: &[
-                    PathSegment::Field("fleet"),
-                    PathSegment::Field("vessel"),
+                path: Cow::Borrowed(&[
+                    PathSegment::Field(text("fleet")),
+                    PathSegment::Field(text("vessel")),
                     PathSegment::Wildcard,
-                    PathSegment::Field("vesselCode"),
-                ],
+                    PathSegment::Field(text("vesselCode")),
+                ]),
                 ty: ValueType::String,
             },
-        )],
+        )]),
     }),
 };
 
 static SPEC: CapabilitySpec = CapabilitySpec {
-    name: "formats",
-    description: "",
-    consumes: &[ConsumesSpec {
-        namespace: "legacy",
-        env_prefix: "LEGACY",
-        base_url: "http://127.0.0.1:9",
+    name: text("formats"),
+    description: text(""),
+    consumes: Cow::Borrowed(&[ConsumesSpec {
+        namespace: text("legacy"),
+        env_prefix: text("LEGACY"),
+        base_url: text("http://127.0.0.1:9"),
         timeout_ms: 10_000,
         auth: Auth::None,
-        default_params: &[],
-    }],
-    secrets: &[],
-    rest: &[RestAdapterSpec {
-        namespace: "formats-rest",
-        env_prefix: "FORMATS_REST",
-        default_addr: "127.0.0.1:0",
+        description: text(""),
+        default_params: list(&[]),
+        // In the order of the ids above.
+        operations: Cow::Borrowed(&[VESSELS, USERS, BROKEN]),
+    }]),
+    secrets: list(&[]),
+    rest: Cow::Borrowed(&[RestAdapterSpec {
+        namespace: text("formats-rest"),
+        env_prefix: text("FORMATS_REST"),
+        default_addr: text("127.0.0.1:0"),
+        description: text(""),
         routes: ROUTES,
-        openapi: "",
+        openapi: text(""),
         auth: ExposedAuth::None,
-        forwards: &[],
-    }],
-    mcp: &[],
-    control: &[],
+        forwards: list(&[]),
+    }]),
+    mcp: list(&[]),
+    control: list(&[]),
 };
 
 async fn upstream() -> String {

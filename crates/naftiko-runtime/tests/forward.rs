@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::borrow::Cow;
+
 use http::{StatusCode, header};
 use naftiko_runtime::Runtime;
 use naftiko_runtime::spec::*;
@@ -207,35 +209,39 @@ async fn an_unreachable_upstream_is_a_502_problem() {
 #[tokio::test]
 async fn a_route_with_a_placeholder_where_a_forward_takes_sub_paths_is_refused() {
     static CLASH: CapabilitySpec = CapabilitySpec {
-        name: "clash",
-        description: "",
+        name: text("clash"),
+        description: text(""),
         consumes: CONSUMES,
-        secrets: &[],
-        rest: &[RestAdapterSpec {
-            namespace: "clash",
-            env_prefix: "CLASH",
-            default_addr: "127.0.0.1:0",
-            routes: &[RestRoute {
-                method: "GET",
-                path: "/notion/{id}",
-                name: "by-id",
-                inputs: &[],
+        secrets: list(&[]),
+        rest: Cow::Borrowed(&[RestAdapterSpec {
+            namespace: text("clash"),
+            env_prefix: text("CLASH"),
+            default_addr: text("127.0.0.1:0"),
+            description: text(""),
+            routes: Cow::Borrowed(&[RestRoute {
+                method: text("GET"),
+                path: text("/notion/{id}"),
+                name: text("by-id"),
+                description: text(""),
+                inputs: list(&[]),
                 handler: Handler::Static {
-                    body: "{}",
-                    content_type: "application/json",
+                    body: text("{}"),
+                    content_type: text("application/json"),
                 },
-            }],
-            openapi: "",
+            }]),
+            openapi: text(""),
             auth: ExposedAuth::None,
-            forwards: &[RestForward {
-                name: "proxy",
-                prefix: "/notion",
-                consumes: 0,
-                trusted_headers: &[],
-            }],
-        }],
-        mcp: &[],
-        control: &[],
+            forwards: Cow::Borrowed(&[RestForward {
+                name: text("proxy"),
+                prefix: text("/notion"),
+                // `up`, the only consumed namespace.
+                consumes: ConsumesId(0),
+                trusted_headers: list(&[]),
+                description: text(""),
+            }]),
+        }]),
+        mcp: list(&[]),
+        control: list(&[]),
     };
     let rt = Runtime::from_lookup(&CLASH, &|_| None).expect("runtime");
     let error = naftiko_runtime::__private::rest_router(rt, 0).expect_err("clash");

@@ -6,6 +6,8 @@ mod support;
 
 use support::echo_upstream;
 
+use std::borrow::Cow;
+
 use http::StatusCode;
 use naftiko_runtime::__private::Inputs;
 use naftiko_runtime::__private::{OutcomeBody, invoke};
@@ -14,165 +16,218 @@ use naftiko_runtime::Runtime;
 use naftiko_runtime::spec::*;
 use serde_json::{Value as Json, json};
 
-static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
-    namespace: "registry",
-    env_prefix: "REGISTRY",
-    base_url: "",
-    timeout_ms: 5_000,
-    auth: Auth::None,
-    default_params: &[],
-}];
-static SPEC: CapabilitySpec = CapabilitySpec {
-    name: "invoke-test",
-    description: "",
-    consumes: CONSUMES,
-    secrets: &[],
-    rest: &[],
-    mcp: &[],
-    control: &[],
-};
-
-const fn get(
-    name: &'static str,
-    path: &'static [PathPart],
-    inputs: &'static [OperationInput],
-) -> HttpOperation {
-    HttpOperation {
-        consumes: 0,
-        name,
-        method: "GET",
-        path,
-        inputs,
-        body: RequestBody::Fields,
-        output_format: RawFormat::Json,
-    }
-}
 const fn path_input(name: &'static str) -> OperationInput {
     OperationInput {
-        name,
+        name: text(name),
         location: Some(ParamLocation::Path),
-        wire_name: name,
+        wire_name: text(name),
         ty: ValueType::String,
         required: true,
         fixed: None,
+        description: text(""),
     }
 }
 
-static SHIP: HttpOperation = get(
-    "get-ship",
-    &[PathPart::Literal("/ship/"), PathPart::Param("imo")],
-    &[path_input("imo")],
-);
-static CREW: HttpOperation = get("list-crew", &[PathPart::Literal("/crew")], &[]);
-static TEXT: HttpOperation = get("text", &[PathPart::Literal("/text")], &[]);
-static STATUS: HttpOperation = get(
-    "status",
-    &[PathPart::Literal("/status/"), PathPart::Param("code")],
-    &[path_input("code")],
-);
+const SHIP: HttpOperation = HttpOperation {
+    name: text("get-ship"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[
+        PathPart::Literal(text("/ship/")),
+        PathPart::Param(text("imo")),
+    ]),
+    inputs: Cow::Borrowed(&[path_input("imo")]),
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+const CREW: HttpOperation = HttpOperation {
+    name: text("list-crew"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[PathPart::Literal(text("/crew"))]),
+    inputs: list(&[]),
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+const TEXT: HttpOperation = HttpOperation {
+    name: text("text"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[PathPart::Literal(text("/text"))]),
+    inputs: list(&[]),
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+const STATUS: HttpOperation = HttpOperation {
+    name: text("status"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[
+        PathPart::Literal(text("/status/")),
+        PathPart::Param(text("code")),
+    ]),
+    inputs: Cow::Borrowed(&[path_input("code")]),
+    body: RequestBody::Fields,
+    output_format: RawFormat::Json,
+};
+
+/// The one consumed namespace, `registry`, and its operations in the order `SPEC` lists them.
+const REGISTRY: ConsumesId = ConsumesId(0);
+/// `SHIP`, operation 0 of `registry`.
+const SHIP_ID: OperationId = OperationId {
+    consumes: REGISTRY,
+    index: 0,
+};
+/// `CREW`, operation 1 of `registry`.
+const CREW_ID: OperationId = OperationId {
+    consumes: REGISTRY,
+    index: 1,
+};
+/// `TEXT`, operation 2 of `registry`.
+const TEXT_ID: OperationId = OperationId {
+    consumes: REGISTRY,
+    index: 2,
+};
+/// `STATUS`, operation 3 of `registry`.
+const STATUS_ID: OperationId = OperationId {
+    consumes: REGISTRY,
+    index: 3,
+};
+
+static SPEC: CapabilitySpec = CapabilitySpec {
+    name: text("invoke-test"),
+    description: text(""),
+    consumes: Cow::Borrowed(&[ConsumesSpec {
+        namespace: text("registry"),
+        env_prefix: text("REGISTRY"),
+        base_url: text(""),
+        description: text(""),
+        timeout_ms: 5_000,
+        auth: Auth::None,
+        default_params: list(&[]),
+        // In the order of the ids above.
+        operations: Cow::Borrowed(&[SHIP, CREW, TEXT, STATUS]),
+    }]),
+    secrets: list(&[]),
+    rest: list(&[]),
+    mcp: list(&[]),
+    control: list(&[]),
+};
 
 static PASSTHROUGH: Handler = Handler::Call {
-    operation: &TEXT,
-    args: &[],
+    operation: TEXT_ID,
+    args: list(&[]),
     output: Output::Passthrough,
 };
 static MAPPED: Handler = Handler::Call {
-    operation: &SHIP,
-    args: &[("imo", Value::Input("id"))],
+    operation: SHIP_ID,
+    args: Cow::Borrowed(&[Arg {
+        input: text("imo"),
+        value: Value::Input(text("id")),
+    }]),
     output: Output::Mapped(Mapping::Object {
-        path: &[],
-        fields: &[
+        path: list(&[]),
+        fields: Cow::Borrowed(&[
             (
-                "imo",
+                text("imo"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("imo")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("imo"))]),
                     ty: ValueType::String,
                 },
             ),
             (
-                "year",
+                text("year"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("year")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("year"))]),
                     ty: ValueType::Integer,
                 },
             ),
             (
-                "firstCrew",
+                text("firstCrew"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("crew"), PathSegment::Index(0)],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("crew")), PathSegment::Index(0)]),
                     ty: ValueType::String,
                 },
             ),
-            ("asked", Mapping::Value(Value::Input("id"))),
-        ],
+            (text("asked"), Mapping::Value(Value::Input(text("id")))),
+        ]),
     }),
 };
 static NOT_JSON: Handler = Handler::Call {
-    operation: &TEXT,
-    args: &[],
+    operation: TEXT_ID,
+    args: list(&[]),
     output: Output::Mapped(Mapping::Select {
-        path: &[],
+        path: list(&[]),
         ty: ValueType::Any,
     }),
 };
 static FAILING: Handler = Handler::Call {
-    operation: &STATUS,
-    args: &[("code", Value::Literal("503"))],
+    operation: STATUS_ID,
+    args: Cow::Borrowed(&[Arg {
+        input: text("code"),
+        value: Value::Literal(text("503")),
+    }]),
     output: Output::Passthrough,
 };
 static STEPS: Handler = Handler::Steps {
-    steps: &[
+    steps: Cow::Borrowed(&[
         Step::Call {
-            name: "get-ship",
-            operation: &SHIP,
-            args: &[("imo", Value::Input("imo"))],
+            name: text("get-ship"),
+            operation: SHIP_ID,
+            args: Cow::Borrowed(&[Arg {
+                input: text("imo"),
+                value: Value::Input(text("imo")),
+            }]),
         },
         Step::Call {
-            name: "list-crew",
-            operation: &CREW,
-            args: &[],
+            name: text("list-crew"),
+            operation: CREW_ID,
+            args: list(&[]),
         },
         Step::Lookup {
-            name: "resolve-crew",
-            index: "list-crew",
-            match_field: "crewId",
+            name: text("resolve-crew"),
+            index: text("list-crew"),
+            match_field: text("crewId"),
             lookup_value: Value::Step {
-                step: "get-ship",
-                path: &[PathSegment::Field("crew")],
+                step: text("get-ship"),
+                path: Cow::Borrowed(&[PathSegment::Field(text("crew"))]),
             },
-            fields: &["fullName", "role"],
+            fields: Cow::Borrowed(&[text("fullName"), text("role")]),
         },
-    ],
+    ]),
     output: Output::Mapped(Mapping::Object {
-        path: &[],
-        fields: &[
+        path: list(&[]),
+        fields: Cow::Borrowed(&[
             (
-                "imo",
+                text("imo"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("get-ship"), PathSegment::Field("imo")],
+                    path: Cow::Borrowed(&[
+                        PathSegment::Field(text("get-ship")),
+                        PathSegment::Field(text("imo")),
+                    ]),
                     ty: ValueType::String,
                 },
             ),
             (
-                "name",
+                text("name"),
                 Mapping::Value(Value::Step {
-                    step: "get-ship",
-                    path: &[PathSegment::Field("name")],
+                    step: text("get-ship"),
+                    path: Cow::Borrowed(&[PathSegment::Field(text("name"))]),
                 }),
             ),
             (
-                "crew",
+                text("crew"),
                 Mapping::Select {
-                    path: &[PathSegment::Field("resolve-crew")],
+                    path: Cow::Borrowed(&[PathSegment::Field(text("resolve-crew"))]),
                     ty: ValueType::Array,
                 },
             ),
-        ],
+        ]),
     }),
 };
 static STATIC: Handler = Handler::Static {
-    body: r#"{"mock":true}"#,
-    content_type: "application/json",
+    body: text(r#"{"mock":true}"#),
+    content_type: text("application/json"),
 };
 
 async fn runtime() -> Runtime {

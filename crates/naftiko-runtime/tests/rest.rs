@@ -3,11 +3,14 @@
 
 mod support;
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use http::{StatusCode, header};
-use naftiko_runtime::spec::{CapabilitySpec, ExposedAuth, Handler, RestAdapterSpec, RestRoute};
+use naftiko_runtime::spec::{
+    CapabilitySpec, ExposedAuth, Handler, List, RestAdapterSpec, RestRoute, list, text,
+};
 use naftiko_runtime::{Error, Runtime, Server};
 use serde_json::{Value as Json, json};
 use support::recording_upstream::*;
@@ -415,44 +418,47 @@ async fn bind_failure_names_the_address() {
 
 #[test]
 fn a_route_table_axum_would_panic_on_is_an_error() {
-    static CONFLICTING: &[RestRoute] = &[
+    const CONFLICTING: List<RestRoute> = Cow::Borrowed(&[
         RestRoute {
-            method: "GET",
-            path: "/runs/{id}",
-            name: "a",
-            inputs: &[],
+            method: text("GET"),
+            path: text("/runs/{id}"),
+            name: text("a"),
+            description: text(""),
+            inputs: list(&[]),
             handler: Handler::Static {
-                body: "{}",
-                content_type: "application/json",
+                body: text("{}"),
+                content_type: text("application/json"),
             },
         },
         RestRoute {
-            method: "GET",
-            path: "/runs/{runId}/jobs",
-            name: "b",
-            inputs: &[],
+            method: text("GET"),
+            path: text("/runs/{runId}/jobs"),
+            name: text("b"),
+            description: text(""),
+            inputs: list(&[]),
             handler: Handler::Static {
-                body: "[]",
-                content_type: "application/json",
+                body: text("[]"),
+                content_type: text("application/json"),
             },
         },
-    ];
+    ]);
     static BROKEN: CapabilitySpec = CapabilitySpec {
-        name: "broken",
-        description: "",
-        consumes: &[],
-        secrets: &[],
-        rest: &[RestAdapterSpec {
-            namespace: "broken-rest",
-            env_prefix: "BROKEN_REST",
-            default_addr: "127.0.0.1:0",
+        name: text("broken"),
+        description: text(""),
+        consumes: list(&[]),
+        secrets: list(&[]),
+        rest: Cow::Borrowed(&[RestAdapterSpec {
+            namespace: text("broken-rest"),
+            env_prefix: text("BROKEN_REST"),
+            default_addr: text("127.0.0.1:0"),
+            description: text(""),
             routes: CONFLICTING,
-            openapi: "",
+            openapi: text(""),
             auth: ExposedAuth::None,
-            forwards: &[],
-        }],
-        mcp: &[],
-        control: &[],
+            forwards: list(&[]),
+        }]),
+        mcp: list(&[]),
+        control: list(&[]),
     };
     let rt = Runtime::from_lookup(&BROKEN, &|_| None).expect("runtime");
     let error = naftiko_runtime::__private::rest_router(rt.clone(), 0).expect_err("conflict");

@@ -2,6 +2,7 @@
 //! with a declared route and a forward of everything else to `up`, and a control adapter; a
 //! stand-in upstream that records what was forwarded; and helpers to serve it all.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,79 +21,86 @@ use tokio::sync::oneshot;
 // header and a default query parameter), a REST adapter `api` with a declared route under the
 // forward's prefix, and a control adapter.
 
-pub static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
-    namespace: "up",
-    env_prefix: "UP",
-    base_url: "http://127.0.0.1:9/v1",
+pub const CONSUMES: List<ConsumesSpec> = Cow::Borrowed(&[ConsumesSpec {
+    namespace: text("up"),
+    env_prefix: text("UP"),
+    base_url: text("http://127.0.0.1:9/v1"),
     timeout_ms: 5_000,
     auth: Auth::ApiKey {
-        name: "X-Up-Key",
-        value: Value::Secret("UP_KEY"),
+        name: text("X-Up-Key"),
+        value: Value::Secret(text("UP_KEY")),
         placement: ApiKeyPlacement::Header,
     },
-    default_params: &[
+    default_params: Cow::Borrowed(&[
         DefaultParam {
-            name: "Notion-Version",
+            name: text("Notion-Version"),
             location: ParamLocation::Header,
-            value: Value::Literal("\"2022-06-28\""),
+            value: Value::Literal(text("\"2022-06-28\"")),
         },
         DefaultParam {
-            name: "api-version",
+            name: text("api-version"),
             location: ParamLocation::Query,
-            value: Value::Literal("\"1\""),
+            value: Value::Literal(text("\"1\"")),
         },
-    ],
-}];
+    ]),
+    description: text(""),
+    // Nothing here is called: every route either answers statically or forwards.
+    operations: list(&[]),
+}]);
 
-pub static ROUTES: &[RestRoute] = &[RestRoute {
-    method: "GET",
-    path: "/notion/special",
-    name: "special",
-    inputs: &[],
+pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[RestRoute {
+    method: text("GET"),
+    path: text("/notion/special"),
+    name: text("special"),
+    description: text(""),
+    inputs: list(&[]),
     handler: Handler::Static {
-        body: "{\"special\":true}",
-        content_type: "application/json",
+        body: text("{\"special\":true}"),
+        content_type: text("application/json"),
     },
-}];
+}]);
 
 pub static SPEC: CapabilitySpec = CapabilitySpec {
-    name: "proxy",
-    description: "",
+    name: text("proxy"),
+    description: text(""),
     consumes: CONSUMES,
-    secrets: &[
+    secrets: Cow::Borrowed(&[
         SecretSpec {
-            key: "UP_KEY",
-            source_name: "UP_KEY",
+            key: text("UP_KEY"),
+            source_name: text("UP_KEY"),
             file: None,
         },
         SecretSpec {
-            key: "CALLER_TOKEN",
-            source_name: "CALLER_TOKEN",
+            key: text("CALLER_TOKEN"),
+            source_name: text("CALLER_TOKEN"),
             file: None,
         },
-    ],
-    rest: &[RestAdapterSpec {
-        namespace: "api",
-        env_prefix: "API",
-        default_addr: "127.0.0.1:0",
+    ]),
+    rest: Cow::Borrowed(&[RestAdapterSpec {
+        namespace: text("api"),
+        env_prefix: text("API"),
+        default_addr: text("127.0.0.1:0"),
+        description: text(""),
         routes: ROUTES,
-        openapi: "{}",
+        openapi: text("{}"),
         auth: ExposedAuth::Bearer {
-            token: Value::Secret("CALLER_TOKEN"),
+            token: Value::Secret(text("CALLER_TOKEN")),
         },
-        forwards: &[RestForward {
-            name: "notion-proxy",
-            prefix: "/notion",
-            consumes: 0,
-            trusted_headers: &["notion-version", "x-trace"],
-        }],
-    }],
-    mcp: &[],
-    control: &[ControlAdapterSpec {
-        namespace: "control",
-        env_prefix: "CONTROL",
-        default_addr: "127.0.0.1:0",
-    }],
+        forwards: Cow::Borrowed(&[RestForward {
+            name: text("notion-proxy"),
+            prefix: text("/notion"),
+            // `up`, the only consumed namespace.
+            consumes: ConsumesId(0),
+            trusted_headers: Cow::Borrowed(&[text("notion-version"), text("x-trace")]),
+            description: text(""),
+        }]),
+    }]),
+    mcp: list(&[]),
+    control: Cow::Borrowed(&[ControlAdapterSpec {
+        namespace: text("control"),
+        env_prefix: text("CONTROL"),
+        default_addr: text("127.0.0.1:0"),
+    }]),
 };
 
 pub const CALLER_TOKEN: &str = "caller-secret";

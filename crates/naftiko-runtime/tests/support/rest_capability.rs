@@ -2,6 +2,7 @@
 //! (routes with path, query, header and body inputs, an open and a bearer-protected adapter),
 //! and helpers that start its adapters over a given upstream.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use http::{StatusCode, header};
@@ -15,200 +16,251 @@ use tokio::sync::oneshot;
 // The capability under test.
 
 pub const RUN_ID: OperationInput = OperationInput {
-    name: "runId",
+    name: text("runId"),
     location: Some(ParamLocation::Path),
-    wire_name: "runId",
+    wire_name: text("runId"),
     ty: ValueType::String,
     required: true,
     fixed: None,
+    description: text(""),
 };
 
-pub static GET_RUN: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "getrun",
-    method: "GET",
-    path: &[PathPart::Literal("/v1/runs/"), PathPart::Param("runId")],
-    inputs: &[RUN_ID],
+pub const GET_RUN: HttpOperation = HttpOperation {
+    name: text("getrun"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[
+        PathPart::Literal(text("/v1/runs/")),
+        PathPart::Param(text("runId")),
+    ]),
+    inputs: Cow::Borrowed(&[RUN_ID]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
 };
 
-pub static CANCEL_RUN: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "cancelrun",
-    method: "POST",
-    path: &[
-        PathPart::Literal("/v1/runs/"),
-        PathPart::Param("runId"),
-        PathPart::Literal("/cancel"),
-    ],
-    inputs: &[
+pub const CANCEL_RUN: HttpOperation = HttpOperation {
+    name: text("cancelrun"),
+    method: text("POST"),
+    description: text(""),
+    path: Cow::Borrowed(&[
+        PathPart::Literal(text("/v1/runs/")),
+        PathPart::Param(text("runId")),
+        PathPart::Literal(text("/cancel")),
+    ]),
+    inputs: Cow::Borrowed(&[
         RUN_ID,
         OperationInput {
-            name: "reason",
+            name: text("reason"),
             location: Some(ParamLocation::Body),
-            wire_name: "reason",
+            wire_name: text("reason"),
             ty: ValueType::String,
             required: true,
             fixed: None,
+            description: text(""),
         },
-    ],
+    ]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
 };
 
-pub static LIST_RUNS: HttpOperation = HttpOperation {
-    consumes: 0,
-    name: "listruns",
-    method: "GET",
-    path: &[PathPart::Literal("/v1/runs")],
-    inputs: &[OperationInput {
-        name: "limit",
+pub const LIST_RUNS: HttpOperation = HttpOperation {
+    name: text("listruns"),
+    method: text("GET"),
+    description: text(""),
+    path: Cow::Borrowed(&[PathPart::Literal(text("/v1/runs"))]),
+    inputs: Cow::Borrowed(&[OperationInput {
+        name: text("limit"),
         location: Some(ParamLocation::Query),
-        wire_name: "limit",
+        wire_name: text("limit"),
         ty: ValueType::Integer,
         required: false,
         fixed: None,
-    }],
+        description: text(""),
+    }]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
 };
 
 /// The caller's `run` is the router's `{id}` placeholder: names may differ (`wire_name`).
 pub const ID_IN_PATH: CallerInput = CallerInput {
-    name: "run",
+    name: text("run"),
     location: ParamLocation::Path,
-    wire_name: "id",
+    wire_name: text("id"),
     ty: ValueType::String,
     required: true,
-    description: "",
+    description: text(""),
+    schema: None,
 };
 
-pub static ROUTES: &[RestRoute] = &[
+/// The one consumed namespace, `runs-api`: the first of `SPEC.consumes`.
+pub const RUNS_API: ConsumesId = ConsumesId(0);
+/// `GET_RUN`, the first operation of `runs-api`.
+pub const GET_RUN_ID: OperationId = OperationId {
+    consumes: RUNS_API,
+    index: 0,
+};
+/// `CANCEL_RUN`, the second operation of `runs-api`.
+pub const CANCEL_RUN_ID: OperationId = OperationId {
+    consumes: RUNS_API,
+    index: 1,
+};
+/// `LIST_RUNS`, the third operation of `runs-api`.
+pub const LIST_RUNS_ID: OperationId = OperationId {
+    consumes: RUNS_API,
+    index: 2,
+};
+
+pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
     RestRoute {
-        method: "GET",
-        path: "/runs/{id}",
-        name: "getrun",
-        inputs: &[ID_IN_PATH],
+        method: text("GET"),
+        path: text("/runs/{id}"),
+        name: text("getrun"),
+        description: text(""),
+        inputs: Cow::Borrowed(&[ID_IN_PATH]),
         handler: Handler::Call {
-            operation: &GET_RUN,
-            args: &[("runId", Value::Input("run"))],
+            operation: GET_RUN_ID,
+            args: Cow::Borrowed(&[Arg {
+                input: text("runId"),
+                value: Value::Input(text("run")),
+            }]),
             output: Output::Passthrough,
         },
     },
     RestRoute {
-        method: "POST",
-        path: "/runs/{id}/cancel",
-        name: "cancelrun",
-        inputs: &[
+        method: text("POST"),
+        path: text("/runs/{id}/cancel"),
+        name: text("cancelrun"),
+        description: text(""),
+        inputs: Cow::Borrowed(&[
             ID_IN_PATH,
             CallerInput {
-                name: "reason",
+                name: text("reason"),
                 location: ParamLocation::Body,
-                wire_name: "reason",
+                wire_name: text("reason"),
                 ty: ValueType::String,
                 required: true,
-                description: "",
+                description: text(""),
+                schema: None,
             },
-        ],
+        ]),
         handler: Handler::Call {
-            operation: &CANCEL_RUN,
-            args: &[
-                ("runId", Value::Input("run")),
-                ("reason", Value::Input("reason")),
-            ],
+            operation: CANCEL_RUN_ID,
+            args: Cow::Borrowed(&[
+                Arg {
+                    input: text("runId"),
+                    value: Value::Input(text("run")),
+                },
+                Arg {
+                    input: text("reason"),
+                    value: Value::Input(text("reason")),
+                },
+            ]),
             output: Output::Passthrough,
         },
     },
     RestRoute {
-        method: "GET",
-        path: "/runs/{id}/status",
-        name: "runstatus",
-        inputs: &[ID_IN_PATH],
+        method: text("GET"),
+        path: text("/runs/{id}/status"),
+        name: text("runstatus"),
+        description: text(""),
+        inputs: Cow::Borrowed(&[ID_IN_PATH]),
         handler: Handler::Call {
-            operation: &GET_RUN,
-            args: &[("runId", Value::Input("run"))],
+            operation: GET_RUN_ID,
+            args: Cow::Borrowed(&[Arg {
+                input: text("runId"),
+                value: Value::Input(text("run")),
+            }]),
             output: Output::Mapped(Mapping::Object {
-                path: &[],
-                fields: &[(
-                    "state",
+                path: list(&[]),
+                fields: Cow::Borrowed(&[(
+                    text("state"),
                     Mapping::Select {
-                        path: &[PathSegment::Field("status")],
+                        path: Cow::Borrowed(&[PathSegment::Field(text("status"))]),
                         ty: ValueType::String,
                     },
-                )],
+                )]),
             }),
         },
     },
     RestRoute {
-        method: "GET",
-        path: "/runs",
-        name: "listruns",
-        inputs: &[CallerInput {
-            name: "limit",
+        method: text("GET"),
+        path: text("/runs"),
+        name: text("listruns"),
+        description: text(""),
+        inputs: Cow::Borrowed(&[CallerInput {
+            name: text("limit"),
             location: ParamLocation::Query,
-            wire_name: "limit",
+            wire_name: text("limit"),
             ty: ValueType::Integer,
             required: false,
-            description: "",
-        }],
+            description: text(""),
+            schema: None,
+        }]),
         handler: Handler::Call {
-            operation: &LIST_RUNS,
-            args: &[("limit", Value::Input("limit"))],
+            operation: LIST_RUNS_ID,
+            args: Cow::Borrowed(&[Arg {
+                input: text("limit"),
+                value: Value::Input(text("limit")),
+            }]),
             output: Output::Passthrough,
         },
     },
-];
+]);
 
 pub static SPEC: CapabilitySpec = CapabilitySpec {
-    name: "runs",
-    description: "",
-    consumes: &[ConsumesSpec {
-        namespace: "runs-api",
-        env_prefix: "RUNS_API",
-        base_url: "http://127.0.0.1:9",
+    name: text("runs"),
+    description: text(""),
+    consumes: Cow::Borrowed(&[ConsumesSpec {
+        namespace: text("runs-api"),
+        env_prefix: text("RUNS_API"),
+        base_url: text("http://127.0.0.1:9"),
         timeout_ms: 30_000,
         auth: Auth::Bearer {
-            token: Value::Secret("RUNS_TOKEN"),
+            token: Value::Secret(text("RUNS_TOKEN")),
         },
-        default_params: &[],
-    }],
-    secrets: &[
+        description: text(""),
+        default_params: list(&[]),
+        // In the order of the ids above.
+        operations: Cow::Borrowed(&[GET_RUN, CANCEL_RUN, LIST_RUNS]),
+    }]),
+    secrets: Cow::Borrowed(&[
         SecretSpec {
-            key: "RUNS_TOKEN",
-            source_name: "RUNS_TOKEN",
+            key: text("RUNS_TOKEN"),
+            source_name: text("RUNS_TOKEN"),
             file: None,
         },
         SecretSpec {
-            key: "CALLER_TOKEN",
-            source_name: "CALLER_TOKEN",
+            key: text("CALLER_TOKEN"),
+            source_name: text("CALLER_TOKEN"),
             file: None,
         },
-    ],
-    rest: &[
+    ]),
+    rest: Cow::Borrowed(&[
         RestAdapterSpec {
-            namespace: "runs-rest",
-            env_prefix: "RUNS_REST",
-            default_addr: "127.0.0.1:0",
+            namespace: text("runs-rest"),
+            env_prefix: text("RUNS_REST"),
+            default_addr: text("127.0.0.1:0"),
+            description: text(""),
             routes: ROUTES,
-            openapi: r#"{"openapi":"3.1.0"}"#,
+            openapi: text(r#"{"openapi":"3.1.0"}"#),
             auth: ExposedAuth::None,
-            forwards: &[],
+            forwards: list(&[]),
         },
         RestAdapterSpec {
-            namespace: "runs-secure",
-            env_prefix: "RUNS_SECURE",
-            default_addr: "127.0.0.1:0",
+            namespace: text("runs-secure"),
+            env_prefix: text("RUNS_SECURE"),
+            default_addr: text("127.0.0.1:0"),
+            description: text(""),
             routes: ROUTES,
-            openapi: "",
+            openapi: text(""),
             auth: ExposedAuth::Bearer {
-                token: Value::Secret("CALLER_TOKEN"),
+                token: Value::Secret(text("CALLER_TOKEN")),
             },
-            forwards: &[],
+            forwards: list(&[]),
         },
-    ],
-    mcp: &[],
-    control: &[],
+    ]),
+    mcp: list(&[]),
+    control: list(&[]),
 };
 
 // ---------------------------------------------------------------------------------------------
