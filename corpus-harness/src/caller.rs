@@ -70,7 +70,7 @@ pub fn credential(
             value,
             placement,
         } => {
-            let (name, value) = ((*name).to_owned(), text(value)?);
+            let (name, value) = (name.to_string(), text(value)?);
             Some(match placement {
                 ApiKeyPlacement::Header => Credential::Header(name, value),
                 ApiKeyPlacement::Query => Credential::Query(name, value),
@@ -167,7 +167,7 @@ pub async fn call_route(
     credential: Option<&Credential>,
 ) -> Result<Answer, String> {
     let mut path = String::new();
-    let mut rest = route.path;
+    let mut rest: &str = &route.path;
     while let Some(open) = rest.find('{') {
         let close = rest[open..]
             .find('}')
@@ -184,7 +184,7 @@ pub async fn call_route(
         rest = &rest[close + 1..];
     }
     path.push_str(rest);
-    let mut request = Outgoing::new(route.method, &format!("{base}{path}"))?;
+    let mut request = Outgoing::new(&route.method, &format!("{base}{path}"))?;
     let mut body = serde_json::Map::new();
     for (input, value) in inputs {
         match input.location {
@@ -193,14 +193,14 @@ pub async fn call_route(
                 request
                     .url
                     .query_pairs_mut()
-                    .append_pair(input.wire_name, &to_text(value));
+                    .append_pair(&input.wire_name, &to_text(value));
             }
-            ParamLocation::Header => request.header(input.wire_name, to_text(value)),
+            ParamLocation::Header => request.header(&input.wire_name, to_text(value)),
             ParamLocation::Cookie => {
                 request.header("cookie", format!("{}={}", input.wire_name, to_text(value)));
             }
             ParamLocation::Body => {
-                body.insert(input.wire_name.to_owned(), value.clone());
+                body.insert(input.wire_name.to_string(), value.clone());
             }
         }
     }

@@ -28,18 +28,18 @@ pub fn setup(spec: &CapabilitySpec, echo: &Echo) -> Setup {
     let mut env = HashMap::new();
     let mut secrets = HashMap::new();
     for (index, consumes) in spec.consumes.iter().enumerate() {
-        let prefix = consumes.env_prefix;
+        let prefix = &consumes.env_prefix;
         env.insert(format!("{prefix}_BASE_URL"), echo.base_url(index));
         env.insert(format!("{prefix}_TIMEOUT_MS"), "20000".to_owned());
     }
-    for secret in spec.secrets {
+    for secret in spec.secrets.iter() {
         let value = format!("{SECRET_PREFIX}{}", secret.key);
-        env.insert(secret.key.to_owned(), value.clone());
-        secrets.insert(secret.key.to_owned(), value);
+        env.insert(secret.key.to_string(), value.clone());
+        secrets.insert(secret.key.to_string(), value);
     }
-    let prefixes = (spec.rest.iter().map(|adapter| adapter.env_prefix))
-        .chain(spec.mcp.iter().map(|adapter| adapter.env_prefix))
-        .chain(spec.control.iter().map(|adapter| adapter.env_prefix));
+    let prefixes = (spec.rest.iter().map(|adapter| &*adapter.env_prefix))
+        .chain(spec.mcp.iter().map(|adapter| &*adapter.env_prefix))
+        .chain(spec.control.iter().map(|adapter| &*adapter.env_prefix));
     for prefix in prefixes {
         env.insert(format!("{prefix}_ADDR"), "127.0.0.1:0".to_owned());
     }
@@ -109,13 +109,13 @@ impl Checker<'_> {
         let base = format!("http://{addr}");
         let credential = caller::credential(&adapter.auth, self.secrets);
         let mut items = Vec::new();
-        for route in adapter.routes {
+        for route in adapter.routes.iter() {
             let name = format!("{} {}", route.method, route.path);
-            let mut item = Item::new(Kind::Route, adapter.namespace, name);
+            let mut item = Item::new(Kind::Route, &adapter.namespace, name);
             match &credential {
                 Ok(credential) => {
                     for mode in [Mode::All, Mode::RequiredOnly] {
-                        let inputs = synth::inputs(route.inputs, mode);
+                        let inputs = synth::inputs(&route.inputs, mode);
                         let call = caller::call_route(
                             self.client,
                             &base,
@@ -138,9 +138,9 @@ impl Checker<'_> {
             }
             items.push(item);
         }
-        for forward in adapter.forwards {
+        for forward in adapter.forwards.iter() {
             let name = format!("forward {}/…", forward.prefix);
-            let mut item = Item::new(Kind::Route, adapter.namespace, name);
+            let mut item = Item::new(Kind::Route, &adapter.namespace, name);
             match &credential {
                 Ok(credential) => {
                     self.check_forward(&base, forward, credential.as_ref(), &mut item)
@@ -173,8 +173,8 @@ impl Checker<'_> {
             Err(error) => Err(error.clone()),
         };
         let mut items = Vec::new();
-        for tool in adapter.tools {
-            let mut item = Item::new(Kind::Tool, adapter.namespace, tool.name.to_owned());
+        for tool in adapter.tools.iter() {
+            let mut item = Item::new(Kind::Tool, &adapter.namespace, tool.name.to_string());
             let credential = match &credential {
                 Ok(credential) => credential.as_ref(),
                 Err(error) => {
@@ -185,10 +185,10 @@ impl Checker<'_> {
             };
             check_listed(&listed, tool, &mut item);
             for mode in [Mode::All, Mode::RequiredOnly] {
-                let inputs = synth::inputs(tool.inputs, mode);
+                let inputs = synth::inputs(&tool.inputs, mode);
                 let arguments: serde_json::Map<String, Json> = inputs
                     .iter()
-                    .map(|(input, value)| (input.name.to_owned(), value.clone()))
+                    .map(|(input, value)| (input.name.to_string(), value.clone()))
                     .collect();
                 let params = json!({"name": tool.name, "arguments": arguments});
                 let call = async {

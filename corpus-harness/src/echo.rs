@@ -139,7 +139,7 @@ async fn record(State(recorder): State<Arc<Mutex<Recorder>>>, request: Request) 
         recorder
             .answers
             .pop_front()
-            .unwrap_or_else(|| render(&default_answer(), RawFormat::Json))
+            .unwrap_or_else(|| render(&default_answer(), &RawFormat::Json))
     };
     (
         [(http::header::CONTENT_TYPE, answer.content_type)],

@@ -30,7 +30,7 @@ impl Checker<'_> {
         let mut headers: Vec<(String, String)> = forward
             .trusted_headers
             .iter()
-            .map(|name| ((*name).to_owned(), format!("trusted {name}")))
+            .map(|name| (name.to_string(), format!("trusted {name}")))
             .collect();
         headers.push((UNTRUSTED.to_owned(), "nope".to_owned()));
         let call = ForwardCall {
@@ -46,18 +46,12 @@ impl Checker<'_> {
             Err(problem) => return item.fail("binding", problem),
         };
         self.echo.reset(Vec::new());
-        let answer = match caller::call_forward(
-            self.client,
-            base,
-            forward.prefix,
-            &call,
-            credential,
-        )
-        .await
-        {
-            Ok(answer) => answer,
-            Err(error) => return item.fail("call", error),
-        };
+        let answer =
+            match caller::call_forward(self.client, base, &forward.prefix, &call, credential).await
+            {
+                Ok(answer) => answer,
+                Err(error) => return item.fail("call", error),
+            };
         match self.echo.received().as_slice() {
             [got] => {
                 for mismatch in compare(&expected, got) {

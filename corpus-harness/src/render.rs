@@ -12,7 +12,7 @@ pub struct Rendered {
     pub content_type: &'static str,
 }
 
-pub fn render(answer: &Json, format: RawFormat) -> Rendered {
+pub fn render(answer: &Json, format: &RawFormat) -> Rendered {
     let (body, content_type) = match format {
         RawFormat::Xml => (xml_document(answer), "application/xml"),
         RawFormat::Csv => (delimited(answer, ","), "text/csv"),
@@ -22,9 +22,13 @@ pub fn render(answer: &Json, format: RawFormat) -> Rendered {
         RawFormat::Markdown | RawFormat::MarkdownSections(_) => {
             (markdown_table(answer), "text/markdown")
         }
-        RawFormat::Json | RawFormat::Text | RawFormat::Binary => {
-            (answer.to_string(), "application/json")
-        }
+        // YAML is passed through as text, Avro and Protobuf as bytes.
+        RawFormat::Json
+        | RawFormat::Text
+        | RawFormat::Binary
+        | RawFormat::Yaml
+        | RawFormat::Avro
+        | RawFormat::Protobuf => (answer.to_string(), "application/json"),
     };
     Rendered { body, content_type }
 }
@@ -150,23 +154,23 @@ mod tests {
     #[test]
     fn every_format_reads_back_into_the_planned_fields() {
         let planned = json!({"ok": "true", "data": {"id": "s1 <&>"}});
-        let xml = render(&planned, RawFormat::Xml);
+        let xml = render(&planned, &RawFormat::Xml);
         assert_eq!(
-            naftiko::__private::raw_to_json(RawFormat::Xml, xml.body.as_bytes(), "echo").ok(),
+            naftiko::__private::raw_to_json(&RawFormat::Xml, xml.body.as_bytes(), "echo").ok(),
             Some(planned.clone())
         );
         for format in [RawFormat::Csv, RawFormat::Tsv, RawFormat::Psv] {
             let read = naftiko::__private::raw_to_json(
-                format,
-                render(&json!({"a": "1,|\t2"}), format).body.as_bytes(),
+                &format,
+                render(&json!({"a": "1,|\t2"}), &format).body.as_bytes(),
                 "echo",
             );
             assert_eq!(read.ok(), Some(json!([{"a": "1,|\t2"}])), "{format:?}");
         }
         for format in [RawFormat::Html, RawFormat::Markdown] {
             let read = naftiko::__private::raw_to_json(
-                format,
-                render(&json!({"a": "x|y"}), format).body.as_bytes(),
+                &format,
+                render(&json!({"a": "x|y"}), &format).body.as_bytes(),
                 "echo",
             );
             let first_row = read

@@ -37,7 +37,7 @@ pub fn inputs(declared: &'static [CallerInput], mode: Mode) -> Vec<(&'static Cal
 
 /// The value of one input: distinctive, of the input's type.
 pub fn value_for(input: &CallerInput) -> Json {
-    let name = input.name;
+    let name = &input.name;
     match input.ty {
         ValueType::String | ValueType::Any => Json::String(match input.location {
             ParamLocation::Header | ParamLocation::Cookie => format!("{name} h/1"),
@@ -64,15 +64,26 @@ pub fn to_text(json: &Json) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use naftiko::spec::text;
 
     const fn input(name: &'static str, location: ParamLocation, ty: ValueType) -> CallerInput {
+        required_input(name, location, ty, false)
+    }
+
+    const fn required_input(
+        name: &'static str,
+        location: ParamLocation,
+        ty: ValueType,
+        required: bool,
+    ) -> CallerInput {
         CallerInput {
-            name,
+            name: text(name),
             location,
-            wire_name: name,
+            wire_name: text(name),
             ty,
-            required: false,
-            description: "",
+            required,
+            description: text(""),
+            schema: None,
         }
     }
 
@@ -94,10 +105,7 @@ mod tests {
             json!(42)
         );
         static DECLARED: &[CallerInput] = &[
-            CallerInput {
-                required: true,
-                ..input("a", ParamLocation::Query, ValueType::String)
-            },
+            required_input("a", ParamLocation::Query, ValueType::String, true),
             input("b", ParamLocation::Query, ValueType::Boolean),
         ];
         assert_eq!(inputs(DECLARED, Mode::All).len(), 2);

@@ -32,7 +32,7 @@ impl Checker<'_> {
         let label = mode.label();
         let given: Inputs = inputs
             .iter()
-            .map(|(input, value)| (input.name.to_owned(), value.clone()))
+            .map(|(input, value)| (input.name.to_string(), value.clone()))
             .collect();
         let expected = match oracle::expect(self.spec, handler, &given, self.secrets) {
             Ok(expected) => expected,
@@ -101,16 +101,16 @@ fn trace_inputs(
     let sent = inputs_sent_upstream(handler);
     let read = inputs_read(handler);
     for (input, value) in inputs {
-        if !read.contains(input.name) {
+        if !read.contains(&*input.name) {
             let note = format!("input `{}` is read by nothing", input.name);
             item.note("unread", note);
             continue;
         }
         let Json::String(text) = value else { continue };
-        if !sent.contains(input.name) || received.iter().any(|request| carries(request, text)) {
+        if !sent.contains(&*input.name) || received.iter().any(|request| carries(request, text)) {
             continue;
         }
-        match unplaced_by_design(spec, handler, input.name) {
+        match unplaced_by_design(spec, handler, &input.name) {
             Some(warning) => item.note(
                 "unsent",
                 format!(
@@ -245,11 +245,11 @@ pub(crate) fn check_listed(listed: &Result<Json, String>, tool: &McpTool, item: 
     };
     if !tools
         .iter()
-        .any(|listed| listed.get("name").and_then(Json::as_str) == Some(tool.name))
+        .any(|listed| listed.get("name").and_then(Json::as_str) == Some(&*tool.name))
     {
         item.fail("list", "tools/list does not list it".to_owned());
     }
-    let schema: Json = serde_json::from_str(tool.input_schema).unwrap_or(Json::Null);
+    let schema: Json = serde_json::from_str(&tool.input_schema).unwrap_or(Json::Null);
     let properties: Vec<&str> = schema
         .get("properties")
         .and_then(Json::as_object)
@@ -260,13 +260,13 @@ pub(crate) fn check_listed(listed: &Result<Json, String>, tool: &McpTool, item: 
         .and_then(Json::as_array)
         .map(|names| names.iter().filter_map(Json::as_str).collect())
         .unwrap_or_default();
-    for input in tool.inputs {
-        if !properties.contains(&input.name) {
+    for input in tool.inputs.iter() {
+        if !properties.contains(&&*input.name) {
             item.fail(
                 "schema",
                 format!("input `{}` is not in the input schema", input.name),
             );
-        } else if input.required != required.contains(&input.name) {
+        } else if input.required != required.contains(&&*input.name) {
             item.fail(
                 "schema",
                 format!(

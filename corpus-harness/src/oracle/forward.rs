@@ -27,19 +27,23 @@ pub fn expect_forward(
     call: &ForwardCall<'_>,
     secrets: &HashMap<String, String>,
 ) -> Result<ExpectedRequest, String> {
-    let consumes = spec.consumes.get(forward.consumes).ok_or_else(|| {
+    let consumes = spec.namespace(forward.consumes).ok_or_else(|| {
         format!(
             "forward `{}` names consumes #{}",
-            forward.name, forward.consumes
+            forward.name, forward.consumes.0
         )
     })?;
     let passed = |name: &str| {
-        forward.trusted_headers.contains(&name) || matches!(name, "content-type" | "accept")
+        forward
+            .trusted_headers
+            .iter()
+            .any(|trusted| trusted == name)
+            || matches!(name, "content-type" | "accept")
     };
     let mut expected = ExpectedRequest {
         operation: format!("{} (forward {})", consumes.namespace, forward.name),
         method: call.method,
-        path: format!("{}{}", base_path(forward.consumes), call.sub_path),
+        path: format!("{}{}", base_path(forward.consumes.index()), call.sub_path),
         query: call
             .query
             .iter()
@@ -72,13 +76,13 @@ pub fn expect_forward(
         steps: &empty,
     };
     let mut body_fields = Inputs::new();
-    for param in consumes.default_params {
+    for param in consumes.default_params.iter() {
         let present = match param.location {
             ParamLocation::Query => expected.query.iter().any(|p| p.name == param.name),
             ParamLocation::Header => expected
                 .headers
                 .iter()
-                .any(|p| p.name.eq_ignore_ascii_case(param.name)),
+                .any(|p| p.name.eq_ignore_ascii_case(&param.name)),
             ParamLocation::Cookie => expected.cookies.iter().any(|p| p.name == param.name),
             // The body streams through untouched.
             ParamLocation::Path | ParamLocation::Body => true,
@@ -88,7 +92,7 @@ pub fn expect_forward(
                 &mut expected,
                 &mut body_fields,
                 param.location,
-                param.name,
+                &param.name,
                 &value,
                 false,
             );

@@ -12,14 +12,14 @@ pub mod value;
 use std::collections::{BTreeSet, HashMap};
 
 use naftiko::spec::{
-    ApiKeyPlacement, Auth, CapabilitySpec, Handler, HttpOperation, Mapping, Output, ParamLocation,
-    PathPart, RawFormat, Step, TemplatePart, Value,
+    ApiKeyPlacement, Arg, Auth, CapabilitySpec, Handler, HttpOperation, Mapping, OperationId,
+    Output, ParamLocation, PathPart, PathSegment, RawFormat, Step, TemplatePart, Value,
 };
 use serde_json::Value as Json;
 
 use crate::echo::default_answer;
 use crate::render::{Rendered, render};
-use request::{ExpectedRequest, expect_call};
+use request::{ExpectedRequest, expect_call, operation_of};
 use value::{Inputs, Scope, plant, select};
 
 /// What a call of a route or tool must produce.
@@ -48,7 +48,7 @@ pub enum ExpectedResponse {
 
 /// The expectation of calling `handler` with `given` caller inputs.
 pub fn expect(
-    spec: &CapabilitySpec,
+    spec: &'static CapabilitySpec,
     handler: &'static Handler,
     given: &Inputs,
     secrets: &HashMap<String, String>,
@@ -70,20 +70,21 @@ pub fn expect(
                 secrets,
                 steps: &no_steps,
             };
-            let request = expect_call(spec, operation, args, scope)?;
+            let request = expect_call(spec, *operation, args, scope)?;
+            let operation = operation_of(spec, *operation)?;
             let answer = default_answer();
             // Passed through, the answer is bytes whatever the format; mapped, it is read in
             // the operation's format.
             let (rendered, response) = match output {
                 Output::Passthrough if operation.method == "HEAD" => {
-                    (render(&answer, RawFormat::Json), ExpectedResponse::Empty)
+                    (render(&answer, &RawFormat::Json), ExpectedResponse::Empty)
                 }
                 Output::Passthrough => (
-                    render(&answer, RawFormat::Json),
+                    render(&answer, &RawFormat::Json),
                     ExpectedResponse::Passthrough(answer),
                 ),
                 Output::Mapped(_) => (
-                    render(&answer, operation.output_format),
+                    render(&answer, &operation.output_format),
                     ExpectedResponse::Mapped,
                 ),
             };
@@ -110,17 +111,18 @@ pub fn expect(
                             secrets,
                             steps: &outputs,
                         };
-                        requests.push(expect_call(spec, operation, args, scope)?);
-                        answers.push((planned.clone(), operation.output_format));
-                        outputs.insert((*name).to_owned(), planned);
+                        requests.push(expect_call(spec, *operation, args, scope)?);
+                        let operation = operation_of(spec, *operation)?;
+                        answers.push((planned.clone(), &operation.output_format));
+                        outputs.insert(name.to_string(), planned);
                     }
                     Step::Lookup { name, .. } => {
-                        if steps_read(steps).contains(name) {
+                        if steps_read(steps).contains(&**name) {
                             return Err(format!(
                                 "a call reads the output of lookup step `{name}`, which this harness does not model"
                             ));
                         }
-                        outputs.insert((*name).to_owned(), Json::Null);
+                        outputs.insert(name.to_string(), Json::Null);
                     }
                 }
             }
@@ -136,7 +138,7 @@ pub fn expect(
                 requests,
                 answers: answers
                     .iter()
-                    .map(|(answer, format)| render(answer, *format))
+                    .map(|(answer, format)| render(answer, format))
                     .collect(),
                 response,
             })
@@ -148,12 +150,12 @@ pub fn expect(
 /// default answer with every path that a call or lookup reads from it planted with a value
 /// that names step and path.
 fn plan_answers(steps: &[Step]) -> Vec<Json> {
-    let mut reads: Vec<(&str, &[naftiko::spec::PathSegment])> = Vec::new();
+    let mut reads: Vec<(&str, &[PathSegment])> = Vec::new();
     for step in steps {
         match step {
             Step::Call { args, .. } => {
-                for (_, value) in *args {
-                    step_reads(value, &mut reads);
+                for arg in args.iter() {
+                    step_reads(&arg.value, &mut reads);
                 }
             }
             Step::Lookup { lookup_value, .. } => step_reads(lookup_value, &mut reads),
@@ -163,7 +165,7 @@ fn plan_answers(steps: &[Step]) -> Vec<Json> {
         .iter()
         .map(|step| {
             let name = match step {
-                Step::Call { name, .. } | Step::Lookup { name, .. } => *name,
+                Step::Call { name, .. } | Step::Lookup { name, .. } => &**name,
             };
             let mut answer = default_answer();
             for (_, path) in reads.iter().filter(|(step, _)| *step == name) {
@@ -181,35 +183,32 @@ fn plan_answers(steps: &[Step]) -> Vec<Json> {
 }
 
 /// Step names a call's arguments read.
-fn steps_read(steps: &[Step]) -> BTreeSet<&'static str> {
+fn steps_read(steps: &[Step]) -> BTreeSet<&str> {
     let mut reads = Vec::new();
     for step in steps {
         if let Step::Call { args, .. } = step {
-            for (_, value) in *args {
-                step_reads(value, &mut reads);
+            for arg in args.iter() {
+                step_reads(&arg.value, &mut reads);
             }
         }
     }
     reads.into_iter().map(|(step, _)| step).collect()
 }
 
-fn step_reads(
-    value: &Value,
-    reads: &mut Vec<(&'static str, &'static [naftiko::spec::PathSegment])>,
-) {
+fn step_reads<'a>(value: &'a Value, reads: &mut Vec<(&'a str, &'a [PathSegment])>) {
     walk_value(value, &mut |value| {
         if let Value::Step { step, path } = value {
-            reads.push((step, path));
+            reads.push((&**step, &**path));
         }
     });
 }
 
 /// Calls `visit` on `value` and every value inside it.
-fn walk_value(value: &Value, visit: &mut dyn FnMut(&Value)) {
+fn walk_value<'a>(value: &'a Value, visit: &mut dyn FnMut(&'a Value)) {
     visit(value);
     match value {
         Value::Template(parts) => {
-            for part in *parts {
+            for part in parts.iter() {
                 if let TemplatePart::Value(inner) = part {
                     walk_value(inner, visit);
                 }
@@ -224,13 +223,13 @@ fn walk_value(value: &Value, visit: &mut dyn FnMut(&Value)) {
 }
 
 /// The caller inputs `handler` passes on to some upstream call (its arguments name them).
-pub fn inputs_sent_upstream(handler: &Handler) -> BTreeSet<&'static str> {
+pub fn inputs_sent_upstream<'a>(handler: &'a Handler) -> BTreeSet<&'a str> {
     let mut names = BTreeSet::new();
-    let mut add = |args: &[(&'static str, Value)]| {
-        for (_, value) in args {
-            walk_value(value, &mut |value| {
+    let mut add = |args: &'a [Arg]| {
+        for arg in args {
+            walk_value(&arg.value, &mut |value| {
                 if let Value::Input(name) = value {
-                    names.insert(*name);
+                    names.insert(&**name);
                 }
             });
         }
@@ -238,7 +237,7 @@ pub fn inputs_sent_upstream(handler: &Handler) -> BTreeSet<&'static str> {
     match handler {
         Handler::Call { args, .. } => add(args),
         Handler::Steps { steps, .. } => {
-            for step in *steps {
+            for step in steps.iter() {
                 if let Step::Call { args, .. } = step {
                     add(args);
                 }
@@ -250,19 +249,19 @@ pub fn inputs_sent_upstream(handler: &Handler) -> BTreeSet<&'static str> {
 }
 
 /// The caller inputs `handler` reads anywhere: arguments, lookups, output mappings.
-pub fn inputs_read(handler: &Handler) -> BTreeSet<&'static str> {
+pub fn inputs_read<'a>(handler: &'a Handler) -> BTreeSet<&'a str> {
     let mut names = inputs_sent_upstream(handler);
-    let mut add = |value: &Value| {
+    let mut add = |value: &'a Value| {
         walk_value(value, &mut |value| {
             if let Value::Input(name) = value {
-                names.insert(*name);
+                names.insert(&**name);
             }
         });
     };
     let output = match handler {
         Handler::Call { output, .. } => Some(output),
         Handler::Steps { steps, output } => {
-            for step in *steps {
+            for step in steps.iter() {
                 if let Step::Lookup { lookup_value, .. } = step {
                     add(lookup_value);
                 }
@@ -277,7 +276,7 @@ pub fn inputs_read(handler: &Handler) -> BTreeSet<&'static str> {
     names
 }
 
-fn mapping_values(mapping: &Mapping, add: &mut dyn FnMut(&Value)) {
+fn mapping_values<'a>(mapping: &'a Mapping, add: &mut dyn FnMut(&'a Value)) {
     match mapping {
         Mapping::Value(value) => add(value),
         Mapping::Object { fields, .. } => fields
@@ -297,41 +296,47 @@ pub fn unplaced_by_design(
     handler: &Handler,
     name: &str,
 ) -> Option<&'static str> {
-    let calls: Vec<(&HttpOperation, &[(&'static str, Value)])> = match handler {
+    let calls: Vec<(OperationId, &[Arg])> = match handler {
         Handler::Call {
             operation, args, ..
-        } => vec![(*operation, *args)],
+        } => vec![(*operation, &**args)],
         Handler::Steps { steps, .. } => steps
             .iter()
             .filter_map(|step| match step {
                 Step::Call {
                     operation, args, ..
-                } => Some((*operation, *args)),
+                } => Some((*operation, &**args)),
                 Step::Lookup { .. } => None,
             })
             .collect(),
         Handler::Static { .. } => Vec::new(),
     };
-    let mut fed = Vec::new();
-    for (operation, args) in calls {
-        for (param, value) in args {
+    let mut fed: Vec<(OperationId, &HttpOperation, &str)> = Vec::new();
+    for (id, args) in calls {
+        let Some(operation) = spec.operation(id) else {
+            continue;
+        };
+        for arg in args {
             let mut mentions = false;
-            walk_value(value, &mut |value| {
+            walk_value(&arg.value, &mut |value| {
                 mentions |= matches!(value, Value::Input(n) if *n == name)
             });
             if mentions {
-                fed.push((operation, *param));
+                fed.push((id, operation, &arg.input));
             }
         }
     }
-    let declared = |operation: &HttpOperation, param: &str| {
+    fn declared<'a>(
+        operation: &'a HttpOperation,
+        param: &str,
+    ) -> Option<(Option<ParamLocation>, &'a str)> {
         operation
             .inputs
             .iter()
             .find(|input| input.name == param)
-            .map(|input| (input.location, input.wire_name))
-    };
-    let unplaced = |(operation, param): &(&HttpOperation, &str)| {
+            .map(|input| (input.location, &*input.wire_name))
+    }
+    let unplaced = |(_, operation, param): &(OperationId, &HttpOperation, &str)| {
         declared(operation, param)
             .is_some_and(|(location, _)| location == Some(ParamLocation::Path))
             && !operation
@@ -340,8 +345,8 @@ pub fn unplaced_by_design(
                 .any(|part| matches!(part, PathPart::Param(p) if p == param))
     };
     // The namespace's authentication sets this header itself, and wins.
-    let auth_header = |(operation, param): &(&HttpOperation, &str)| {
-        let sets = match spec.consumes.get(operation.consumes).map(|ns| &ns.auth) {
+    let auth_header = |(id, operation, param): &(OperationId, &HttpOperation, &str)| {
+        let sets: &str = match spec.namespace(id.consumes).map(|ns| &ns.auth) {
             Some(Auth::Bearer { .. } | Auth::Basic { .. }) => "authorization",
             Some(Auth::ApiKey {
                 name,

@@ -6,8 +6,8 @@
 
 use base64::Engine as _;
 use naftiko::spec::{
-    ApiKeyPlacement, Auth, CapabilitySpec, HttpOperation, ParamLocation, PathPart, RequestBody,
-    Value,
+    ApiKeyPlacement, Arg, Auth, CapabilitySpec, HttpOperation, OperationId, ParamLocation,
+    PathPart, RequestBody,
 };
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::Value as Json;
@@ -60,25 +60,38 @@ pub struct ExpectedRequest {
     pub body: ExpectedBody,
 }
 
-/// The request `op` must produce when called with `args` evaluated in `scope`.
+/// The operation `id` names.
+pub fn operation_of(
+    spec: &'static CapabilitySpec,
+    id: OperationId,
+) -> Result<&'static HttpOperation, String> {
+    spec.operation(id).ok_or_else(|| {
+        format!(
+            "an operation names consumes #{} operation #{}",
+            id.consumes.0, id.index
+        )
+    })
+}
+
+/// The request operation `id` must produce when called with `args` evaluated in `scope`.
 pub fn expect_call(
-    spec: &CapabilitySpec,
-    op: &'static HttpOperation,
-    args: &[(&'static str, Value)],
+    spec: &'static CapabilitySpec,
+    id: OperationId,
+    args: &[Arg],
     scope: Scope<'_>,
 ) -> Result<ExpectedRequest, String> {
+    let op = operation_of(spec, id)?;
     let consumes = spec
-        .consumes
-        .get(op.consumes)
-        .ok_or_else(|| format!("operation `{}` names consumes #{}", op.name, op.consumes))?;
+        .namespace(id.consumes)
+        .ok_or_else(|| format!("operation `{}` names consumes #{}", op.name, id.consumes.0))?;
     let bound: Inputs = args
         .iter()
-        .filter_map(|(name, value)| Some(((*name).to_owned(), eval(value, scope)?)))
+        .filter_map(|arg| Some((arg.input.to_string(), eval(&arg.value, scope)?)))
         .filter(|(_, value)| !value.is_null())
         .collect();
     let no_steps = Inputs::new();
     let mut effective = bound.clone();
-    for input in op.inputs {
+    for input in op.inputs.iter() {
         if let Some(fixed) = &input.fixed {
             let fixed_scope = Scope {
                 inputs: &bound,
@@ -86,15 +99,15 @@ pub fn expect_call(
                 ..scope
             };
             match eval(fixed, fixed_scope) {
-                Some(value) => effective.insert(input.name.to_owned(), value),
-                None => effective.remove(input.name),
+                Some(value) => effective.insert(input.name.to_string(), value),
+                None => effective.remove(&*input.name),
             };
         }
     }
     if let Some(missing) = op
         .inputs
         .iter()
-        .find(|input| input.required && !effective.contains_key(input.name))
+        .find(|input| input.required && !effective.contains_key(&*input.name))
     {
         return Err(format!(
             "`{}.{}` requires input `{}`, but nothing the caller gave binds it",
@@ -109,26 +122,26 @@ pub fn expect_call(
 
     let mut expected = ExpectedRequest {
         operation: format!("{}.{}", consumes.namespace, op.name),
-        method: op.method,
+        method: &op.method,
         path: String::new(),
         query: Vec::new(),
         headers: Vec::new(),
         cookies: Vec::new(),
         body: ExpectedBody::Empty,
     };
-    let (path, literal_query) = expect_path(op, op.consumes, &effective)?;
+    let (path, literal_query) = expect_path(op, id.consumes.index(), &effective)?;
     expected.path = path;
     expected.query.extend(literal_query);
 
     let mut body_fields = Inputs::new();
-    for input in op.inputs {
-        let (Some(location), Some(value)) = (input.location, effective.get(input.name)) else {
+    for input in op.inputs.iter() {
+        let (Some(location), Some(value)) = (input.location, effective.get(&*input.name)) else {
             continue;
         };
         let name = if input.wire_name.is_empty() {
-            input.name
+            &input.name
         } else {
-            input.wire_name
+            &input.wire_name
         };
         put(
             &mut expected,
@@ -139,16 +152,16 @@ pub fn expect_call(
             false,
         );
     }
-    for param in consumes.default_params {
+    for param in consumes.default_params.iter() {
         let present = match param.location {
             ParamLocation::Path => false,
             ParamLocation::Query => expected.query.iter().any(|p| p.name == param.name),
             ParamLocation::Header => expected
                 .headers
                 .iter()
-                .any(|p| p.name.eq_ignore_ascii_case(param.name)),
+                .any(|p| p.name.eq_ignore_ascii_case(&param.name)),
             ParamLocation::Cookie => expected.cookies.iter().any(|p| p.name == param.name),
-            ParamLocation::Body => body_fields.contains_key(param.name),
+            ParamLocation::Body => body_fields.contains_key(&*param.name),
         };
         if present {
             continue;
@@ -158,7 +171,7 @@ pub fn expect_call(
                 &mut expected,
                 &mut body_fields,
                 param.location,
-                param.name,
+                &param.name,
                 &value,
                 false,
             );
@@ -177,11 +190,11 @@ fn expect_path(
     inputs: &Inputs,
 ) -> Result<(String, Vec<Param>), String> {
     let mut path = String::new();
-    for part in op.path {
+    for part in op.path.iter() {
         match part {
             PathPart::Literal(text) => path.push_str(text),
             PathPart::Param(name) => {
-                let text = inputs.get(*name).map(to_text).unwrap_or_default();
+                let text = inputs.get(&**name).map(to_text).unwrap_or_default();
                 if text.is_empty() || text == "." || text == ".." {
                     return Err(format!(
                         "path parameter `{name}` of `{}` would be `{text}`",
@@ -275,7 +288,7 @@ pub(super) fn put_auth(auth: &Auth, scope: Scope<'_>, expected: &mut ExpectedReq
         } => {
             if let Some(key) = eval_text(value, scope) {
                 let param = Param {
-                    name: (*name).to_owned(),
+                    name: name.to_string(),
                     value: key.clone(),
                     auth: true,
                 };
@@ -330,11 +343,11 @@ fn expect_body(body: &RequestBody, scope: Scope<'_>, fields: Inputs) -> Expected
         RequestBody::Multipart(parts) => ExpectedBody::Multipart(
             parts
                 .iter()
-                .filter_map(|part| Some((part.name.to_owned(), eval_text(&part.value, scope)?)))
+                .filter_map(|part| Some((part.name.to_string(), eval_text(&part.value, scope)?)))
                 .collect(),
         ),
         RequestBody::Text { content_type, data } => ExpectedBody::Text {
-            content_type: (*content_type).to_owned(),
+            content_type: content_type.to_string(),
             data: eval_text(data, scope).unwrap_or_default(),
         },
     }
@@ -368,85 +381,101 @@ mod tests {
     use std::collections::HashMap;
 
     use naftiko::spec::{
-        ConsumesSpec, DefaultParam, OperationInput, RawFormat, TemplatePart, ValueType,
+        ConsumesId, ConsumesSpec, DefaultParam, OperationInput, RawFormat, TemplatePart, Value,
+        ValueType, text,
     };
     use serde_json::json;
+    use std::borrow::Cow;
 
     use super::*;
 
-    const fn input(name: &'static str, location: ParamLocation, required: bool) -> OperationInput {
+    const fn input(
+        name: &'static str,
+        wire_name: &'static str,
+        location: ParamLocation,
+        required: bool,
+        fixed: Option<Value>,
+    ) -> OperationInput {
         OperationInput {
-            name,
+            name: text(name),
             location: Some(location),
-            wire_name: name,
+            wire_name: text(wire_name),
             ty: ValueType::Any,
             required,
-            fixed: None,
+            fixed,
+            description: text(""),
         }
     }
 
-    static OPERATION: HttpOperation = HttpOperation {
-        consumes: 0,
-        name: "put-item",
-        method: "PUT",
-        path: &[
-            PathPart::Literal("/items/"),
-            PathPart::Param("id"),
-            PathPart::Literal("?view=full"),
-        ],
-        inputs: &[
-            input("id", ParamLocation::Path, true),
-            input("tags", ParamLocation::Query, false),
-            OperationInput {
-                wire_name: "X-Trace",
-                ..input("trace", ParamLocation::Header, false)
-            },
-            input("extra", ParamLocation::Body, false),
-            OperationInput {
-                fixed: Some(Value::Literal("\"v2\"")),
-                ..input("version", ParamLocation::Query, false)
-            },
-        ],
-        body: RequestBody::Json(Value::Object(&[(
-            "label",
-            Value::Template(&[
-                TemplatePart::Text("#"),
-                TemplatePart::Value(Value::Input("id")),
-            ]),
-        )])),
+    const OPERATION: HttpOperation = HttpOperation {
+        name: text("put-item"),
+        method: text("PUT"),
+        description: text(""),
+        path: Cow::Borrowed(&[
+            PathPart::Literal(text("/items/")),
+            PathPart::Param(text("id")),
+            PathPart::Literal(text("?view=full")),
+        ]),
+        inputs: Cow::Borrowed(&[
+            input("id", "id", ParamLocation::Path, true, None),
+            input("tags", "tags", ParamLocation::Query, false, None),
+            input("trace", "X-Trace", ParamLocation::Header, false, None),
+            input("extra", "extra", ParamLocation::Body, false, None),
+            input(
+                "version",
+                "version",
+                ParamLocation::Query,
+                false,
+                Some(Value::Literal(text("\"v2\""))),
+            ),
+        ]),
+        body: RequestBody::Json(Value::Object(Cow::Borrowed(&[(
+            text("label"),
+            Value::Template(Cow::Borrowed(&[
+                TemplatePart::Text(text("#")),
+                TemplatePart::Value(Value::Input(text("id"))),
+            ])),
+        )]))),
         output_format: RawFormat::Json,
     };
 
     static SPEC: CapabilitySpec = CapabilitySpec {
-        name: "t",
-        description: "",
-        consumes: &[ConsumesSpec {
-            namespace: "shop",
-            env_prefix: "SHOP",
-            base_url: "",
+        name: text("t"),
+        description: text(""),
+        consumes: Cow::Borrowed(&[ConsumesSpec {
+            namespace: text("shop"),
+            env_prefix: text("SHOP"),
+            base_url: text(""),
+            description: text(""),
             timeout_ms: 1000,
             auth: Auth::ApiKey {
-                name: "key",
-                value: Value::Secret("KEY"),
+                name: text("key"),
+                value: Value::Secret(text("KEY")),
                 placement: ApiKeyPlacement::Query,
             },
-            default_params: &[
+            default_params: Cow::Borrowed(&[
                 DefaultParam {
-                    name: "x-trace",
+                    name: text("x-trace"),
                     location: ParamLocation::Header,
-                    value: Value::Literal("\"default\""),
+                    value: Value::Literal(text("\"default\"")),
                 },
                 DefaultParam {
-                    name: "Accept",
+                    name: text("Accept"),
                     location: ParamLocation::Header,
-                    value: Value::Literal("\"application/json\""),
+                    value: Value::Literal(text("\"application/json\"")),
                 },
-            ],
-        }],
-        secrets: &[],
-        rest: &[],
-        mcp: &[],
-        control: &[],
+            ]),
+            operations: Cow::Borrowed(&[OPERATION]),
+        }]),
+        secrets: Cow::Borrowed(&[]),
+        rest: Cow::Borrowed(&[]),
+        mcp: Cow::Borrowed(&[]),
+        control: Cow::Borrowed(&[]),
+    };
+
+    const OPERATION_ID: OperationId = OperationId {
+        consumes: ConsumesId(0),
+        index: 0,
     };
 
     #[test]
@@ -463,14 +492,20 @@ mod tests {
             secrets: &secrets,
             steps: &steps,
         };
-        static ARGS: &[(&str, Value)] = &[
-            ("id", Value::Input("id")),
-            ("tags", Value::Input("tags")),
-            ("trace", Value::Input("trace")),
-            ("extra", Value::Input("extra")),
-            ("version", Value::Input("version")),
+        const fn arg(name: &'static str) -> Arg {
+            Arg {
+                input: text(name),
+                value: Value::Input(text(name)),
+            }
+        }
+        static ARGS: &[Arg] = &[
+            arg("id"),
+            arg("tags"),
+            arg("trace"),
+            arg("extra"),
+            arg("version"),
         ];
-        let expected = expect_call(&SPEC, &OPERATION, ARGS, scope)?;
+        let expected = expect_call(&SPEC, OPERATION_ID, ARGS, scope)?;
         assert_eq!(expected.path, "/u0/items/a%20b%2Fc");
         let query: Vec<(&str, &str)> = expected
             .query
@@ -504,7 +539,7 @@ mod tests {
         assert!(
             expect_call(
                 &SPEC,
-                &OPERATION,
+                OPERATION_ID,
                 ARGS,
                 Scope {
                     inputs: &no_id,

@@ -25,17 +25,17 @@ pub struct Scope<'a> {
 pub fn eval(value: &Value, scope: Scope<'_>) -> Option<Json> {
     match value {
         Value::Literal(text) => {
-            Some(serde_json::from_str(text).unwrap_or_else(|_| Json::String((*text).to_owned())))
+            Some(serde_json::from_str(text).unwrap_or_else(|_| Json::String(text.to_string())))
         }
-        Value::Input(name) => scope.inputs.get(*name).filter(|v| !v.is_null()).cloned(),
-        Value::Secret(key) => scope.secrets.get(*key).cloned().map(Json::String),
+        Value::Input(name) => scope.inputs.get(&**name).filter(|v| !v.is_null()).cloned(),
+        Value::Secret(key) => scope.secrets.get(&**key).cloned().map(Json::String),
         Value::Step { step, path } => {
-            let selected = select(scope.steps.get(*step)?, path);
+            let selected = select(scope.steps.get(&**step)?, path);
             (!selected.is_null()).then_some(selected)
         }
         Value::Template(parts) => {
             let mut text = String::new();
-            for part in *parts {
+            for part in parts.iter() {
                 match part {
                     TemplatePart::Text(literal) => text.push_str(literal),
                     TemplatePart::Value(inner) => {
@@ -48,7 +48,7 @@ pub fn eval(value: &Value, scope: Scope<'_>) -> Option<Json> {
         Value::Object(fields) => Some(Json::Object(
             fields
                 .iter()
-                .filter_map(|(name, field)| Some(((*name).to_owned(), eval(field, scope)?)))
+                .filter_map(|(name, field)| Some((name.to_string(), eval(field, scope)?)))
                 .collect(),
         )),
         Value::Array(items) => Some(Json::Array(
@@ -81,7 +81,7 @@ pub fn select(root: &Json, path: &[PathSegment]) -> Json {
                 map.values().for_each(|item| walk(item, rest, found));
             }
             (PathSegment::Field(name), Json::Object(map)) => {
-                if let Some(next) = map.get(*name) {
+                if let Some(next) = map.get(&**name) {
                     walk(next, rest, found);
                 }
             }
@@ -123,7 +123,7 @@ pub fn plant(into: &mut Json, path: &[PathSegment], leaf: Json) {
             }
             if let Json::Object(map) = into {
                 plant(
-                    map.entry((*name).to_owned()).or_insert(Json::Null),
+                    map.entry(name.to_string()).or_insert(Json::Null),
                     rest,
                     leaf,
                 );
@@ -159,7 +159,9 @@ pub fn plant(into: &mut Json, path: &[PathSegment], leaf: Json) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use naftiko::spec::text;
     use serde_json::json;
+    use std::borrow::Cow;
 
     #[test]
     fn values_follow_the_contract() {
@@ -174,46 +176,52 @@ mod tests {
             secrets: &secrets,
             steps: &steps,
         };
-        static BODY: Value = Value::Object(&[
-            ("id", Value::Input("id")),
-            ("n", Value::Input("n")),
-            ("gone", Value::Input("nothing")),
-            ("v", Value::Literal("\"v1\"")),
+        static BODY: Value = Value::Object(Cow::Borrowed(&[
+            (text("id"), Value::Input(text("id"))),
+            (text("n"), Value::Input(text("n"))),
+            (text("gone"), Value::Input(text("nothing"))),
+            (text("v"), Value::Literal(text("\"v1\""))),
             (
-                "auth",
-                Value::Template(&[
-                    TemplatePart::Text("Bearer "),
-                    TemplatePart::Value(Value::Secret("KEY")),
-                    TemplatePart::Value(Value::Input("absent")),
-                ]),
+                text("auth"),
+                Value::Template(Cow::Borrowed(&[
+                    TemplatePart::Text(text("Bearer ")),
+                    TemplatePart::Value(Value::Secret(text("KEY"))),
+                    TemplatePart::Value(Value::Input(text("absent"))),
+                ])),
             ),
             (
-                "list",
-                Value::Array(&[Value::Input("n"), Value::Input("absent")]),
+                text("list"),
+                Value::Array(Cow::Borrowed(&[
+                    Value::Input(text("n")),
+                    Value::Input(text("absent")),
+                ])),
             ),
-        ]);
+        ]));
         assert_eq!(
             eval(&BODY, scope),
             Some(
                 json!({"id": "r 1", "n": 3, "v": "v1", "auth": "Bearer secret-KEY", "list": [3, null]})
             )
         );
-        assert_eq!(eval(&Value::Input("nothing"), scope), None);
+        assert_eq!(eval(&Value::Input(text("nothing")), scope), None);
     }
 
     #[test]
     fn planted_paths_are_selected_back() {
         static PATH: &[PathSegment] = &[
-            PathSegment::Field("data"),
+            PathSegment::Field(text("data")),
             PathSegment::Index(2),
-            PathSegment::Field("id"),
+            PathSegment::Field(text("id")),
         ];
-        static WILD: &[PathSegment] = &[PathSegment::Field("items"), PathSegment::Wildcard];
+        static WILD: &[PathSegment] = &[PathSegment::Field(text("items")), PathSegment::Wildcard];
         let mut answer = Json::Null;
         plant(&mut answer, PATH, json!("x"));
         plant(&mut answer, WILD, json!("y"));
         assert_eq!(select(&answer, PATH), json!("x"));
         assert_eq!(select(&answer, WILD), json!(["y"]));
-        assert_eq!(select(&answer, &[PathSegment::Field("nope")]), Json::Null);
+        assert_eq!(
+            select(&answer, &[PathSegment::Field(text("nope"))]),
+            Json::Null
+        );
     }
 }
