@@ -138,7 +138,10 @@ pub async fn invoke(
 
 /// The operation `id` names in the runtime's spec. Generated specs only hold ids of their own
 /// operations; a hand-built spec with a dangling id is a configuration error, not a panic.
-fn operation_of(rt: &Runtime, id: OperationId) -> Result<(OperationId, &'static HttpOperation), Error> {
+fn operation_of(
+    rt: &Runtime,
+    id: OperationId,
+) -> Result<(OperationId, &'static HttpOperation), Error> {
     match rt.spec().operation(id) {
         Some(operation) => Ok((id, operation)),
         None => Err(Error::Config {
@@ -204,7 +207,10 @@ fn json_outcome(value: Json) -> Outcome {
 
 /// The answer as JSON, read according to the operation's `outputRawFormat` (XML, CSV, HTML,
 /// … become JSON the way the reference engine reads them; see [`crate::upstream::formats`]).
-fn read_json((_, operation): (OperationId, &HttpOperation), response: &Response<Bytes>) -> Result<Json, Error> {
+fn read_json(
+    (_, operation): (OperationId, &HttpOperation),
+    response: &Response<Bytes>,
+) -> Result<Json, Error> {
     formats::to_json(&operation.output_format, &response.body, response.namespace)
 }
 
@@ -276,7 +282,10 @@ mod tests {
             lookup(&crew, "crewId", &json!("C1"), &[text("role")]),
             json!({"role": "captain"})
         );
-        assert_eq!(lookup(&crew, "crewId", &json!("C9"), &[text("role")]), Json::Null);
+        assert_eq!(
+            lookup(&crew, "crewId", &json!("C9"), &[text("role")]),
+            Json::Null
+        );
         assert_eq!(lookup(&crew[1], "crewId", &json!(2), &[]), crew[1]);
         assert_eq!(lookup(&json!("x"), "crewId", &json!(2), &[]), Json::Null);
     }

@@ -44,7 +44,10 @@ pub const fn text(text: &'static str) -> Str {
     Cow::Borrowed(text)
 }
 
-/// A borrowed list, for specs written by hand as `static` data (tests, examples).
+/// A borrowed list, for specs written by hand as `static` data: an empty list (`list(&[])`) or
+/// a named `static` slice. A literal list of values that own text is written
+/// `Cow::Borrowed(&[…])`, as generated code does: only there is the array itself promoted to
+/// static storage (a `const fn` argument whose items have destructors is not).
 pub const fn list<T: Clone>(items: &'static [T]) -> List<T> {
     Cow::Borrowed(items)
 }

@@ -81,7 +81,10 @@ pub(crate) fn read(
     let rest_addrs = read_addrs(rest, &lookup, &mut report);
     let mcp = spec.mcp.iter().map(|a| (&*a.env_prefix, &*a.default_addr));
     let mcp_addrs = read_addrs(mcp, &lookup, &mut report);
-    let control = spec.control.iter().map(|a| (&*a.env_prefix, &*a.default_addr));
+    let control = spec
+        .control
+        .iter()
+        .map(|a| (&*a.env_prefix, &*a.default_addr));
     let control_addrs = read_addrs(control, &lookup, &mut report);
 
     let rest = spec
@@ -90,8 +93,8 @@ pub(crate) fn read(
         .zip(rest_addrs)
         .map(|(adapter, addr)| RestSettings {
             addr,
-            serving: adapters::serving(&*adapter.env_prefix, &lookup, &mut report),
-            max_body_bytes: adapters::rest_max_body_bytes(&*adapter.env_prefix, given, &mut report),
+            serving: adapters::serving(&adapter.env_prefix, &lookup, &mut report),
+            max_body_bytes: adapters::rest_max_body_bytes(&adapter.env_prefix, given, &mut report),
         })
         .collect();
     let mcp = spec
@@ -99,8 +102,8 @@ pub(crate) fn read(
         .iter()
         .zip(mcp_addrs)
         .map(|(adapter, addr)| {
-            let serving = adapters::serving(&*adapter.env_prefix, &lookup, &mut report);
-            adapters::mcp(&*adapter.env_prefix, addr, serving, given)
+            let serving = adapters::serving(&adapter.env_prefix, &lookup, &mut report);
+            adapters::mcp(&adapter.env_prefix, addr, serving, given)
         })
         .collect();
     let control = spec
@@ -109,7 +112,7 @@ pub(crate) fn read(
         .zip(control_addrs)
         .map(|(adapter, addr)| ControlSettings {
             addr,
-            serving: adapters::serving(&*adapter.env_prefix, &lookup, &mut report),
+            serving: adapters::serving(&adapter.env_prefix, &lookup, &mut report),
         })
         .collect();
 
@@ -138,9 +141,9 @@ fn read_secrets(
     // Several keys usually share one file; read and parse it once.
     let mut files: HashMap<&'static str, Option<serde_json::Map<String, Json>>> = HashMap::new();
     for spec in specs {
-        let from_env = lookup(&*spec.key).or_else(|| {
+        let from_env = lookup(&spec.key).or_else(|| {
             let alternative = !spec.source_name.is_empty() && spec.source_name != spec.key;
-            alternative.then(|| lookup(&*spec.source_name)).flatten()
+            alternative.then(|| lookup(&spec.source_name)).flatten()
         });
         let from_file = || {
             let uri: &str = spec.file.as_deref()?;
@@ -159,8 +162,8 @@ fn read_secrets(
                 })
         };
         match from_env.or_else(from_file) {
-            Some(value) => secrets.insert(&*spec.key, SecretString::new(value)),
-            None => report.missing(&*spec.key),
+            Some(value) => secrets.insert(&spec.key, SecretString::new(value)),
+            None => report.missing(&spec.key),
         }
     }
     secrets

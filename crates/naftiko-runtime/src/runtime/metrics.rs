@@ -109,7 +109,7 @@ impl Metrics {
                     .map(|route| RouteStats {
                         labels: format!(
                             "adapter=\"{}\",route=\"{}\"",
-                            escape(&*adapter.namespace),
+                            escape(&adapter.namespace),
                             escape(route)
                         ),
                         statuses: StatusCounts::default(),
@@ -146,7 +146,7 @@ impl Metrics {
         }
         for adapter in spec.rest.iter() {
             for forward in adapter.forwards.iter() {
-                add(forward.consumes, &*forward.name);
+                add(forward.consumes, &forward.name);
             }
         }
         let upstream_index = operations
@@ -170,7 +170,7 @@ impl Metrics {
                     .map(|operation| UpstreamStats {
                         labels: format!(
                             "namespace=\"{}\",operation=\"{}\"",
-                            escape(&*consumes.namespace),
+                            escape(&consumes.namespace),
                             escape(operation)
                         ),
                         requests: AtomicU64::new(0),

@@ -98,7 +98,7 @@ impl Server {
             let router = crate::adapters::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", &*adapter.namespace);
             let serving = rt.rest_settings(index).map(|settings| settings.serving);
-            let settings = serving_of(serving, &*adapter.env_prefix, count);
+            let settings = serving_of(serving, &adapter.env_prefix, count);
             let address = rt.rest_addr(index);
             listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
         }
@@ -106,7 +106,7 @@ impl Server {
             let router = crate::adapters::mcp::router(rt.clone(), index);
             let label = format!("MCP adapter `{}`", &*adapter.namespace);
             let serving = rt.mcp_settings(index).map(|settings| settings.serving);
-            let settings = serving_of(serving, &*adapter.env_prefix, count);
+            let settings = serving_of(serving, &adapter.env_prefix, count);
             let address = rt.mcp_addr(index);
             listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
         }
@@ -115,7 +115,7 @@ impl Server {
             let label = format!("control adapter `{}`", &*adapter.namespace);
             let address = rt.control_addr(index);
             let serving = rt.control_settings(index).map(|settings| settings.serving);
-            let settings = serving_of(serving, &*adapter.env_prefix, count);
+            let settings = serving_of(serving, &adapter.env_prefix, count);
             listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
         }
         let control = rt.control_state().cloned();

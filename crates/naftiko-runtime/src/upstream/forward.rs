@@ -86,7 +86,7 @@ impl ClientCore {
                 continue;
             }
             if let Some(value) = evaluate(&param.value, scope) {
-                wire.put(param.location, &*param.name, &*param.name, &value)?;
+                wire.put(param.location, &param.name, &param.name, &value)?;
             }
         }
         // Namespace-wide headers often carry keys (`X-Api-Key: {{KEY}}`): keep them out of Debug.
@@ -153,7 +153,7 @@ impl ClientCore {
         }
 
         let mut parts = RequestParts {
-            namespace: &*self.consumes.namespace,
+            namespace: &self.consumes.namespace,
             operation: name,
             method: request.method,
             url: url.to_string(),

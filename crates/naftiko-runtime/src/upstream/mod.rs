@@ -215,8 +215,8 @@ impl ClientCore {
             None => (prepared.method, prepared.url, prepared.headers),
             Some(hooks) => {
                 let mut parts = RequestParts {
-                    namespace: &*self.consumes.namespace,
-                    operation: &*op.name,
+                    namespace: &self.consumes.namespace,
+                    operation: &op.name,
                     method: prepared.method,
                     url: prepared.url.to_string(),
                     headers: prepared.headers,
@@ -244,12 +244,12 @@ impl ClientCore {
         };
         let elapsed = started.elapsed();
         match &result {
-            Ok(response) => self.observe(&*op.name, response.status, elapsed),
-            Err(Error::Status { status, .. }) => self.observe(&*op.name, *status, elapsed),
+            Ok(response) => self.observe(&op.name, response.status, elapsed),
+            Err(Error::Status { status, .. }) => self.observe(&op.name, *status, elapsed),
             Err(error) => {
                 tracing::debug!(%error, elapsed_ms = elapsed.as_millis(), "upstream call failed");
                 if let Some(hooks) = &self.hooks {
-                    hooks.failed(&*op.name, error, elapsed);
+                    hooks.failed(&op.name, error, elapsed);
                 }
             }
         }
@@ -324,7 +324,7 @@ impl ClientCore {
                 status,
                 headers,
                 body,
-                namespace: &*self.consumes.namespace,
+                namespace: &self.consumes.namespace,
             })
         } else {
             Err(Error::Status {

@@ -17,7 +17,7 @@ pub(crate) fn encode(parts: &[PartData]) -> Result<(HeaderValue, Bytes), Error> 
         body.push_str("--");
         body.push_str(&boundary);
         body.push_str("\r\nContent-Disposition: form-data; name=\"");
-        body.push_str(&quoted(&*part.name));
+        body.push_str(&quoted(part.name));
         body.push('"');
         if let Some(filename) = part.filename {
             body.push_str("; filename=\"");

@@ -128,19 +128,19 @@ pub(crate) fn prepare(
         } else {
             &input.wire_name
         };
-        wire.put(location, wire_name, &*input.name, value)?;
+        wire.put(location, wire_name, &input.name, value)?;
     }
     // Namespace-wide parameters fill in only what the operation does not set itself.
     for param in consumes.default_params.iter() {
-        if wire.has(param.location, &*param.name) {
+        if wire.has(param.location, &param.name) {
             continue;
         }
         if let Some(value) = evaluate(&param.value, scope) {
-            wire.put(param.location, &*param.name, &*param.name, &value)?;
+            wire.put(param.location, &param.name, &param.name, &value)?;
             // Keys passed as plain parameters (`X-Api-Key: {{KEY}}`) deserve the care auth headers get.
             if param.location == ParamLocation::Header
                 && mentions_secret(&param.value)
-                && let Ok(name) = header_name(&*param.name)
+                && let Ok(name) = header_name(&param.name)
                 && let http::header::Entry::Occupied(mut entry) = wire.headers.entry(name)
             {
                 entry.iter_mut().for_each(|value| value.set_sensitive(true));
@@ -258,7 +258,7 @@ fn build_body(
                 .iter()
                 .filter_map(|part| {
                     Some(PartData {
-                        name: &*part.name,
+                        name: &part.name,
                         data: evaluate_text(&part.value, scope)?,
                         filename: part.filename.as_deref(),
                         content_type: part.content_type.as_deref(),
@@ -308,7 +308,6 @@ fn form_encode(fields: &serde_json::Map<String, Json>) -> String {
     }
     pairs.join("&")
 }
-
 
 /// Whether `value` is nothing but a reference to a secret (used to mark headers sensitive).
 pub(crate) fn mentions_secret(value: &Value) -> bool {

@@ -23,7 +23,7 @@ pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runti
     if matches!(adapter.auth, ExposedAuth::None) {
         return router;
     }
-    match AuthCheck::build(&adapter.auth, &*adapter.namespace, rt.secrets()) {
+    match AuthCheck::build(&adapter.auth, &adapter.namespace, rt.secrets()) {
         Ok(check) => {
             let check = Arc::new(check);
             router.layer(axum::middleware::from_fn(

@@ -79,7 +79,7 @@ impl McpServer {
             .filter_map(resources::describe_template)
             .collect();
         let prompts = adapter.prompts.iter().map(prompts::describe).collect();
-        let info = server_info(&*rt.spec().name, adapter);
+        let info = server_info(&rt.spec().name, adapter);
         McpServer {
             served: Arc::new(Served {
                 rt,
@@ -242,7 +242,7 @@ impl ServerHandler for McpServer {
                         None,
                     ));
                 }
-                results::resource_contents(&request.uri, &*resource.mime_type, outcome)
+                results::resource_contents(&request.uri, &resource.mime_type, outcome)
             }
         };
         Ok(ReadResourceResult::new(vec![contents]).into())

@@ -18,7 +18,8 @@ pub(crate) fn describe(prompt: &'static McpPrompt) -> Prompt {
         .arguments
         .iter()
         .map(|argument| {
-            let described = McpPromptArgument::new(&*argument.name).with_required(argument.required);
+            let described =
+                McpPromptArgument::new(&*argument.name).with_required(argument.required);
             if argument.description.is_empty() {
                 described
             } else {
@@ -61,7 +62,10 @@ pub(crate) fn render(
         .messages
         .iter()
         .map(|message| {
-            PromptMessage::new_text(role_of(&message.role), render_parts(&message.parts, arguments))
+            PromptMessage::new_text(
+                role_of(&message.role),
+                render_parts(&message.parts, arguments),
+            )
         })
         .collect();
     let result = GetPromptResult::new(messages);
@@ -107,8 +111,9 @@ fn render_value(value: &Value, arguments: &JsonObject) -> String {
 
 fn to_json(value: &Value, arguments: &JsonObject) -> Json {
     match value {
-        Value::Literal(json_text) => serde_json::from_str(json_text)
-            .unwrap_or_else(|_| Json::String(json_text.to_string())),
+        Value::Literal(json_text) => {
+            serde_json::from_str(json_text).unwrap_or_else(|_| Json::String(json_text.to_string()))
+        }
         Value::Input(name) => arguments.get(&**name).cloned().unwrap_or(Json::Null),
         Value::Template(parts) => Json::String(render_parts(parts, arguments)),
         Value::Object(fields) => Json::Object(

@@ -14,7 +14,7 @@ use crate::spec::{self, McpTool};
 
 /// Builds the rmcp description of one generated tool.
 pub(crate) fn describe(tool: &'static McpTool) -> Tool {
-    let schema = Arc::new(input_schema(&*tool.name, &*tool.input_schema));
+    let schema = Arc::new(input_schema(&tool.name, &tool.input_schema));
     let description = (!tool.description.is_empty()).then_some(tool.description.clone());
     let mut described = Tool::new_with_raw(&*tool.name, description, schema)
         .with_annotations(annotations(tool.title.as_deref(), tool.annotations));

@@ -147,9 +147,9 @@ fn header_value(
         return Ok(None);
     };
     // Never quote the header's value: it may be a credential.
-    let text = value
-        .to_str()
-        .map_err(|_| Error::invalid_input(&*input.name, "header value is not visible ASCII text"))?;
+    let text = value.to_str().map_err(|_| {
+        Error::invalid_input(&*input.name, "header value is not visible ASCII text")
+    })?;
     coerce_text(input, text).map(Some)
 }
 

@@ -87,8 +87,9 @@ impl Forwards {
         auth: &Arc<AuthCheck>,
         route_paths: &[&'static str],
     ) -> Result<Forwards, Error> {
-        let problem =
-            |message: String| Error::Serve(format!("REST adapter `{}`: {message}", &*spec.namespace));
+        let problem = |message: String| {
+            Error::Serve(format!("REST adapter `{}`: {message}", &*spec.namespace))
+        };
         let (caller_credential_header, caller_credential_query) = match &spec.auth {
             ExposedAuth::None => (None, None),
             ExposedAuth::Bearer { .. } | ExposedAuth::Basic { .. } => {
@@ -134,7 +135,7 @@ impl Forwards {
             }
             if let Some(path) = route_paths
                 .iter()
-                .find(|path| placeholder_after(path, &prefix))
+                .find(|path| placeholder_after(path, prefix))
             {
                 return Err(problem(format!(
                     "route `{path}` has a placeholder right where forward `{}` takes every sub-path of `{prefix}`",
@@ -259,7 +260,7 @@ async fn forward_unmetered(context: &ForwardContext, request: Request) -> Respon
         body: has_body.then_some(body),
     };
     let client = context.rt.client(context.spec.consumes);
-    match client.forward(&*context.spec.name, forwarded).await {
+    match client.forward(&context.spec.name, forwarded).await {
         Ok(upstream) => relay(upstream),
         Err(error) => respond::error_response(error),
     }

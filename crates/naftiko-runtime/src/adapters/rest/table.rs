@@ -50,9 +50,7 @@ impl PathGroup {
     }
 
     pub fn has(&self, method: &Method) -> bool {
-        self.routes
-            .iter()
-            .any(|grouped| grouped.method == *method)
+        self.routes.iter().any(|grouped| grouped.method == *method)
     }
 }
 
@@ -83,11 +81,7 @@ pub(crate) fn group_routes(
         let Some(group) = groups.get_mut(index) else {
             return Err(format!("internal error grouping route `{}`", route.name));
         };
-        if let Some(earlier) = group
-            .routes
-            .iter()
-            .find(|grouped| grouped.method == method)
-        {
+        if let Some(earlier) = group.routes.iter().find(|grouped| grouped.method == method) {
             return Err(format!(
                 "routes `{}` and `{}` both serve {} {}",
                 earlier.route.name, route.name, method, route.path
