@@ -84,6 +84,7 @@ mod tests {
             required,
             description: text(""),
             schema: None,
+            pattern: None,
         }
     }
 

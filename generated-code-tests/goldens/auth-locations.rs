@@ -905,6 +905,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("orderId"),
@@ -914,6 +915,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("expand"),
@@ -925,6 +927,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                                 "Expand line items.",
                                             ),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("X-Request-Id"),
@@ -934,6 +937,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: false,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("session"),
@@ -943,6 +947,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: false,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                     ],
                                 ),
@@ -1005,6 +1010,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("orderId"),
@@ -1014,6 +1020,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("quantity"),
@@ -1023,6 +1030,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("note"),
@@ -1032,6 +1040,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: false,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                     ],
                                 ),
@@ -1128,6 +1137,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed("The shop."),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("orderId"),
@@ -1137,6 +1147,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed("The order."),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("expand"),
@@ -1146,6 +1157,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: false,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                     ],
                                 ),

@@ -761,6 +761,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                         naftiko_spec::CallerInput {
                                             name: alloc::borrow::Cow::Borrowed("tag"),
@@ -770,6 +771,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: false,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                     ],
                                 ),
@@ -898,6 +900,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                     ],
                                 ),

@@ -809,6 +809,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                             required: true,
                                             description: alloc::borrow::Cow::Borrowed(""),
                                             schema: None,
+                                            pattern: None,
                                         },
                                     ],
                                 ),

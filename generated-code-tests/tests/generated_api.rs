@@ -129,7 +129,8 @@ fn openapi_documents_and_input_schemas_are_json() {
         put["requestBody"]["content"]["application/json"]["schema"]["required"],
         json!(["quantity"])
     );
-    let notes: Value = serde_json::from_str(&goldens::bodies_outputs::SPEC.rest[0].openapi).unwrap();
+    let notes: Value =
+        serde_json::from_str(&goldens::bodies_outputs::SPEC.rest[0].openapi).unwrap();
     assert_eq!(
         notes["components"]["securitySchemes"]["adapterAuth"]["scheme"],
         "bearer"

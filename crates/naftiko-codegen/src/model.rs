@@ -277,6 +277,8 @@ pub struct ExposedParam {
     /// For `object` and `array` parameters: the JSON Schema of their structure, built from
     /// nested `properties` / `items` (same shape as parameters).
     pub schema: Option<serde_json::Value>,
+    /// `pattern`: a regular expression the caller's text must match.
+    pub pattern: Option<Text>,
     pub span: Span,
 }
 

@@ -323,3 +323,46 @@ fn an_optional_input_that_alone_feeds_a_required_parameter_becomes_required() {
     assert_eq!(schema(tool)["required"], serde_json::json!(["itemId"]));
     assert_eq!(codes(&c, Severity::Warning), vec!["input-made-required"]);
 }
+
+#[test]
+fn an_input_pattern_is_kept_for_the_runtime_and_advertised_in_both_schemas() {
+    let c = check("rules/input-pattern.yaml");
+    let route = &cap(&c).rest[0].routes[0];
+    assert_eq!(
+        route.inputs[0].pattern.as_deref(),
+        Some("^[a-z]{2}-[0-9]+$")
+    );
+    let tool = &cap(&c).mcp[0].tools[0];
+    assert_eq!(
+        schema(tool)["properties"]["itemId"]["pattern"],
+        "^[a-z]{2}-[0-9]+$"
+    );
+    let generated = naftiko_codegen::Generator::new()
+        .generate(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/rules/input-pattern.yaml"),
+            "input-pattern.yaml",
+        )
+        .map(|generated| generated.code)
+        .unwrap_or_default();
+    assert!(
+        generated.contains(r#"\"pattern\": \"^[a-z]{2}-[0-9]+$\""#),
+        "the OpenAPI document names the pattern"
+    );
+}
+
+#[test]
+fn a_pattern_the_runtime_cannot_run_is_a_located_error() {
+    let c = check("rules/input-pattern-look-behind.yaml");
+    let bad: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "bad-pattern")
+        .collect();
+    assert_eq!(
+        bad.len(),
+        2,
+        "{:#?}",
+        c.diagnostics.iter().collect::<Vec<_>>()
+    );
+    assert_eq!((bad[0].line, bad[1].line), (31, 39));
+}

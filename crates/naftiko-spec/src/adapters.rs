@@ -71,6 +71,9 @@ pub struct CallerInput {
     /// The structure of an object or array input (JSON Schema text), when the spec declares
     /// one.
     pub schema: Option<Str>,
+    /// `pattern`: a regular expression a text input must contain a match of (JSON Schema
+    /// semantics: not anchored unless the pattern says `^…$`).
+    pub pattern: Option<Str>,
 }
 
 /// Authentication that callers of an exposed adapter must present.

@@ -199,10 +199,14 @@ fn type_schema(input: &CallerInput) -> Json {
     if let Some(schema) = input.schema.as_deref().and_then(json::parse) {
         return schema;
     }
-    match input.ty.json_schema() {
+    let mut schema = match input.ty.json_schema() {
         Some(ty) => json!({ "type": ty }),
         None => json!({}),
+    };
+    if let (Some(pattern), Json::Object(schema)) = (&input.pattern, &mut schema) {
+        schema.insert("pattern".into(), pattern.to_string().into());
     }
+    schema
 }
 
 fn object_schema(fields: &[&CallerInput]) -> Json {

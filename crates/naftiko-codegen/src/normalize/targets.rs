@@ -259,6 +259,7 @@ pub fn exposed_params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ExposedParam> {
             description: opt_string(ctx, p, &["description"]),
             value: value.map(|v| Located::new(v.to_json(), span(v))),
             schema: structure_schema(p),
+            pattern: string_field(ctx, p, "pattern"),
             name,
             span: span(p),
         });

@@ -138,6 +138,7 @@ impl Resolver<'_> {
                         required: true,
                         description: "".into(),
                         schema: None,
+                        pattern: None,
                     };
                     exp.add_input(input, InputOrigin::PathPlaceholder);
                 }
@@ -346,6 +347,9 @@ pub fn input_schema(inputs: &[CallerInput]) -> serde_json::Value {
         }
         if !i.description.is_empty() {
             p.insert("description".into(), i.description.to_string().into());
+        }
+        if let Some(pattern) = &i.pattern {
+            p.insert("pattern".into(), pattern.to_string().into());
         }
         properties.insert(i.name.to_string(), Value::Object(p));
         if i.required {

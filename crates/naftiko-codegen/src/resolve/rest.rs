@@ -7,10 +7,10 @@ use super::binding::{Exposure, Surface};
 use super::provenance::{InputOrigin, Site};
 use crate::diag::Severity;
 use crate::json;
-use crate::model::{self, ExposedParam, Span};
+use crate::model::{self, ExposedParam, Span, Text};
 use crate::names;
 use naftiko_spec::{
-    CallerInput, ParamLocation, RestAdapterSpec, RestForward, RestRoute, ValueType,
+    CallerInput, ParamLocation, RestAdapterSpec, RestForward, RestRoute, Str, ValueType,
 };
 
 impl Resolver<'_> {
@@ -147,6 +147,7 @@ impl Resolver<'_> {
                 required: true,
                 description: "".into(),
                 schema: None,
+                pattern: None,
             };
             exp.add_input(input, InputOrigin::PathPlaceholder);
         }
@@ -156,9 +157,10 @@ impl Resolver<'_> {
             }
             let declared = self.declared_input(p, Surface::Rest, method);
             if let Some(existing) = exp.inputs.iter_mut().find(|i| i.name == declared.name) {
-                // A declared path parameter gives its placeholder a type and description.
+                // A declared path parameter gives its placeholder a type, description and pattern.
                 existing.ty = declared.ty;
                 existing.description = declared.description;
+                existing.pattern = declared.pattern;
             } else if declared.location == ParamLocation::Path {
                 let msg = format!(
                     "`in: path` parameter `{}` has no placeholder in `{}`",
@@ -348,6 +350,10 @@ impl Resolver<'_> {
             }
         };
         let required = p.required.unwrap_or(location == ParamLocation::Path);
+        let pattern = p
+            .pattern
+            .as_ref()
+            .and_then(|pattern| self.input_pattern(pattern));
         CallerInput {
             name: p.name.value.clone().into(),
             location,
@@ -359,6 +365,31 @@ impl Resolver<'_> {
                 .schema
                 .as_ref()
                 .map(|schema| json::canonical_json(schema).into()),
+            pattern,
+        }
+    }
+
+    /// A caller input's `pattern`, compiled now with the engine the runtime checks it with, so
+    /// that a pattern the runtime could not run is a located error instead of a failure later.
+    fn input_pattern(&mut self, pattern: &Text) -> Option<Str> {
+        match regex_lite::Regex::new(&pattern.value) {
+            Ok(_) => Some(pattern.value.clone().into()),
+            Err(error) => {
+                self.diag(
+                    Severity::Error,
+                    "bad-pattern",
+                    &pattern.span,
+                    format!(
+                        "`pattern` `{}` is not a regular expression naftiko-rs can run: {error}",
+                        pattern.value
+                    ),
+                )
+                .help(
+                    "use the common subset of ECMA-262 and Rust syntax (classes, anchors, \
+                     repetition, groups); look-around and back-references are not supported",
+                );
+                None
+            }
         }
     }
 }

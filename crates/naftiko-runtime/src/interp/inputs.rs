@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 use crate::error::Error;
 use crate::interp::numbers::{integral, parse_integer, parse_number};
+use crate::interp::patterns;
 use crate::spec::{CallerInput, ValueType};
 
 /// Inputs by name: what the caller sent, after checking.
@@ -87,7 +88,9 @@ pub fn check_all(
             }
             Some(Json::Null) | None => {}
             Some(value) => {
-                checked.insert(input.name.to_string(), check_json(input, value)?);
+                let value = check_json(input, value)?;
+                check_pattern(input, &value)?;
+                checked.insert(input.name.to_string(), value);
             }
         }
     }
@@ -107,6 +110,16 @@ pub fn check_all(
         checked.extend(given);
     }
     Ok(checked)
+}
+
+/// A text input with a `pattern` must contain a match of it.
+fn check_pattern(input: &'static CallerInput, value: &Json) -> Result<(), Error> {
+    match (&input.pattern, value) {
+        (Some(pattern), Json::String(text)) if !patterns::matches(pattern, text) => Err(
+            Error::invalid_input(input.name.as_ref(), format!("does not match `{pattern}`")),
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -137,6 +150,7 @@ mod tests {
             required,
             description: text(""),
             schema: None,
+            pattern: None,
         }
     }
 
@@ -222,5 +236,34 @@ mod tests {
             extra.ok().map(Json::Object),
             Some(json!({"runId": "r", "bogus": 1}))
         );
+    }
+
+    #[test]
+    fn a_text_input_must_match_its_pattern() {
+        static RUN: &[CallerInput] = &[CallerInput {
+            name: text("runId"),
+            location: ParamLocation::Path,
+            wire_name: text("runId"),
+            ty: ValueType::String,
+            required: true,
+            description: text(""),
+            schema: None,
+            pattern: Some(text("^01[0-9A-Z]{24}$")),
+        }];
+        let given = |id: Json| {
+            json!({ "runId": id })
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        };
+        assert!(check_all(RUN, given(json!("01KKNTCGA0T4V6X9B2C5D8F1GH")), false).is_ok());
+        let refused = check_all(RUN, given(json!("../admin")), false).err();
+        assert!(
+            matches!(&refused, Some(Error::InvalidInput { field, message })
+                if field == "runId" && message.contains("^01[0-9A-Z]{24}$")),
+            "{refused:?}"
+        );
+        // A number given for a string input is checked as the text it becomes.
+        assert!(check_all(RUN, given(json!(42)), false).is_err());
     }
 }

@@ -5,10 +5,11 @@
 //!
 //! Knows nothing of HTTP, upstreams or adapters: it imports only the spec, errors and secrets.
 //! [`numbers`] sits at the bottom so inputs and mappings parse numbers alike without importing
-//! each other.
+//! each other; [`patterns`] compiles each input `pattern` once.
 
 pub(crate) mod inputs;
 pub(crate) mod jsonpath;
 pub(crate) mod mapping;
 pub(crate) mod numbers;
+pub(crate) mod patterns;
 pub(crate) mod value;

@@ -37,6 +37,7 @@ const RUN_ID_INPUT: List<CallerInput> = Cow::Borrowed(&[CallerInput {
     required: true,
     description: text("The run's ULID"),
     schema: None,
+    pattern: None,
 }]);
 
 /// `GET_RUN`: the first (only) operation of the first (only) consumed namespace, `runs`.

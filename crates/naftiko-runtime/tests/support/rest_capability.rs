@@ -90,6 +90,7 @@ pub const ID_IN_PATH: CallerInput = CallerInput {
     required: true,
     description: text(""),
     schema: None,
+    pattern: None,
 };
 
 /// The one consumed namespace, `runs-api`: the first of `SPEC.consumes`.
@@ -141,6 +142,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
                 required: true,
                 description: text(""),
                 schema: None,
+                pattern: None,
             },
         ]),
         handler: Handler::Call {
@@ -195,6 +197,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
             required: false,
             description: text(""),
             schema: None,
+            pattern: None,
         }]),
         handler: Handler::Call {
             operation: LIST_RUNS_ID,

@@ -399,6 +399,7 @@ impl Resolver<'_> {
                 required,
                 description: description.to_string().into(),
                 schema: None,
+                pattern: None,
             },
             InputOrigin::Inferred,
         );
