@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::load::{Loc, Node, SourceMap};
+use crate::source::{Loc, SourceMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -87,18 +87,6 @@ impl Diagnostics {
         if !self.items.contains(&diag) {
             self.items.push(diag);
         }
-    }
-
-    /// Starts a diagnostic located at `node`.
-    pub fn at<'a>(
-        &'a mut self,
-        severity: Severity,
-        code: &'static str,
-        node: &Node,
-        sources: &SourceMap,
-        message: impl Into<String>,
-    ) -> Builder<'a> {
-        self.at_loc(severity, code, &node.loc, &node.path, sources, message)
     }
 
     pub fn at_loc<'a>(

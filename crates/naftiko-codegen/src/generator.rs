@@ -17,8 +17,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Severity};
-use crate::load::SourceMap;
 use crate::pipeline::{self, Checked};
+use crate::source::SourceMap;
 use crate::{emit, format};
 
 /// Settings of code generation, by value (`Generator::new().runtime_path("…")`).

@@ -31,6 +31,7 @@ mod names;
 mod normalize;
 mod pipeline;
 mod resolve;
+mod source;
 
 /// The resolved spec types (the crate `naftiko-spec`), as [`check`] returns them.
 pub use naftiko_spec as spec;

@@ -5,7 +5,7 @@
 //! at keeps its [`Span`]. Values whose meaning depends on context (`with` entries, literals,
 //! templates) stay as located text or JSON until the resolver binds them.
 
-use crate::load::Loc;
+use crate::source::Loc;
 
 /// Where something stands: file position and spec path.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostics;
-use crate::load::{self, SourceMap};
+use crate::load;
 use crate::resolve::provenance::Provenance;
+use crate::source::{FileId, SourceMap};
 use crate::{normalize, resolve};
 use naftiko_spec::CapabilitySpec;
 
@@ -49,7 +50,7 @@ pub fn check_bytes(bytes: &[u8], path: &Path, name: &str) -> Checked {
 }
 
 fn finish(
-    root: Option<(load::FileId, load::Node)>,
+    root: Option<(FileId, load::Node)>,
     mut sources: SourceMap,
     mut diagnostics: Diagnostics,
 ) -> Checked {

@@ -1,16 +1,15 @@
 //! Stage 1 of the pipeline: bytes on disk → located YAML trees.
 
 mod node;
-mod source;
 mod yaml;
 
 use std::path::Path;
 
 pub use node::{Node, NodeKind};
-pub use source::{FileId, Loc, SourceMap};
 pub use yaml::Limits;
 
 use crate::diag::{Diagnostics, Severity};
+use crate::source::{FileId, Loc, SourceMap};
 
 /// Specs larger than this are refused before parsing: the largest public spec is ~300 KB.
 pub const MAX_SPEC_BYTES: u64 = 8 * 1024 * 1024;

@@ -5,7 +5,7 @@
 //! it can report every problem with its location and keep going. Each node knows its file
 //! position and its spec path (`capability.exposes[0].tools[2].call`).
 
-use super::source::Loc;
+use crate::source::Loc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

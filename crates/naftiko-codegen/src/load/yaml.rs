@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::node::{Node, NodeKind, Scalar};
-use super::source::{FileId, Loc};
+use crate::source::{FileId, Loc};
 
 /// Limits on one document.
 #[derive(Debug, Clone, Copy)]

@@ -6,11 +6,12 @@ use super::fields::{
     string_field, text,
 };
 use super::{Ctx, imports};
-use crate::load::{FileId, Node, NodeKind};
+use crate::load::{Node, NodeKind};
 use crate::model::{
     Body, ConsumedOperation, ConsumedParam, ConsumedResource, Consumes, HttpMethod, Located,
     MultipartPart, ParamIn,
 };
+use crate::source::FileId;
 
 pub fn consumes_list(ctx: &mut Ctx<'_>, node: &Node, file: FileId) -> Vec<Consumes> {
     let mut out = Vec::new();

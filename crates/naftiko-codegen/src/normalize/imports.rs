@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use super::Ctx;
 use super::consumes::consumes;
 use super::fields::{span, string_field};
-use crate::load::{self, FileId, Node};
+use crate::load::{self, Node};
 use crate::model::{Consumes, Located};
+use crate::source::FileId;
 
 /// One `consumes` entry that imports a namespace from another file.
 pub fn import(ctx: &mut Ctx<'_>, entry: &Node, file: FileId) -> Vec<Consumes> {

@@ -15,8 +15,9 @@ mod targets;
 use std::path::Path;
 
 use crate::diag::{Diagnostics, Severity};
-use crate::load::{FileId, Node, SourceMap};
+use crate::load::Node;
 use crate::model::{Dialect, Spec};
+use crate::source::{FileId, SourceMap};
 
 pub(crate) use fields::suggest;
 
@@ -36,8 +37,14 @@ impl Ctx<'_> {
         node: &Node,
         message: impl Into<String>,
     ) -> crate::diag::Builder<'_> {
-        self.diags
-            .at(Severity::Error, code, node, self.sources, message)
+        self.diags.at_loc(
+            Severity::Error,
+            code,
+            &node.loc,
+            &node.path,
+            self.sources,
+            message,
+        )
     }
 
     pub fn warn(
@@ -46,8 +53,14 @@ impl Ctx<'_> {
         node: &Node,
         message: impl Into<String>,
     ) -> crate::diag::Builder<'_> {
-        self.diags
-            .at(Severity::Warning, code, node, self.sources, message)
+        self.diags.at_loc(
+            Severity::Warning,
+            code,
+            &node.loc,
+            &node.path,
+            self.sources,
+            message,
+        )
     }
 }
 

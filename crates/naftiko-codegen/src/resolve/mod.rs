@@ -20,9 +20,9 @@ mod template;
 use std::path::PathBuf;
 
 use crate::diag::{Builder, Diagnostics, Severity};
-use crate::load::SourceMap;
 use crate::model::{self, Expose, Span, Spec, Text};
 use crate::names;
+use crate::source::SourceMap;
 use naftiko_spec::{
     Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, ExposedAuth, Handler, HttpOperation,
     McpAdapterSpec, McpResourceContent, OperationId, RequestBody, RestAdapterSpec, SecretSpec,
