@@ -136,7 +136,7 @@ pub mod consumes {
                 &self,
                 input: GetOrderInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -154,7 +154,7 @@ pub mod consumes {
                 &self,
                 input: UpdateOrderInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -233,10 +233,10 @@ pub mod consumes {
             pub note: ::core::option::Option<::std::string::String>,
             /// Sent as body field `tags`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub tags: ::core::option::Option<::naftiko::__private::serde_json::Value>,
+            pub tags: ::core::option::Option<::naftiko::serde_json::Value>,
             /// Sent as body field `meta`.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub meta: ::core::option::Option<::naftiko::__private::serde_json::Value>,
+            pub meta: ::core::option::Option<::naftiko::serde_json::Value>,
         }
     }
     /// The API `header-key-api`.
@@ -256,7 +256,7 @@ pub mod consumes {
                 &self,
                 input: PingInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+                ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -294,7 +294,7 @@ pub mod consumes {
                 &self,
                 input: PingInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+                ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -332,7 +332,7 @@ pub mod consumes {
                 &self,
                 input: PingInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -373,7 +373,7 @@ pub mod consumes {
                 &self,
                 input: PingInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -414,7 +414,7 @@ pub mod consumes {
                 &self,
                 input: PingInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+                ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -439,10 +439,10 @@ pub mod consumes {
     fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
         input: &T,
     ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::__private::serde_json::to_value(input) {
-            ::core::result::Result::Ok(
-                ::naftiko::__private::serde_json::Value::Object(inputs),
-            ) => ::core::result::Result::Ok(inputs),
+        match ::naftiko::serde_json::to_value(input) {
+            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
+                ::core::result::Result::Ok(inputs)
+            }
             ::core::result::Result::Ok(_) => {
                 ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
             }
@@ -456,15 +456,15 @@ pub mod consumes {
     }
     /// A JSON operation's answer with its body parsed; an empty body is `null`.
     fn json_body(
-        response: ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
     ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+        ::naftiko::Response<::naftiko::serde_json::Value>,
         ::naftiko::Error,
     > {
         let body = if response.body.is_empty() {
-            ::naftiko::__private::serde_json::Value::Null
+            ::naftiko::serde_json::Value::Null
         } else {
-            response.json::<::naftiko::__private::serde_json::Value>()?
+            response.json::<::naftiko::serde_json::Value>()?
         };
         ::core::result::Result::Ok(response.map(|_| body))
     }

@@ -91,7 +91,7 @@ pub mod consumes {
                 &self,
                 input: CreateNoteInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -109,7 +109,7 @@ pub mod consumes {
                 &self,
                 input: ListNotesInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -125,7 +125,7 @@ pub mod consumes {
                 &self,
                 input: GetNoteInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -141,7 +141,7 @@ pub mod consumes {
                 &self,
                 input: SubmitFormInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -157,7 +157,7 @@ pub mod consumes {
                 &self,
                 input: UploadInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+                ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -170,7 +170,7 @@ pub mod consumes {
                 &self,
                 input: RenderInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+                ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -194,10 +194,10 @@ pub mod consumes {
         pub struct CreateNoteInput {
             /// Used by the request's templates.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub tag: ::core::option::Option<::naftiko::__private::serde_json::Value>,
+            pub tag: ::core::option::Option<::naftiko::serde_json::Value>,
             /// Used by the request's templates.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub title: ::core::option::Option<::naftiko::__private::serde_json::Value>,
+            pub title: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::list_notes`]: `GET /notes`.
         #[derive(
@@ -242,7 +242,7 @@ pub mod consumes {
         pub struct SubmitFormInput {
             /// Used by the request's templates.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub email: ::core::option::Option<::naftiko::__private::serde_json::Value>,
+            pub email: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::upload`]: `PUT /forms`.
         #[derive(
@@ -257,7 +257,7 @@ pub mod consumes {
         pub struct UploadInput {
             /// Used by the request's templates.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub content: ::core::option::Option<::naftiko::__private::serde_json::Value>,
+            pub content: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::render`]: `POST /forms`.
         #[derive(
@@ -272,19 +272,17 @@ pub mod consumes {
         pub struct RenderInput {
             /// Used by the request's templates.
             #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
-            pub markdown: ::core::option::Option<
-                ::naftiko::__private::serde_json::Value,
-            >,
+            pub markdown: ::core::option::Option<::naftiko::serde_json::Value>,
         }
     }
     /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
     fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
         input: &T,
     ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::__private::serde_json::to_value(input) {
-            ::core::result::Result::Ok(
-                ::naftiko::__private::serde_json::Value::Object(inputs),
-            ) => ::core::result::Result::Ok(inputs),
+        match ::naftiko::serde_json::to_value(input) {
+            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
+                ::core::result::Result::Ok(inputs)
+            }
             ::core::result::Result::Ok(_) => {
                 ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
             }
@@ -298,15 +296,15 @@ pub mod consumes {
     }
     /// A JSON operation's answer with its body parsed; an empty body is `null`.
     fn json_body(
-        response: ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
     ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+        ::naftiko::Response<::naftiko::serde_json::Value>,
         ::naftiko::Error,
     > {
         let body = if response.body.is_empty() {
-            ::naftiko::__private::serde_json::Value::Null
+            ::naftiko::serde_json::Value::Null
         } else {
-            response.json::<::naftiko::__private::serde_json::Value>()?
+            response.json::<::naftiko::serde_json::Value>()?
         };
         ::core::result::Result::Ok(response.map(|_| body))
     }

@@ -110,7 +110,7 @@ pub mod consumes {
                 &self,
                 input: FnInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -126,7 +126,7 @@ pub mod consumes {
                 &self,
                 input: GetRunInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -142,7 +142,7 @@ pub mod consumes {
                 &self,
                 input: GetRun2Input,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -158,7 +158,7 @@ pub mod consumes {
                 &self,
                 input: ClientInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -174,7 +174,7 @@ pub mod consumes {
                 &self,
                 input: N2ndOpInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -326,7 +326,7 @@ pub mod consumes {
                 &self,
                 input: SpecInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -342,7 +342,7 @@ pub mod consumes {
                 &self,
                 input: Spec2Input,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -392,7 +392,7 @@ pub mod consumes {
                 &self,
                 input: SpecInput,
             ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+                ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
                 let args = super::to_inputs(&input)?;
@@ -420,10 +420,10 @@ pub mod consumes {
     fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
         input: &T,
     ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::__private::serde_json::to_value(input) {
-            ::core::result::Result::Ok(
-                ::naftiko::__private::serde_json::Value::Object(inputs),
-            ) => ::core::result::Result::Ok(inputs),
+        match ::naftiko::serde_json::to_value(input) {
+            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
+                ::core::result::Result::Ok(inputs)
+            }
             ::core::result::Result::Ok(_) => {
                 ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
             }
@@ -437,15 +437,15 @@ pub mod consumes {
     }
     /// A JSON operation's answer with its body parsed; an empty body is `null`.
     fn json_body(
-        response: ::naftiko::Response<::naftiko::__private::bytes::Bytes>,
+        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
     ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::__private::serde_json::Value>,
+        ::naftiko::Response<::naftiko::serde_json::Value>,
         ::naftiko::Error,
     > {
         let body = if response.body.is_empty() {
-            ::naftiko::__private::serde_json::Value::Null
+            ::naftiko::serde_json::Value::Null
         } else {
-            response.json::<::naftiko::__private::serde_json::Value>()?
+            response.json::<::naftiko::serde_json::Value>()?
         };
         ::core::result::Result::Ok(response.map(|_| body))
     }

@@ -69,7 +69,7 @@ fn expand(args: &Args) -> TokenStream {
     let path = resolve(&spec);
     let mut generator = naftiko_codegen::Generator::new();
     if let Some(runtime) = &args.runtime {
-        generator = generator.runtime_path(path_text(runtime));
+        generator = generator.runtime_path(rust_path_text(runtime));
     }
     // Generate with proc-macro2's own token implementation, not the compiler's: literals
     // then print exactly as in build.rs and the CLI, so all three produce the same code.
@@ -149,7 +149,7 @@ fn errors(span: Span, messages: &[String]) -> TokenStream {
 
 /// A path as Rust source text without spaces (`::naftiko`, `crate::rt`), as the generator
 /// takes it.
-fn path_text(path: &syn::Path) -> String {
+fn rust_path_text(path: &syn::Path) -> String {
     let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     let root = if path.leading_colon.is_some() {
         "::"

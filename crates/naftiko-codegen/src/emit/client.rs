@@ -18,7 +18,7 @@ use naftiko_spec::{ConsumesSpec, HttpOperation, RawFormat, path_text};
 impl Emitter<'_> {
     pub fn consumes_module(&self) -> TokenStream {
         let rt = &self.rt;
-        let json = quote!(#rt::__private::serde_json);
+        let json = quote!(#rt::serde_json);
         let modules = self
             .cap
             .consumes
@@ -66,7 +66,7 @@ impl Emitter<'_> {
 
                 /// A JSON operation's answer with its body parsed; an empty body is `null`.
                 fn json_body(
-                    response: #rt::Response<#rt::__private::bytes::Bytes>,
+                    response: #rt::Response<#rt::bytes::Bytes>,
                 ) -> ::core::result::Result<#rt::Response<#json::Value>, #rt::Error> {
                     let body = if response.body.is_empty() {
                         #json::Value::Null
@@ -145,11 +145,11 @@ impl Emitter<'_> {
         let call = quote!(self.core.call(#operation, &args).await);
         let (body_type, finish) = if op.output_format == RawFormat::Json {
             (
-                quote!(#rt::__private::serde_json::Value),
+                quote!(#rt::serde_json::Value),
                 quote!(super::json_body(#call?)),
             )
         } else {
-            (quote!(#rt::__private::bytes::Bytes), call)
+            (quote!(#rt::bytes::Bytes), call)
         };
         quote! {
             #docs

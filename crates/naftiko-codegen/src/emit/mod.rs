@@ -39,7 +39,7 @@ pub fn emit(cap: &CapabilitySpec, runtime: &syn::Path, file: &str) -> Emitted {
     let rt = quote!(#runtime);
     let emitter = Emitter {
         cap,
-        rt_text: path_text(runtime),
+        rt_text: rust_path_text(runtime),
         rt,
         idents,
     };
@@ -65,7 +65,7 @@ pub(crate) struct Emitter<'a> {
 }
 
 /// A path as Rust source text without spaces: `::naftiko`, `crate::rt`.
-fn path_text(path: &syn::Path) -> String {
+fn rust_path_text(path: &syn::Path) -> String {
     let mut text = String::new();
     if path.leading_colon.is_some() {
         text.push_str("::");

@@ -94,7 +94,7 @@ impl Emitter<'_> {
             ValueType::Integer => quote!(i64),
             ValueType::Boolean => quote!(bool),
             ValueType::Object | ValueType::Array | ValueType::Any => {
-                quote!(#rt::__private::serde_json::Value)
+                quote!(#rt::serde_json::Value)
             }
         };
         if input.required {
