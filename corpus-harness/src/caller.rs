@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use base64::Engine as _;
-use naftiko::spec::{ApiKeyPlacement, CallerInput, ExposedAuth, ParamLocation, RestRoute};
+use naftiko::spec::{ApiKeyPlacement, Auth, CallerInput, ParamLocation, RestRoute};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value as Json, json};
 
@@ -45,7 +45,7 @@ pub enum Credential {
 
 /// The credential `auth` asks for, its values read from `secrets`; `Err` when one is empty.
 pub fn credential(
-    auth: &ExposedAuth,
+    auth: &Auth,
     secrets: &HashMap<String, String>,
 ) -> Result<Option<Credential>, String> {
     let empty = Inputs::new();
@@ -60,12 +60,12 @@ pub fn credential(
             .ok_or_else(|| "the adapter's expected credential is empty".to_owned())
     };
     Ok(match auth {
-        ExposedAuth::None => None,
-        ExposedAuth::Bearer { token } => Some(Credential::Header(
+        Auth::None => None,
+        Auth::Bearer { token } => Some(Credential::Header(
             "authorization".to_owned(),
             format!("Bearer {}", text(token)?),
         )),
-        ExposedAuth::ApiKey {
+        Auth::ApiKey {
             name,
             value,
             placement,
@@ -77,7 +77,7 @@ pub fn credential(
                 ApiKeyPlacement::Cookie => Credential::Cookie(name, value),
             })
         }
-        ExposedAuth::Basic { username, password } => {
+        Auth::Basic { username, password } => {
             let pair = format!("{}:{}", text(username)?, text(password)?);
             let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
             Some(Credential::Header(
@@ -85,6 +85,8 @@ pub fn credential(
                 format!("Basic {encoded}"),
             ))
         }
+        // The code generator refuses digest for callers, so no generated adapter asks for it.
+        Auth::Digest { .. } => return Err("callers are never asked for digest".to_owned()),
     })
 }
 

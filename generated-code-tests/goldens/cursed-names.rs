@@ -835,7 +835,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     ),
                     resources: alloc::borrow::Cow::Borrowed(&[]),
                     prompts: alloc::borrow::Cow::Borrowed(&[]),
-                    auth: naftiko_spec::ExposedAuth::None,
+                    auth: naftiko_spec::Auth::None,
                 },
             ],
         ),

@@ -224,7 +224,7 @@ static SPEC: CapabilitySpec = CapabilitySpec {
         description: text(""),
         routes: ROUTES,
         openapi: text(""),
-        auth: ExposedAuth::None,
+        auth: Auth::None,
         forwards: list(&[]),
     }]),
     mcp: list(&[]),

@@ -230,7 +230,7 @@ async fn a_route_with_a_placeholder_where_a_forward_takes_sub_paths_is_refused()
                 },
             }]),
             openapi: text(""),
-            auth: ExposedAuth::None,
+            auth: Auth::None,
             forwards: Cow::Borrowed(&[RestForward {
                 name: text("proxy"),
                 prefix: text("/notion"),

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use http::{StatusCode, header};
 use naftiko_runtime::spec::{
-    CapabilitySpec, ExposedAuth, Handler, List, RestAdapterSpec, RestRoute, list, text,
+    Auth, CapabilitySpec, Handler, List, RestAdapterSpec, RestRoute, list, text,
 };
 use naftiko_runtime::{Error, Runtime, Server};
 use serde_json::{Value as Json, json};
@@ -454,7 +454,7 @@ fn a_route_table_axum_would_panic_on_is_an_error() {
             description: text(""),
             routes: CONFLICTING,
             openapi: text(""),
-            auth: ExposedAuth::None,
+            auth: Auth::None,
             forwards: list(&[]),
         }]),
         mcp: list(&[]),

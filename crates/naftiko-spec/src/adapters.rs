@@ -1,8 +1,6 @@
 //! What a capability exposes: REST, MCP and control adapters.
 
-use crate::{
-    ApiKeyPlacement, ConsumesId, Handler, List, ParamLocation, PathPart, Str, Value, ValueType,
-};
+use crate::{Auth, ConsumesId, Handler, List, ParamLocation, PathPart, Str, ValueType};
 
 /// An exposed REST adapter (`exposes[]` with `type: rest`).
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +16,8 @@ pub struct RestAdapterSpec {
     /// The OpenAPI 3.1 document of this adapter (JSON text), written by the code generator
     /// from the rest of this adapter.
     pub openapi: Str,
-    pub auth: ExposedAuth,
+    /// What callers must present (never digest: the code generator refuses it for callers).
+    pub auth: Auth,
     /// `forward` resources: path prefixes proxied whole to a consumed namespace.
     pub forwards: List<RestForward>,
 }
@@ -76,25 +75,6 @@ pub struct CallerInput {
     pub pattern: Option<Str>,
 }
 
-/// Authentication that callers of an exposed adapter must present.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
-pub enum ExposedAuth {
-    None,
-    Bearer {
-        token: Value,
-    },
-    ApiKey {
-        name: Str,
-        value: Value,
-        placement: ApiKeyPlacement,
-    },
-    Basic {
-        username: Value,
-        password: Value,
-    },
-}
-
 /// A `control` adapter: `GET /health/live`, `GET /health/ready` and `GET /metrics`
 /// (Prometheus text format) on a socket of its own.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +100,8 @@ pub struct McpAdapterSpec {
     pub tools: List<McpTool>,
     pub resources: List<McpResource>,
     pub prompts: List<McpPrompt>,
-    pub auth: ExposedAuth,
+    /// What callers must present (never digest: the code generator refuses it for callers).
+    pub auth: Auth,
 }
 
 /// An MCP tool.

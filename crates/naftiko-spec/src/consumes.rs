@@ -33,7 +33,8 @@ pub struct DefaultParam {
     pub value: Value,
 }
 
-/// How requests to a consumed namespace authenticate.
+/// How a request authenticates: what the capability sends to a consumed API, and what callers
+/// of an exposed adapter must present.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
 pub enum Auth {

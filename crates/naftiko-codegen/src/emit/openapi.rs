@@ -9,8 +9,8 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::json::{self, canonical_json_pretty};
 use naftiko_spec::{
-    ApiKeyPlacement, CallerInput, CapabilitySpec, ExposedAuth, Handler, Output, ParamLocation,
-    RawFormat, RestAdapterSpec, RestForward, RestRoute,
+    ApiKeyPlacement, Auth, CallerInput, CapabilitySpec, Handler, Output, ParamLocation, RawFormat,
+    RestAdapterSpec, RestForward, RestRoute,
 };
 
 const SECURITY_SCHEME: &str = "adapterAuth";
@@ -57,7 +57,7 @@ pub fn document(cap: &CapabilitySpec, adapter: &RestAdapterSpec) -> String {
     doc.insert("info".into(), Json::Object(info));
     doc.insert("paths".into(), Json::Object(paths));
     doc.insert("components".into(), Json::Object(components));
-    if !matches!(adapter.auth, ExposedAuth::None) {
+    if !matches!(adapter.auth, Auth::None) {
         doc.insert("security".into(), json!([{ SECURITY_SCHEME: [] }]));
     }
     canonical_json_pretty(&Json::Object(doc))
@@ -301,12 +301,13 @@ fn raw_content_type(format: &RawFormat) -> &'static str {
     }
 }
 
-fn security_scheme(auth: &ExposedAuth) -> Option<Json> {
+fn security_scheme(auth: &Auth) -> Option<Json> {
     Some(match auth {
-        ExposedAuth::None => return None,
-        ExposedAuth::Bearer { .. } => json!({ "type": "http", "scheme": "bearer" }),
-        ExposedAuth::Basic { .. } => json!({ "type": "http", "scheme": "basic" }),
-        ExposedAuth::ApiKey {
+        Auth::None => return None,
+        Auth::Bearer { .. } => json!({ "type": "http", "scheme": "bearer" }),
+        Auth::Basic { .. } => json!({ "type": "http", "scheme": "basic" }),
+        Auth::Digest { .. } => json!({ "type": "http", "scheme": "digest" }),
+        Auth::ApiKey {
             name, placement, ..
         } => {
             let location = match placement {

@@ -5,7 +5,7 @@ use super::Resolver;
 use super::template::Scope;
 use crate::diag::Severity;
 use crate::model::{self, ConsumedOperation, Span, Text};
-use naftiko_spec::{Auth, ExposedAuth, ParamLocation, TemplatePart, Value};
+use naftiko_spec::{Auth, ParamLocation, TemplatePart, Value};
 
 impl Resolver<'_> {
     pub(super) fn consumed_auth(&mut self, a: &model::Auth, scope: &Scope) -> Auth {
@@ -98,9 +98,9 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn exposed_auth(&mut self, auth: Option<&model::Auth>) -> ExposedAuth {
+    pub(super) fn exposed_auth(&mut self, auth: Option<&model::Auth>) -> Auth {
         let Some(a) = auth else {
-            return ExposedAuth::None;
+            return Auth::None;
         };
         let scope = Scope {
             bind_namespaces: self.bind_namespaces.clone(),
@@ -116,7 +116,7 @@ impl Resolver<'_> {
             }
         };
         match a {
-            model::Auth::Bearer { token } => ExposedAuth::Bearer {
+            model::Auth::Bearer { token } => Auth::Bearer {
                 token: read(self, token),
             },
             model::Auth::ApiKey { extra, name, .. } if !extra.is_empty() => {
@@ -127,19 +127,19 @@ impl Resolver<'_> {
                     "callers authenticated by several API keys at once are not supported",
                 )
                 .help("use one apikey, bearer or basic");
-                ExposedAuth::None
+                Auth::None
             }
             model::Auth::ApiKey {
                 name,
                 value,
                 placement,
                 ..
-            } => ExposedAuth::ApiKey {
+            } => Auth::ApiKey {
                 name: name.value.clone().into(),
                 value: read(self, value),
                 placement: *placement,
             },
-            model::Auth::Basic { username, password } => ExposedAuth::Basic {
+            model::Auth::Basic { username, password } => Auth::Basic {
                 username: read(self, username),
                 password: read(self, password),
             },
@@ -151,7 +151,7 @@ impl Resolver<'_> {
                     "digest authentication of callers is not supported",
                 )
                 .help("use bearer, apikey or basic");
-                ExposedAuth::None
+                Auth::None
             }
             model::Auth::OAuth2 { span } => {
                 self.diag(
@@ -161,7 +161,7 @@ impl Resolver<'_> {
                     "oauth2 resource-server validation of callers is not supported yet",
                 )
                 .help("use bearer with a secret token, or put an OAuth2 proxy in front");
-                ExposedAuth::None
+                Auth::None
             }
             model::Auth::Unsupported { kind } => {
                 self.diag(
@@ -171,7 +171,7 @@ impl Resolver<'_> {
                     format!("authentication type `{}` is not supported", kind.value),
                 )
                 .help("use bearer, apikey or basic");
-                ExposedAuth::None
+                Auth::None
             }
         }
     }

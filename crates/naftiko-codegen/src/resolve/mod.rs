@@ -24,9 +24,9 @@ use crate::model::{self, Expose, Span, Spec, Text};
 use crate::names;
 use crate::source::SourceMap;
 use naftiko_spec::{
-    Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, ExposedAuth, Handler, HttpOperation,
-    McpAdapterSpec, McpResourceContent, OperationId, RequestBody, RestAdapterSpec, SecretSpec,
-    Step, TemplatePart, Value,
+    Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, Handler, HttpOperation, McpAdapterSpec,
+    McpResourceContent, OperationId, RequestBody, RestAdapterSpec, SecretSpec, Step, TemplatePart,
+    Value,
 };
 use provenance::Provenance;
 
@@ -346,15 +346,7 @@ impl Resolver<'_> {
         let mut names: Vec<String> = Vec::new();
         let mut visit = |v: &Value| collect_secrets(v, &mut names);
         for ns in &self.namespaces {
-            match &ns.auth {
-                Auth::None => {}
-                Auth::Bearer { token } => visit(token),
-                Auth::ApiKey { value, .. } => visit(value),
-                Auth::Basic { username, password } | Auth::Digest { username, password } => {
-                    visit(username);
-                    visit(password);
-                }
-            }
+            auth_values(&ns.auth).into_iter().for_each(&mut visit);
             for param in ns.default_params.iter() {
                 visit(&param.value);
             }
@@ -377,16 +369,8 @@ impl Resolver<'_> {
             .iter()
             .map(|a| &a.auth)
             .chain(mcp.iter().map(|a| &a.auth));
-        for a in auths {
-            match a {
-                ExposedAuth::None => {}
-                ExposedAuth::Bearer { token } => visit(token),
-                ExposedAuth::ApiKey { value, .. } => visit(value),
-                ExposedAuth::Basic { username, password } => {
-                    visit(username);
-                    visit(password);
-                }
-            }
+        for auth in auths {
+            auth_values(auth).into_iter().for_each(&mut visit);
         }
         let resources = mcp.iter().flat_map(|a| {
             a.resources.iter().filter_map(|r| match &r.content {
@@ -423,6 +407,18 @@ impl Resolver<'_> {
             key: key.into(),
             source_name: source_name.into(),
             file: file.map(Into::into),
+        }
+    }
+}
+
+/// The values a credential is made of.
+fn auth_values(auth: &Auth) -> Vec<&Value> {
+    match auth {
+        Auth::None => Vec::new(),
+        Auth::Bearer { token } => vec![token],
+        Auth::ApiKey { value, .. } => vec![value],
+        Auth::Basic { username, password } | Auth::Digest { username, password } => {
+            vec![username, password]
         }
     }
 }

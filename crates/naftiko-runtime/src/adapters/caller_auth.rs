@@ -19,7 +19,7 @@ use crate::error::Error;
 use crate::interp::inputs::Inputs;
 use crate::interp::value::{Scope, evaluate_text};
 use crate::secret::Secrets;
-use crate::spec::{ApiKeyPlacement, ExposedAuth, Value};
+use crate::spec::{ApiKeyPlacement, Auth, Value};
 
 /// What a request must carry to be served.
 pub(crate) struct AuthCheck {
@@ -57,11 +57,7 @@ impl fmt::Debug for AuthCheck {
 
 impl AuthCheck {
     /// Evaluates the expected credential of `auth`. `realm` names the adapter in challenges.
-    pub fn build(
-        auth: &'static ExposedAuth,
-        realm: &str,
-        secrets: &Secrets,
-    ) -> Result<AuthCheck, Error> {
+    pub fn build(auth: &'static Auth, realm: &str, secrets: &Secrets) -> Result<AuthCheck, Error> {
         let value_of = |value: &'static Value, what: &str| -> Result<Vec<u8>, Error> {
             let empty = Inputs::new();
             let steps = serde_json::Map::new();
@@ -81,12 +77,12 @@ impl AuthCheck {
         };
         let realm = realm.replace(['"', '\\'], "");
         let (expected, challenge) = match auth {
-            ExposedAuth::None => (Expected::Nothing, String::new()),
-            ExposedAuth::Bearer { token } => (
+            Auth::None => (Expected::Nothing, String::new()),
+            Auth::Bearer { token } => (
                 Expected::Bearer(value_of(token, "bearer token")?),
                 format!("Bearer realm=\"{realm}\""),
             ),
-            ExposedAuth::ApiKey {
+            Auth::ApiKey {
                 name,
                 value,
                 placement,
@@ -98,13 +94,23 @@ impl AuthCheck {
                 },
                 format!("ApiKey realm=\"{realm}\""),
             ),
-            ExposedAuth::Basic { username, password } => (
+            Auth::Basic { username, password } => (
                 Expected::Basic {
                     username: value_of(username, "username")?,
                     password: value_of(password, "password")?,
                 },
                 format!("Basic realm=\"{realm}\", charset=\"UTF-8\""),
             ),
+            // The code generator never asks callers for digest; a hand-built spec that does
+            // would otherwise let every caller in.
+            Auth::Digest { .. } => {
+                return Err(Error::Config {
+                    missing: Vec::new(),
+                    problems: vec![format!(
+                        "adapter `{realm}`: digest authentication of callers is not supported"
+                    )],
+                });
+            }
         };
         let challenge = HeaderValue::from_str(&challenge).map_err(|_| {
             Error::Serve(format!(
@@ -251,7 +257,7 @@ mod tests {
 
     #[test]
     fn bearer_accepts_only_the_token() -> Result<(), Error> {
-        static AUTH: ExposedAuth = ExposedAuth::Bearer {
+        static AUTH: Auth = Auth::Bearer {
             token: Value::Secret(text("TOKEN")),
         };
         let check = AuthCheck::build(&AUTH, "runs", &secrets())?;
@@ -280,17 +286,17 @@ mod tests {
 
     #[test]
     fn api_key_in_header_query_and_cookie() -> Result<(), Error> {
-        static IN_HEADER: ExposedAuth = ExposedAuth::ApiKey {
+        static IN_HEADER: Auth = Auth::ApiKey {
             name: text("x-api-key"),
             value: Value::Secret(text("TOKEN")),
             placement: ApiKeyPlacement::Header,
         };
-        static IN_QUERY: ExposedAuth = ExposedAuth::ApiKey {
+        static IN_QUERY: Auth = Auth::ApiKey {
             name: text("key"),
             value: Value::Secret(text("TOKEN")),
             placement: ApiKeyPlacement::Query,
         };
-        static IN_COOKIE: ExposedAuth = ExposedAuth::ApiKey {
+        static IN_COOKIE: Auth = Auth::ApiKey {
             name: text("k"),
             value: Value::Secret(text("TOKEN")),
             placement: ApiKeyPlacement::Cookie,
@@ -325,7 +331,7 @@ mod tests {
 
     #[test]
     fn basic_checks_user_and_password() -> Result<(), Error> {
-        static AUTH: ExposedAuth = ExposedAuth::Basic {
+        static AUTH: Auth = Auth::Basic {
             username: Value::Literal(text("\"admin\"")),
             password: Value::Secret(text("TOKEN")),
         };
@@ -361,7 +367,7 @@ mod tests {
 
     #[test]
     fn an_empty_expected_credential_stops_start_up() {
-        static AUTH: ExposedAuth = ExposedAuth::Bearer {
+        static AUTH: Auth = Auth::Bearer {
             token: Value::Secret(text("MISSING")),
         };
         assert!(matches!(

@@ -1,6 +1,6 @@
 use super::serving::{DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving};
 use super::*;
-use crate::spec::{Auth, ExposedAuth, McpAdapterSpec, RestAdapterSpec, list, text};
+use crate::spec::{Auth, McpAdapterSpec, RestAdapterSpec, list, text};
 
 static CONSUMES: &[ConsumesSpec] = &[
     ConsumesSpec {
@@ -48,7 +48,7 @@ static REST: &[RestAdapterSpec] = &[RestAdapterSpec {
     description: text(""),
     routes: list(&[]),
     openapi: text("{}"),
-    auth: ExposedAuth::None,
+    auth: Auth::None,
     forwards: list(&[]),
 }];
 static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
@@ -59,7 +59,7 @@ static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
     tools: list(&[]),
     resources: list(&[]),
     prompts: list(&[]),
-    auth: ExposedAuth::None,
+    auth: Auth::None,
 }];
 static SPEC: CapabilitySpec = CapabilitySpec {
     name: text("t"),

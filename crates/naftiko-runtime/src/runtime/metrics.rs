@@ -445,7 +445,7 @@ mod tests {
 
     #[test]
     fn routes_sharing_a_name_get_distinct_series() {
-        use crate::spec::{ExposedAuth, RestAdapterSpec, RestRoute};
+        use crate::spec::{Auth, RestAdapterSpec, RestRoute};
         const fn route(method: &'static str, path: &'static str) -> RestRoute {
             RestRoute {
                 method: text(method),
@@ -471,7 +471,7 @@ mod tests {
                 description: text(""),
                 routes: Cow::Borrowed(&[route("GET", "/a"), route("GET", "/b")]),
                 openapi: text(""),
-                auth: ExposedAuth::None,
+                auth: Auth::None,
                 forwards: list(&[]),
             }]),
             mcp: list(&[]),

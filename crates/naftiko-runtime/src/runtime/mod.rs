@@ -210,9 +210,7 @@ impl std::fmt::Debug for Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{
-        Auth, ConsumesSpec, ExposedAuth, HttpOperation, McpAdapterSpec, RawFormat, RequestBody,
-    };
+    use crate::spec::{Auth, ConsumesSpec, HttpOperation, McpAdapterSpec, RawFormat, RequestBody};
     use crate::spec::{list, text};
 
     static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
@@ -233,7 +231,7 @@ mod tests {
         tools: list(&[]),
         resources: list(&[]),
         prompts: list(&[]),
-        auth: ExposedAuth::None,
+        auth: Auth::None,
     }];
     static SPEC: CapabilitySpec = CapabilitySpec {
         name: text("t"),

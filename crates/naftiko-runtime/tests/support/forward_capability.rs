@@ -83,7 +83,7 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
         description: text(""),
         routes: ROUTES,
         openapi: text("{}"),
-        auth: ExposedAuth::Bearer {
+        auth: Auth::Bearer {
             token: Value::Secret(text("CALLER_TOKEN")),
         },
         forwards: Cow::Borrowed(&[RestForward {

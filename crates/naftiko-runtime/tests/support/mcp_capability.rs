@@ -149,7 +149,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
                     ]),
                 }]),
             }]),
-            auth: ExposedAuth::None,
+            auth: Auth::None,
         },
         McpAdapterSpec {
             namespace: text("runs-mcp-private"),
@@ -159,7 +159,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             tools: list(&[]),
             resources: list(&[]),
             prompts: list(&[]),
-            auth: ExposedAuth::Bearer {
+            auth: Auth::Bearer {
                 token: Value::Literal(text("\"s3cret\"")),
             },
         },

@@ -246,7 +246,7 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
             description: text(""),
             routes: ROUTES,
             openapi: text(r#"{"openapi":"3.1.0"}"#),
-            auth: ExposedAuth::None,
+            auth: Auth::None,
             forwards: list(&[]),
         },
         RestAdapterSpec {
@@ -256,7 +256,7 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
             description: text(""),
             routes: ROUTES,
             openapi: text(""),
-            auth: ExposedAuth::Bearer {
+            auth: Auth::Bearer {
                 token: Value::Secret(text("CALLER_TOKEN")),
             },
             forwards: list(&[]),

@@ -16,11 +16,11 @@ use http::{StatusCode, header};
 
 use crate::adapters::caller_auth::AuthCheck;
 use crate::runtime::Runtime;
-use crate::spec::{ExposedAuth, McpAdapterSpec};
+use crate::spec::{Auth, McpAdapterSpec};
 
 /// `router`, guarded by the adapter's authentication when it declares one.
 pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runtime) -> Router {
-    if matches!(adapter.auth, ExposedAuth::None) {
+    if matches!(adapter.auth, Auth::None) {
         return router;
     }
     match AuthCheck::build(&adapter.auth, &adapter.namespace, rt.secrets()) {

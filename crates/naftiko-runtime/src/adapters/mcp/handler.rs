@@ -23,7 +23,7 @@ use super::{prompts, resources, results, tools};
 use crate::interp::inputs::check_all;
 use crate::invoke::invoke;
 use crate::runtime::Runtime;
-use crate::spec::{ExposedAuth, McpAdapterSpec, McpResourceContent, list, text};
+use crate::spec::{Auth, McpAdapterSpec, McpResourceContent, list, text};
 
 /// Serves one MCP adapter of a capability. Cheap to clone.
 #[derive(Clone)]
@@ -55,7 +55,7 @@ static NO_ADAPTER: McpAdapterSpec = McpAdapterSpec {
     tools: list(&[]),
     resources: list(&[]),
     prompts: list(&[]),
-    auth: ExposedAuth::None,
+    auth: Auth::None,
 };
 
 impl McpServer {

@@ -130,7 +130,7 @@ mod tests {
 
     /// The HTTP settings of adapter `RUNS_MCP` when the environment holds `vars`.
     fn settings(vars: &[(&str, &str)]) -> HttpSettings {
-        use crate::spec::{CapabilitySpec, ExposedAuth, McpAdapterSpec};
+        use crate::spec::{Auth, CapabilitySpec, McpAdapterSpec};
         static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
             namespace: text("runs-mcp"),
             env_prefix: text("RUNS_MCP"),
@@ -139,7 +139,7 @@ mod tests {
             tools: list(&[]),
             resources: list(&[]),
             prompts: list(&[]),
-            auth: ExposedAuth::None,
+            auth: Auth::None,
         }];
         static SPEC: CapabilitySpec = CapabilitySpec {
             name: text("t"),
@@ -238,7 +238,7 @@ mod tests {
                 }]),
                 resources: list(&[]),
                 prompts: list(&[]),
-                auth: ExposedAuth::None,
+                auth: Auth::None,
             }]),
             control: list(&[]),
         };

@@ -34,7 +34,7 @@ use crate::adapters::problem::Problem;
 use crate::error::Error;
 use crate::runtime::Runtime;
 use crate::runtime::control_state::RouteMeter;
-use crate::spec::{ApiKeyPlacement, ExposedAuth, RestAdapterSpec, RestForward, Str};
+use crate::spec::{ApiKeyPlacement, Auth, RestAdapterSpec, RestForward, Str};
 use crate::upstream::Forwarded;
 
 /// Everything but the unreserved characters of RFC 3986 (for segments that need encoding).
@@ -91,21 +91,21 @@ impl Forwards {
             Error::Serve(format!("REST adapter `{}`: {message}", &*spec.namespace))
         };
         let (caller_credential_header, caller_credential_query) = match &spec.auth {
-            ExposedAuth::None => (None, None),
-            ExposedAuth::Bearer { .. } | ExposedAuth::Basic { .. } => {
+            Auth::None => (None, None),
+            Auth::Bearer { .. } | Auth::Basic { .. } | Auth::Digest { .. } => {
                 (Some(header::AUTHORIZATION), None)
             }
-            ExposedAuth::ApiKey {
+            Auth::ApiKey {
                 name,
                 placement: ApiKeyPlacement::Header,
                 ..
             } => (HeaderName::from_bytes(name.as_bytes()).ok(), None),
-            ExposedAuth::ApiKey {
+            Auth::ApiKey {
                 name,
                 placement: ApiKeyPlacement::Query,
                 ..
             } => (None, Some(&**name)),
-            ExposedAuth::ApiKey { .. } => (None, None),
+            Auth::ApiKey { .. } => (None, None),
         };
         let mut entries: Vec<Arc<ForwardContext>> = Vec::new();
         for (index, forward) in spec.forwards.iter().enumerate() {
