@@ -287,7 +287,7 @@ fn mapping_values<'a>(mapping: &'a Mapping, add: &mut dyn FnMut(&'a Value)) {
     }
 }
 
-/// Why the IR itself sends caller input `name` nowhere, when it does: every operation input it
+/// Why the resolved spec itself sends caller input `name` nowhere, when it does: every operation input it
 /// feeds is an `in: path` parameter whose path has no placeholder for it (the code generator
 /// warns `path-param-without-placeholder` and drops it), or every one is a header the
 /// namespace's authentication sets (`auth-header-param`).
