@@ -54,12 +54,11 @@ impl Resolver<'_> {
                 )
             })
             .collect();
-        let mut used = vec![false; entries.len()];
         self.add_undeclared_with_keys(op, &entries);
         let inputs = self.op(op).inputs.clone();
         let mut args = Vec::new();
         for input in inputs.iter().filter(|i| i.fixed.is_none()) {
-            let bound = match self.bind_with_entry(input, &entries, &mut used, exp, call_span) {
+            let bound = match self.bind_with_entry(input, &entries, exp, call_span) {
                 WithEntry::Bound(arg, kind) => Some((arg, kind)),
                 WithEntry::Refused => None,
                 WithEntry::Absent => match self.pass_through(input, exp, call_span) {
@@ -75,7 +74,7 @@ impl Resolver<'_> {
     /// `with` keys naming no declared input: the author meant an extra parameter, so the
     /// operation gains it (in the body or the query, as its method suggests), with a warning.
     fn add_undeclared_with_keys(&mut self, op: OperationId, entries: &[(Text, Value, Span)]) {
-        for (i, (key, _, _)) in entries.iter().enumerate() {
+        for (key, _, _) in entries {
             let inputs = &self.op(op).inputs;
             if matches!(
                 names::find(&key.value, inputs.iter().map(|i| i.name.as_ref())),
@@ -111,18 +110,16 @@ impl Resolver<'_> {
                     fixed: None,
                     description: "".into(),
                 });
-                let _ = i;
             }
         }
     }
 
     /// Rules 1 and 2: the `with` entry whose key names `input`, exactly or folded, its caller
-    /// references bound; `used` marks the entries taken.
+    /// references bound.
     fn bind_with_entry(
         &mut self,
         input: &OperationInput,
         entries: &[(Text, Value, Span)],
-        used: &mut [bool],
         exp: &mut Exposure,
         call_span: &Span,
     ) -> WithEntry {
@@ -155,7 +152,6 @@ impl Resolver<'_> {
         let Some(pos) = entries.iter().position(|(k, _, _)| k.value == key) else {
             return WithEntry::Refused;
         };
-        used[pos] = true;
         let (k, v, vspan) = &entries[pos];
         if kind == BindingKind::WithFolded {
             self.diag(
