@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use corpus_harness::drive::run_spec;
-use corpus_harness::report::{SpecReport, Summary, compile_rate};
+use corpus_harness::report::{Floors, SpecReport, Summary, compile_rate};
 use futures_util::StreamExt as _;
 
 mod corpus {
@@ -19,8 +19,9 @@ const SPEC_LIMIT: Duration = Duration::from_secs(180);
 
 fn skipped() -> bool {
     if corpus::CORPUS_DIR.is_none() {
-        eprintln!(
-            "\n*** SKIPPED: ../shared/corpus is absent at build time; the corpus harness did not run ***\n"
+        test_skip::skip(
+            "corpus harness",
+            "../shared/corpus was absent when the harness was built",
         );
         return true;
     }
@@ -57,6 +58,8 @@ fn every_route_and_tool_reaches_upstream_as_the_spec_says() {
         Ok(runtime) => runtime,
         Err(error) => panic!("cannot start tokio: {error}"),
     };
+    // `CORPUS_HARNESS_ONLY=<part of a file name>` runs the matching specs only (for debugging):
+    // the floors then do not apply, but matching nothing is still a failure.
     let only = std::env::var("CORPUS_HARNESS_ONLY").ok();
     let summary = runtime.block_on(async {
         let entries = corpus::GENERATED
@@ -90,4 +93,19 @@ fn every_route_and_tool_reaches_upstream_as_the_spec_says() {
         ),
     );
     assert_eq!(summary.failed(), 0, "{rendered}");
+    match only {
+        Some(only) => assert!(
+            !summary.specs.is_empty(),
+            "CORPUS_HARNESS_ONLY={only} matches no generated spec"
+        ),
+        None => {
+            let floors = Floors::parse(include_str!("../floors.txt"))
+                .unwrap_or_else(|e| panic!("corpus-harness/floors.txt: {e}"));
+            let shortfalls = floors.shortfalls(corpus::GENERATED.len(), &summary);
+            assert!(
+                shortfalls.is_empty(),
+                "the harness reached less than corpus-harness/floors.txt asks: {shortfalls:#?}\n{rendered}"
+            );
+        }
+    }
 }
