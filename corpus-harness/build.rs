@@ -27,9 +27,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let specs_dir = out_dir.join("specs");
     std::fs::create_dir_all(&specs_dir)?;
 
+    // Watched even when absent (cargo then reruns this script on every build): a harness built
+    // before the corpus arrived must not stay empty once it is there.
+    println!("cargo:rerun-if-changed={}", corpus.display());
     let mut registry = Registry::default();
     if corpus.is_dir() {
-        println!("cargo:rerun-if-changed={}", corpus.display());
         let generator = Generator::new();
         let origins = published_paths(&corpus);
         let layout = out_dir.join("layout");

@@ -109,11 +109,21 @@ impl Summary {
         self.specs.iter().map(SpecReport::failed).sum()
     }
 
+    pub fn routes(&self) -> usize {
+        self.specs.iter().map(|s| s.routes).sum()
+    }
+
+    pub fn tools(&self) -> usize {
+        self.specs.iter().map(|s| s.tools).sum()
+    }
+
+    pub fn passed(&self) -> usize {
+        self.specs.iter().map(SpecReport::passed).sum()
+    }
+
     /// The table, then every failure with its spec, item and what differed.
     pub fn render(&self) -> String {
-        let routes: usize = self.specs.iter().map(|s| s.routes).sum();
-        let tools: usize = self.specs.iter().map(|s| s.tools).sum();
-        let passed: usize = self.specs.iter().map(SpecReport::passed).sum();
+        let (routes, tools, passed) = (self.routes(), self.tools(), self.passed());
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -254,4 +264,97 @@ pub fn compile_rate(generated: &[GeneratedSpec], refused: &[RefusedSpec]) -> Str
 /// Error codes that mean "naftiko-rs does not do this (yet)" rather than "the spec is wrong".
 fn is_unsupported(code: &str) -> bool {
     code.starts_with("unsupported-") || code == "mapping-non-json"
+}
+
+/// The least a whole-corpus run must reach (`floors.txt`): without them a harness that
+/// generates nothing, or calls nothing, would pass.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Floors {
+    pub generated: usize,
+    pub routes: usize,
+    pub tools: usize,
+    pub passed: usize,
+}
+
+impl Floors {
+    /// Reads `name value` lines; `#` starts a comment. Every figure must be given.
+    pub fn parse(text: &str) -> Result<Floors, String> {
+        let mut floors = Floors::default();
+        let mut seen = Vec::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (name, value) = line
+                .split_once(' ')
+                .ok_or_else(|| format!("`{line}`: expected `name value`"))?;
+            let value: usize = value.trim().parse().map_err(|e| format!("`{line}`: {e}"))?;
+            let slot = match name {
+                "generated" => &mut floors.generated,
+                "routes" => &mut floors.routes,
+                "tools" => &mut floors.tools,
+                "passed" => &mut floors.passed,
+                other => return Err(format!("unknown floor `{other}`")),
+            };
+            *slot = value;
+            seen.push(name.to_string());
+        }
+        for name in ["generated", "routes", "tools", "passed"] {
+            if !seen.iter().any(|s| s == name) {
+                return Err(format!("no floor for `{name}`"));
+            }
+        }
+        Ok(floors)
+    }
+
+    /// Each figure of a run below its floor, as `what: reached < floor`.
+    pub fn shortfalls(&self, generated: usize, summary: &Summary) -> Vec<String> {
+        let reached = [
+            ("generated specs", generated, self.generated),
+            ("routes", summary.routes(), self.routes),
+            ("tools", summary.tools(), self.tools),
+            ("passed calls", summary.passed(), self.passed),
+        ];
+        reached
+            .into_iter()
+            .filter(|(_, got, floor)| got < floor)
+            .map(|(what, got, floor)| format!("{what}: {got} < {floor}"))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Floors, Summary};
+
+    #[test]
+    fn floors_need_every_figure() {
+        let full = "# c\ngenerated 2\nroutes 3\ntools 4 # t\npassed 5\n";
+        assert_eq!(
+            Floors::parse(full),
+            Ok(Floors {
+                generated: 2,
+                routes: 3,
+                tools: 4,
+                passed: 5
+            })
+        );
+        assert!(Floors::parse("generated 2\nroutes 3\ntools 4\n").is_err());
+        assert!(Floors::parse("generated two\n").is_err());
+        assert!(Floors::parse("specs 2\n").is_err());
+    }
+
+    #[test]
+    fn an_empty_run_falls_short_of_every_floor() {
+        let floors = Floors {
+            generated: 1,
+            routes: 1,
+            tools: 1,
+            passed: 1,
+        };
+        let empty = Summary { specs: Vec::new() };
+        assert_eq!(floors.shortfalls(0, &empty).len(), 4);
+        assert!(Floors::default().shortfalls(0, &empty).is_empty());
+    }
 }
