@@ -1,7 +1,8 @@
 //! The `naftiko-codegen` binary: exit codes, human and JSON output (README, "Checking a spec").
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_naftiko-codegen"))
@@ -102,20 +103,35 @@ fn hostile_inputs_exit_1_quickly() {
         let _ = std::fs::create_dir_all(&dir);
         let p = dir.join(name);
         let _ = std::fs::write(&p, &bytes);
-        let out = bin()
+        let started = Instant::now();
+        let child = bin()
             .args(["validate", "--format", "json"])
             .arg(&p)
-            .output()
-            .ok();
-        let out = out.unwrap_or_else(|| unreachable!());
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let mut child = child.unwrap_or_else(|e| panic!("{name}: cannot start the CLI: {e}"));
+        // Each case takes well under a second; the limit is a 30× margin for a busy machine,
+        // and what it guards against is an expansion or recursion that never ends.
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() < HOSTILE_LIMIT => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("{name}: no exit within {HOSTILE_LIMIT:?}: {other:?}");
+                }
+            }
+        };
+        assert_eq!(status.code(), Some(1), "{name}: {status}");
     }
 }
+
+/// How long `validate` may take on one hostile input.
+const HOSTILE_LIMIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn explain_shows_where_every_value_comes_from() {

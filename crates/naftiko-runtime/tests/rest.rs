@@ -219,23 +219,30 @@ async fn oversized_body_is_refused() {
 }
 
 /// Whatever the caller puts in a path parameter, the upstream sees exactly one segment under
-/// `/v1/runs/` (or the adapter refuses the value).
+/// `/v1/runs/` holding exactly that value; the one value that cannot be one segment (a dot
+/// segment, which URL resolution would remove) is refused with a 400 and never sent.
 #[tokio::test]
 async fn path_parameters_reach_upstream_as_one_segment() {
     let (upstream, base) = Upstream::start().await;
     let app = start(&base, &[]).await;
+    // (sent, what the handler decodes it to, whether it must arrive or must be refused)
     let cases = [
-        ("a%2F..%2Fb", "a/../b"),
-        ("..%2F..%2Fadmin", "../../admin"),
-        ("a%0D%0AX-Injected:%20yes", "a\r\nX-Injected: yes"),
-        ("%2E%2E", ".."),
-        ("a%3Fq=1%23frag", "a?q=1#frag"),
+        ("a%2F..%2Fb", "a/../b", true),
+        ("..%2F..%2Fadmin", "../../admin", true),
+        ("a%0D%0AX-Injected:%20yes", "a\r\nX-Injected: yes", true),
+        ("%2E%2E", "..", false),
+        ("a%3Fq=1%23frag", "a?q=1#frag", true),
     ];
-    for (encoded, decoded) in cases {
+    for (encoded, decoded, must_arrive) in cases {
         let before = upstream.received().len();
         let status = raw_get(&app.open, &format!("/runs/{encoded}")).await;
         let received = upstream.received();
-        if status == StatusCode::BAD_REQUEST {
+        if !must_arrive {
+            assert_eq!(
+                status,
+                StatusCode::BAD_REQUEST,
+                "{decoded:?} must be refused"
+            );
             assert_eq!(received.len(), before, "{decoded:?} refused but still sent");
             continue;
         }
@@ -362,12 +369,12 @@ async fn exposed_bearer_auth_is_checked() {
 async fn graceful_shutdown_lets_an_in_flight_request_finish() {
     let (upstream, base) = Upstream::start().await;
     let mut app = start(&base, &[]).await;
-    let url = format!("{}/runs/unhurried", app.open);
+    let url = format!("{}/runs/held", app.open);
     let in_flight = tokio::spawn(async move { client().get(url).send().await });
 
     // Bounded wait until the request has reached the upstream, so it is really in flight.
     let mut reached = false;
-    for _ in 0..200 {
+    for _ in 0..1000 {
         if !upstream.received().is_empty() {
             reached = true;
             break;
@@ -379,13 +386,27 @@ async fn graceful_shutdown_lets_an_in_flight_request_finish() {
     if let Some(stop) = app.stop.take() {
         let _ = stop.send(());
     }
-    // The upstream takes 600 ms: well after the signal, the server must still be draining
-    // rather than done (which would let `main` return and drop the connection).
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Timed by events, not by a margin: the server has taken the signal once it refuses new
+    // connections; the upstream holds the request until released, so the server must still
+    // be draining (returning now would let `main` end and drop the connection).
+    let open = app.open.trim_start_matches("http://").to_owned();
+    let mut refused = false;
+    for _ in 0..1000 {
+        if tokio::net::TcpStream::connect(&open).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        refused,
+        "still accepting connections 10 s after the stop signal"
+    );
     assert!(
         !app.server.is_finished(),
         "the server stopped before its in-flight request finished"
     );
+    upstream.release_held();
     let response = in_flight
         .await
         .expect("task")

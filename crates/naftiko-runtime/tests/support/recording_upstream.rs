@@ -22,9 +22,21 @@ pub struct Received {
     pub body: Bytes,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Upstream {
     pub received: Arc<Mutex<Vec<Received>>>,
+    /// Run `held` answers only once the test releases it ([`Upstream::release_held`]): a
+    /// request kept in flight for exactly as long as a test needs, whatever the machine's load.
+    held: Arc<tokio::sync::Semaphore>,
+}
+
+impl Default for Upstream {
+    fn default() -> Upstream {
+        Upstream {
+            received: Arc::default(),
+            held: Arc::new(tokio::sync::Semaphore::new(0)),
+        }
+    }
 }
 
 impl Upstream {
@@ -90,8 +102,9 @@ impl Upstream {
                 )
                     .into_response()
             }
-            "unhurried" => {
-                tokio::time::sleep(Duration::from_millis(600)).await;
+            "held" => {
+                // Closed only when the upstream is dropped; then the answer goes out at once.
+                let _permit = self.held.acquire().await;
                 (
                     [(header::CONTENT_TYPE, "application/json")],
                     r#"{"finished":true}"#,
@@ -105,6 +118,11 @@ impl Upstream {
             )
                 .into_response(),
         }
+    }
+
+    /// Lets one request to run `held` be answered.
+    pub fn release_held(&self) {
+        self.held.add_permits(1);
     }
 
     pub fn received(&self) -> Vec<Received> {
