@@ -189,6 +189,28 @@ fn unknown_call_targets_are_errors_with_a_suggestion() {
 }
 
 #[test]
+fn a_call_to_an_operation_name_used_twice_is_an_error_unless_they_are_the_same() {
+    let c = check("rules/operation-names-repeated.yaml");
+    let errors: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let d = errors[0];
+    assert_eq!(d.code, "ambiguous-operation");
+    assert_eq!(
+        (d.line, d.path.as_str()),
+        (34, "capability.exposes[0].resources[0].operations[0].call")
+    );
+    assert!(
+        d.message.contains("GET /actions/secrets") && d.message.contains("GET /dependabot/secrets"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
 fn duplicate_routes_merge_when_identical_and_fail_when_not() {
     let c = check("rules/duplicate-routes-identical.yaml");
     assert_eq!(codes(&c, Severity::Warning), vec!["duplicate-route-merged"]);

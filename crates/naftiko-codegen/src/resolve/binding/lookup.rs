@@ -95,7 +95,41 @@ impl Resolver<'_> {
             .operations
             .iter()
             .position(|o| o.name == op)?;
+        self.unambiguous(ns_index, op_index, &call.span)?;
         operation_id(ns_index, op_index)
+    }
+
+    /// Two operations of one namespace with the same name but a different method or path (a
+    /// spec generated from two API tags often repeats names): a `call` cannot say which it
+    /// means, and taking the first would send some routes to the other's path. An error at
+    /// the call; exact repeats are the same operation and pass.
+    fn unambiguous(&mut self, ns_index: usize, op_index: usize, at: &Span) -> Option<()> {
+        let operations = &self.namespaces[ns_index].operations;
+        let chosen = &operations[op_index];
+        let namesakes: Vec<String> = operations
+            .iter()
+            .filter(|o| o.name == chosen.name)
+            .map(|o| format!("{} {}", o.method, naftiko_spec::path_text(&o.path)))
+            .collect();
+        if namesakes.iter().all(|shape| *shape == namesakes[0]) {
+            return Some(());
+        }
+        let (ns, op) = (
+            self.namespaces[ns_index].namespace.clone(),
+            chosen.name.clone(),
+        );
+        self.diag(
+            Severity::Error,
+            "ambiguous-operation",
+            at,
+            format!(
+                "`{ns}` has {} operations named `{op}` ({}); `call` cannot say which",
+                namesakes.len(),
+                namesakes.join(", ")
+            ),
+        )
+        .help("give each operation a name of its own");
+        None
     }
 
     /// The consumed operation an exposed operation or tool without `call` means: the one that
