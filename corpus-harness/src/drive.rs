@@ -5,13 +5,15 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::path::Path;
 
 use naftiko::spec::{CapabilitySpec, McpAdapterSpec, RestAdapterSpec};
 use serde_json::{Value as Json, json};
 
 use crate::caller::{self, Answer, Credential};
 use crate::compare::SECRET_PREFIX;
-use crate::echo::Echo;
+use crate::echo::{self, Echo};
+use crate::reading::{Reading, Upstream};
 use crate::registry::GeneratedSpec;
 use crate::report::{Item, Kind, SpecReport};
 use crate::synth::{self, Mode};
@@ -52,11 +54,20 @@ pub struct Checker<'a> {
     pub echo: &'a Echo,
     pub secrets: &'a HashMap<String, String>,
     pub client: &'a reqwest::Client,
+    /// The spec's YAML read independently of the code generator.
+    pub reading: &'a Reading,
 }
 
-/// Starts `entry`, calls everything it exposes, and reports.
-pub async fn run_spec(entry: &'static GeneratedSpec) -> SpecReport {
+/// Starts `entry` (its YAML under `corpus_dir`), calls everything it exposes, and reports.
+pub async fn run_spec(entry: &'static GeneratedSpec, corpus_dir: &Path) -> SpecReport {
     let report = SpecReport::new(entry);
+    let reading = std::fs::read_to_string(corpus_dir.join(entry.file))
+        .map_err(|error| error.to_string())
+        .and_then(|text| Reading::of(&text));
+    let reading = match reading {
+        Ok(reading) => reading,
+        Err(error) => return report.broken(format!("reading the YAML independently: {error}")),
+    };
     let echo = match Echo::start().await {
         Ok(echo) => echo,
         Err(error) => return report.broken(format!("echo upstream: {error}")),
@@ -90,6 +101,7 @@ pub async fn run_spec(entry: &'static GeneratedSpec) -> SpecReport {
         echo: &echo,
         secrets: &setup.secrets,
         client: &client,
+        reading: &reading,
     };
     let mut report = report;
     for (adapter, addr) in entry.spec.rest.iter().zip(rest_addrs) {
@@ -98,6 +110,24 @@ pub async fn run_spec(entry: &'static GeneratedSpec) -> SpecReport {
     for (adapter, addr) in entry.spec.mcp.iter().zip(mcp_addrs) {
         report.items.extend(checker.tools(adapter, addr).await);
     }
+    report.read_independently = entry
+        .spec
+        .rest
+        .iter()
+        .flat_map(|adapter| {
+            (adapter.routes.iter()).filter(|route| {
+                reading
+                    .route(&adapter.namespace, &route.method, &route.path)
+                    .is_some()
+            })
+        })
+        .count()
+        + (entry.spec.mcp.iter())
+            .flat_map(|adapter| {
+                (adapter.tools.iter())
+                    .filter(|tool| reading.tool(&adapter.namespace, &tool.name).is_some())
+            })
+            .count();
     let _ = stop.send(());
     let _ = running.await;
     report
@@ -132,6 +162,12 @@ impl Checker<'_> {
                             call,
                         )
                         .await;
+                        let read =
+                            self.reading
+                                .route(&adapter.namespace, &route.method, &route.path);
+                        if let Some(upstream) = read {
+                            self.check_reading(upstream, mode, &mut item);
+                        }
                     }
                 }
                 Err(error) => item.fail("auth", error.clone()),
@@ -207,9 +243,36 @@ impl Checker<'_> {
                 {
                     check_tool_answer(&answer, &mut item, mode);
                 }
+                if let Some(upstream) = self.reading.tool(&adapter.namespace, &tool.name) {
+                    self.check_reading(upstream, mode, &mut item);
+                }
             }
             items.push(item);
         }
         items
+    }
+
+    /// The first request of the call just made, against the independent reading: its method
+    /// and every literal path segment as the YAML says. (A call that reached nothing is already
+    /// a failure of the oracle's count check.)
+    fn check_reading(&self, upstream: &Upstream, mode: Mode, item: &mut Item) {
+        let Some(index) = (self.spec.consumes.iter())
+            .position(|consumes| *consumes.namespace == *upstream.namespace)
+        else {
+            item.fail(
+                "independent",
+                format!(
+                    "namespace `{}` of the YAML was not generated",
+                    upstream.namespace
+                ),
+            );
+            return;
+        };
+        if let Some(got) = self.echo.received().first() {
+            let base = echo::base_path(index);
+            if let Err(problem) = upstream.check(&base, &got.method, &got.raw_path) {
+                item.fail("independent", format!("{}: {problem}", mode.label()));
+            }
+        }
     }
 }

@@ -59,6 +59,9 @@ pub struct SpecReport {
     pub items: Vec<Item>,
     pub routes: usize,
     pub tools: usize,
+    /// Routes and tools whose upstream requests were also checked against the independent
+    /// reading of the YAML ([`crate::reading`]).
+    pub read_independently: usize,
 }
 
 impl SpecReport {
@@ -74,6 +77,7 @@ impl SpecReport {
                 .map(|a| a.routes.len() + a.forwards.len())
                 .sum(),
             tools: entry.spec.mcp.iter().map(|a| a.tools.len()).sum(),
+            read_independently: 0,
         }
     }
 
@@ -121,6 +125,10 @@ impl Summary {
         self.specs.iter().map(SpecReport::passed).sum()
     }
 
+    pub fn read_independently(&self) -> usize {
+        self.specs.iter().map(|s| s.read_independently).sum()
+    }
+
     /// The table, then every failure with its spec, item and what differed.
     pub fn render(&self) -> String {
         let (routes, tools, passed) = (self.routes(), self.tools(), self.passed());
@@ -139,6 +147,11 @@ impl Summary {
             tools,
             passed,
             self.failed()
+        );
+        let _ = writeln!(
+            out,
+            "{} routes and tools also checked against an independent reading of the YAML",
+            self.read_independently()
         );
         let mut by_aspect: BTreeMap<&str, usize> = BTreeMap::new();
         for spec in &self.specs {
@@ -274,6 +287,8 @@ pub struct Floors {
     pub routes: usize,
     pub tools: usize,
     pub passed: usize,
+    /// Routes and tools also checked against the independent reading of the YAML.
+    pub independent: usize,
 }
 
 impl Floors {
@@ -295,12 +310,13 @@ impl Floors {
                 "routes" => &mut floors.routes,
                 "tools" => &mut floors.tools,
                 "passed" => &mut floors.passed,
+                "independent" => &mut floors.independent,
                 other => return Err(format!("unknown floor `{other}`")),
             };
             *slot = value;
             seen.push(name.to_string());
         }
-        for name in ["generated", "routes", "tools", "passed"] {
+        for name in ["generated", "routes", "tools", "passed", "independent"] {
             if !seen.iter().any(|s| s == name) {
                 return Err(format!("no floor for `{name}`"));
             }
@@ -315,6 +331,11 @@ impl Floors {
             ("routes", summary.routes(), self.routes),
             ("tools", summary.tools(), self.tools),
             ("passed calls", summary.passed(), self.passed),
+            (
+                "routes and tools read independently",
+                summary.read_independently(),
+                self.independent,
+            ),
         ];
         reached
             .into_iter()
@@ -330,17 +351,18 @@ mod tests {
 
     #[test]
     fn floors_need_every_figure() {
-        let full = "# c\ngenerated 2\nroutes 3\ntools 4 # t\npassed 5\n";
+        let full = "# c\ngenerated 2\nroutes 3\ntools 4 # t\npassed 5\nindependent 6\n";
         assert_eq!(
             Floors::parse(full),
             Ok(Floors {
                 generated: 2,
                 routes: 3,
                 tools: 4,
-                passed: 5
+                passed: 5,
+                independent: 6,
             })
         );
-        assert!(Floors::parse("generated 2\nroutes 3\ntools 4\n").is_err());
+        assert!(Floors::parse("generated 2\nroutes 3\ntools 4\npassed 5\n").is_err());
         assert!(Floors::parse("generated two\n").is_err());
         assert!(Floors::parse("specs 2\n").is_err());
     }
@@ -352,9 +374,10 @@ mod tests {
             routes: 1,
             tools: 1,
             passed: 1,
+            independent: 1,
         };
         let empty = Summary { specs: Vec::new() };
-        assert_eq!(floors.shortfalls(0, &empty).len(), 4);
+        assert_eq!(floors.shortfalls(0, &empty).len(), 5);
         assert!(Floors::default().shortfalls(0, &empty).is_empty());
     }
 }

@@ -61,13 +61,19 @@ fn every_route_and_tool_reaches_upstream_as_the_spec_says() {
     // `CORPUS_HARNESS_ONLY=<part of a file name>` runs the matching specs only (for debugging):
     // the floors then do not apply, but matching nothing is still a failure.
     let only = std::env::var("CORPUS_HARNESS_ONLY").ok();
+    let Some(corpus_dir) = corpus::CORPUS_DIR else {
+        return;
+    };
     let summary = runtime.block_on(async {
         let entries = corpus::GENERATED
             .iter()
             .filter(|entry| only.as_deref().is_none_or(|only| entry.file.contains(only)));
         let specs: Vec<SpecReport> = futures_util::stream::iter(entries)
             .map(|entry| async move {
-                let run = tokio::spawn(tokio::time::timeout(SPEC_LIMIT, run_spec(entry)));
+                let run = tokio::spawn(tokio::time::timeout(
+                    SPEC_LIMIT,
+                    run_spec(entry, std::path::Path::new(corpus_dir)),
+                ));
                 match run.await {
                     Ok(Ok(report)) => report,
                     Ok(Err(_)) => {
