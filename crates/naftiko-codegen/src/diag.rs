@@ -113,43 +113,115 @@ pub const LEFT_OUT: &str = "left-out";
 
 /// Every code a warning can carry, with what it reports: the codes `allow` accepts.
 pub const WARNING_CODES: &[(&str, &str)] = &[
-    ("adapter-not-generated", "an adapter of a type that is not generated is skipped"),
-    ("auth-header-param", "a header the authentication sets is also given as a parameter"),
-    ("case-folded-name", "a name matched only after ignoring case and separators"),
-    ("client-param-without-value", "a client-level parameter has no value"),
-    ("control-setting-ignored", "a control adapter setting that has no effect"),
-    ("dialect-apikey-name", "an API key written in another dialect"),
+    (
+        "adapter-not-generated",
+        "an adapter of a type that is not generated is skipped",
+    ),
+    (
+        "auth-header-param",
+        "a header the authentication sets is also given as a parameter",
+    ),
+    (
+        "case-folded-name",
+        "a name matched only after ignoring case and separators",
+    ),
+    (
+        "client-param-without-value",
+        "a client-level parameter has no value",
+    ),
+    (
+        "control-setting-ignored",
+        "a control adapter setting that has no effect",
+    ),
+    (
+        "dialect-apikey-name",
+        "an API key written in another dialect",
+    ),
     ("dialect-apikey-set", "several API keys at once"),
     ("dialect-auth-key", "`auth:` for `authentication:`"),
-    ("dialect-call-path", "a call target written in another dialect"),
+    (
+        "dialect-call-path",
+        "a call target written in another dialect",
+    ),
     ("dialect-id-name", "`id:` for `name:`"),
-    ("duplicate-namespace-merged", "two identical consumed namespaces merged"),
+    (
+        "duplicate-namespace-merged",
+        "two identical consumed namespaces merged",
+    ),
     ("duplicate-route-merged", "two identical routes merged"),
     ("duplicate-tool-merged", "two identical tools merged"),
-    ("empty-base-uri", "a blank `baseUri`, read from the environment"),
-    ("implied-call", "an operation without `call` calls the consumed operation of its name"),
-    ("inferred-input", "a caller input made up for a required consumed parameter"),
-    ("input-made-required", "an optional caller input made required"),
-    (LEFT_OUT, "a route, tool or resource left out by partial generation"),
+    (
+        "empty-base-uri",
+        "a blank `baseUri`, read from the environment",
+    ),
+    (
+        "implied-call",
+        "an operation without `call` calls the consumed operation of its name",
+    ),
+    (
+        "inferred-input",
+        "a caller input made up for a required consumed parameter",
+    ),
+    (
+        "input-made-required",
+        "an optional caller input made required",
+    ),
+    (
+        LEFT_OUT,
+        "a route, tool or resource left out by partial generation",
+    ),
     ("mcp-empty", "an MCP adapter with nothing to serve"),
     ("missing-version", "no format version"),
     ("non-schema-key", "a key outside the format's schema"),
     ("parameter-location-missing", "a parameter without `in:`"),
-    ("path-param-without-placeholder", "a path parameter the path has no placeholder for"),
-    ("query-in-path", "a query string written into a consumed path"),
-    ("raw-body-field", "a raw body whose one string field is sent"),
-    ("renamed-identifier", "two names that make one Rust identifier, one renamed"),
-    ("renamed-placeholder", "a placeholder routed under another name"),
-    ("templated-base-uri", "a `baseUri` with placeholders, read from the environment"),
-    ("trusted-header-ignored", "a forward's trusted header that is not forwarded"),
-    ("undeclared-parameter", "a `with` key the consumed operation does not declare"),
+    (
+        "path-param-without-placeholder",
+        "a path parameter the path has no placeholder for",
+    ),
+    (
+        "query-in-path",
+        "a query string written into a consumed path",
+    ),
+    (
+        "raw-body-field",
+        "a raw body whose one string field is sent",
+    ),
+    (
+        "renamed-identifier",
+        "two names that make one Rust identifier, one renamed",
+    ),
+    (
+        "renamed-placeholder",
+        "a placeholder routed under another name",
+    ),
+    (
+        "templated-base-uri",
+        "a `baseUri` with placeholders, read from the environment",
+    ),
+    (
+        "trusted-header-ignored",
+        "a forward's trusted header that is not forwarded",
+    ),
+    (
+        "undeclared-parameter",
+        "a `with` key the consumed operation does not declare",
+    ),
     ("undeclared-secret", "a secret that no bind declares"),
     ("unknown-key", "a key that is not read"),
-    ("unknown-output-format", "an output format that is not known"),
+    (
+        "unknown-output-format",
+        "an output format that is not known",
+    ),
     ("unknown-version", "a format version that is not known"),
-    ("unnamed-resource", "a consumed resource named after its path"),
+    (
+        "unnamed-resource",
+        "a consumed resource named after its path",
+    ),
     ("yaml-duplicate-key", "a key twice in one mapping"),
-    ("yaml-multiple-documents", "more than one YAML document in a file"),
+    (
+        "yaml-multiple-documents",
+        "more than one YAML document in a file",
+    ),
 ];
 
 /// Whether `code` is the code of a warning (one of [`WARNING_CODES`]).

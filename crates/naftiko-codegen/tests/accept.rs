@@ -46,8 +46,14 @@ fn allow_silences_exactly_the_named_code_and_not_the_code_generated() {
         .generate(&path, SEED)
         .unwrap_or_else(|f| panic!("{}", f.rendered));
     let warnings = codes(&all.diagnostics, Severity::Warning);
-    let folded = warnings.iter().filter(|c| **c == "case-folded-name").count();
-    assert!(folded > 0 && warnings.contains(&"inferred-input"), "{warnings:?}");
+    let folded = warnings
+        .iter()
+        .filter(|c| **c == "case-folded-name")
+        .count();
+    assert!(
+        folded > 0 && warnings.contains(&"inferred-input"),
+        "{warnings:?}"
+    );
 
     let allowed = Generator::new()
         .allow("inferred-input")
@@ -57,8 +63,15 @@ fn allow_silences_exactly_the_named_code_and_not_the_code_generated() {
         codes(&allowed.diagnostics, Severity::Warning),
         vec!["case-folded-name"; folded]
     );
-    assert!(!allowed.rendered.contains("inferred-input"), "{}", allowed.rendered);
-    assert!(allowed.code == all.code, "allowing a warning changed the code");
+    assert!(
+        !allowed.rendered.contains("inferred-input"),
+        "{}",
+        allowed.rendered
+    );
+    assert!(
+        allowed.code == all.code,
+        "allowing a warning changed the code"
+    );
 }
 
 #[test]
@@ -73,7 +86,10 @@ fn a_code_that_is_no_warnings_is_refused_with_what_was_meant() {
             .generate(&path, SEED)
             .err()
             .unwrap_or_else(|| panic!("`{code}` was accepted"));
-        assert_eq!(codes(&failed.diagnostics, Severity::Error), ["unknown-warning-code"]);
+        assert_eq!(
+            codes(&failed.diagnostics, Severity::Error),
+            ["unknown-warning-code"]
+        );
         assert!(failed.rendered.contains(meant), "{}", failed.rendered);
 
         let error = naftiko_codegen::configure()
@@ -123,7 +139,11 @@ fn every_warning_the_test_specs_raise_has_a_listed_code() {
                     d.code
                 );
             } else {
-                assert!(!is_warning_code(d.code), "error code `{}` is listed as a warning's", d.code);
+                assert!(
+                    !is_warning_code(d.code),
+                    "error code `{}` is listed as a warning's",
+                    d.code
+                );
             }
         }
     }
@@ -154,12 +174,28 @@ fn partial_generation_leaves_out_each_broken_part_with_one_warning_why() {
     assert_eq!(left_out.len(), 3, "{}", partial.rendered);
     assert_eq!(codes(&partial.diagnostics, Severity::Warning).len(), 3);
     let expect = [
-        ("route `GET /broken` of REST adapter `store`", "[unknown-operation]", 45),
-        ("route `GET /items/{id}` of REST adapter `store`", "[duplicate-route]", 50),
-        ("tool `lost-tool` of MCP adapter `tools`", "[unknown-operation]", 63),
+        (
+            "route `GET /broken` of REST adapter `store`",
+            "[unknown-operation]",
+            45,
+        ),
+        (
+            "route `GET /items/{id}` of REST adapter `store`",
+            "[duplicate-route]",
+            50,
+        ),
+        (
+            "tool `lost-tool` of MCP adapter `tools`",
+            "[unknown-operation]",
+            63,
+        ),
     ];
     for (d, (what, why, line)) in left_out.iter().zip(expect) {
-        assert!(d.message.starts_with(&format!("{what} is left out: ")), "{}", d.message);
+        assert!(
+            d.message.starts_with(&format!("{what} is left out: ")),
+            "{}",
+            d.message
+        );
         assert!(d.message.contains(why), "{}", d.message);
         assert_eq!((d.file.as_str(), d.line), (PARTIAL, line));
     }
@@ -209,13 +245,31 @@ fn the_three_entry_points_agree_on_partial_generation_and_allow() {
     assert_eq!(stderr.matches("warning[left-out]").count(), 3, "{stderr}");
     assert!(warned.stdout == library.code.as_bytes());
 
-    let quiet = cli(&["generate", "--allow-partial", "--allow", "left-out", PARTIAL]);
+    let quiet = cli(&[
+        "generate",
+        "--allow-partial",
+        "--allow",
+        "left-out",
+        PARTIAL,
+    ]);
     assert_eq!(quiet.status.code(), Some(0));
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("warning"));
     assert!(quiet.stdout == library.code.as_bytes());
 
-    let validated = cli(&["validate", "--allow-partial", "--strict", "--allow", "left-out", PARTIAL]);
-    assert_eq!(validated.status.code(), Some(0), "{}", String::from_utf8_lossy(&validated.stderr));
+    let validated = cli(&[
+        "validate",
+        "--allow-partial",
+        "--strict",
+        "--allow",
+        "left-out",
+        PARTIAL,
+    ]);
+    assert_eq!(
+        validated.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&validated.stderr)
+    );
 
     let dir = temp_dir("partial");
     let written = naftiko_codegen::configure()
@@ -225,11 +279,17 @@ fn the_three_entry_points_agree_on_partial_generation_and_allow() {
         .allow("left-out")
         .compile(&path)
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(std::fs::read_to_string(&written).unwrap_or_default(), library.code);
+    assert_eq!(
+        std::fs::read_to_string(&written).unwrap_or_default(),
+        library.code
+    );
     let refused = naftiko_codegen::configure()
         .out_dir(&dir)
         .emit_cargo_instructions(false)
         .compile(&path);
-    assert!(refused.is_err(), "configure() generated the broken spec without the opt-in");
+    assert!(
+        refused.is_err(),
+        "configure() generated the broken spec without the opt-in"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,8 +7,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
-use proc_macro2::{Span, TokenStream as TokenStream2};
 use proc_macro_warning::FormattedWarning;
+use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::{LitStr, Token};
@@ -65,7 +65,10 @@ impl Parse for Args {
             let key: syn::Ident = input.parse()?;
             let name = key.to_string();
             if seen.contains(&name) {
-                return Err(syn::Error::new(key.span(), format!("`{name}` is given twice")));
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("`{name}` is given twice"),
+                ));
             }
             input.parse::<Token![=]>()?;
             match name.as_str() {
@@ -94,14 +97,17 @@ impl Parse for Args {
 fn allowed_codes(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
     let content;
     syn::bracketed!(content in input);
-    let codes = content.parse_terminated(|item: ParseStream<'_>| item.parse::<LitStr>(), Token![,])?;
+    let codes =
+        content.parse_terminated(|item: ParseStream<'_>| item.parse::<LitStr>(), Token![,])?;
     codes
         .iter()
         .map(|code| {
             let text = code.value();
             naftiko_codegen::check_warning_code(&text)
                 .map(|()| text)
-                .map_err(|(message, help)| syn::Error::new(code.span(), format!("{message}; {help}")))
+                .map_err(|(message, help)| {
+                    syn::Error::new(code.span(), format!("{message}; {help}"))
+                })
         })
         .collect()
 }
