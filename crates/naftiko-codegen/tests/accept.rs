@@ -293,3 +293,60 @@ fn the_three_entry_points_agree_on_partial_generation_and_allow() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_path_that_cannot_be_routed_leaves_out_every_operation_on_it() {
+    let path = workspace().join(PARTIAL);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let broken = text.replace(
+        "        - path: /broken
+          operations:
+            - method: GET
+              name: broken
+              call: shop.no-such-operation
+",
+        "        - path: /half{id}
+          operations:
+            - method: GET
+              name: half-get
+              call: shop.list-items
+            - method: DELETE
+              name: half-delete
+              call: shop.list-items
+",
+    );
+    assert_ne!(broken, text);
+    let strict = Generator::new().generate_bytes(broken.as_bytes(), &path, PARTIAL);
+    let strict = strict
+        .err()
+        .unwrap_or_else(|| panic!("an unroutable path generated"));
+    assert_eq!(
+        codes(&strict.diagnostics, Severity::Error)
+            .iter()
+            .filter(|c| **c == "bad-path")
+            .count(),
+        1
+    );
+    let partial = Generator::new()
+        .allow_partial(true)
+        .generate_bytes(broken.as_bytes(), &path, PARTIAL)
+        .unwrap_or_else(|f| panic!("{}", f.rendered));
+    let bad_path: Vec<&str> = partial
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == LEFT_OUT && d.message.contains("[bad-path]"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(bad_path.len(), 2, "{}", partial.rendered);
+    assert!(
+        bad_path[0].starts_with("route `GET /half{id}`"),
+        "{}",
+        bad_path[0]
+    );
+    assert!(
+        bad_path[1].starts_with("route `DELETE /half{id}`"),
+        "{}",
+        bad_path[1]
+    );
+    assert!(!partial.code.contains("half"));
+}
