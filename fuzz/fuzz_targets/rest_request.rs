@@ -17,7 +17,10 @@ mod every_location {
     naftiko::capability!("../generated-example/tests/fixtures/every-location.yaml");
 }
 mod seed {
-    naftiko::capability!("../generated-example/inngest-runs.yaml");
+    naftiko::capability!(
+        "../generated-example/inngest-runs.yaml",
+        allow = ["case-folded-name", "inferred-input"]
+    );
 }
 
 const TOKEN: &str = "fuzz-TOKEN-c4n4ry";

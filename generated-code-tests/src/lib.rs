@@ -1,7 +1,8 @@
 //! Integration tests of naftiko-rs. The library itself is a test: it compiles, under
 //! `#![deny(warnings)]`, every golden of `goldens/` and the same specs as the `capability!`
 //! macro and `build.rs` generate them, so generated code that warns or does not compile fails
-//! the build. The tests in `tests/` compare them byte for byte and value for value.
+//! the build. The macro shows each warning of a spec as a compiler warning, so each invocation
+//! allows exactly the warnings its spec is known to have. The tests in `tests/` compare them byte for byte and value for value.
 #![deny(warnings)]
 
 /// The goldens of `goldens/`, as checked in.
@@ -40,25 +41,46 @@ pub mod from_build_rs {
     pub mod forward_control {
         naftiko::include_capability!("forward-control");
     }
+    pub mod partial {
+        naftiko::include_capability!("partial");
+    }
 }
 
 /// The specs through the `capability!` macro.
 pub mod from_macro {
     pub mod inngest_runs {
-        naftiko::capability!("../generated-example/inngest-runs.yaml");
+        naftiko::capability!(
+            "../generated-example/inngest-runs.yaml",
+            allow = ["case-folded-name", "inferred-input"]
+        );
     }
     pub mod auth_locations {
         naftiko::capability!("fixtures/auth-locations.yaml");
     }
     pub mod cursed_names {
-        naftiko::capability!("fixtures/cursed-names.yaml");
+        naftiko::capability!(
+            "fixtures/cursed-names.yaml",
+            allow = ["inferred-input", "renamed-identifier"]
+        );
     }
     pub mod bodies_outputs {
         naftiko::capability!("fixtures/bodies-outputs.yaml");
     }
     pub mod forward_control {
-        naftiko::capability!("fixtures/forward-control.yaml");
+        naftiko::capability!(
+            "fixtures/forward-control.yaml",
+            allow = ["trusted-header-ignored"]
+        );
     }
+}
+
+/// A spec with broken routes and a broken tool, generated without them.
+pub mod partial_from_macro {
+    naftiko::capability!(
+        "fixtures/partial.yaml",
+        allow_partial = true,
+        allow = ["left-out"]
+    );
 }
 
 /// Generated code that reaches the runtime as `::naftiko_runtime` instead of the facade.

@@ -15,7 +15,10 @@ pub mod from_build_rs {
     naftiko::include_capability!("inngest-runs");
 }
 
-/// The seed as the `capability!` macro generates it.
+/// The seed as the `capability!` macro generates it, accepting the same repairs as `build.rs`.
 pub mod from_macro {
-    naftiko::capability!("inngest-runs.yaml");
+    naftiko::capability!(
+        "inngest-runs.yaml",
+        allow = ["case-folded-name", "inferred-input"]
+    );
 }

@@ -27,6 +27,8 @@ pub fn configure() -> Builder {
         runtime_path: DEFAULT_RUNTIME_PATH.to_string(),
         out_dir: None,
         cargo_instructions: true,
+        allow: Vec::new(),
+        allow_partial: false,
     }
 }
 
@@ -36,6 +38,8 @@ pub struct Builder {
     runtime_path: String,
     out_dir: Option<PathBuf>,
     cargo_instructions: bool,
+    allow: Vec<String>,
+    allow_partial: bool,
 }
 
 impl Builder {
@@ -55,6 +59,22 @@ impl Builder {
     /// turn off when calling from anything but a build script).
     pub fn emit_cargo_instructions(mut self, enabled: bool) -> Builder {
         self.cargo_instructions = enabled;
+        self
+    }
+
+    /// Accepts the warnings of code `code` (such as `inferred-input`): no `cargo:warning=`
+    /// line is printed for them. A code that is no warning's makes [`Builder::compile`] fail
+    /// naming it. See [`Generator::allow`].
+    pub fn allow(mut self, code: impl Into<String>) -> Builder {
+        self.allow.push(code.into());
+        self
+    }
+
+    /// Partial generation (default off): routes, tools and resources with errors of their own
+    /// are left out, each with a `left-out` warning, and the rest is generated. See
+    /// [`Generator::allow_partial`].
+    pub fn allow_partial(mut self, enabled: bool) -> Builder {
+        self.allow_partial = enabled;
         self
     }
 
@@ -83,7 +103,12 @@ impl Builder {
             || "capability".to_string(),
             |s| s.to_string_lossy().into_owned(),
         );
-        let generator = Generator::new().runtime_path(self.runtime_path.clone());
+        let generator = self.allow.iter().fold(
+            Generator::new()
+                .runtime_path(self.runtime_path.clone())
+                .allow_partial(self.allow_partial),
+            |generator, code| generator.allow(code.clone()),
+        );
         match generator.generate(&path, &display_name) {
             Ok(generated) => {
                 self.rerun_if_changed(&path, &generated.files);

@@ -70,10 +70,163 @@ impl Drop for Builder<'_> {
     }
 }
 
-/// The diagnostics of one run of the pipeline, plus the file names they point into.
+/// The diagnostics of one run of the pipeline.
+///
+/// Beside each diagnostic it keeps where it was raised: inside the resolution of one or more
+/// [parts](Part) (a route, a tool, a resource), or outside any (spec-wide). Partial generation
+/// ([`Diagnostics::leave_out_broken_parts`]) rests on that attribution.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Parallel to `items`.
+    origins: Vec<Origin>,
+    parts: Vec<Part>,
+    /// The parts being resolved now (several when one check serves them all, such as the path
+    /// of a resource shared by its operations).
+    current: Vec<PartId>,
+}
+
+/// A route, tool or resource that can be left out of generated code on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// What it is, for people: ``route `GET /runs/{id}` of REST adapter `api` ``.
+    pub what: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub path: String,
+}
+
+/// A part's index in [`Diagnostics`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartId(usize);
+
+/// Where a diagnostic was raised (all the places, when the same finding is reached twice).
+#[derive(Debug, Clone, Default)]
+struct Origin {
+    spec_wide: bool,
+    parts: Vec<PartId>,
+}
+
+/// The code of the warning that says a part was left out by partial generation.
+pub const LEFT_OUT: &str = "left-out";
+
+/// Every code a warning can carry, with what it reports: the codes `allow` accepts.
+pub const WARNING_CODES: &[(&str, &str)] = &[
+    (
+        "adapter-not-generated",
+        "an adapter of a type that is not generated is skipped",
+    ),
+    (
+        "auth-header-param",
+        "a header the authentication sets is also given as a parameter",
+    ),
+    (
+        "case-folded-name",
+        "a name matched only after ignoring case and separators",
+    ),
+    (
+        "client-param-without-value",
+        "a client-level parameter has no value",
+    ),
+    (
+        "control-setting-ignored",
+        "a control adapter setting that has no effect",
+    ),
+    (
+        "dialect-apikey-name",
+        "an API key written in another dialect",
+    ),
+    ("dialect-apikey-set", "several API keys at once"),
+    ("dialect-auth-key", "`auth:` for `authentication:`"),
+    (
+        "dialect-call-path",
+        "a call target written in another dialect",
+    ),
+    ("dialect-id-name", "`id:` for `name:`"),
+    (
+        "duplicate-namespace-merged",
+        "two identical consumed namespaces merged",
+    ),
+    ("duplicate-route-merged", "two identical routes merged"),
+    ("duplicate-tool-merged", "two identical tools merged"),
+    (
+        "empty-base-uri",
+        "a blank `baseUri`, read from the environment",
+    ),
+    (
+        "implied-call",
+        "an operation without `call` calls the consumed operation of its name",
+    ),
+    (
+        "inferred-input",
+        "a caller input made up for a required consumed parameter",
+    ),
+    (
+        "input-made-required",
+        "an optional caller input made required",
+    ),
+    (
+        LEFT_OUT,
+        "a route, tool or resource left out by partial generation",
+    ),
+    ("mcp-empty", "an MCP adapter with nothing to serve"),
+    ("missing-version", "no format version"),
+    ("non-schema-key", "a key outside the format's schema"),
+    ("parameter-location-missing", "a parameter without `in:`"),
+    (
+        "path-param-without-placeholder",
+        "a path parameter the path has no placeholder for",
+    ),
+    (
+        "query-in-path",
+        "a query string written into a consumed path",
+    ),
+    (
+        "raw-body-field",
+        "a raw body whose one string field is sent",
+    ),
+    (
+        "renamed-identifier",
+        "two names that make one Rust identifier, one renamed",
+    ),
+    (
+        "renamed-placeholder",
+        "a placeholder routed under another name",
+    ),
+    (
+        "templated-base-uri",
+        "a `baseUri` with placeholders, read from the environment",
+    ),
+    (
+        "trusted-header-ignored",
+        "a forward's trusted header that is not forwarded",
+    ),
+    (
+        "undeclared-parameter",
+        "a `with` key the consumed operation does not declare",
+    ),
+    ("undeclared-secret", "a secret that no bind declares"),
+    ("unknown-key", "a key that is not read"),
+    (
+        "unknown-output-format",
+        "an output format that is not known",
+    ),
+    ("unknown-version", "a format version that is not known"),
+    (
+        "unnamed-resource",
+        "a consumed resource named after its path",
+    ),
+    ("yaml-duplicate-key", "a key twice in one mapping"),
+    (
+        "yaml-multiple-documents",
+        "more than one YAML document in a file",
+    ),
+];
+
+/// Whether `code` is the code of a warning (one of [`WARNING_CODES`]).
+pub fn is_warning_code(code: &str) -> bool {
+    WARNING_CODES.iter().any(|(known, _)| *known == code)
 }
 
 impl Diagnostics {
@@ -83,10 +236,119 @@ impl Diagnostics {
 
     pub fn push(&mut self, diag: Diagnostic) {
         // The same finding reached twice (a node shared through an alias, an import read by two
-        // files) is reported once.
-        if !self.items.contains(&diag) {
-            self.items.push(diag);
+        // files, an operation two routes call) is reported once, attributed to every place.
+        let index = match self.items.iter().position(|known| *known == diag) {
+            Some(index) => index,
+            None => {
+                self.items.push(diag);
+                self.origins.push(Origin::default());
+                self.items.len() - 1
+            }
+        };
+        let origin = &mut self.origins[index];
+        if self.current.is_empty() {
+            origin.spec_wide = true;
         }
+        for part in &self.current {
+            if !origin.parts.contains(part) {
+                origin.parts.push(*part);
+            }
+        }
+    }
+
+    /// Registers a part that partial generation could leave out.
+    pub(crate) fn add_part(&mut self, part: Part) -> PartId {
+        self.parts.push(part);
+        PartId(self.parts.len() - 1)
+    }
+
+    /// Attributes what is raised from now on to `parts`, until [`Self::leave_parts`].
+    pub(crate) fn enter_parts(&mut self, parts: &[PartId]) {
+        self.current = parts.to_vec();
+    }
+
+    pub(crate) fn leave_parts(&mut self) {
+        self.current.clear();
+    }
+
+    /// Whether an error was raised while `part` was being resolved.
+    pub(crate) fn part_has_errors(&self, part: PartId) -> bool {
+        self.errors_of(part).next().is_some()
+    }
+
+    fn errors_of(&self, part: PartId) -> impl Iterator<Item = &Diagnostic> {
+        self.items
+            .iter()
+            .zip(&self.origins)
+            .filter(move |(d, o)| d.severity == Severity::Error && o.parts.contains(&part))
+            .map(|(d, _)| d)
+    }
+
+    /// Partial generation: when every error was raised inside the resolution of some part,
+    /// turns them into one `left-out` warning per part that had errors (the resolver leaves
+    /// such parts out of the spec it builds) and returns `true`. When any error is spec-wide,
+    /// changes nothing and returns `false`.
+    pub fn leave_out_broken_parts(&mut self) -> bool {
+        let spec_wide = self
+            .items
+            .iter()
+            .zip(&self.origins)
+            .any(|(d, o)| d.severity == Severity::Error && (o.spec_wide || o.parts.is_empty()));
+        if spec_wide {
+            return false;
+        }
+        let mut notes = Vec::new();
+        for (index, part) in self.parts.iter().enumerate() {
+            let reasons: Vec<String> = self
+                .errors_of(PartId(index))
+                .map(|e| {
+                    let at = if e.line == 0 {
+                        e.file.clone()
+                    } else {
+                        format!("{}:{}:{}", e.file, e.line, e.column)
+                    };
+                    format!("{} [{}] at {at}", e.message, e.code)
+                })
+                .collect();
+            if reasons.is_empty() {
+                continue;
+            }
+            notes.push(Diagnostic {
+                severity: Severity::Warning,
+                code: LEFT_OUT,
+                message: format!("{} is left out: {}", part.what, reasons.join("; ")),
+                file: part.file.clone(),
+                line: part.line,
+                column: part.column,
+                path: part.path.clone(),
+                help: Some(
+                    "partial generation left it out; fix what is named to generate it".to_string(),
+                ),
+            });
+        }
+        let (items, origins): (Vec<_>, Vec<_>) = std::mem::take(&mut self.items)
+            .into_iter()
+            .zip(std::mem::take(&mut self.origins))
+            .filter(|(d, _)| d.severity != Severity::Error)
+            .unzip();
+        self.items = items;
+        self.origins = origins;
+        self.current.clear();
+        for note in notes {
+            self.push(note);
+        }
+        true
+    }
+
+    /// Drops the warnings whose code is in `codes` (the codes a user accepted).
+    pub fn allow(&mut self, codes: &[String]) {
+        let (items, origins): (Vec<_>, Vec<_>) = std::mem::take(&mut self.items)
+            .into_iter()
+            .zip(std::mem::take(&mut self.origins))
+            .filter(|(d, _)| d.severity == Severity::Error || !codes.iter().any(|c| c == d.code))
+            .unzip();
+        self.items = items;
+        self.origins = origins;
     }
 
     pub fn at_loc<'a>(
@@ -128,12 +390,13 @@ impl Diagnostics {
     }
 
     /// Sorted by file, line and column, errors and warnings interleaved as they stand in the file.
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self.items;
+        items.sort_by(|a, b| {
             (&a.file, a.line, a.column, b.severity, a.code)
                 .cmp(&(&b.file, b.line, b.column, a.severity, b.code))
         });
-        self.items
+        items
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

@@ -16,7 +16,7 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity, WARNING_CODES, is_warning_code};
 use crate::pipeline::{self, Checked};
 use crate::source::SourceMap;
 use crate::{emit, format};
@@ -25,12 +25,16 @@ use crate::{emit, format};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generator {
     runtime_path: String,
+    allow: Vec<String>,
+    allow_partial: bool,
 }
 
 impl Default for Generator {
     fn default() -> Self {
         Generator {
             runtime_path: DEFAULT_RUNTIME_PATH.to_string(),
+            allow: Vec::new(),
+            allow_partial: false,
         }
     }
 }
@@ -74,6 +78,26 @@ impl Generator {
         self
     }
 
+    /// Accepts the warnings of code `code` (one of [`WARNING_CODES`](crate::WARNING_CODES),
+    /// such as `inferred-input`): they are no longer reported. A code that is no warning's
+    /// makes generation fail with an `unknown-warning-code` error naming it.
+    pub fn allow(mut self, code: impl Into<String>) -> Generator {
+        let code = code.into();
+        if !self.allow.contains(&code) {
+            self.allow.push(code);
+        }
+        self
+    }
+
+    /// Partial generation (off by default): a route, tool or resource whose errors are its own
+    /// (an unknown operation, a duplicate route, a bad input pattern) is left out, with one
+    /// `left-out` warning saying why, and the rest is generated. Errors that concern the whole
+    /// spec (its YAML, a consumed namespace, an adapter's authentication) still refuse it.
+    pub fn allow_partial(mut self, enabled: bool) -> Generator {
+        self.allow_partial = enabled;
+        self
+    }
+
     /// Generates the code of the spec at `path`; `display_name` is how diagnostics name it.
     /// Never panics: a bug inside the generator becomes an `internal-error` diagnostic.
     pub fn generate(&self, path: &Path, display_name: &str) -> Result<Generated, Failed> {
@@ -104,6 +128,15 @@ impl Generator {
         display_name: &str,
     ) -> Result<Generated, Failed> {
         let runtime = self.runtime(display_name)?;
+        check_allowed(&self.allow, display_name)?;
+        let check = || {
+            let mut checked = check();
+            if self.allow_partial {
+                checked.diagnostics.leave_out_broken_parts();
+            }
+            checked.diagnostics.allow(&self.allow);
+            checked
+        };
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             check_and_emit(check, &runtime, path, display_name)
         }));
@@ -113,7 +146,7 @@ impl Generator {
                 let diagnostics = checked.diagnostics.clone().into_sorted();
                 failed(diagnostics, &checked.sources, checked.files)
             })?;
-        generated(checked, emission, display_name)
+        generated(checked, emission, &self.allow, display_name)
     }
 
     /// The runtime path as a Rust path, or an `invalid-runtime-path` failure.
@@ -179,6 +212,7 @@ fn crashed(display_name: &str, panic: &(dyn Any + Send)) -> Failed {
 fn generated(
     checked: Checked,
     emission: Emission,
+    allow: &[String],
     display_name: &str,
 ) -> Result<Generated, Failed> {
     let mut diagnostics = checked.diagnostics.clone();
@@ -187,6 +221,7 @@ fn generated(
             for diag in emitted {
                 diagnostics.push(diag);
             }
+            diagnostics.allow(allow);
             let diagnostics = diagnostics.into_sorted();
             let rendered = render(&diagnostics, &checked.sources);
             return Ok(Generated {
@@ -229,6 +264,43 @@ fn contents(checked: &Checked) -> Vec<Vec<u8>> {
             }
         })
         .collect()
+}
+
+/// Every code given to `allow` is a warning's, or an `unknown-warning-code` failure that says
+/// which code was meant.
+fn check_allowed(codes: &[String], display_name: &str) -> Result<(), Failed> {
+    let unknown: Vec<Diagnostic> = codes
+        .iter()
+        .filter_map(|code| check_warning_code(code).err())
+        .map(|(message, help)| file_error(display_name, "unknown-warning-code", message, &help))
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(failed(unknown, &SourceMap::new(), Vec::new()))
+    }
+}
+
+/// `Ok` when `code` is the code of a warning (so it can be allowed); otherwise what is wrong
+/// and a help: the code meant, or the list of warnings' codes.
+pub fn check_warning_code(code: &str) -> Result<(), (String, String)> {
+    if is_warning_code(code) {
+        return Ok(());
+    }
+    let codes = WARNING_CODES.iter().map(|(code, _)| *code);
+    // An error reports code that would be wrong: it is fixed (or its route left out by
+    // partial generation), never accepted.
+    let help = match crate::normalize::suggest(code, codes.clone()) {
+        Some(known) => format!("did you mean `{known}`? Only warnings can be allowed"),
+        None => format!(
+            "only warnings can be allowed; their codes are: {}",
+            codes.collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Err((
+        format!("`{code}` is not the code of a warning, so it cannot be allowed"),
+        help,
+    ))
 }
 
 fn parse_runtime_path(text: &str) -> Result<syn::Path, String> {

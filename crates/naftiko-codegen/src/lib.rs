@@ -37,8 +37,8 @@ mod source;
 pub use naftiko_spec as spec;
 
 pub use configure::{Builder, CompileError, configure};
-pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use diag::{Diagnostic, Diagnostics, LEFT_OUT, Severity, WARNING_CODES, is_warning_code};
 pub use explain::explain;
-pub use generator::{DEFAULT_RUNTIME_PATH, Failed, Generated, Generator};
+pub use generator::{DEFAULT_RUNTIME_PATH, Failed, Generated, Generator, check_warning_code};
 pub use pipeline::{Checked, check, check_bytes};
 pub use resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};

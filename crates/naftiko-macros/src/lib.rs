@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
 use proc_macro::TokenStream;
+use proc_macro_warning::FormattedWarning;
 use proc_macro2::{Span, TokenStream as TokenStream2};
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -17,13 +18,21 @@ use syn::{LitStr, Token};
 /// ```ignore
 /// naftiko::capability!("inngest-runs.yaml");
 /// naftiko::capability!("inngest-runs.yaml", runtime = ::naftiko_runtime);
+/// naftiko::capability!("inngest-runs.yaml", allow = ["inferred-input"], allow_partial = true);
 /// ```
 ///
 /// The path is relative to the crate's directory (`CARGO_MANIFEST_DIR`); when no file is there,
 /// it is tried relative to the file that invokes the macro, like `include_str!`. Every file
 /// the spec reads is tracked, so editing it rebuilds the crate. Each error of the spec becomes
-/// a `compile_error!` naming `file:line:column`; warnings are not shown (a proc macro cannot
-/// emit them on stable Rust): run `naftiko-codegen validate` to see them.
+/// a `compile_error!` naming `file:line:column`. Each warning becomes a compiler warning at the
+/// spec path of the invocation, naming `file:line:column` of the spec (shown as the use of a
+/// deprecated item, the one way a proc macro can warn on stable Rust).
+///
+/// Settings, after the path, in any order:
+/// - `runtime = <path>`: the path generated code names the runtime by (default `::naftiko`);
+/// - `allow = ["<code>", …]`: warnings of these codes are accepted and not shown;
+/// - `allow_partial = true`: routes, tools and resources with errors of their own are left
+///   out (one `left-out` warning each) and the rest is generated.
 #[proc_macro]
 pub fn capability(input: TokenStream) -> TokenStream {
     let args = match syn::parse::<Args>(input) {
@@ -36,40 +45,83 @@ pub fn capability(input: TokenStream) -> TokenStream {
 struct Args {
     spec: LitStr,
     runtime: Option<syn::Path>,
+    allow: Vec<String>,
+    allow_partial: bool,
 }
+
+const SETTINGS_HELP: &str = "the settings are `runtime = <path>`, `allow = [\"<warning code>\", …]` and `allow_partial = <bool>`";
 
 impl Parse for Args {
     fn parse(input: ParseStream<'_>) -> syn::Result<Args> {
         let spec: LitStr = input.parse()?;
-        let mut runtime = None;
-        if input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
+        let mut args = Args {
+            spec,
+            runtime: None,
+            allow: Vec::new(),
+            allow_partial: false,
+        };
+        let mut seen: Vec<String> = Vec::new();
+        while input.parse::<Option<Token![,]>>()?.is_some() && !input.is_empty() {
             let key: syn::Ident = input.parse()?;
-            if key != "runtime" {
+            let name = key.to_string();
+            if seen.contains(&name) {
                 return Err(syn::Error::new(
                     key.span(),
-                    "unknown setting; the only one is `runtime = <path>` (for example `runtime = ::naftiko_runtime`)",
+                    format!("`{name}` is given twice"),
                 ));
             }
             input.parse::<Token![=]>()?;
-            runtime = Some(input.parse::<syn::Path>()?);
-            input.parse::<Option<Token![,]>>()?;
+            match name.as_str() {
+                "runtime" => args.runtime = Some(input.parse::<syn::Path>()?),
+                "allow" => args.allow = allowed_codes(input)?,
+                "allow_partial" => args.allow_partial = input.parse::<syn::LitBool>()?.value,
+                _ => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown setting `{name}`; {SETTINGS_HELP}"),
+                    ));
+                }
+            }
+            seen.push(name);
         }
         if !input.is_empty() {
-            return Err(
-                input.error("expected `\"spec.yaml\"` or `\"spec.yaml\", runtime = <path>`")
-            );
+            return Err(input.error(format!(
+                "expected `\"spec.yaml\"` then settings separated by commas; {SETTINGS_HELP}"
+            )));
         }
-        Ok(Args { spec, runtime })
+        Ok(args)
     }
+}
+
+/// `["inferred-input", …]`: each a warning's code, or an error at the literal that is not.
+fn allowed_codes(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
+    let content;
+    syn::bracketed!(content in input);
+    let codes =
+        content.parse_terminated(|item: ParseStream<'_>| item.parse::<LitStr>(), Token![,])?;
+    codes
+        .iter()
+        .map(|code| {
+            let text = code.value();
+            naftiko_codegen::check_warning_code(&text)
+                .map(|()| text)
+                .map_err(|(message, help)| {
+                    syn::Error::new(code.span(), format!("{message}; {help}"))
+                })
+        })
+        .collect()
 }
 
 fn expand(args: &Args) -> TokenStream {
     let span = args.spec.span();
     let spec = args.spec.value();
     let path = resolve(&spec);
-    let mut generator = naftiko_codegen::Generator::new();
+    let mut generator = naftiko_codegen::Generator::new().allow_partial(args.allow_partial);
     if let Some(runtime) = &args.runtime {
         generator = generator.runtime_path(rust_path_text(runtime));
+    }
+    for code in &args.allow {
+        generator = generator.allow(code.clone());
     }
     // Generate with proc-macro2's own token implementation, not the compiler's: literals
     // then print exactly as in build.rs and the CLI, so all three produce the same code.
@@ -80,6 +132,7 @@ fn expand(args: &Args) -> TokenStream {
         Ok(Ok(generated)) => match generated.code.parse::<TokenStream>() {
             Ok(mut code) => {
                 code.extend(TokenStream::from(track(&generated.files)));
+                code.extend(TokenStream::from(warnings(span, &generated.diagnostics)));
                 code
             }
             Err(error) => errors(
@@ -96,7 +149,9 @@ fn expand(args: &Args) -> TokenStream {
                 .filter(|d| d.severity == naftiko_codegen::Severity::Error)
                 .map(naftiko_codegen::Diagnostic::one_line)
                 .collect();
-            errors(span, &messages)
+            let mut out = errors(span, &messages);
+            out.extend(TokenStream::from(warnings(span, &failed.diagnostics)));
+            out
         }
         Err(_) => errors(
             span,
@@ -105,6 +160,21 @@ fn expand(args: &Args) -> TokenStream {
             )],
         ),
     }
+}
+
+/// One compiler warning per warning of the spec, at `span` (the spec path in the invocation):
+/// a function that uses a deprecated constant whose note is the warning. Each sits in an
+/// anonymous constant, so that two invocations in one module do not clash.
+fn warnings(span: Span, diagnostics: &[naftiko_codegen::Diagnostic]) -> TokenStream2 {
+    let items = diagnostics
+        .iter()
+        .filter(|d| d.severity == naftiko_codegen::Severity::Warning)
+        .map(|d| {
+            let note = format!("naftiko spec {}", d.one_line());
+            let warning = FormattedWarning::new_deprecated("naftiko_spec_warning", note, span);
+            quote!(const _: () = { #warning };)
+        });
+    quote!(#(#items)*)
 }
 
 /// The spec's path: relative to the crate's directory, else to the invoking file.

@@ -22,6 +22,14 @@
 //!   input struct (`consumes::inngest_runs::GetrunInput`);
 //! - `SPEC`: the whole capability as static data, which the runtime interprets.
 //!
+//! A repair the generator made (an inferred input, a name matched ignoring case) is a compiler
+//! warning that names the spec's `file:line:column`. Once you agree with it, accept it by its
+//! code, and opt in to leaving out broken routes and tools if you must:
+//!
+//! ```ignore
+//! naftiko::capability!("inngest-runs.yaml", allow = ["inferred-input"], allow_partial = true);
+//! ```
+//!
 //! # 2. Serve it
 //!
 //! ```no_run

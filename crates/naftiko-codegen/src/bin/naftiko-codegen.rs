@@ -28,9 +28,11 @@ enum Command {
         specs: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Treat warnings as errors.
+        /// Treat warnings as errors (allowed ones aside).
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        accept: Accept,
     },
     /// Show what every route and tool calls and where each value comes from.
     Explain { spec: PathBuf },
@@ -43,7 +45,28 @@ enum Command {
         /// The path generated code names the runtime by.
         #[arg(long, default_value = naftiko_codegen::DEFAULT_RUNTIME_PATH)]
         runtime_path: String,
+        #[command(flatten)]
+        accept: Accept,
     },
+}
+
+/// What a user accepts of a spec, the same for `validate` and `generate`.
+#[derive(clap::Args)]
+struct Accept {
+    /// Do not report warnings of this code (such as `inferred-input`); repeat for several.
+    #[arg(long = "allow", value_name = "CODE", value_parser = warning_code)]
+    allow: Vec<String>,
+    /// Leave out each route, tool or resource whose errors are its own (one `left-out`
+    /// warning each) and generate the rest; errors of the whole spec still refuse it.
+    #[arg(long)]
+    allow_partial: bool,
+}
+
+/// A warning's code, or a usage error that says which was meant.
+fn warning_code(code: &str) -> Result<String, String> {
+    naftiko_codegen::check_warning_code(code)
+        .map(|()| code.to_string())
+        .map_err(|(message, help)| format!("{message}; {help}"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -69,17 +92,19 @@ fn main() -> ExitCode {
             specs,
             format,
             strict,
-        } => validate(&specs, format, strict),
+            accept,
+        } => validate(&specs, format, strict, &accept),
         Command::Explain { spec } => explain(&spec),
         Command::Generate {
             spec,
             output,
             runtime_path,
-        } => generate(&spec, output.as_deref(), runtime_path),
+            accept,
+        } => generate(&spec, output.as_deref(), runtime_path, &accept),
     }
 }
 
-fn validate(specs: &[PathBuf], format: Format, strict: bool) -> ExitCode {
+fn validate(specs: &[PathBuf], format: Format, strict: bool, accept: &Accept) -> ExitCode {
     let mut all = Vec::new();
     let mut failed = false;
     let mut io_error = false;
@@ -89,7 +114,11 @@ fn validate(specs: &[PathBuf], format: Format, strict: bool) -> ExitCode {
             io_error = true;
             continue;
         }
-        let checked = naftiko_codegen::check(path, &path.display().to_string());
+        let mut checked = naftiko_codegen::check(path, &path.display().to_string());
+        if accept.allow_partial {
+            checked.diagnostics.leave_out_broken_parts();
+        }
+        checked.diagnostics.allow(&accept.allow);
         let diags = checked.diagnostics.clone().into_sorted();
         failed |= diags
             .iter()
@@ -144,21 +173,26 @@ fn explain(path: &std::path::Path) -> ExitCode {
     }
 }
 
-fn generate(path: &Path, output: Option<&Path>, runtime_path: String) -> ExitCode {
+fn generate(path: &Path, output: Option<&Path>, runtime_path: String, accept: &Accept) -> ExitCode {
     if !path.is_file() {
         eprintln!("error: cannot read `{}`: no such file", path.display());
         return ExitCode::from(2);
     }
-    let generator = naftiko_codegen::Generator::new().runtime_path(runtime_path);
+    let generator = accept.allow.iter().fold(
+        naftiko_codegen::Generator::new()
+            .runtime_path(runtime_path)
+            .allow_partial(accept.allow_partial),
+        |generator, code| generator.allow(code.clone()),
+    );
     let generated = match generator.generate(path, &path.display().to_string()) {
         Ok(generated) => generated,
         Err(failed) => {
             eprint!("{}", failed.rendered);
-            // A bad `--runtime-path` is a usage error, not a spec error.
+            // A bad `--runtime-path` or `--allow` is a usage error, not a spec error.
             let usage = failed
                 .diagnostics
                 .iter()
-                .any(|d| d.code == "invalid-runtime-path");
+                .any(|d| matches!(d.code, "invalid-runtime-path" | "unknown-warning-code"));
             return ExitCode::from(if usage { 2 } else { 1 });
         }
     };

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::binding::{Exposure, Surface};
 use super::provenance::{InputOrigin, Site};
-use crate::diag::Severity;
+use crate::diag::{PartId, Severity};
 use crate::json;
 use crate::model::{self, Hints, Span};
 use crate::names;
@@ -20,14 +20,29 @@ impl Resolver<'_> {
         let mut tools: Vec<McpTool> = Vec::new();
         let mut seen: HashMap<String, (Span, String)> = HashMap::new();
         for t in &a.tools {
-            if let Some(tool) = self.mcp_tool(a, t, &mut seen) {
-                tools.push(tool);
-            }
+            let what = format!(
+                "tool `{}` of MCP adapter `{}`",
+                t.name.value, a.namespace.value
+            );
+            let part = self.part(what, &t.span);
+            self.diags.enter_parts(&[part]);
+            let tool = self.mcp_tool(a, t, &mut seen, part);
+            self.diags.leave_parts();
+            tools.extend(tool);
         }
         let mut resources = Vec::new();
         for r in &a.resources {
-            if let Some(resource) = self.mcp_resource(a, r) {
-                resources.push(resource);
+            let what = format!(
+                "resource `{}` of MCP adapter `{}`",
+                r.name.value, a.namespace.value
+            );
+            let part = self.part(what, &r.span);
+            self.diags.enter_parts(&[part]);
+            let resource = self.mcp_resource(a, r);
+            let broken = self.diags.part_has_errors(part);
+            self.diags.leave_parts();
+            if !broken {
+                resources.extend(resource);
             }
         }
         let mut prompts = Vec::new();
@@ -55,6 +70,7 @@ impl Resolver<'_> {
         a: &model::McpAdapter,
         t: &model::McpTool,
         seen: &mut HashMap<String, (Span, String)>,
+        part: PartId,
     ) -> Option<McpTool> {
         let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
         for p in &t.params {
@@ -67,6 +83,9 @@ impl Resolver<'_> {
             }
         }
         let handler = self.bind_target(&t.target, Some(&t.name), &mut exp, &t.span)?;
+        if self.diags.part_has_errors(part) {
+            return None;
+        }
         let signature = format!("{handler:?}");
         if let Some((first, sig)) = seen.get(&t.name.value) {
             if *sig == signature {

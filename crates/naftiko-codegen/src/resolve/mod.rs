@@ -19,7 +19,7 @@ mod template;
 
 use std::path::PathBuf;
 
-use crate::diag::{Builder, Diagnostics, Severity};
+use crate::diag::{Builder, Diagnostics, Part, PartId, Severity};
 use crate::model::{self, Expose, Span, Spec, Text};
 use crate::names;
 use crate::source::SourceMap;
@@ -157,6 +157,21 @@ impl Resolver<'_> {
     ) -> Builder<'_> {
         self.diags
             .at_loc(severity, code, &span.loc, &span.path, self.sources, message)
+    }
+
+    /// Registers `what`, declared at `span`, as a part that partial generation may leave out.
+    /// What is raised between `enter_parts` and `leave_parts` is that part's; a part with an
+    /// error is left out of the spec being built, whether or not partial generation is on
+    /// (without it, the error refuses the spec anyway).
+    fn part(&mut self, what: String, span: &Span) -> PartId {
+        let part = Part {
+            what,
+            file: self.sources.name(span.loc.file).to_string(),
+            line: span.loc.line,
+            column: span.loc.column,
+            path: span.path.clone(),
+        };
+        self.diags.add_part(part)
     }
 
     fn report_notes(&mut self, notes: Vec<Note>, span: &Span) {

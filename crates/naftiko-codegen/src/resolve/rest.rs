@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::Resolver;
 use super::binding::{Exposure, Surface};
 use super::provenance::{InputOrigin, Site};
-use crate::diag::Severity;
+use crate::diag::{PartId, Severity};
 use crate::json;
 use crate::model::{self, ExposedParam, Span, Text};
 use crate::names;
@@ -32,13 +32,30 @@ impl Resolver<'_> {
                     continue;
                 }
             }
-            let Some((router_path, placeholders)) =
-                self.router_path(&r.path.value, &r.path.span, &mut canonical)
-            else {
+            let parts: Vec<_> = r
+                .operations
+                .iter()
+                .map(|op| {
+                    let what = format!(
+                        "route `{} {}` of REST adapter `{}`",
+                        op.method.value.to_ascii_uppercase(),
+                        r.path.value,
+                        a.namespace.value
+                    );
+                    self.part(what, &op.span)
+                })
+                .collect();
+            // A path that cannot be routed breaks every operation on it.
+            self.diags.enter_parts(&parts);
+            let routed = self.router_path(&r.path.value, &r.path.span, &mut canonical);
+            self.diags.leave_parts();
+            let Some((router_path, placeholders)) = routed else {
                 continue;
             };
-            for op in &r.operations {
-                self.rest_route(a, r, op, &router_path, &placeholders, &mut table);
+            for (op, part) in r.operations.iter().zip(parts) {
+                self.diags.enter_parts(&[part]);
+                self.rest_route(a, r, op, &router_path, &placeholders, &mut table, part);
+                self.diags.leave_parts();
             }
         }
         self.check_forwards(&forwards, &table.route_spans, &table.routes);
@@ -61,7 +78,8 @@ impl Resolver<'_> {
     }
 
     /// One operation of resource `r` as a route at `router_path`, added to `table` unless it
-    /// cannot be generated or repeats a route already there.
+    /// cannot be generated (an error was raised for `part`) or repeats a route already there.
+    #[allow(clippy::too_many_arguments)]
     fn rest_route(
         &mut self,
         a: &model::RestAdapter,
@@ -70,6 +88,7 @@ impl Resolver<'_> {
         router_path: &str,
         placeholders: &[(String, String)],
         table: &mut RouteTable,
+        part: PartId,
     ) {
         let method = op.method.value.to_ascii_uppercase();
         if !matches!(
@@ -93,6 +112,9 @@ impl Resolver<'_> {
             || format!("{} {}", method, r.path.value),
             |n| n.value.clone(),
         );
+        if self.diags.part_has_errors(part) {
+            return;
+        }
         let key = (method.clone(), router_path.to_string());
         let signature = format!("{:?}", handler);
         if let Some((_, first_span, first_sig)) = table.seen.get(&key) {

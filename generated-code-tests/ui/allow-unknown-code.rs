@@ -1,0 +1,3 @@
+naftiko::capability!("warnings.yaml", allow = ["infered-input"]);
+
+fn main() {}
