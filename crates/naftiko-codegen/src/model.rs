@@ -222,6 +222,8 @@ pub struct ControlAdapter {
     pub namespace: Option<Text>,
     pub address: Option<Text>,
     pub port: Option<Located<u16>>,
+    /// What callers of every control endpoint must present.
+    pub auth: Option<Auth>,
     pub span: Span,
 }
 

@@ -86,6 +86,20 @@ pub struct ControlAdapterSpec {
     pub env_prefix: Str,
     /// `address:port` from the spec (address defaults to 127.0.0.1).
     pub default_addr: Str,
+    /// What callers must present, checked on every endpoint of the adapter (never digest: the
+    /// code generator refuses it for callers).
+    pub auth: Auth,
+}
+
+/// How an MCP adapter talks to its clients (`transport:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub enum McpTransport {
+    /// Streamable HTTP at `/mcp` on the adapter's address (the default).
+    Http,
+    /// JSON-RPC on the process's stdin and stdout, for a client that starts the server as a
+    /// child process. A capability has at most one such adapter.
+    Stdio,
 }
 
 /// An exposed MCP adapter.
@@ -94,7 +108,9 @@ pub struct ControlAdapterSpec {
 pub struct McpAdapterSpec {
     pub namespace: Str,
     pub env_prefix: Str,
+    /// `address:port` from the spec; unused by a stdio adapter.
     pub default_addr: Str,
+    pub transport: McpTransport,
     /// Server instructions (the adapter's description).
     pub description: Str,
     pub tools: List<McpTool>,

@@ -50,8 +50,9 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
             "description",
             "management",
             "observability",
+            "authentication",
         ],
-        &[],
+        &[("auth", "`authentication`")],
     );
     if let Some(management) = e.get("management") {
         let mut ignored = Vec::new();
@@ -100,6 +101,7 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
         namespace: string_field(ctx, e, "namespace"),
         address: string_field(ctx, e, "address"),
         port: port_field(ctx, e),
+        auth: auth(ctx, e),
         span: span(e),
     }
 }

@@ -10,7 +10,7 @@ use crate::json;
 use crate::model::{self, Hints, Span};
 use crate::names;
 use naftiko_spec::{
-    CallerInput, Handler, McpAdapterSpec, McpPrompt, McpResource, McpResourceContent, McpTool,
+    CallerInput, Handler, McpAdapterSpec, McpTransport, McpPrompt, McpResource, McpResourceContent, McpTool,
     ParamLocation, PathPart, PromptArgument, PromptMessage, Step, TemplatePart, ToolAnnotations,
     Value, ValueType,
 };
@@ -35,15 +35,83 @@ impl Resolver<'_> {
             prompts.push(self.mcp_prompt(p));
         }
         let port = a.port.as_ref().map_or(9090, |p| p.value);
+        let transport = self.mcp_transport(a);
         McpAdapterSpec {
             env_prefix: names::env_prefix(&a.namespace.value).into(),
             default_addr: self.default_addr(a.address.as_ref(), port).into(),
+            transport,
             namespace: a.namespace.value.clone().into(),
             description: a.description.clone().unwrap_or_default().into(),
             tools: tools.into(),
             resources: resources.into(),
             prompts: prompts.into(),
             auth: self.exposed_auth(a.auth.as_ref()),
+        }
+    }
+
+    /// `transport:`: `http` (the default) or `stdio`, whose address and port go unused.
+    fn mcp_transport(&mut self, a: &model::McpAdapter) -> McpTransport {
+        let Some(transport) = &a.transport else {
+            return McpTransport::Http;
+        };
+        match transport.value.to_ascii_lowercase().as_str() {
+            "http" => McpTransport::Http,
+            "stdio" => {
+                if let Some(port) = &a.port {
+                    self.diag(
+                        Severity::Warning,
+                        "stdio-port-ignored",
+                        &port.span,
+                        format!(
+                            "mcp adapter `{}` speaks over stdio; its port is not used",
+                            a.namespace.value
+                        ),
+                    )
+                    .help("remove `port`, or set `transport: http` to serve over HTTP");
+                }
+                McpTransport::Stdio
+            }
+            other => {
+                self.diag(
+                    Severity::Error,
+                    "bad-transport",
+                    &transport.span,
+                    format!("unknown MCP transport `{other}`"),
+                )
+                .help("use `http` (Streamable HTTP, the default) or `stdio`");
+                McpTransport::Http
+            }
+        }
+    }
+
+    /// A process has one stdin and one stdout: two adapters cannot both speak over them.
+    pub(super) fn check_one_stdio_adapter(&mut self) {
+        let spec = self.spec;
+        let mut first: Option<&model::McpAdapter> = None;
+        for e in &spec.exposes {
+            let model::Expose::Mcp(a) = e else { continue };
+            let Some(transport) = &a.transport else { continue };
+            if !transport.value.eq_ignore_ascii_case("stdio") {
+                continue;
+            }
+            match first {
+                None => first = Some(a),
+                Some(earlier) => {
+                    self.diag(
+                        Severity::Error,
+                        "two-stdio-adapters",
+                        &transport.span,
+                        format!(
+                            "mcp adapters `{}` and `{}` both use `transport: stdio`; a process has one stdin and one stdout",
+                            earlier.namespace.value, a.namespace.value
+                        ),
+                    )
+                    .help(format!(
+                        "serve one of them over HTTP (`transport: http`, with a `port`); `{}` is declared at line {}",
+                        earlier.namespace.value, earlier.span.loc.line
+                    ));
+                }
+            }
         }
     }
 

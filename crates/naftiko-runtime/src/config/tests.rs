@@ -1,6 +1,6 @@
 use super::serving::{DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving};
 use super::*;
-use crate::spec::{Auth, McpAdapterSpec, RestAdapterSpec, list, text};
+use crate::spec::{Auth, McpAdapterSpec, McpTransport, RestAdapterSpec, list, text};
 
 static CONSUMES: &[ConsumesSpec] = &[
     ConsumesSpec {
@@ -55,6 +55,7 @@ static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
     namespace: text("runs-mcp"),
     env_prefix: text("RUNS_MCP"),
     default_addr: text("0.0.0.0:9090"),
+    transport: McpTransport::Http,
     description: text(""),
     tools: list(&[]),
     resources: list(&[]),

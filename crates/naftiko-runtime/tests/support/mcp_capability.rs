@@ -71,6 +71,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             namespace: text("runs-mcp"),
             env_prefix: text("RUNS_MCP"),
             default_addr: text("127.0.0.1:0"),
+            transport: McpTransport::Http,
             description: text("Look at Inngest runs."),
             tools: Cow::Borrowed(&[
                 McpTool {
@@ -155,6 +156,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             namespace: text("runs-mcp-private"),
             env_prefix: text("RUNS_MCP_PRIVATE"),
             default_addr: text("127.0.0.1:0"),
+            transport: McpTransport::Http,
             description: text(""),
             tools: list(&[]),
             resources: list(&[]),

@@ -23,7 +23,7 @@ use super::{prompts, resources, results, tools};
 use crate::interp::inputs::check_all;
 use crate::invoke::invoke;
 use crate::runtime::Runtime;
-use crate::spec::{Auth, McpAdapterSpec, McpResourceContent, list, text};
+use crate::spec::{Auth, McpAdapterSpec, McpResourceContent, McpTransport, list, text};
 
 /// Serves one MCP adapter of a capability. Cheap to clone.
 #[derive(Clone)]
@@ -51,6 +51,7 @@ static NO_ADAPTER: McpAdapterSpec = McpAdapterSpec {
     namespace: text("missing-adapter"),
     env_prefix: text("MISSING_ADAPTER"),
     default_addr: text("127.0.0.1:0"),
+    transport: McpTransport::Http,
     description: text(""),
     tools: list(&[]),
     resources: list(&[]),
