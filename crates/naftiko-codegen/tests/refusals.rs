@@ -1,5 +1,6 @@
-//! Keys whose meaning generated code cannot honour: refused with a located error by default,
-//! and accepted with a warning only where the spec itself asks for the weaker behaviour. The
+//! Keys whose meaning generated code cannot honour in full: refused with a located error by
+//! default, and accepted with a warning where the spec asks for the weaker behaviour or a safe
+//! reading exists; and keys that were dropped before and are now read (`info.display`). The
 //! specs are in `tests/specs/refusals/`.
 
 mod check_spec;
@@ -32,4 +33,37 @@ fn a_tunnel_fails_closed_unless_the_spec_asks_for_direct_calls() {
     let typo = check_filled(spec, "__FALLBACK__", "fallbak: direct");
     assert_eq!(codes(&typo, Severity::Error), ["unsupported-tunnel"]);
     assert_eq!(codes(&typo, Severity::Warning), ["unknown-key"]);
+}
+
+#[test]
+fn a_bind_location_the_program_cannot_read_is_warned_about() {
+    let spec = "refusals/bind-location.yaml";
+    for location in ["vault://secret/data/shop", "k8s-secret://shop/api", "./secrets.yaml"] {
+        let c = check_filled(spec, "__LOCATION__", location);
+        assert_eq!(
+            codes(&c, Severity::Warning),
+            ["bind-location-unsupported"],
+            "{location}"
+        );
+        let warning = c.diagnostics.iter().next().unwrap_or_else(|| unreachable!());
+        assert_eq!(warning.line, 7, "{location}");
+        assert!(
+            warning.help.as_deref().unwrap_or_default().contains("file://"),
+            "the help says what is supported"
+        );
+        // Read from the environment, and said so.
+        assert_eq!(cap(&c).secrets[0].file, None);
+    }
+    let file = check_filled(spec, "__LOCATION__", "file:///./shared/secrets.yaml");
+    assert!(codes(&file, Severity::Warning).is_empty());
+    assert_eq!(
+        cap(&file).secrets[0].file.as_deref(),
+        Some("file:///./shared/secrets.yaml")
+    );
+}
+
+#[test]
+fn info_display_names_the_capability() {
+    let c = check_filled("refusals/bind-location.yaml", "__LOCATION__", "file:///./s.json");
+    assert_eq!(cap(&c).name, "Display Name");
 }
