@@ -982,6 +982,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     "The latest notes.",
                                 ),
                                 mime_type: alloc::borrow::Cow::Borrowed("application/json"),
+                                binary: false,
                                 content: naftiko_spec::McpResourceContent::Dynamic(naftiko_spec::Handler::Call {
                                     operation: naftiko_spec::OperationId {
                                         consumes: naftiko_spec::ConsumesId(0u32),

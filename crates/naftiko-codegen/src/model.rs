@@ -370,6 +370,8 @@ pub struct McpResourceSpec {
     pub mime_type: Option<String>,
     /// `location: file://…` — embedded at compile time.
     pub location: Option<Text>,
+    /// `binary: true`: bytes, read as a base64 blob.
+    pub binary: bool,
     pub target: Target,
     pub span: Span,
 }

@@ -67,3 +67,23 @@ fn info_display_names_the_capability() {
     let c = check_filled("refusals/bind-location.yaml", "__LOCATION__", "file:///./s.json");
     assert_eq!(cap(&c).name, "Display Name");
 }
+
+#[test]
+fn a_binary_file_resource_is_embedded_as_base64_and_needs_binary_true() {
+    use naftiko_codegen::spec::McpResourceContent;
+    let spec = "refusals/binary-resource.yaml";
+    let binary = check_filled(spec, "__BINARY__", "binary: true");
+    let resource = &cap(&binary).mcp[0].resources[0];
+    assert!(resource.binary);
+    assert_eq!(resource.mime_type, "application/octet-stream");
+    // base64 of 89 50 4E 47 0D 0A 1A 0A 00 FF FE (pixel.bin).
+    assert_eq!(
+        resource.content,
+        McpResourceContent::Static("iVBORw0KGgoA//4=".into())
+    );
+
+    let text = check_filled(spec, "__BINARY__", "binary: false");
+    assert_eq!(codes(&text, Severity::Error), ["file-not-text"]);
+    let help = text.diagnostics.iter().find_map(|d| d.help.clone());
+    assert!(help.unwrap_or_default().contains("binary: true"));
+}

@@ -157,6 +157,8 @@ pub struct McpResource {
     pub uri_template: List<PathPart>,
     pub description: Str,
     pub mime_type: Str,
+    /// `binary: true`: the content is bytes, read as a base64 `blob` rather than as text.
+    pub binary: bool,
     pub content: McpResourceContent,
 }
 
@@ -164,7 +166,8 @@ pub struct McpResource {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
 pub enum McpResourceContent {
-    /// A file embedded at build time.
+    /// A file embedded at build time: its text, or its bytes in base64 when the resource is
+    /// `binary`.
     Static(Str),
     /// Read by calling upstream.
     Dynamic(Handler),

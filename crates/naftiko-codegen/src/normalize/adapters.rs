@@ -365,6 +365,7 @@ fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpRe
         description: opt_string(ctx, r, &["description"]),
         mime_type: opt_string(ctx, r, &["mimeType"]),
         location: string_field(ctx, r, "location"),
+        binary: r.get("binary").and_then(Node::as_bool).unwrap_or(false),
         target: target(ctx, r),
         name,
         uri,

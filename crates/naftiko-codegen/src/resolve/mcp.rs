@@ -189,9 +189,16 @@ impl Resolver<'_> {
     ) -> Option<McpResource> {
         let uri_template = self.uri_template(r)?;
         let content = if let Some(loc) = &r.location {
-            match self.read_embedded(&loc.value, &loc.span) {
-                Some(text) => McpResourceContent::Static(text.into()),
-                None => return None,
+            if r.binary {
+                use base64::Engine as _;
+                let bytes = self.read_embedded_bytes(&loc.value, &loc.span)?;
+                McpResourceContent::Static(
+                    base64::engine::general_purpose::STANDARD
+                        .encode(bytes)
+                        .into(),
+                )
+            } else {
+                McpResourceContent::Static(self.read_embedded(&loc.value, &loc.span)?.into())
             }
         } else {
             let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
@@ -248,8 +255,15 @@ impl Resolver<'_> {
             mime_type: r
                 .mime_type
                 .clone()
-                .unwrap_or_else(|| "application/json".into())
+                .unwrap_or_else(|| {
+                    if r.binary {
+                        "application/octet-stream".into()
+                    } else {
+                        "application/json".into()
+                    }
+                })
                 .into(),
+            binary: r.binary,
             content,
         })
     }
@@ -353,7 +367,27 @@ impl Resolver<'_> {
         }
     }
 
+    /// The text of the file `location` names, relative to the spec; a located error when it
+    /// cannot be read or is not UTF-8.
     fn read_embedded(&mut self, location: &str, span: &Span) -> Option<String> {
+        let bytes = self.read_embedded_bytes(location, span)?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                self.diag(
+                    Severity::Error,
+                    "file-not-text",
+                    span,
+                    format!("`{location}` is not UTF-8 text"),
+                )
+                .help("on an MCP resource, `binary: true` serves a file as bytes (a base64 blob)");
+                None
+            }
+        }
+    }
+
+    /// The bytes of the file `location` names, relative to the spec.
+    fn read_embedded_bytes(&mut self, location: &str, span: &Span) -> Option<Vec<u8>> {
         let rel = location.strip_prefix("file://").unwrap_or(location);
         let base = self
             .sources
@@ -362,10 +396,10 @@ impl Resolver<'_> {
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
         let path = base.join(rel.trim_start_matches("/./"));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
                 self.read_files.push(path);
-                Some(text)
+                Some(bytes)
             }
             Err(e) => {
                 self.diag(

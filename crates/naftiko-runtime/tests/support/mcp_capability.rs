@@ -130,6 +130,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
                 uri_template: list(&[]),
                 description: text("What a run is."),
                 mime_type: text("text/markdown"),
+                binary: false,
                 content: McpResourceContent::Static(text("# Runs\nOne execution of a function.\n")),
             }]),
             prompts: Cow::Borrowed(&[McpPrompt {

@@ -243,7 +243,7 @@ impl ServerHandler for McpServer {
                         None,
                     ));
                 }
-                results::resource_contents(&request.uri, &resource.mime_type, outcome)
+                results::resource_contents(&request.uri, resource, outcome)
             }
         };
         Ok(ReadResourceResult::new(vec![contents]).into())
