@@ -1113,6 +1113,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     env_prefix: alloc::borrow::Cow::Borrowed("SHOP_MCP"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9091"),
                     transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed("Orders over MCP."),
                     tools: alloc::borrow::Cow::Borrowed(
                         &[

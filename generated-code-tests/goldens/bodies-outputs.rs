@@ -834,6 +834,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     env_prefix: alloc::borrow::Cow::Borrowed("NOTES_MCP"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9093"),
                     transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed(""),
                     tools: alloc::borrow::Cow::Borrowed(
                         &[

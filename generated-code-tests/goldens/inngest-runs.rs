@@ -509,6 +509,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     env_prefix: alloc::borrow::Cow::Borrowed("INNGEST_RUNS_MCP"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9090"),
                     transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed(
                         "MCP adapter for Inngest REST API — Runs. One tool per consumed operation, routed inline through this capability's consumes block.",
                     ),

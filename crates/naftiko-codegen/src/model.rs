@@ -343,6 +343,9 @@ pub struct McpAdapter {
     pub address: Option<Text>,
     pub port: Option<Located<u16>>,
     pub transport: Option<Text>,
+    /// `ttlMs` and `cacheScope`: caching hints of the adapter's cacheable results.
+    pub ttl_ms: Option<u64>,
+    pub cache_scope: Option<naftiko_spec::McpCacheScope>,
     pub description: Option<String>,
     pub auth: Option<Auth>,
     pub tools: Vec<McpTool>,

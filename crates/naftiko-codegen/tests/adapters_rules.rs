@@ -244,3 +244,22 @@ fn a_control_adapter_reads_its_authentication() {
     let explained = naftiko_codegen::explain(cap(&c), &c.provenance);
     assert!(explained.contains("callers present: bearer token"), "{explained}");
 }
+
+#[test]
+fn mcp_cache_hints_are_read_and_checked() {
+    use naftiko_codegen::spec::McpCacheScope;
+    let spec = "adapters_rules/mcp-cache-hints.yaml";
+    let c = check_filled(spec, "__HINTS__", "      ttlMs: 60000\n      cacheScope: public");
+    let mcp = &cap(&c).mcp;
+    assert_eq!(
+        (mcp[0].ttl_ms, mcp[0].cache_scope),
+        (Some(60_000), Some(McpCacheScope::Public))
+    );
+    assert_eq!((mcp[1].ttl_ms, mcp[1].cache_scope), (None, None));
+    assert!(!codes(&c, Severity::Warning).contains(&"unknown-key"));
+
+    let negative = check_filled(spec, "__HINTS__", "      ttlMs: -1");
+    assert_eq!(codes(&negative, Severity::Error), ["wrong-type"]);
+    let scope = check_filled(spec, "__HINTS__", "      cacheScope: shared");
+    assert_eq!(codes(&scope, Severity::Error), ["bad-cache-scope"]);
+}

@@ -102,6 +102,16 @@ pub enum McpTransport {
     Stdio,
 }
 
+/// `cacheScope` of an MCP adapter: who may reuse its cacheable results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub enum McpCacheScope {
+    /// The same for every caller: shared caches may serve it across credentials.
+    Public,
+    /// Reusable only by the caller (the same authorization context) that received it.
+    Private,
+}
+
 /// An exposed MCP adapter.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
@@ -111,6 +121,12 @@ pub struct McpAdapterSpec {
     /// `address:port` from the spec; unused by a stdio adapter.
     pub default_addr: Str,
     pub transport: McpTransport,
+    /// `ttlMs`: how long a client may treat the adapter's cacheable results (the tool, prompt,
+    /// resource and template lists, and resource reads) as fresh. `None` leaves rmcp's
+    /// default for the 2026-07-28 protocol, 0 (always stale).
+    pub ttl_ms: Option<u64>,
+    /// `cacheScope` of those results; `None` leaves rmcp's default, private.
+    pub cache_scope: Option<McpCacheScope>,
     /// Server instructions (the adapter's description).
     pub description: Str,
     pub tools: List<McpTool>,

@@ -8,6 +8,7 @@ use super::fields::{
 };
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
+use naftiko_spec::McpCacheScope;
 use crate::model::{
     Aggregate, AggregateFunction, ControlAdapter, Expose, ExposedOperation, ExposedResource,
     Forward, McpAdapter, McpPromptSpec, McpResourceSpec, McpTool, RestAdapter, Target, Text,
@@ -281,10 +282,13 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
             "resources",
             "prompts",
             "label",
+            "ttlMs",
+            "cacheScope",
         ],
         &[("auth", "`authentication`")],
     );
     let namespace = required_string(ctx, e, "namespace", "an mcp adapter")?;
+    let (ttl_ms, cache_scope) = cache_hints(ctx, e);
     let tools = each(ctx, e, "tools", "a tool", tool);
     let resources = each(ctx, e, "resources", "a resource", mcp_resource);
     let prompts = each(ctx, e, "prompts", "a prompt", prompt);
@@ -299,6 +303,8 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
         address: string_field(ctx, e, "address"),
         port: port_field(ctx, e),
         transport: string_field(ctx, e, "transport"),
+        ttl_ms,
+        cache_scope,
         description: opt_string(ctx, e, &["description"]),
         auth: auth(ctx, e),
         namespace,
@@ -307,6 +313,40 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
         prompts,
         span: span(e),
     })
+}
+
+/// `ttlMs` (milliseconds, not negative) and `cacheScope` (`public` or `private`) of an MCP
+/// adapter, the caching hints MCP 2026-07-28 puts on list and read results.
+fn cache_hints(ctx: &mut Ctx<'_>, e: &Node) -> (Option<u64>, Option<McpCacheScope>) {
+    let ttl_ms = e.get("ttlMs").and_then(|node| {
+        let ttl = node.as_u64();
+        if ttl.is_none() {
+            ctx.error(
+                "wrong-type",
+                node,
+                "`ttlMs` must be a whole number of milliseconds, 0 or more",
+            )
+            .help("for example `ttlMs: 60000` (a minute); 0 means always re-fetch");
+        }
+        ttl
+    });
+    let cache_scope = string_field(ctx, e, "cacheScope").and_then(|scope| {
+        match scope.value.as_str() {
+            "public" => Some(McpCacheScope::Public),
+            "private" => Some(McpCacheScope::Private),
+            other => {
+                let at = e.get("cacheScope").cloned().unwrap_or_else(|| e.clone());
+                ctx.error(
+                    "bad-cache-scope",
+                    &at,
+                    format!("unknown cacheScope `{other}`"),
+                )
+                .help("use `public` (the same for every caller) or `private` (per caller)");
+                None
+            }
+        }
+    });
+    (ttl_ms, cache_scope)
 }
 
 /// Reads each mapping entry of the collection `key` of `e` with `read`; entries that are not

@@ -40,6 +40,8 @@ impl Resolver<'_> {
             env_prefix: names::env_prefix(&a.namespace.value).into(),
             default_addr: self.default_addr(a.address.as_ref(), port).into(),
             transport,
+            ttl_ms: a.ttl_ms,
+            cache_scope: a.cache_scope,
             namespace: a.namespace.value.clone().into(),
             description: a.description.clone().unwrap_or_default().into(),
             tools: tools.into(),

@@ -58,6 +58,8 @@ static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
     env_prefix: text("RUNS_MCP"),
     default_addr: text("0.0.0.0:9090"),
     transport: McpTransport::Http,
+    ttl_ms: None,
+    cache_scope: None,
     description: text(""),
     tools: list(&[]),
     resources: list(&[]),

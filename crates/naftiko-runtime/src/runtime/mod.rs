@@ -230,6 +230,8 @@ mod tests {
         env_prefix: text("TOOLS"),
         default_addr: text("127.0.0.1:9090"),
         transport: McpTransport::Http,
+        ttl_ms: None,
+        cache_scope: None,
         description: text(""),
         tools: list(&[]),
         resources: list(&[]),

@@ -72,6 +72,8 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             env_prefix: text("RUNS_MCP"),
             default_addr: text("127.0.0.1:0"),
             transport: McpTransport::Http,
+            ttl_ms: Some(60_000),
+            cache_scope: Some(McpCacheScope::Public),
             description: text("Look at Inngest runs."),
             tools: Cow::Borrowed(&[
                 McpTool {
@@ -158,6 +160,8 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             env_prefix: text("RUNS_MCP_PRIVATE"),
             default_addr: text("127.0.0.1:0"),
             transport: McpTransport::Http,
+            ttl_ms: None,
+            cache_scope: None,
             description: text(""),
             tools: list(&[]),
             resources: list(&[]),

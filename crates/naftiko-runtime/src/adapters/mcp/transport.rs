@@ -136,6 +136,8 @@ mod tests {
             env_prefix: text("RUNS_MCP"),
             default_addr: text("127.0.0.1:9090"),
             transport: McpTransport::Http,
+            ttl_ms: None,
+            cache_scope: None,
             description: text(""),
             tools: list(&[]),
             resources: list(&[]),
@@ -220,6 +222,8 @@ mod tests {
                 env_prefix: text("PING_MCP"),
                 default_addr: text("127.0.0.1:0"),
                 transport: McpTransport::Http,
+                ttl_ms: None,
+                cache_scope: None,
                 description: text("Answers pings."),
                 tools: Cow::Borrowed(&[McpTool {
                     name: text("ping"),
