@@ -76,14 +76,17 @@ impl Server {
             .lines
             .recv_timeout(LIMIT)
             .unwrap_or_else(|e| panic!("no answer on stdout: {e}"));
-        let message: serde_json::Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("stdout carried something else than JSON-RPC ({e}): {line}"));
+        let message: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| {
+            panic!("stdout carried something else than JSON-RPC ({e}): {line}")
+        });
         assert_eq!(message["jsonrpc"], "2.0", "{line}");
         message
     }
 
     fn request(&mut self, id: u64, method: &str, params: serde_json::Value) -> serde_json::Value {
-        self.send(serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.send(
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
         let answer = self.receive();
         assert_eq!(answer["id"], id, "{answer}");
         answer
@@ -177,8 +180,14 @@ fn a_stdio_adapter_speaks_json_rpc_on_stdout_while_rest_serves_over_http() {
     let (status, stderr) = server.finish();
     assert!(status.success(), "exit {status}; stderr:\n{stderr}");
     // The logs went to stderr, among them the REST adapter's.
-    assert!(stderr.contains("REST adapter `local-rest` listening"), "{stderr}");
-    assert!(stderr.contains("MCP adapter `local-mcp` serving on stdin/stdout"), "{stderr}");
+    assert!(
+        stderr.contains("REST adapter `local-rest` listening"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("MCP adapter `local-mcp` serving on stdin/stdout"),
+        "{stderr}"
+    );
 }
 
 /// The official Python MCP SDK starts the server itself, as IDE clients do.
@@ -196,7 +205,8 @@ fn the_python_mcp_sdk_drives_the_stdio_adapter() {
             return;
         }
     };
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/mcp_stdio_check.py");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/mcp_stdio_check.py");
     let out = Command::new(tools.join("venv/bin/python"))
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_mcp-stdio-server"))

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use crate::resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};
 use naftiko_spec::{
-    Arg, Auth, CallerInput, CapabilitySpec, Handler, Mapping, McpTransport, OperationId, Output, ParamLocation,
-    Step, TemplatePart, Value, path_text,
+    Arg, Auth, CallerInput, CapabilitySpec, Handler, Mapping, McpTransport, OperationId, Output,
+    ParamLocation, Step, TemplatePart, Value, path_text,
 };
 
 /// What every route, forward, tool and consumed namespace of `cap` does, in words, with how

@@ -181,7 +181,11 @@ fn an_mcp_resource_uri_with_placeholders_is_a_template_that_supplies_inputs() {
 #[test]
 fn an_mcp_adapter_speaks_over_the_transport_it_declares() {
     use naftiko_codegen::spec::McpTransport;
-    let stdio = check_filled("adapters_rules/mcp-transport.yaml", "__TRANSPORT__", "stdio");
+    let stdio = check_filled(
+        "adapters_rules/mcp-transport.yaml",
+        "__TRANSPORT__",
+        "stdio",
+    );
     let mcp = &cap(&stdio).mcp;
     assert_eq!(mcp[0].transport, McpTransport::Stdio);
     assert_eq!(mcp[1].transport, McpTransport::Http, "http is the default");
@@ -218,7 +222,11 @@ fn two_stdio_adapters_in_one_spec_are_a_located_error() {
 fn a_port_on_a_stdio_adapter_is_warned_about() {
     let c = check("adapters_rules/stdio-with-port.yaml");
     assert!(codes(&c, Severity::Warning).contains(&"stdio-port-ignored"));
-    let ok = check_filled("adapters_rules/mcp-transport.yaml", "__TRANSPORT__", "stdio");
+    let ok = check_filled(
+        "adapters_rules/mcp-transport.yaml",
+        "__TRANSPORT__",
+        "stdio",
+    );
     assert!(!codes(&ok, Severity::Warning).contains(&"stdio-port-ignored"));
 }
 
@@ -235,21 +243,23 @@ fn a_control_adapter_reads_its_authentication() {
         }
     );
     // The token is a secret read at start-up like every other.
-    assert!(
-        cap(&c)
-            .secrets
-            .iter()
-            .any(|s| s.key == "METRICS_TOKEN")
-    );
+    assert!(cap(&c).secrets.iter().any(|s| s.key == "METRICS_TOKEN"));
     let explained = naftiko_codegen::explain(cap(&c), &c.provenance);
-    assert!(explained.contains("callers present: bearer token"), "{explained}");
+    assert!(
+        explained.contains("callers present: bearer token"),
+        "{explained}"
+    );
 }
 
 #[test]
 fn mcp_cache_hints_are_read_and_checked() {
     use naftiko_codegen::spec::McpCacheScope;
     let spec = "adapters_rules/mcp-cache-hints.yaml";
-    let c = check_filled(spec, "__HINTS__", "      ttlMs: 60000\n      cacheScope: public");
+    let c = check_filled(
+        spec,
+        "__HINTS__",
+        "      ttlMs: 60000\n      cacheScope: public",
+    );
     let mcp = &cap(&c).mcp;
     assert_eq!(
         (mcp[0].ttl_ms, mcp[0].cache_scope),

@@ -13,7 +13,11 @@ fn a_tunnel_fails_closed_unless_the_spec_asks_for_direct_calls() {
     let spec = "refusals/tunnel.yaml";
     for fallback in ["fallback: fail", "# no fallback: `fail` is the default"] {
         let c = check_filled(spec, "__FALLBACK__", fallback);
-        assert_eq!(codes(&c, Severity::Error), ["unsupported-tunnel"], "{fallback}");
+        assert_eq!(
+            codes(&c, Severity::Error),
+            ["unsupported-tunnel"],
+            "{fallback}"
+        );
         let error = c
             .diagnostics
             .iter()
@@ -21,7 +25,11 @@ fn a_tunnel_fails_closed_unless_the_spec_asks_for_direct_calls() {
             .unwrap_or_else(|| unreachable!());
         // At the `tunnel` key.
         assert_eq!((error.line, error.column), (11, 7));
-        assert!(error.message.contains("ziti service `crm-api`"), "{}", error.message);
+        assert!(
+            error.message.contains("ziti service `crm-api`"),
+            "{}",
+            error.message
+        );
     }
 
     let direct = check_filled(spec, "__FALLBACK__", "fallback: direct");
@@ -38,17 +46,29 @@ fn a_tunnel_fails_closed_unless_the_spec_asks_for_direct_calls() {
 #[test]
 fn a_bind_location_the_program_cannot_read_is_warned_about() {
     let spec = "refusals/bind-location.yaml";
-    for location in ["vault://secret/data/shop", "k8s-secret://shop/api", "./secrets.yaml"] {
+    for location in [
+        "vault://secret/data/shop",
+        "k8s-secret://shop/api",
+        "./secrets.yaml",
+    ] {
         let c = check_filled(spec, "__LOCATION__", location);
         assert_eq!(
             codes(&c, Severity::Warning),
             ["bind-location-unsupported"],
             "{location}"
         );
-        let warning = c.diagnostics.iter().next().unwrap_or_else(|| unreachable!());
+        let warning = c
+            .diagnostics
+            .iter()
+            .next()
+            .unwrap_or_else(|| unreachable!());
         assert_eq!(warning.line, 7, "{location}");
         assert!(
-            warning.help.as_deref().unwrap_or_default().contains("file://"),
+            warning
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("file://"),
             "the help says what is supported"
         );
         // Read from the environment, and said so.
@@ -64,7 +84,11 @@ fn a_bind_location_the_program_cannot_read_is_warned_about() {
 
 #[test]
 fn info_display_names_the_capability() {
-    let c = check_filled("refusals/bind-location.yaml", "__LOCATION__", "file:///./s.json");
+    let c = check_filled(
+        "refusals/bind-location.yaml",
+        "__LOCATION__",
+        "file:///./s.json",
+    );
     assert_eq!(cap(&c).name, "Display Name");
 }
 

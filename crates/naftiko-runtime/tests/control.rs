@@ -185,7 +185,12 @@ async fn a_control_adapter_with_authentication_refuses_callers_without_it() {
         );
         let wrong = http.get(&url).bearer_auth("guess").send().await.unwrap();
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{path}");
-        let right = http.get(&url).bearer_auth("ops-secret").send().await.unwrap();
+        let right = http
+            .get(&url)
+            .bearer_auth("ops-secret")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(right.status(), StatusCode::OK, "{path}");
     }
     let _ = stop.send(());

@@ -8,11 +8,11 @@ use super::fields::{
 };
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
-use naftiko_spec::McpCacheScope;
 use crate::model::{
     Aggregate, AggregateFunction, ControlAdapter, Expose, ExposedOperation, ExposedResource,
     Forward, McpAdapter, McpPromptSpec, McpResourceSpec, McpTool, RestAdapter, Target, Text,
 };
+use naftiko_spec::McpCacheScope;
 
 pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
     let mut out = Vec::new();
@@ -330,8 +330,8 @@ fn cache_hints(ctx: &mut Ctx<'_>, e: &Node) -> (Option<u64>, Option<McpCacheScop
         }
         ttl
     });
-    let cache_scope = string_field(ctx, e, "cacheScope").and_then(|scope| {
-        match scope.value.as_str() {
+    let cache_scope =
+        string_field(ctx, e, "cacheScope").and_then(|scope| match scope.value.as_str() {
             "public" => Some(McpCacheScope::Public),
             "private" => Some(McpCacheScope::Private),
             other => {
@@ -344,8 +344,7 @@ fn cache_hints(ctx: &mut Ctx<'_>, e: &Node) -> (Option<u64>, Option<McpCacheScop
                 .help("use `public` (the same for every caller) or `private` (per caller)");
                 None
             }
-        }
-    });
+        });
     (ttl_ms, cache_scope)
 }
 

@@ -14,10 +14,10 @@ fn unsupported_location(ctx: &mut Ctx<'_>, namespace: &str, location: &Text, nod
     if location.value.starts_with("file:") {
         return;
     }
-    let scheme = location
-        .value
-        .split_once("://")
-        .map_or_else(|| "a location without a scheme".to_owned(), |(scheme, _)| format!("`{scheme}://`"));
+    let scheme = location.value.split_once("://").map_or_else(
+        || "a location without a scheme".to_owned(),
+        |(scheme, _)| format!("`{scheme}://`"),
+    );
     ctx.warn(
         "bind-location-unsupported",
         node,

@@ -118,7 +118,12 @@ fn tunnel(ctx: &mut Ctx<'_>, entry: &Node, namespace: &str) {
         );
         return;
     }
-    check_keys(ctx, &tunnel, &["type", "service", "identity", "fallback"], &[]);
+    check_keys(
+        ctx,
+        &tunnel,
+        &["type", "service", "identity", "fallback"],
+        &[],
+    );
     let kind = string_field(ctx, &tunnel, "type").map_or_else(|| "?".to_owned(), |t| t.value);
     let service = string_field(ctx, &tunnel, "service")
         .map_or_else(String::new, |s| format!(" `{}`", s.value));
@@ -151,7 +156,9 @@ fn tunnel(ctx: &mut Ctx<'_>, entry: &Node, namespace: &str) {
                 &at,
                 format!("unknown tunnel fallback `{other}`"),
             )
-            .help("use `fail` (the default: calls are refused) or `direct` (calls go to `baseUri`)");
+            .help(
+                "use `fail` (the default: calls are refused) or `direct` (calls go to `baseUri`)",
+            );
         }
     }
 }

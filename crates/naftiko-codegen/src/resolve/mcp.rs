@@ -10,9 +10,9 @@ use crate::json;
 use crate::model::{self, Hints, Span};
 use crate::names;
 use naftiko_spec::{
-    CallerInput, Handler, McpAdapterSpec, McpTransport, McpPrompt, McpResource, McpResourceContent, McpTool,
-    ParamLocation, PathPart, PromptArgument, PromptMessage, Step, TemplatePart, ToolAnnotations,
-    Value, ValueType,
+    CallerInput, Handler, McpAdapterSpec, McpPrompt, McpResource, McpResourceContent, McpTool,
+    McpTransport, ParamLocation, PathPart, PromptArgument, PromptMessage, Step, TemplatePart,
+    ToolAnnotations, Value, ValueType,
 };
 
 impl Resolver<'_> {
@@ -92,7 +92,9 @@ impl Resolver<'_> {
         let mut first: Option<&model::McpAdapter> = None;
         for e in &spec.exposes {
             let model::Expose::Mcp(a) = e else { continue };
-            let Some(transport) = &a.transport else { continue };
+            let Some(transport) = &a.transport else {
+                continue;
+            };
             if !transport.value.eq_ignore_ascii_case("stdio") {
                 continue;
             }

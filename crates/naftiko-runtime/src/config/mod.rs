@@ -15,10 +15,9 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::time::Duration;
 
-
+use secrets_file::SecretsFile;
 #[cfg(test)]
 use secrets_file::file_uri_path;
-use secrets_file::SecretsFile;
 
 use crate::error::Error;
 use crate::secret::{SecretString, Secrets};

@@ -78,9 +78,8 @@ fn flat_yaml(text: &str) -> Result<SecretsFile, String> {
     // The key whose value comes next, at depth 1.
     let mut key: Option<String> = None;
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|error| {
-            format!("YAML syntax error at line {}", error.marker().line())
-        })?;
+        let (event, span) = event
+            .map_err(|error| format!("YAML syntax error at line {}", error.marker().line()))?;
         let line = span.start.line();
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
@@ -139,7 +138,6 @@ fn flat_yaml(text: &str) -> Result<SecretsFile, String> {
 /// The file a `file://` location names. `file:///./x` and other relative forms resolve against
 /// the current directory, as a developer running from the project root expects.
 pub(super) fn file_uri_path(uri: &str) -> PathBuf {
-
     let without_scheme = uri
         .strip_prefix("file://")
         .or_else(|| uri.strip_prefix("file:"))

@@ -298,7 +298,14 @@ fn secrets_come_from_a_flat_yaml_file() {
 #[test]
 fn a_secrets_file_that_is_not_flat_is_refused_without_quoting_it() {
     use super::secrets_file::parse;
-    for bad in ["- a\n- b\n", "just text", "a: [1\n", "", "a: 1\n---\nb: 2\n", "[1, 2]"] {
+    for bad in [
+        "- a\n- b\n",
+        "just text",
+        "a: [1\n",
+        "",
+        "a: 1\n---\nb: 2\n",
+        "[1, 2]",
+    ] {
         let refused = parse(bad);
         assert!(refused.is_err(), "{bad:?} accepted");
         let why = refused.err().unwrap_or_default();
