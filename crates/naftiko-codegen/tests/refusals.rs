@@ -111,3 +111,28 @@ fn a_binary_file_resource_is_embedded_as_base64_and_needs_binary_true() {
     let help = text.diagnostics.iter().find_map(|d| d.help.clone());
     assert!(help.unwrap_or_default().contains("binary: true"));
 }
+
+#[test]
+fn max_binary_size_is_warned_about_where_it_is_written() {
+    let spec = "refusals/bind-location.yaml";
+    let c = check_filled(spec, "__LOCATION__", "file:///./s.json");
+    assert!(codes(&c, Severity::Warning).is_empty());
+    let yaml = check_spec::spec(spec)
+        .replace("__LOCATION__", "file:///./s.json")
+        .replace(
+            "      port: 8080\n",
+            "      port: 8080\n      maxBinarySize: 5MiB\n",
+        )
+        .replace(
+            "list-items: {method: GET}",
+            "list-items: {method: GET, maxBinarySize: 1MiB}",
+        );
+    let c = naftiko_codegen::check_bytes(yaml.as_bytes(), &check_spec::spec_path(spec), spec);
+    assert_eq!(
+        codes(&c, Severity::Warning),
+        [
+            "max-binary-size-not-enforced",
+            "max-binary-size-not-enforced"
+        ]
+    );
+}

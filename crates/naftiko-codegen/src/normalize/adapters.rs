@@ -3,8 +3,8 @@
 use super::Ctx;
 use super::auth::auth;
 use super::fields::{
-    check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
-    string_field, text,
+    self, check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string,
+    span, string_field, text,
 };
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
@@ -124,6 +124,7 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
         ],
         &[("auth", "`authentication`"), ("paths", "`resources`")],
     );
+    fields::max_binary_size_not_enforced(ctx, e);
     let namespace = required_string(ctx, e, "namespace", "a rest adapter")?;
     let mut resources = Vec::new();
     if let Some(res) = e.get("resources") {
@@ -284,11 +285,13 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
             "label",
             "ttlMs",
             "cacheScope",
+            "maxBinarySize",
         ],
         &[("auth", "`authentication`")],
     );
     let namespace = required_string(ctx, e, "namespace", "an mcp adapter")?;
     let (ttl_ms, cache_scope) = cache_hints(ctx, e);
+    fields::max_binary_size_not_enforced(ctx, e);
     let tools = each(ctx, e, "tools", "a tool", tool);
     let resources = each(ctx, e, "resources", "a resource", mcp_resource);
     let prompts = each(ctx, e, "prompts", "a prompt", prompt);

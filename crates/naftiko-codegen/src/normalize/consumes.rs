@@ -248,6 +248,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
         ],
         &[],
     );
+    fields::max_binary_size_not_enforced(ctx, op);
     let name = entry_name(ctx, key, op, "an operation")?;
     let method = required_string(ctx, op, "method", "an operation")?;
     let Some(checked) = HttpMethod::parse(&method.value) else {
