@@ -94,7 +94,8 @@ impl Capability {
         &SPEC
     }
     /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-    /// gracefully.
+    /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+    /// stdout (log to stderr then) and its client closing stdin stops the server.
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
         ::naftiko::serve(self.runtime).await
     }
@@ -1111,6 +1112,9 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     namespace: alloc::borrow::Cow::Borrowed("shop-mcp"),
                     env_prefix: alloc::borrow::Cow::Borrowed("SHOP_MCP"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9091"),
+                    transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed("Orders over MCP."),
                     tools: alloc::borrow::Cow::Borrowed(
                         &[

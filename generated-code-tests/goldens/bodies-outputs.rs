@@ -59,7 +59,8 @@ impl Capability {
         &SPEC
     }
     /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-    /// gracefully.
+    /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+    /// stdout (log to stderr then) and its client closing stdin stops the server.
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
         ::naftiko::serve(self.runtime).await
     }
@@ -832,6 +833,9 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     namespace: alloc::borrow::Cow::Borrowed("notes-mcp"),
                     env_prefix: alloc::borrow::Cow::Borrowed("NOTES_MCP"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9093"),
+                    transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed(""),
                     tools: alloc::borrow::Cow::Borrowed(
                         &[
@@ -980,6 +984,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     "The latest notes.",
                                 ),
                                 mime_type: alloc::borrow::Cow::Borrowed("application/json"),
+                                binary: false,
                                 content: naftiko_spec::McpResourceContent::Dynamic(naftiko_spec::Handler::Call {
                                     operation: naftiko_spec::OperationId {
                                         consumes: naftiko_spec::ConsumesId(0u32),

@@ -74,7 +74,8 @@ impl Capability {
         &SPEC
     }
     /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-    /// gracefully.
+    /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+    /// stdout (log to stderr then) and its client closing stdin stops the server.
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
         ::naftiko::serve(self.runtime).await
     }
@@ -783,6 +784,9 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     namespace: alloc::borrow::Cow::Borrowed("crate"),
                     env_prefix: alloc::borrow::Cow::Borrowed("CRATE"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9092"),
+                    transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed(""),
                     tools: alloc::borrow::Cow::Borrowed(
                         &[

@@ -57,7 +57,8 @@ impl Capability {
         &SPEC
     }
     /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-    /// gracefully.
+    /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+    /// stdout (log to stderr then) and its client closing stdin stops the server.
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
         ::naftiko::serve(self.runtime).await
     }
@@ -309,6 +310,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     namespace: alloc::borrow::Cow::Borrowed("ops"),
                     env_prefix: alloc::borrow::Cow::Borrowed("OPS"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9191"),
+                    auth: naftiko_spec::Auth::None,
                 },
             ],
         ),

@@ -57,7 +57,8 @@ impl Capability {
         &SPEC
     }
     /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-    /// gracefully.
+    /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+    /// stdout (log to stderr then) and its client closing stdin stops the server.
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
         ::naftiko::serve(self.runtime).await
     }
@@ -507,6 +508,9 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     namespace: alloc::borrow::Cow::Borrowed("inngest-runs-mcp"),
                     env_prefix: alloc::borrow::Cow::Borrowed("INNGEST_RUNS_MCP"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9090"),
+                    transport: naftiko_spec::McpTransport::Http,
+                    ttl_ms: None,
+                    cache_scope: None,
                     description: alloc::borrow::Cow::Borrowed(
                         "MCP adapter for Inngest REST API — Runs. One tool per consumed operation, routed inline through this capability's consumes block.",
                     ),

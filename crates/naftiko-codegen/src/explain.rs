@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use crate::resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};
 use naftiko_spec::{
-    Arg, Auth, CallerInput, CapabilitySpec, Handler, Mapping, OperationId, Output, ParamLocation,
-    Step, TemplatePart, Value, path_text,
+    Arg, Auth, CallerInput, CapabilitySpec, Handler, Mapping, McpTransport, OperationId, Output,
+    ParamLocation, Step, TemplatePart, Value, path_text,
 };
 
 /// What every route, forward, tool and consumed namespace of `cap` does, in words, with how
@@ -89,17 +89,27 @@ fn control_section(out: &mut String, cap: &CapabilitySpec) {
             "\ncontrol {} on {} (env {}_ADDR): GET /health/live, /health/ready, /metrics",
             a.namespace, a.default_addr, a.env_prefix
         );
+        if a.auth != Auth::None {
+            let _ = writeln!(out, "  callers present: {}", auth(&a.auth));
+        }
     }
 }
 
 /// Each MCP adapter: its tools, with their annotations and arguments.
 fn mcp_section(out: &mut String, cap: &CapabilitySpec, provenance: &Provenance) {
     for a in cap.mcp.iter() {
-        let _ = writeln!(
-            out,
-            "\nmcp {} on {} (env {}_ADDR), at /mcp",
-            a.namespace, a.default_addr, a.env_prefix
-        );
+        let _ = match a.transport {
+            McpTransport::Http => writeln!(
+                out,
+                "\nmcp {} on {} (env {}_ADDR), at /mcp",
+                a.namespace, a.default_addr, a.env_prefix
+            ),
+            McpTransport::Stdio => writeln!(
+                out,
+                "\nmcp {} over stdio (stdin/stdout of the process; logs must go to stderr)",
+                a.namespace
+            ),
+        };
         for t in a.tools.iter() {
             let ann = t.annotations;
             let _ = writeln!(

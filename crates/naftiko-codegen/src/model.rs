@@ -222,6 +222,8 @@ pub struct ControlAdapter {
     pub namespace: Option<Text>,
     pub address: Option<Text>,
     pub port: Option<Located<u16>>,
+    /// What callers of every control endpoint must present.
+    pub auth: Option<Auth>,
     pub span: Span,
 }
 
@@ -341,6 +343,9 @@ pub struct McpAdapter {
     pub address: Option<Text>,
     pub port: Option<Located<u16>>,
     pub transport: Option<Text>,
+    /// `ttlMs` and `cacheScope`: caching hints of the adapter's cacheable results.
+    pub ttl_ms: Option<u64>,
+    pub cache_scope: Option<naftiko_spec::McpCacheScope>,
     pub description: Option<String>,
     pub auth: Option<Auth>,
     pub tools: Vec<McpTool>,
@@ -368,6 +373,8 @@ pub struct McpResourceSpec {
     pub mime_type: Option<String>,
     /// `location: file://…` — embedded at compile time.
     pub location: Option<Text>,
+    /// `binary: true`: bytes, read as a base64 blob.
+    pub binary: bool,
     pub target: Target,
     pub span: Span,
 }

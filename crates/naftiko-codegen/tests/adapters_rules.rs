@@ -177,3 +177,99 @@ fn an_mcp_resource_uri_with_placeholders_is_a_template_that_supplies_inputs() {
     let c = check("adapters_rules/resource-uri-touching-placeholders.yaml");
     assert!(codes(&c, Severity::Error).contains(&"bad-uri-template"));
 }
+
+#[test]
+fn an_mcp_adapter_speaks_over_the_transport_it_declares() {
+    use naftiko_codegen::spec::McpTransport;
+    let stdio = check_filled(
+        "adapters_rules/mcp-transport.yaml",
+        "__TRANSPORT__",
+        "stdio",
+    );
+    let mcp = &cap(&stdio).mcp;
+    assert_eq!(mcp[0].transport, McpTransport::Stdio);
+    assert_eq!(mcp[1].transport, McpTransport::Http, "http is the default");
+    let explained = naftiko_codegen::explain(cap(&stdio), &stdio.provenance);
+    assert!(explained.contains("mcp local over stdio"), "{explained}");
+    assert!(
+        explained.contains("mcp remote on 127.0.0.1:9191 (env REMOTE_ADDR), at /mcp"),
+        "{explained}"
+    );
+    assert!(!explained.contains("mcp local on"), "{explained}");
+
+    let http = check_filled("adapters_rules/mcp-transport.yaml", "__TRANSPORT__", "http");
+    assert_eq!(cap(&http).mcp[0].transport, McpTransport::Http);
+    let unknown = check_filled("adapters_rules/mcp-transport.yaml", "__TRANSPORT__", "sse");
+    assert_eq!(codes(&unknown, Severity::Error), ["bad-transport"]);
+}
+
+#[test]
+fn two_stdio_adapters_in_one_spec_are_a_located_error() {
+    let c = check("adapters_rules/two-stdio-mcp-adapters.yaml");
+    assert_eq!(codes(&c, Severity::Error), ["two-stdio-adapters"]);
+    let error = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "two-stdio-adapters")
+        .unwrap_or_else(|| unreachable!());
+    // At the second adapter's `transport`, naming the first.
+    assert_eq!((error.line, error.column), (23, 18));
+    assert_eq!(error.path, "capability.exposes[1].transport");
+    assert!(error.message.contains("`first`"), "{}", error.message);
+}
+
+#[test]
+fn a_port_on_a_stdio_adapter_is_warned_about() {
+    let c = check("adapters_rules/stdio-with-port.yaml");
+    assert!(codes(&c, Severity::Warning).contains(&"stdio-port-ignored"));
+    let ok = check_filled(
+        "adapters_rules/mcp-transport.yaml",
+        "__TRANSPORT__",
+        "stdio",
+    );
+    assert!(!codes(&ok, Severity::Warning).contains(&"stdio-port-ignored"));
+}
+
+#[test]
+fn a_control_adapter_reads_its_authentication() {
+    use naftiko_codegen::spec::{Auth, Value};
+    let c = check("adapters_rules/control-authentication.yaml");
+    assert!(c.diagnostics.is_empty(), "{:#?}", c.diagnostics);
+    let control = &cap(&c).control[0];
+    assert_eq!(
+        control.auth,
+        Auth::Bearer {
+            token: Value::Secret("METRICS_TOKEN".into())
+        }
+    );
+    // The token is a secret read at start-up like every other.
+    assert!(cap(&c).secrets.iter().any(|s| s.key == "METRICS_TOKEN"));
+    let explained = naftiko_codegen::explain(cap(&c), &c.provenance);
+    assert!(
+        explained.contains("callers present: bearer token"),
+        "{explained}"
+    );
+}
+
+#[test]
+fn mcp_cache_hints_are_read_and_checked() {
+    use naftiko_codegen::spec::McpCacheScope;
+    let spec = "adapters_rules/mcp-cache-hints.yaml";
+    let c = check_filled(
+        spec,
+        "__HINTS__",
+        "      ttlMs: 60000\n      cacheScope: public",
+    );
+    let mcp = &cap(&c).mcp;
+    assert_eq!(
+        (mcp[0].ttl_ms, mcp[0].cache_scope),
+        (Some(60_000), Some(McpCacheScope::Public))
+    );
+    assert_eq!((mcp[1].ttl_ms, mcp[1].cache_scope), (None, None));
+    assert!(!codes(&c, Severity::Warning).contains(&"unknown-key"));
+
+    let negative = check_filled(spec, "__HINTS__", "      ttlMs: -1");
+    assert_eq!(codes(&negative, Severity::Error), ["wrong-type"]);
+    let scope = check_filled(spec, "__HINTS__", "      cacheScope: shared");
+    assert_eq!(codes(&scope, Severity::Error), ["bad-cache-scope"]);
+}

@@ -126,3 +126,82 @@ async fn readiness_is_503_until_the_adapters_are_served() {
         Err(Error::Serve(_))
     ));
 }
+
+/// A capability with nothing but a control adapter that asks for a bearer token.
+static GUARDED: naftiko_runtime::spec::CapabilitySpec = {
+    use naftiko_runtime::spec::*;
+    use std::borrow::Cow;
+    CapabilitySpec {
+        name: text("guarded"),
+        description: text(""),
+        consumes: list(&[]),
+        secrets: Cow::Borrowed(&[SecretSpec {
+            key: text("METRICS_TOKEN"),
+            source_name: text("METRICS_TOKEN"),
+            file: None,
+        }]),
+        rest: list(&[]),
+        mcp: list(&[]),
+        control: Cow::Borrowed(&[ControlAdapterSpec {
+            namespace: text("control"),
+            env_prefix: text("CONTROL"),
+            default_addr: text("127.0.0.1:0"),
+            auth: Auth::Bearer {
+                token: Value::Secret(text("METRICS_TOKEN")),
+            },
+        }]),
+    }
+};
+
+fn guarded(token: &'static str) -> Result<naftiko_runtime::Runtime, Error> {
+    naftiko_runtime::Runtime::from_lookup(&GUARDED, &move |name| match name {
+        "METRICS_TOKEN" => Some(token.to_owned()),
+        "CONTROL_ADDR" => Some("127.0.0.1:0".to_owned()),
+        _ => None,
+    })
+}
+
+#[tokio::test]
+async fn a_control_adapter_with_authentication_refuses_callers_without_it() {
+    let server = naftiko_runtime::Server::bind(guarded("ops-secret").unwrap())
+        .await
+        .unwrap();
+    let base = format!("http://{}", server.control_addrs()[0]);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let http = client();
+    for path in ["/metrics", "/health/live", "/health/ready"] {
+        let url = format!("{base}{path}");
+        let anonymous = http.get(&url).send().await.unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert!(
+            anonymous.headers()[header::WWW_AUTHENTICATE]
+                .to_str()
+                .unwrap()
+                .starts_with("Bearer"),
+            "{path}"
+        );
+        let wrong = http.get(&url).bearer_auth("guess").send().await.unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED, "{path}");
+        let right = http
+            .get(&url)
+            .bearer_auth("ops-secret")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(right.status(), StatusCode::OK, "{path}");
+    }
+    let _ = stop.send(());
+    running.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn an_empty_expected_control_credential_stops_start_up() {
+    let refused = match guarded("") {
+        Ok(rt) => naftiko_runtime::Server::bind(rt).await.map(|_| ()),
+        Err(error) => Err(error),
+    };
+    assert!(refused.is_err(), "served the control port to anyone");
+}

@@ -372,3 +372,39 @@ async fn sessions_can_be_turned_on_for_old_clients() {
     );
     let _ = client.cancel().await;
 }
+
+/// `ttlMs` and `cacheScope` of the adapter reach the cacheable results of a 2026-07-28 client.
+#[tokio::test]
+async fn cache_hints_of_the_adapter_are_on_its_list_and_read_results() {
+    use rmcp::model::CacheScope;
+    let era = ClientLifecycleMode::Discover {
+        preferred_versions: vec![rmcp::model::ProtocolVersion::V_2026_07_28],
+    };
+    let harness = start(&[]).await;
+    let client = connect(&harness, era).await;
+    let tools = bounded("tools/list", client.list_tools(None))
+        .await
+        .unwrap_or_else(|error| panic!("tools/list failed: {error}"));
+    assert_eq!(
+        (tools.ttl_ms, tools.cache_scope),
+        (Some(60_000), Some(CacheScope::Public))
+    );
+    let resources = bounded("resources/list", client.list_resources(None))
+        .await
+        .unwrap_or_else(|error| panic!("resources/list failed: {error}"));
+    assert_eq!(resources.ttl_ms, Some(60_000));
+    let prompts = bounded("prompts/list", client.list_prompts(None))
+        .await
+        .unwrap_or_else(|error| panic!("prompts/list failed: {error}"));
+    assert_eq!(prompts.cache_scope, Some(CacheScope::Public));
+    let read = bounded(
+        "resources/read",
+        client.read_resource(ReadResourceRequestParams::new("naftiko://runs/readme")),
+    )
+    .await
+    .unwrap_or_else(|error| panic!("resources/read failed: {error}"));
+    assert_eq!(
+        (read.ttl_ms, read.cache_scope),
+        (Some(60_000), Some(CacheScope::Public))
+    );
+}

@@ -86,6 +86,30 @@ pub struct ControlAdapterSpec {
     pub env_prefix: Str,
     /// `address:port` from the spec (address defaults to 127.0.0.1).
     pub default_addr: Str,
+    /// What callers must present, checked on every endpoint of the adapter (never digest: the
+    /// code generator refuses it for callers).
+    pub auth: Auth,
+}
+
+/// How an MCP adapter talks to its clients (`transport:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub enum McpTransport {
+    /// Streamable HTTP at `/mcp` on the adapter's address (the default).
+    Http,
+    /// JSON-RPC on the process's stdin and stdout, for a client that starts the server as a
+    /// child process. A capability has at most one such adapter.
+    Stdio,
+}
+
+/// `cacheScope` of an MCP adapter: who may reuse its cacheable results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub enum McpCacheScope {
+    /// The same for every caller: shared caches may serve it across credentials.
+    Public,
+    /// Reusable only by the caller (the same authorization context) that received it.
+    Private,
 }
 
 /// An exposed MCP adapter.
@@ -94,7 +118,15 @@ pub struct ControlAdapterSpec {
 pub struct McpAdapterSpec {
     pub namespace: Str,
     pub env_prefix: Str,
+    /// `address:port` from the spec; unused by a stdio adapter.
     pub default_addr: Str,
+    pub transport: McpTransport,
+    /// `ttlMs`: how long a client may treat the adapter's cacheable results (the tool, prompt,
+    /// resource and template lists, and resource reads) as fresh. `None` leaves rmcp's
+    /// default for the 2026-07-28 protocol, 0 (always stale).
+    pub ttl_ms: Option<u64>,
+    /// `cacheScope` of those results; `None` leaves rmcp's default, private.
+    pub cache_scope: Option<McpCacheScope>,
     /// Server instructions (the adapter's description).
     pub description: Str,
     pub tools: List<McpTool>,
@@ -141,6 +173,8 @@ pub struct McpResource {
     pub uri_template: List<PathPart>,
     pub description: Str,
     pub mime_type: Str,
+    /// `binary: true`: the content is bytes, read as a base64 `blob` rather than as text.
+    pub binary: bool,
     pub content: McpResourceContent,
 }
 
@@ -148,7 +182,8 @@ pub struct McpResource {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
 pub enum McpResourceContent {
-    /// A file embedded at build time.
+    /// A file embedded at build time: its text, or its bytes in base64 when the resource is
+    /// `binary`.
     Static(Str),
     /// Read by calling upstream.
     Dynamic(Handler),

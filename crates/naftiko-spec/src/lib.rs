@@ -112,6 +112,7 @@ pub struct SecretSpec {
     /// The name in the bind's source when it differs from `key` (the value side of `keys`).
     /// Also tried as an environment variable, after `key`.
     pub source_name: Str,
-    /// `binds[].location` when it is a `file://` URI: a JSON object file read at start-up.
+    /// `binds[].location` when it is a `file://` URI: a JSON object or flat YAML mapping file
+    /// read at start-up.
     pub file: Option<Str>,
 }

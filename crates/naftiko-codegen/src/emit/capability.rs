@@ -92,7 +92,8 @@ impl Emitter<'_> {
                 }
 
                 /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-                /// gracefully.
+                /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+                /// stdout (log to stderr then) and its client closing stdin stops the server.
                 pub async fn serve(self) -> ::core::result::Result<(), #rt::Error> {
                     #rt::serve(self.runtime).await
                 }

@@ -3,8 +3,8 @@
 use super::Ctx;
 use super::auth::auth;
 use super::fields::{
-    check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
-    string_field, text,
+    self, check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string,
+    span, string_field, text,
 };
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
@@ -12,6 +12,7 @@ use crate::model::{
     Aggregate, AggregateFunction, ControlAdapter, Expose, ExposedOperation, ExposedResource,
     Forward, McpAdapter, McpPromptSpec, McpResourceSpec, McpTool, RestAdapter, Target, Text,
 };
+use naftiko_spec::McpCacheScope;
 
 pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
     let mut out = Vec::new();
@@ -50,8 +51,9 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
             "description",
             "management",
             "observability",
+            "authentication",
         ],
-        &[],
+        &[("auth", "`authentication`")],
     );
     if let Some(management) = e.get("management") {
         let mut ignored = Vec::new();
@@ -100,6 +102,7 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
         namespace: string_field(ctx, e, "namespace"),
         address: string_field(ctx, e, "address"),
         port: port_field(ctx, e),
+        auth: auth(ctx, e),
         span: span(e),
     }
 }
@@ -121,6 +124,7 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
         ],
         &[("auth", "`authentication`"), ("paths", "`resources`")],
     );
+    fields::max_binary_size_not_enforced(ctx, e);
     let namespace = required_string(ctx, e, "namespace", "a rest adapter")?;
     let mut resources = Vec::new();
     if let Some(res) = e.get("resources") {
@@ -279,10 +283,15 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
             "resources",
             "prompts",
             "label",
+            "ttlMs",
+            "cacheScope",
+            "maxBinarySize",
         ],
         &[("auth", "`authentication`")],
     );
     let namespace = required_string(ctx, e, "namespace", "an mcp adapter")?;
+    let (ttl_ms, cache_scope) = cache_hints(ctx, e);
+    fields::max_binary_size_not_enforced(ctx, e);
     let tools = each(ctx, e, "tools", "a tool", tool);
     let resources = each(ctx, e, "resources", "a resource", mcp_resource);
     let prompts = each(ctx, e, "prompts", "a prompt", prompt);
@@ -297,6 +306,8 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
         address: string_field(ctx, e, "address"),
         port: port_field(ctx, e),
         transport: string_field(ctx, e, "transport"),
+        ttl_ms,
+        cache_scope,
         description: opt_string(ctx, e, &["description"]),
         auth: auth(ctx, e),
         namespace,
@@ -305,6 +316,39 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
         prompts,
         span: span(e),
     })
+}
+
+/// `ttlMs` (milliseconds, not negative) and `cacheScope` (`public` or `private`) of an MCP
+/// adapter, the caching hints MCP 2026-07-28 puts on list and read results.
+fn cache_hints(ctx: &mut Ctx<'_>, e: &Node) -> (Option<u64>, Option<McpCacheScope>) {
+    let ttl_ms = e.get("ttlMs").and_then(|node| {
+        let ttl = node.as_u64();
+        if ttl.is_none() {
+            ctx.error(
+                "wrong-type",
+                node,
+                "`ttlMs` must be a whole number of milliseconds, 0 or more",
+            )
+            .help("for example `ttlMs: 60000` (a minute); 0 means always re-fetch");
+        }
+        ttl
+    });
+    let cache_scope =
+        string_field(ctx, e, "cacheScope").and_then(|scope| match scope.value.as_str() {
+            "public" => Some(McpCacheScope::Public),
+            "private" => Some(McpCacheScope::Private),
+            other => {
+                let at = e.get("cacheScope").cloned().unwrap_or_else(|| e.clone());
+                ctx.error(
+                    "bad-cache-scope",
+                    &at,
+                    format!("unknown cacheScope `{other}`"),
+                )
+                .help("use `public` (the same for every caller) or `private` (per caller)");
+                None
+            }
+        });
+    (ttl_ms, cache_scope)
 }
 
 /// Reads each mapping entry of the collection `key` of `e` with `read`; entries that are not
@@ -363,6 +407,7 @@ fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpRe
         description: opt_string(ctx, r, &["description"]),
         mime_type: opt_string(ctx, r, &["mimeType"]),
         location: string_field(ctx, r, "location"),
+        binary: r.get("binary").and_then(Node::as_bool).unwrap_or(false),
         target: target(ctx, r),
         name,
         uri,

@@ -4,7 +4,29 @@
 use super::Ctx;
 use super::fields::{check_keys, entries, is_mapping, string_field, text};
 use crate::load::Node;
-use crate::model::Bind;
+use crate::model::{Bind, Text};
+
+/// The value providers a generated program reads: a `file://` file (a JSON object or a flat YAML
+/// mapping) or, with no location, the environment. Any other (`vault://`, `k8s-secret://`,
+/// `github-secrets://`) is warned about: its keys are read from the environment instead, so
+/// the operator must supply them there (start-up names every one missing).
+fn unsupported_location(ctx: &mut Ctx<'_>, namespace: &str, location: &Text, node: &Node) {
+    if location.value.starts_with("file:") {
+        return;
+    }
+    let scheme = location.value.split_once("://").map_or_else(
+        || "a location without a scheme".to_owned(),
+        |(scheme, _)| format!("`{scheme}://`"),
+    );
+    ctx.warn(
+        "bind-location-unsupported",
+        node,
+        format!(
+            "bind `{namespace}`: values cannot be read from {scheme}; its keys are read from the environment instead"
+        ),
+    )
+    .help("supported: `location: file:///./secrets.yaml` (a JSON object or a flat YAML mapping) or no location (environment variables)");
+}
 
 pub fn binds(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Bind> {
     let mut out = Vec::new();
@@ -29,6 +51,9 @@ pub fn binds(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Bind> {
             continue;
         };
         let location = string_field(ctx, entry, "location");
+        if let (Some(location), Some(node)) = (&location, entry.get("location")) {
+            unsupported_location(ctx, &namespace.value, location, node);
+        }
         let mut keys = Vec::new();
         match entry.get("keys") {
             Some(k) if k.as_map().is_some() => {

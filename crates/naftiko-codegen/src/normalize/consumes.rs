@@ -46,14 +46,12 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
             "resources",
             "label",
             "display",
+            "tunnel",
         ],
-        &[
-            ("auth", "`authentication`"),
-            ("tunnel", "a plain `baseUri`"),
-            ("openapi", "`resources`"),
-        ],
+        &[("auth", "`authentication`"), ("openapi", "`resources`")],
     );
     let namespace = required_string(ctx, entry, "namespace", "a consumes entry")?;
+    tunnel(ctx, entry, &namespace.value);
     if let Some(kind) = string_field(ctx, entry, "type")
         && !kind.value.eq_ignore_ascii_case("http")
     {
@@ -99,6 +97,70 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
         resources,
         span: span(entry),
     })
+}
+
+/// `tunnel:` (a reverse tunnel such as an OpenZiti service) cannot be dialled by generated code.
+/// Calling `baseUri` directly instead is what the reference engine does only when the tunnel
+/// says `fallback: direct`; by default (`fallback: fail`) it fails closed, so this refuses.
+fn tunnel(ctx: &mut Ctx<'_>, entry: &Node, namespace: &str) {
+    let Some((key, tunnel)) = entry.as_map().and_then(|m| {
+        m.iter()
+            .find(|(k, _)| k.as_str() == Some("tunnel"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+    }) else {
+        return;
+    };
+    if tunnel.as_map().is_none() {
+        ctx.error(
+            "wrong-type",
+            &tunnel,
+            format!("`tunnel` must be a mapping, found {}", tunnel.kind_name()),
+        );
+        return;
+    }
+    check_keys(
+        ctx,
+        &tunnel,
+        &["type", "service", "identity", "fallback"],
+        &[],
+    );
+    let kind = string_field(ctx, &tunnel, "type").map_or_else(|| "?".to_owned(), |t| t.value);
+    let service = string_field(ctx, &tunnel, "service")
+        .map_or_else(String::new, |s| format!(" `{}`", s.value));
+    let fallback = string_field(ctx, &tunnel, "fallback");
+    match fallback.as_ref().map(|f| f.value.as_str()) {
+        None | Some("fail") => {
+            ctx.error(
+                "unsupported-tunnel",
+                &key,
+                format!(
+                    "tunnels are not supported: calls to `{namespace}` must go through the {kind} service{service}, which generated code cannot dial"
+                ),
+            )
+            .help("run the tunnel as a sidecar and point `baseUri` at it, or set `fallback: direct` to call `baseUri` directly (for development)");
+        }
+        Some("direct") => {
+            ctx.warn(
+                "tunnel-direct",
+                &key,
+                format!(
+                    "tunnels are not supported; as `fallback: direct` asks, calls to `{namespace}` go straight to `baseUri`, not through the {kind} service{service}"
+                ),
+            )
+            .help("for development only: in production run the tunnel as a sidecar and point `baseUri` at it");
+        }
+        Some(other) => {
+            let at = tunnel.get("fallback").cloned().unwrap_or(key);
+            ctx.error(
+                "bad-tunnel-fallback",
+                &at,
+                format!("unknown tunnel fallback `{other}`"),
+            )
+            .help(
+                "use `fail` (the default: calls are refused) or `direct` (calls go to `baseUri`)",
+            );
+        }
+    }
 }
 
 fn resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ConsumedResource> {
@@ -186,6 +248,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
         ],
         &[],
     );
+    fields::max_binary_size_not_enforced(ctx, op);
     let name = entry_name(ctx, key, op, "an operation")?;
     let method = required_string(ctx, op, "method", "an operation")?;
     let Some(checked) = HttpMethod::parse(&method.value) else {

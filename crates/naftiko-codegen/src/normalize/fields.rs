@@ -201,3 +201,22 @@ fn levenshtein(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// `maxBinarySize` (on a REST or MCP adapter, or a consumed operation) is not enforced: an
+/// upstream answer is bounded by its namespace's `<NS>_MAX_BODY_BYTES` instead, so the key is
+/// warned about rather than dropped in silence.
+pub fn max_binary_size_not_enforced(ctx: &mut Ctx<'_>, owner: &Node) {
+    let Some(key) = owner.as_map().and_then(|m| {
+        m.iter()
+            .find(|(k, _)| k.as_str() == Some("maxBinarySize"))
+            .map(|(k, _)| k.clone())
+    }) else {
+        return;
+    };
+    ctx.warn(
+        "max-binary-size-not-enforced",
+        &key,
+        "`maxBinarySize` is not enforced; upstream answers are bounded by the consumed namespace's `<NS>_MAX_BODY_BYTES` (default 16 MiB)",
+    )
+    .help("set `<NS>_MAX_BODY_BYTES` of the consumed namespace to bound its answers");
+}

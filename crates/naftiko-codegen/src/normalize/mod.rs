@@ -141,7 +141,7 @@ fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
         &[],
     );
     if let Some(info) = root.get("info") {
-        spec.label = fields::opt_string(ctx, info, &["label", "title", "name"]);
+        spec.label = fields::opt_string(ctx, info, &["label", "display", "title", "name"]);
         spec.description = fields::opt_string(ctx, info, &["description"]);
     }
     if let Some(binds) = root.get("binds") {

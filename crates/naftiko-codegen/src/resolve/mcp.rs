@@ -11,8 +11,8 @@ use crate::model::{self, Hints, Span};
 use crate::names;
 use naftiko_spec::{
     CallerInput, Handler, McpAdapterSpec, McpPrompt, McpResource, McpResourceContent, McpTool,
-    ParamLocation, PathPart, PromptArgument, PromptMessage, Step, TemplatePart, ToolAnnotations,
-    Value, ValueType,
+    McpTransport, ParamLocation, PathPart, PromptArgument, PromptMessage, Step, TemplatePart,
+    ToolAnnotations, Value, ValueType,
 };
 
 impl Resolver<'_> {
@@ -50,15 +50,87 @@ impl Resolver<'_> {
             prompts.push(self.mcp_prompt(p));
         }
         let port = a.port.as_ref().map_or(9090, |p| p.value);
+        let transport = self.mcp_transport(a);
         McpAdapterSpec {
             env_prefix: names::env_prefix(&a.namespace.value).into(),
             default_addr: self.default_addr(a.address.as_ref(), port).into(),
+            transport,
+            ttl_ms: a.ttl_ms,
+            cache_scope: a.cache_scope,
             namespace: a.namespace.value.clone().into(),
             description: a.description.clone().unwrap_or_default().into(),
             tools: tools.into(),
             resources: resources.into(),
             prompts: prompts.into(),
             auth: self.exposed_auth(a.auth.as_ref()),
+        }
+    }
+
+    /// `transport:`: `http` (the default) or `stdio`, whose address and port go unused.
+    fn mcp_transport(&mut self, a: &model::McpAdapter) -> McpTransport {
+        let Some(transport) = &a.transport else {
+            return McpTransport::Http;
+        };
+        match transport.value.to_ascii_lowercase().as_str() {
+            "http" => McpTransport::Http,
+            "stdio" => {
+                if let Some(port) = &a.port {
+                    self.diag(
+                        Severity::Warning,
+                        "stdio-port-ignored",
+                        &port.span,
+                        format!(
+                            "mcp adapter `{}` speaks over stdio; its port is not used",
+                            a.namespace.value
+                        ),
+                    )
+                    .help("remove `port`, or set `transport: http` to serve over HTTP");
+                }
+                McpTransport::Stdio
+            }
+            other => {
+                self.diag(
+                    Severity::Error,
+                    "bad-transport",
+                    &transport.span,
+                    format!("unknown MCP transport `{other}`"),
+                )
+                .help("use `http` (Streamable HTTP, the default) or `stdio`");
+                McpTransport::Http
+            }
+        }
+    }
+
+    /// A process has one stdin and one stdout: two adapters cannot both speak over them.
+    pub(super) fn check_one_stdio_adapter(&mut self) {
+        let spec = self.spec;
+        let mut first: Option<&model::McpAdapter> = None;
+        for e in &spec.exposes {
+            let model::Expose::Mcp(a) = e else { continue };
+            let Some(transport) = &a.transport else {
+                continue;
+            };
+            if !transport.value.eq_ignore_ascii_case("stdio") {
+                continue;
+            }
+            match first {
+                None => first = Some(a),
+                Some(earlier) => {
+                    self.diag(
+                        Severity::Error,
+                        "two-stdio-adapters",
+                        &transport.span,
+                        format!(
+                            "mcp adapters `{}` and `{}` both use `transport: stdio`; a process has one stdin and one stdout",
+                            earlier.namespace.value, a.namespace.value
+                        ),
+                    )
+                    .help(format!(
+                        "serve one of them over HTTP (`transport: http`, with a `port`); `{}` is declared at line {}",
+                        earlier.namespace.value, earlier.span.loc.line
+                    ));
+                }
+            }
         }
     }
 
@@ -140,9 +212,16 @@ impl Resolver<'_> {
     ) -> Option<McpResource> {
         let uri_template = self.uri_template(r)?;
         let content = if let Some(loc) = &r.location {
-            match self.read_embedded(&loc.value, &loc.span) {
-                Some(text) => McpResourceContent::Static(text.into()),
-                None => return None,
+            if r.binary {
+                use base64::Engine as _;
+                let bytes = self.read_embedded_bytes(&loc.value, &loc.span)?;
+                McpResourceContent::Static(
+                    base64::engine::general_purpose::STANDARD
+                        .encode(bytes)
+                        .into(),
+                )
+            } else {
+                McpResourceContent::Static(self.read_embedded(&loc.value, &loc.span)?.into())
             }
         } else {
             let mut exp = Exposure::new(Surface::Mcp, &a.namespace.value, "");
@@ -199,8 +278,15 @@ impl Resolver<'_> {
             mime_type: r
                 .mime_type
                 .clone()
-                .unwrap_or_else(|| "application/json".into())
+                .unwrap_or_else(|| {
+                    if r.binary {
+                        "application/octet-stream".into()
+                    } else {
+                        "application/json".into()
+                    }
+                })
                 .into(),
+            binary: r.binary,
             content,
         })
     }
@@ -304,7 +390,27 @@ impl Resolver<'_> {
         }
     }
 
+    /// The text of the file `location` names, relative to the spec; a located error when it
+    /// cannot be read or is not UTF-8.
     fn read_embedded(&mut self, location: &str, span: &Span) -> Option<String> {
+        let bytes = self.read_embedded_bytes(location, span)?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            Err(_) => {
+                self.diag(
+                    Severity::Error,
+                    "file-not-text",
+                    span,
+                    format!("`{location}` is not UTF-8 text"),
+                )
+                .help("on an MCP resource, `binary: true` serves a file as bytes (a base64 blob)");
+                None
+            }
+        }
+    }
+
+    /// The bytes of the file `location` names, relative to the spec.
+    fn read_embedded_bytes(&mut self, location: &str, span: &Span) -> Option<Vec<u8>> {
         let rel = location.strip_prefix("file://").unwrap_or(location);
         let base = self
             .sources
@@ -313,10 +419,10 @@ impl Resolver<'_> {
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
         let path = base.join(rel.trim_start_matches("/./"));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
                 self.read_files.push(path);
-                Some(text)
+                Some(bytes)
             }
             Err(e) => {
                 self.diag(

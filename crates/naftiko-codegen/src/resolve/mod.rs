@@ -116,7 +116,8 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
         }
     }
     r.check_env_prefixes();
-    let secrets = r.secrets(&rest, &mcp);
+    r.check_one_stdio_adapter();
+    let secrets = r.secrets(&rest, &mcp, &control);
     let capability = CapabilitySpec {
         name: spec
             .label
@@ -272,6 +273,7 @@ impl Resolver<'_> {
             namespace: namespace.into(),
             env_prefix: env_prefix.into(),
             default_addr: self.default_addr(c.address.as_ref(), port).into(),
+            auth: self.exposed_auth(c.auth.as_ref()),
         }
     }
 
@@ -348,8 +350,13 @@ impl Resolver<'_> {
     }
 
     /// Every secret some value refers to, with where its value comes from.
-    fn secrets(&self, rest: &[RestAdapterSpec], mcp: &[McpAdapterSpec]) -> Vec<SecretSpec> {
-        self.secret_names(rest, mcp)
+    fn secrets(
+        &self,
+        rest: &[RestAdapterSpec],
+        mcp: &[McpAdapterSpec],
+        control: &[ControlAdapterSpec],
+    ) -> Vec<SecretSpec> {
+        self.secret_names(rest, mcp, control)
             .into_iter()
             .map(|key| self.secret_spec(key))
             .collect()
@@ -357,7 +364,12 @@ impl Resolver<'_> {
 
     /// The secrets values refer to, in order of first reference: consumed namespaces (auth,
     /// client-level parameters, operations), then the auth of adapters, then their handlers.
-    fn secret_names(&self, rest: &[RestAdapterSpec], mcp: &[McpAdapterSpec]) -> Vec<String> {
+    fn secret_names(
+        &self,
+        rest: &[RestAdapterSpec],
+        mcp: &[McpAdapterSpec],
+        control: &[ControlAdapterSpec],
+    ) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         let mut visit = |v: &Value| collect_secrets(v, &mut names);
         for ns in &self.namespaces {
@@ -383,7 +395,8 @@ impl Resolver<'_> {
         let auths = rest
             .iter()
             .map(|a| &a.auth)
-            .chain(mcp.iter().map(|a| &a.auth));
+            .chain(mcp.iter().map(|a| &a.auth))
+            .chain(control.iter().map(|a| &a.auth));
         for auth in auths {
             auth_values(auth).into_iter().for_each(&mut visit);
         }

@@ -1,4 +1,4 @@
-//! The credential callers of an exposed adapter (REST or MCP over HTTP) must present
+//! The credential callers of an exposed adapter (REST, MCP over HTTP or control) must present
 //! (`exposes[].authentication`).
 //!
 //! The expected values are evaluated once, when the router is built (they usually come from a
@@ -8,7 +8,9 @@
 //! part was wrong.
 
 use std::fmt;
+use std::sync::Arc;
 
+use axum::Router;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use http::request::Parts;
@@ -161,6 +163,27 @@ impl AuthCheck {
             .insert(header::WWW_AUTHENTICATE, self.challenge.clone());
         Err(response)
     }
+}
+
+/// `router` with every request checked by `check` before it is routed (for adapters whose
+/// every endpoint is guarded alike; REST checks per route, after routing).
+pub(crate) fn guard(router: Router, check: Arc<AuthCheck>) -> Router {
+    if !check.is_required() {
+        return router;
+    }
+    router.layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let check = Arc::clone(&check);
+            async move {
+                let (parts, body) = request.into_parts();
+                if let Err(refusal) = check.check(&parts) {
+                    return refusal;
+                }
+                next.run(axum::extract::Request::from_parts(parts, body))
+                    .await
+            }
+        },
+    ))
 }
 
 /// The credential after `<scheme> ` in `Authorization` (the scheme matched without case).

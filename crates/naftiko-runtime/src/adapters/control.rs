@@ -17,6 +17,10 @@
 //! upstream series by [`crate::upstream::Hooks`] installed on every namespace's client (user
 //! hooks given to [`crate::Runtime::with_hooks`] run after them).
 //!
+//! When the adapter declares `authentication`, every endpoint (health checks included) asks for
+//! it exactly as a REST adapter does ([`crate::adapters::caller_auth`]): a 401 with a challenge
+//! without the credential, and no start-up at all when the expected credential is empty.
+//!
 //! The address is `<NAMESPACE>_ADDR` when the adapter has a namespace, else `CONTROL_ADDR`,
 //! else the spec's `address:port`.
 
@@ -27,6 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use http::{HeaderValue, StatusCode, header};
 
+use crate::adapters::caller_auth::{self, AuthCheck};
 use crate::adapters::problem::Problem;
 use crate::error::Error;
 use crate::runtime::Runtime;
@@ -36,20 +41,21 @@ use crate::runtime::metrics::METRICS_CONTENT_TYPE;
 /// The router of control adapter number `adapter` of the runtime's capability.
 pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     let spec = rt.spec();
-    if spec.control.get(adapter).is_none() {
+    let Some(adapter_spec) = spec.control.get(adapter) else {
         return Err(Error::Serve(format!(
             "capability `{}` has no control adapter number {adapter} (it has {})",
             spec.name,
             spec.control.len()
         )));
-    }
+    };
+    let auth = AuthCheck::build(&adapter_spec.auth, &adapter_spec.namespace, rt.secrets())?;
     let Some(state) = rt.control_state().cloned() else {
         return Err(Error::Serve(
             "the runtime keeps no control state for this capability".to_owned(),
         ));
     };
     let ready_state = Arc::clone(&state);
-    Ok(Router::new()
+    let router = Router::new()
         .route(
             "/health/live",
             get(|| async { json_status(StatusCode::OK, "up") }),
@@ -68,7 +74,8 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
                 async move { render_metrics(&state) }
             }),
         )
-        .fallback(not_found))
+        .fallback(not_found);
+    Ok(caller_auth::guard(router, Arc::new(auth)))
 }
 
 fn ready(state: &ControlState) -> Response {

@@ -8,14 +8,16 @@
 //! environment later: the runtime keeps these typed settings and the adapters take theirs.
 
 mod adapters;
+mod secrets_file;
 mod serving;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
 use std::time::Duration;
 
-use serde_json::Value as Json;
+use secrets_file::SecretsFile;
+#[cfg(test)]
+use secrets_file::file_uri_path;
 
 use crate::error::Error;
 use crate::secret::{SecretString, Secrets};
@@ -139,7 +141,7 @@ fn read_secrets(
 ) -> Secrets {
     let mut secrets = Secrets::new();
     // Several keys usually share one file; read and parse it once.
-    let mut files: HashMap<&'static str, Option<serde_json::Map<String, Json>>> = HashMap::new();
+    let mut files: HashMap<&'static str, Option<SecretsFile>> = HashMap::new();
     for spec in specs {
         let from_env = lookup(&spec.key).or_else(|| {
             let alternative = !spec.source_name.is_empty() && spec.source_name != spec.key;
@@ -149,17 +151,12 @@ fn read_secrets(
             let uri: &str = spec.file.as_deref()?;
             let file = files
                 .entry(uri)
-                .or_insert_with(|| read_secret_file(uri, report))
+                .or_insert_with(|| secrets_file::read(uri, report))
                 .as_ref()?;
             [&*spec.source_name, &*spec.key]
                 .into_iter()
                 .filter(|name| !name.is_empty())
-                .find_map(|name| match file.get(name)? {
-                    Json::String(text) if !text.is_empty() => Some(text.clone()),
-                    Json::Number(number) => Some(number.to_string()),
-                    Json::Bool(flag) => Some(flag.to_string()),
-                    _ => None,
-                })
+                .find_map(|name| file.get(name).cloned())
         };
         match from_env.or_else(from_file) {
             Some(value) => secrets.insert(&spec.key, SecretString::new(value)),
@@ -167,63 +164,6 @@ fn read_secrets(
         }
     }
     secrets
-}
-
-fn read_secret_file(uri: &str, report: &mut Report) -> Option<serde_json::Map<String, Json>> {
-    let path = file_uri_path(uri);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) => {
-            report.problems.push(format!(
-                "cannot read secrets file `{}` ({uri}): {error}",
-                path.display()
-            ));
-            return None;
-        }
-    };
-    match serde_json::from_str::<Json>(&text) {
-        Ok(Json::Object(map)) => Some(map),
-        // Never echo the parse error's context: the file is full of secrets.
-        _ => {
-            report.problems.push(format!(
-                "secrets file `{}` is not a JSON object",
-                path.display()
-            ));
-            None
-        }
-    }
-}
-
-/// The file a `file://` location names. `file:///./x` and other relative forms resolve against
-/// the current directory, as a developer running from the project root expects.
-pub(crate) fn file_uri_path(uri: &str) -> PathBuf {
-    let without_scheme = uri
-        .strip_prefix("file://")
-        .or_else(|| uri.strip_prefix("file:"))
-        .unwrap_or(uri);
-    let without_host = without_scheme
-        .strip_prefix("localhost/")
-        .map_or(without_scheme.to_owned(), |rest| format!("/{rest}"));
-    let decoded = percent_encoding::percent_decode_str(&without_host)
-        .decode_utf8_lossy()
-        .into_owned();
-    let relative = ["/./", "/../"]
-        .iter()
-        .any(|prefix| decoded.starts_with(prefix))
-        || decoded == "/."
-        || decoded == "/..";
-    let path = if relative {
-        PathBuf::from(&decoded[1..])
-    } else {
-        PathBuf::from(decoded)
-    };
-    if path.is_absolute() {
-        path
-    } else {
-        std::env::current_dir()
-            .map(|dir| dir.join(&path))
-            .unwrap_or(path)
-    }
 }
 
 fn read_client(

@@ -1,6 +1,8 @@
+use std::path::PathBuf;
+
 use super::serving::{DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving};
 use super::*;
-use crate::spec::{Auth, McpAdapterSpec, RestAdapterSpec, list, text};
+use crate::spec::{Auth, McpAdapterSpec, McpTransport, RestAdapterSpec, list, text};
 
 static CONSUMES: &[ConsumesSpec] = &[
     ConsumesSpec {
@@ -55,6 +57,9 @@ static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
     namespace: text("runs-mcp"),
     env_prefix: text("RUNS_MCP"),
     default_addr: text("0.0.0.0:9090"),
+    transport: McpTransport::Http,
+    ttl_ms: None,
+    cache_scope: None,
     description: text(""),
     tools: list(&[]),
     resources: list(&[]),
@@ -255,4 +260,60 @@ fn file_uris_resolve_against_the_current_directory() {
         file_uri_path("file:///etc/app/secrets%20x.json"),
         PathBuf::from("/etc/app/secrets x.json")
     );
+}
+
+#[test]
+fn secrets_come_from_a_flat_yaml_file() {
+    let path =
+        std::env::temp_dir().join(format!("naftiko-config-test-{}.yaml", std::process::id()));
+    let yaml = "# the tutorials' shared/secrets.yaml\nNOTION_TOKEN: secret_abc\nquoted: \"a: b # c\"\nPORT: 0123\nEMPTY: ~\nnested:\n  inner: x\nLAST: 'z'\n";
+    assert!(std::fs::write(&path, yaml).is_ok());
+    let uri: crate::spec::Str = format!("file://{}", path.display()).into();
+    let spec = |key: &'static str, source: &'static str| SecretSpec {
+        key: text(key),
+        source_name: text(source),
+        file: Some(uri.clone()),
+    };
+    let specs: &'static [SecretSpec] = Box::leak(Box::new([
+        spec("NOTION_TOKEN", "NOTION_TOKEN"),
+        spec("QUOTED", "quoted"),
+        spec("PORT", "PORT"),
+        spec("LAST", "LAST"),
+        spec("EMPTY", "EMPTY"),
+        spec("NESTED", "nested"),
+    ]));
+    let mut report = Report::default();
+    let secrets = read_secrets(specs, &|_| None, &mut report);
+    let _ = std::fs::remove_file(&path);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let get = |key: &str| secrets.get(key).map(SecretString::expose);
+    assert_eq!(get("NOTION_TOKEN"), Some("secret_abc"));
+    assert_eq!(get("QUOTED"), Some("a: b # c"));
+    assert_eq!(get("PORT"), Some("0123"), "scalars are kept as written");
+    assert_eq!(get("LAST"), Some("z"));
+    // A null or a nested value is no value: start-up names the key as missing.
+    assert_eq!(report.missing, ["EMPTY", "NESTED"]);
+}
+
+#[test]
+fn a_secrets_file_that_is_not_flat_is_refused_without_quoting_it() {
+    use super::secrets_file::parse;
+    for bad in [
+        "- a\n- b\n",
+        "just text",
+        "a: [1\n",
+        "",
+        "a: 1\n---\nb: 2\n",
+        "[1, 2]",
+    ] {
+        let refused = parse(bad);
+        assert!(refused.is_err(), "{bad:?} accepted");
+        let why = refused.err().unwrap_or_default();
+        assert!(!why.contains('1') || why.contains("line"), "{why}");
+    }
+    let json = parse(r#"{"A": "x", "B": 2, "C": true, "D": {"e": 1}, "E": ""}"#);
+    let json = json.unwrap_or_default();
+    assert_eq!(json.len(), 3, "{json:?}");
+    let flow = parse("{A: x, B: y}").unwrap_or_default();
+    assert_eq!(flow.get("B").map(String::as_str), Some("y"));
 }

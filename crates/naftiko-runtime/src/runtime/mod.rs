@@ -210,7 +210,9 @@ impl std::fmt::Debug for Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{Auth, ConsumesSpec, HttpOperation, McpAdapterSpec, RawFormat, RequestBody};
+    use crate::spec::{
+        Auth, ConsumesSpec, HttpOperation, McpAdapterSpec, McpTransport, RawFormat, RequestBody,
+    };
     use crate::spec::{list, text};
 
     static CONSUMES: &[ConsumesSpec] = &[ConsumesSpec {
@@ -227,6 +229,9 @@ mod tests {
         namespace: text("tools"),
         env_prefix: text("TOOLS"),
         default_addr: text("127.0.0.1:9090"),
+        transport: McpTransport::Http,
+        ttl_ms: None,
+        cache_scope: None,
         description: text(""),
         tools: list(&[]),
         resources: list(&[]),

@@ -1,5 +1,6 @@
 //! Serving every adapter of a capability: each REST, MCP and control adapter on its own
-//! socket, until a shutdown signal.
+//! socket, and an MCP adapter declared with `transport: stdio` on the process's stdin and
+//! stdout, until a shutdown signal.
 //!
 //! ```no_run
 //! # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
@@ -24,6 +25,10 @@
 //! # }
 //! ```
 //!
+//! A stdio adapter ends when its client closes stdin, and that stops the whole server, as any
+//! adapter that stops does: the client started the process and is done with it. While it
+//! serves, stdout carries only the protocol, so the program must log to stderr.
+//!
 //! Shutdown is graceful: listeners close at once, requests in flight finish, idle connections
 //! are closed. A connection that stays busy (a long MCP stream) is cut after
 //! [`SHUTDOWN_GRACE`], so stopping never hangs.
@@ -46,6 +51,7 @@ use crate::error::Error;
 use crate::runtime::Runtime;
 use crate::runtime::control_state::ControlState;
 use crate::server::connections::settings_for_adapter;
+use crate::spec::McpTransport;
 
 /// How long in-flight requests may take to finish once shutdown has begun.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -53,8 +59,18 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// Every adapter's listener, bound and ready to serve.
 pub struct Server {
     listeners: Vec<Listener>,
+    /// The MCP adapter served over stdin/stdout, if the spec declares one (at most one: the
+    /// code generator refuses two).
+    stdio: Option<Stdio>,
     /// Told when each adapter starts and stops serving (for `GET /health/ready`).
     control: Option<Arc<ControlState>>,
+}
+
+struct Stdio {
+    rt: Runtime,
+    /// Its index among the capability's MCP adapters.
+    adapter: usize,
+    label: String,
 }
 
 struct Listener {
@@ -82,18 +98,24 @@ impl std::fmt::Debug for Server {
             .iter()
             .map(|listener| listener.url.as_str())
             .collect();
-        f.debug_struct("Server").field("urls", &urls).finish()
+        let stdio = self.stdio.as_ref().map(|stdio| stdio.label.as_str());
+        f.debug_struct("Server")
+            .field("urls", &urls)
+            .field("stdio", &stdio)
+            .finish()
     }
 }
 
 impl Server {
-    /// Builds every adapter's router and binds its address (`<PREFIX>_ADDR` or the spec's).
-    /// A router that cannot be built or an address that cannot be bound fails the whole call,
-    /// naming the adapter and the address.
+    /// Builds every adapter's router and binds its address (`<PREFIX>_ADDR` or the spec's); an
+    /// MCP adapter with `transport: stdio` binds nothing and is served by [`Server::run`] on
+    /// stdin/stdout. A router that cannot be built or an address that cannot be bound fails the
+    /// whole call, naming the adapter and the address; so does a second stdio adapter.
     pub async fn bind(rt: Runtime) -> Result<Server, Error> {
         let spec = rt.spec();
         let count = spec.rest.len() + spec.mcp.len() + spec.control.len();
         let mut listeners = Vec::new();
+        let mut stdio = None;
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::adapters::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", &*adapter.namespace);
@@ -103,8 +125,21 @@ impl Server {
             listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
         }
         for (index, adapter) in spec.mcp.iter().enumerate() {
-            let router = crate::adapters::mcp::router(rt.clone(), index);
             let label = format!("MCP adapter `{}`", &*adapter.namespace);
+            if adapter.transport == McpTransport::Stdio {
+                if let Some(Stdio { label: first, .. }) = &stdio {
+                    return Err(Error::Serve(format!(
+                        "{first} and {label} both use stdio; a process has one stdin and one stdout"
+                    )));
+                }
+                stdio = Some(Stdio {
+                    rt: rt.clone(),
+                    adapter: index,
+                    label,
+                });
+                continue;
+            }
+            let router = crate::adapters::mcp::router(rt.clone(), index);
             let serving = rt.mcp_settings(index).map(|settings| settings.serving);
             let settings = serving_of(serving, &adapter.env_prefix, count);
             let address = rt.mcp_addr(index);
@@ -120,9 +155,15 @@ impl Server {
         }
         let control = rt.control_state().cloned();
         if let Some(state) = &control {
-            state.readiness.expect(listeners.len());
+            state
+                .readiness
+                .expect(listeners.len() + usize::from(stdio.is_some()));
         }
-        Ok(Server { listeners, control })
+        Ok(Server {
+            listeners,
+            stdio,
+            control,
+        })
     }
 
     /// The bound address of every REST adapter, in spec order (the real port when the
@@ -131,7 +172,8 @@ impl Server {
         self.addrs(Kind::Rest)
     }
 
-    /// The bound address of every MCP adapter, in spec order.
+    /// The bound address of every MCP adapter served over HTTP, in spec order (a stdio adapter
+    /// has none).
     pub fn mcp_addrs(&self) -> Vec<SocketAddr> {
         self.addrs(Kind::Mcp)
     }
@@ -171,6 +213,27 @@ impl Server {
                 let served = server
                     .await
                     .map_err(|error| Error::Serve(format!("{label} failed: {error}")));
+                if let Some(state) = &control {
+                    state.readiness.stopped();
+                }
+                served
+            });
+        }
+
+        if let Some(stdio) = self.stdio {
+            tracing::info!("{} serving on stdin/stdout", stdio.label);
+            let control = self.control.clone();
+            if let Some(state) = &control {
+                state.readiness.started();
+            }
+            let mut stop = stop_receiver.clone();
+            servers.spawn(async move {
+                let serving = crate::adapters::mcp::serve_stdio(stdio.rt, stdio.adapter);
+                // Shutdown drops the session, which closes it; its client sees stdout end.
+                let served = tokio::select! {
+                    served = serving => served,
+                    _ = stop.wait_for(|stopping| *stopping) => Ok(()),
+                };
                 if let Some(state) = &control {
                     state.readiness.stopped();
                 }

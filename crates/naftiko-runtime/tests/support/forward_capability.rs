@@ -100,6 +100,7 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
         namespace: text("control"),
         env_prefix: text("CONTROL"),
         default_addr: text("127.0.0.1:0"),
+        auth: Auth::None,
     }]),
 };
 

@@ -71,6 +71,9 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             namespace: text("runs-mcp"),
             env_prefix: text("RUNS_MCP"),
             default_addr: text("127.0.0.1:0"),
+            transport: McpTransport::Http,
+            ttl_ms: Some(60_000),
+            cache_scope: Some(McpCacheScope::Public),
             description: text("Look at Inngest runs."),
             tools: Cow::Borrowed(&[
                 McpTool {
@@ -129,6 +132,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
                 uri_template: list(&[]),
                 description: text("What a run is."),
                 mime_type: text("text/markdown"),
+                binary: false,
                 content: McpResourceContent::Static(text("# Runs\nOne execution of a function.\n")),
             }]),
             prompts: Cow::Borrowed(&[McpPrompt {
@@ -155,6 +159,9 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
             namespace: text("runs-mcp-private"),
             env_prefix: text("RUNS_MCP_PRIVATE"),
             default_addr: text("127.0.0.1:0"),
+            transport: McpTransport::Http,
+            ttl_ms: None,
+            cache_scope: None,
             description: text(""),
             tools: list(&[]),
             resources: list(&[]),

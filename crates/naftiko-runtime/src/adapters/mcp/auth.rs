@@ -14,7 +14,7 @@ use axum::Router;
 use axum::response::{IntoResponse, Response};
 use http::{StatusCode, header};
 
-use crate::adapters::caller_auth::AuthCheck;
+use crate::adapters::caller_auth::{self, AuthCheck};
 use crate::runtime::Runtime;
 use crate::spec::{Auth, McpAdapterSpec};
 
@@ -24,22 +24,7 @@ pub(crate) fn guard(router: Router, adapter: &'static McpAdapterSpec, rt: &Runti
         return router;
     }
     match AuthCheck::build(&adapter.auth, &adapter.namespace, rt.secrets()) {
-        Ok(check) => {
-            let check = Arc::new(check);
-            router.layer(axum::middleware::from_fn(
-                move |request: axum::extract::Request, next: axum::middleware::Next| {
-                    let check = Arc::clone(&check);
-                    async move {
-                        let (parts, body) = request.into_parts();
-                        if let Err(refusal) = check.check(&parts) {
-                            return refusal;
-                        }
-                        next.run(axum::extract::Request::from_parts(parts, body))
-                            .await
-                    }
-                },
-            ))
-        }
+        Ok(check) => caller_auth::guard(router, Arc::new(check)),
         Err(e) => {
             tracing::error!(adapter = &*adapter.namespace, error = %e, "MCP adapter authentication cannot be checked; every HTTP request is refused");
             router.layer(axum::middleware::from_fn(

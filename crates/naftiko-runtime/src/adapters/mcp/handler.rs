@@ -23,7 +23,29 @@ use super::{prompts, resources, results, tools};
 use crate::interp::inputs::check_all;
 use crate::invoke::invoke;
 use crate::runtime::Runtime;
-use crate::spec::{Auth, McpAdapterSpec, McpResourceContent, list, text};
+use crate::spec::{
+    Auth, McpAdapterSpec, McpCacheScope, McpResourceContent, McpTransport, list, text,
+};
+
+/// `result` with the adapter's `ttlMs` and `cacheScope`, where the spec sets them (the list and
+/// read results share the two fields but no trait). rmcp fills what stays unset for clients of
+/// the 2026-07-28 protocol.
+macro_rules! cache_hints {
+    ($result:expr, $adapter:expr) => {{
+        let mut result = $result;
+        let adapter: &McpAdapterSpec = $adapter;
+        if let Some(ttl_ms) = adapter.ttl_ms {
+            result.ttl_ms = Some(ttl_ms);
+        }
+        if let Some(scope) = adapter.cache_scope {
+            result.cache_scope = Some(match scope {
+                McpCacheScope::Public => rmcp::model::CacheScope::Public,
+                McpCacheScope::Private => rmcp::model::CacheScope::Private,
+            });
+        }
+        result
+    }};
+}
 
 /// Serves one MCP adapter of a capability. Cheap to clone.
 #[derive(Clone)]
@@ -51,6 +73,9 @@ static NO_ADAPTER: McpAdapterSpec = McpAdapterSpec {
     namespace: text("missing-adapter"),
     env_prefix: text("MISSING_ADAPTER"),
     default_addr: text("127.0.0.1:0"),
+    transport: McpTransport::Http,
+    ttl_ms: None,
+    cache_scope: None,
     description: text(""),
     tools: list(&[]),
     resources: list(&[]),
@@ -152,7 +177,8 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.served.tools.clone()))
+        let result = ListToolsResult::with_all_items(self.served.tools.clone());
+        Ok(cache_hints!(result, self.served.adapter))
     }
 
     async fn call_tool(
@@ -202,9 +228,8 @@ impl ServerHandler for McpServer {
         if self.served.adapter.resources.is_empty() {
             return Err(McpError::method_not_found::<ListResourcesRequestMethod>());
         }
-        Ok(ListResourcesResult::with_all_items(
-            self.served.resources.clone(),
-        ))
+        let result = ListResourcesResult::with_all_items(self.served.resources.clone());
+        Ok(cache_hints!(result, self.served.adapter))
     }
 
     async fn read_resource(
@@ -242,10 +267,11 @@ impl ServerHandler for McpServer {
                         None,
                     ));
                 }
-                results::resource_contents(&request.uri, &resource.mime_type, outcome)
+                results::resource_contents(&request.uri, resource, outcome)
             }
         };
-        Ok(ReadResourceResult::new(vec![contents]).into())
+        let result = ReadResourceResult::new(vec![contents]);
+        Ok(cache_hints!(result, adapter).into())
     }
 
     async fn list_resource_templates(
@@ -258,9 +284,9 @@ impl ServerHandler for McpServer {
                 ListResourceTemplatesRequestMethod,
             >());
         }
-        Ok(ListResourceTemplatesResult::with_all_items(
-            self.served.resource_templates.clone(),
-        ))
+        let result =
+            ListResourceTemplatesResult::with_all_items(self.served.resource_templates.clone());
+        Ok(cache_hints!(result, self.served.adapter))
     }
 
     async fn list_prompts(
@@ -271,9 +297,8 @@ impl ServerHandler for McpServer {
         if self.served.adapter.prompts.is_empty() {
             return Err(McpError::method_not_found::<ListPromptsRequestMethod>());
         }
-        Ok(ListPromptsResult::with_all_items(
-            self.served.prompts.clone(),
-        ))
+        let result = ListPromptsResult::with_all_items(self.served.prompts.clone());
+        Ok(cache_hints!(result, self.served.adapter))
     }
 
     async fn get_prompt(

@@ -95,14 +95,19 @@ fn capture(template: &[PathPart], uri: &str) -> Option<Inputs> {
     rest.is_empty().then_some(inputs)
 }
 
-/// A fixed, embedded resource's contents.
-pub(super) fn embedded(resource: &'static McpResource, text: &'static str) -> ResourceContents {
-    let mime_type = if resource.mime_type.is_empty() {
-        "text/plain"
-    } else {
-        &resource.mime_type
+/// A fixed, embedded resource's contents: its text, or for a `binary` resource the base64 of
+/// its bytes as a blob.
+pub(super) fn embedded(resource: &'static McpResource, content: &'static str) -> ResourceContents {
+    let mime_type = match (&*resource.mime_type, resource.binary) {
+        ("", true) => "application/octet-stream",
+        ("", false) => "text/plain",
+        (mime_type, _) => mime_type,
     };
-    ResourceContents::text(text, &*resource.uri).with_mime_type(mime_type)
+    if resource.binary {
+        ResourceContents::blob(content, &*resource.uri).with_mime_type(mime_type)
+    } else {
+        ResourceContents::text(content, &*resource.uri).with_mime_type(mime_type)
+    }
 }
 
 #[cfg(test)]
@@ -125,6 +130,7 @@ mod tests {
             uri_template: list(&[]),
             description: text(""),
             mime_type: text(""),
+            binary: false,
             content: McpResourceContent::Static(text("{}")),
         },
         McpResource {
@@ -134,9 +140,39 @@ mod tests {
             uri_template: list(PROFILE),
             description: text(""),
             mime_type: text(""),
+            binary: false,
             content: McpResourceContent::Static(text("{}")),
         },
     ];
+
+    static BLOB: McpResource = McpResource {
+        name: text("pixel"),
+        title: None,
+        uri: text("files://pixel"),
+        uri_template: list(&[]),
+        description: text(""),
+        mime_type: text(""),
+        binary: true,
+        content: McpResourceContent::Static(text("iVBORw0KGgo=")),
+    };
+
+    #[test]
+    fn a_binary_resource_is_read_as_a_blob() {
+        let read = embedded(&BLOB, "iVBORw0KGgo=");
+        assert!(
+            matches!(
+                &read,
+                ResourceContents::BlobResourceContents { blob, mime_type, .. }
+                    if blob == "iVBORw0KGgo="
+                        && mime_type.as_deref() == Some("application/octet-stream")
+            ),
+            "{read:?}"
+        );
+        assert!(matches!(
+            embedded(&RESOURCES[0], "{}"),
+            ResourceContents::TextResourceContents { .. }
+        ));
+    }
 
     #[test]
     fn a_template_captures_decoded_values_and_fixed_uris_win() {

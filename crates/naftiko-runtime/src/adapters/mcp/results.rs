@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::invoke::{Outcome, OutcomeBody};
+use crate::spec::McpResource;
 
 /// How much of an upstream error body is quoted back to the caller.
 const MAX_ERROR_BODY_CHARS: usize = 4_000;
@@ -153,9 +154,14 @@ fn truncate(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The contents of a resource read through a handler.
-pub(crate) fn resource_contents(uri: &str, mime_type: &str, outcome: Outcome) -> ResourceContents {
-    let text = body_text(&outcome.body);
+/// The contents of `resource` read through its handler at `uri`: text, or for a `binary`
+/// resource the answer's bytes as a base64 blob.
+pub(crate) fn resource_contents(
+    uri: &str,
+    resource: &McpResource,
+    outcome: Outcome,
+) -> ResourceContents {
+    let mime_type: &str = &resource.mime_type;
     let mime_type = if mime_type.is_empty() {
         outcome
             .content_type
@@ -166,7 +172,17 @@ pub(crate) fn resource_contents(uri: &str, mime_type: &str, outcome: Outcome) ->
     } else {
         mime_type.to_owned()
     };
-    ResourceContents::text(text, uri).with_mime_type(mime_type)
+    if resource.binary {
+        use base64::Engine as _;
+        let blob = match &outcome.body {
+            OutcomeBody::Raw(bytes) => base64::engine::general_purpose::STANDARD.encode(bytes),
+            OutcomeBody::Json(value) => {
+                base64::engine::general_purpose::STANDARD.encode(value.to_string())
+            }
+        };
+        return ResourceContents::blob(blob, uri).with_mime_type(mime_type);
+    }
+    ResourceContents::text(body_text(&outcome.body), uri).with_mime_type(mime_type)
 }
 
 #[cfg(test)]
@@ -189,6 +205,36 @@ mod tests {
             .iter()
             .filter_map(|block| block.as_text().map(|text| text.text.clone()))
             .collect()
+    }
+
+    #[test]
+    fn a_binary_resource_read_through_a_call_is_a_blob_of_the_answer() {
+        use crate::spec::{McpResourceContent, list, text};
+        static PHOTO: McpResource = McpResource {
+            name: text("photo"),
+            title: None,
+            uri: text("photos://{id}"),
+            uri_template: list(&[]),
+            description: text(""),
+            mime_type: text("image/jpeg"),
+            binary: true,
+            content: McpResourceContent::Static(text("")),
+        };
+        let bytes = Bytes::from_static(&[0xff, 0xd8, 0xff, 0x00]);
+        let read = resource_contents(
+            "photos://1",
+            &PHOTO,
+            outcome(Some("image/jpeg"), OutcomeBody::Raw(bytes)),
+        );
+        assert!(
+            matches!(
+                &read,
+                ResourceContents::BlobResourceContents { blob, mime_type, uri, .. }
+                    if blob == "/9j/AA==" && mime_type.as_deref() == Some("image/jpeg")
+                        && uri == "photos://1"
+            ),
+            "{read:?}"
+        );
     }
 
     #[test]

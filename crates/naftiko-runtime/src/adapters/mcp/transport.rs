@@ -130,11 +130,14 @@ mod tests {
 
     /// The HTTP settings of adapter `RUNS_MCP` when the environment holds `vars`.
     fn settings(vars: &[(&str, &str)]) -> HttpSettings {
-        use crate::spec::{Auth, CapabilitySpec, McpAdapterSpec};
+        use crate::spec::{Auth, CapabilitySpec, McpAdapterSpec, McpTransport};
         static MCP: &[McpAdapterSpec] = &[McpAdapterSpec {
             namespace: text("runs-mcp"),
             env_prefix: text("RUNS_MCP"),
             default_addr: text("127.0.0.1:9090"),
+            transport: McpTransport::Http,
+            ttl_ms: None,
+            cache_scope: None,
             description: text(""),
             tools: list(&[]),
             resources: list(&[]),
@@ -218,6 +221,9 @@ mod tests {
                 namespace: text("ping-mcp"),
                 env_prefix: text("PING_MCP"),
                 default_addr: text("127.0.0.1:0"),
+                transport: McpTransport::Http,
+                ttl_ms: None,
+                cache_scope: None,
                 description: text("Answers pings."),
                 tools: Cow::Borrowed(&[McpTool {
                     name: text("ping"),
