@@ -41,6 +41,7 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
     check_keys(
         ctx,
         e,
+        "exposes[]<control>",
         &[
             "type",
             "address",
@@ -108,6 +109,7 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
     check_keys(
         ctx,
         e,
+        "exposes[]<rest>",
         &[
             "type",
             "address",
@@ -146,25 +148,26 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
 
 /// One resource of a rest adapter: its operations, or a `forward` to a consumed namespace.
 fn rest_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ExposedResource> {
-    check_keys(
-        ctx,
-        r,
-        &[
-            "path",
-            "name",
-            "label",
-            "description",
-            "inputParameters",
-            "operations",
-            "forward",
-            "display",
-            "method",
-            "call",
-            "with",
-            "outputParameters",
-        ],
-        &[],
-    );
+    let mut reads = vec![
+        "path",
+        "name",
+        "label",
+        "description",
+        "inputParameters",
+        "operations",
+        "forward",
+        "display",
+        "method",
+        "call",
+        "with",
+        "outputParameters",
+    ];
+    if r.get("operations").is_none() && r.get("method").is_some() {
+        // A resource that is its own operation carries the operation keys too.
+        reads.extend_from_slice(OPERATION_KEYS);
+        reads.extend_from_slice(TARGET_KEYS);
+    }
+    check_keys(ctx, r, "exposes[]<rest>.resources[]", &reads, &[]);
     let path = required_string(ctx, r, "path", "a resource")?;
     let name = match key {
         Some(k) => k.as_str().map(|s| text(k, s.to_string())),
@@ -200,13 +203,13 @@ fn resource_operations(ctx: &mut Ctx<'_>, r: &Node) -> Vec<ExposedOperation> {
             if !is_mapping(ctx, op, "an operation") {
                 continue;
             }
-            if let Some(o) = operation(ctx, key, op) {
+            if let Some(o) = operation(ctx, key, op, false) {
                 operations.push(o);
             }
         }
     } else if r.get("method").is_some() {
         // A resource that is its own single operation (seen in some alpha1 specs).
-        if let Some(o) = operation(ctx, None, r) {
+        if let Some(o) = operation(ctx, None, r, true) {
             operations.push(o);
         }
     }
@@ -228,22 +231,36 @@ fn forward(ctx: &mut Ctx<'_>, f: &Node) -> Option<Forward> {
     })
 }
 
-fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<ExposedOperation> {
-    let mut allowed = vec![
-        "method",
-        "name",
-        "label",
-        "description",
-        "path",
-        "display",
-        "responses",
-        "responseBinary",
-    ];
-    allowed.extend_from_slice(TARGET_KEYS);
-    // A resource used as its own operation carries the resource keys too.
-    allowed.extend_from_slice(&["operations", "forward"]);
-    if op.get("operations").is_none() {
-        check_keys(ctx, op, &allowed, &[]);
+/// The keys of an exposed operation besides its target's.
+const OPERATION_KEYS: &[&str] = &[
+    "method",
+    "name",
+    "label",
+    "description",
+    "path",
+    "display",
+    "responses",
+    "responseBinary",
+];
+
+/// An operation of a rest resource, or (`own`) the resource itself when it is its own single
+/// operation: its keys were checked with the resource's.
+fn operation(
+    ctx: &mut Ctx<'_>,
+    key: Option<&Node>,
+    op: &Node,
+    own: bool,
+) -> Option<ExposedOperation> {
+    if !own {
+        let mut reads = OPERATION_KEYS.to_vec();
+        reads.extend_from_slice(TARGET_KEYS);
+        check_keys(
+            ctx,
+            op,
+            "exposes[]<rest>.resources[].operations[]",
+            &reads,
+            &[],
+        );
     }
     let method = required_string(ctx, op, "method", "an operation")?;
     let name = match key {
@@ -267,6 +284,7 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
     check_keys(
         ctx,
         e,
+        "exposes[]<mcp>",
         &[
             "type",
             "transport",
@@ -334,6 +352,7 @@ fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
     check_keys(
         ctx,
         t,
+        "exposes[]<mcp>.tools[]",
         &allowed,
         &[
             ("inputSchema", "`inputParameters`"),
@@ -356,6 +375,17 @@ fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
 }
 
 fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpResourceSpec> {
+    let mut reads = vec![
+        "name",
+        "label",
+        "display",
+        "description",
+        "uri",
+        "mimeType",
+        "location",
+    ];
+    reads.extend_from_slice(TARGET_KEYS);
+    check_keys(ctx, r, "exposes[]<mcp>.resources[]", &reads, &[]);
     let name = entry_name(ctx, key, r, "a resource")?;
     let uri = required_string(ctx, r, "uri", "an MCP resource")?;
     Some(McpResourceSpec {
@@ -371,6 +401,21 @@ fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpRe
 }
 
 fn prompt(ctx: &mut Ctx<'_>, key: Option<&Node>, p: &Node) -> Option<McpPromptSpec> {
+    check_keys(
+        ctx,
+        p,
+        "exposes[]<mcp>.prompts[]",
+        &[
+            "name",
+            "label",
+            "display",
+            "description",
+            "location",
+            "template",
+            "arguments",
+        ],
+        &[],
+    );
     let name = entry_name(ctx, key, p, "a prompt")?;
     let arguments = prompt_arguments(ctx, p);
     let messages = prompt_messages(p);
@@ -393,6 +438,13 @@ fn prompt_arguments(ctx: &mut Ctx<'_>, p: &Node) -> Vec<(Text, Option<String>, b
         .map(|a| entries(ctx, a, "arguments"))
         .unwrap_or_default()
     {
+        check_keys(
+            ctx,
+            a,
+            "exposes[]<mcp>.prompts[].arguments[]",
+            &["name", "description", "required"],
+            &[],
+        );
         let Some(n) = entry_name(ctx, k, a, "a prompt argument") else {
             continue;
         };
@@ -445,6 +497,7 @@ pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {
         check_keys(
             ctx,
             a,
+            "aggregates[]",
             &[
                 "label",
                 "namespace",
@@ -468,9 +521,14 @@ pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {
             if !is_mapping(ctx, f, "a function") {
                 continue;
             }
+            let section = if a.get("functions").is_some() {
+                "aggregates[].functions[]"
+            } else {
+                "aggregates[].flows[]"
+            };
             let mut allowed = vec!["name", "description", "label", "display", "outputMediaType"];
             allowed.extend_from_slice(TARGET_KEYS);
-            check_keys(ctx, f, &allowed, &[]);
+            check_keys(ctx, f, section, &allowed, &[]);
             let Some(name) = entry_name(ctx, key, f, "a function") else {
                 continue;
             };

@@ -15,6 +15,7 @@ pub fn binds(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Bind> {
         check_keys(
             ctx,
             entry,
+            "binds[]",
             &["namespace", "description", "location", "keys", "name"],
             &[],
         );

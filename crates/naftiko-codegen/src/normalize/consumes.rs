@@ -36,6 +36,7 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
     check_keys(
         ctx,
         entry,
+        "consumes[]<http>",
         &[
             "type",
             "namespace",
@@ -47,11 +48,7 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
             "label",
             "display",
         ],
-        &[
-            ("auth", "`authentication`"),
-            ("tunnel", "a plain `baseUri`"),
-            ("openapi", "`resources`"),
-        ],
+        &[("auth", "`authentication`"), ("openapi", "`resources`")],
     );
     let namespace = required_string(ctx, entry, "namespace", "a consumes entry")?;
     if let Some(kind) = string_field(ctx, entry, "type")
@@ -105,6 +102,7 @@ fn resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ConsumedR
     check_keys(
         ctx,
         r,
+        "consumes[]<http>.resources[]",
         &[
             "name",
             "label",
@@ -168,6 +166,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
     check_keys(
         ctx,
         op,
+        "consumes[]<http>.resources[].operations[]",
         &[
             "name",
             "label",
@@ -226,6 +225,7 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
         check_keys(
             ctx,
             p,
+            "consumes[]<http>.resources[].operations[].inputParameters[]",
             &[
                 "name",
                 "in",
@@ -309,7 +309,13 @@ fn body(ctx: &mut Ctx<'_>, b: &Node) -> Option<Body> {
 
 /// A body mapping with a `type` and its `data`.
 fn typed_body(ctx: &mut Ctx<'_>, b: &Node, kind: &str) -> Option<Body> {
-    check_keys(ctx, b, &["type", "data", "contentType"], &[]);
+    let section = match kind {
+        "json" => "consumes[]<http>.resources[].operations[].body<json>",
+        "formUrlEncoded" => "consumes[]<http>.resources[].operations[].body<formUrlEncoded>",
+        "multipartForm" => "consumes[]<http>.resources[].operations[].body<multipartForm>",
+        _ => "consumes[]<http>.resources[].operations[].body",
+    };
+    check_keys(ctx, b, section, &["type", "data", "contentType"], &[]);
     let data = b.get("data");
     let data_json = data.map(|d| Located::new(d.to_json(), span(d)));
     let or_empty = |data_json: Option<Located<serde_json::Value>>| {

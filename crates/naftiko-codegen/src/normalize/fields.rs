@@ -2,6 +2,7 @@
 //! entries of collections given as a list or as a name-keyed map.
 
 use super::Ctx;
+use crate::coverage::{self, Status};
 use crate::load::{Node, NodeKind};
 use crate::model::{Located, Span, Text};
 
@@ -16,16 +17,63 @@ pub fn text(node: &Node, value: String) -> Text {
     Located::new(value, span(node))
 }
 
-/// Warns about keys a mapping should not have. `dialect` lists keys we know from other
-/// dialects or drafts, with what they should be; all other unknown keys get a did-you-mean.
-pub fn check_keys(ctx: &mut Ctx<'_>, node: &Node, allowed: &[&str], dialect: &[(&str, &str)]) {
+/// Checks the keys of the mapping `node`, which sits at `section` of the schema coverage table
+/// ([`crate::coverage`]; `""` for the top level and `capability`). `reads` are the keys the
+/// caller reads; `dialect` lists keys we know from other dialects or drafts, with what they
+/// should be.
+///
+/// The table decides for every key a schema defines at `section`: an ignored key is a warning
+/// and a refused one an error, with the table's code and reason, whatever the caller reads.
+/// Other keys are read when `reads` has them (dialect spellings); a key the schema defines on
+/// another kind of entry (`tools` on a rest adapter) is a `misplaced-key` warning, a key of an
+/// older draft `non-schema-key`, and any other `unknown-key` with a did-you-mean.
+pub fn check_keys(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+    section: &str,
+    reads: &[&str],
+    dialect: &[(&str, &str)],
+) {
     let Some(entries) = node.as_map() else { return };
     for (key, _) in entries {
         let Some(name) = key.as_str() else {
             ctx.error("wrong-type", key, "mapping keys must be strings");
             continue;
         };
-        if allowed.contains(&name) || name.starts_with("x-") {
+        if name.starts_with("x-") {
+            continue;
+        }
+        if let Some(row) = coverage::lookup(section, name) {
+            match row.status {
+                Status::Descriptive => {}
+                Status::Honoured { .. } if reads.contains(&name) => {}
+                Status::Honoured { .. } => {
+                    // The table and this reader disagree; never silently.
+                    ctx.warn(
+                        "ignored-key",
+                        key,
+                        format!("`{name}` is not read here; it is ignored"),
+                    );
+                }
+                Status::Ignored { code, why } => {
+                    ctx.warn(code, key, format!("`{name}` is ignored: {why}"));
+                }
+                Status::Refused { code, why } => {
+                    ctx.error(code, key, format!("`{name}` cannot be honoured: {why}"));
+                }
+            }
+            continue;
+        }
+        if reads.contains(&name) {
+            continue;
+        }
+        if let Some(row) = coverage::elsewhere(section, name) {
+            ctx.warn(
+                "misplaced-key",
+                key,
+                format!("`{name}` does not belong in this kind of entry; it is ignored"),
+            )
+            .help(format!("the schema defines `{}`", row.path));
             continue;
         }
         if let Some((_, instead)) = dialect.iter().find(|(k, _)| *k == name) {
@@ -41,7 +89,9 @@ pub fn check_keys(ctx: &mut Ctx<'_>, node: &Node, allowed: &[&str], dialect: &[(
                 key,
                 format!("unknown key `{name}`; it is ignored"),
             );
-            if let Some(s) = suggest(name, allowed.iter().copied()) {
+            let mut candidates: Vec<&str> = coverage::keys_of(section).collect();
+            candidates.extend_from_slice(reads);
+            if let Some(s) = suggest(name, candidates) {
                 b = b.help(format!("did you mean `{s}`?"));
             }
             drop(b);

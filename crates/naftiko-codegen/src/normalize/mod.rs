@@ -128,6 +128,7 @@ fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
     fields::check_keys(
         ctx,
         root,
+        "",
         &[
             "naftiko",
             "ikanos",
@@ -141,6 +142,13 @@ fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
         &[],
     );
     if let Some(info) = root.get("info") {
+        fields::check_keys(
+            ctx,
+            info,
+            "info",
+            &["label", "title", "name", "description"],
+            &[],
+        );
         spec.label = fields::opt_string(ctx, info, &["label", "title", "name"]);
         spec.description = fields::opt_string(ctx, info, &["description"]);
     }
@@ -155,6 +163,7 @@ fn capability_section(ctx: &mut Ctx<'_>, root: &Node, cap: &Node, file: FileId, 
     fields::check_keys(
         ctx,
         cap,
+        "",
         &["consumes", "exposes", "aggregates", "binds"],
         &[
             ("imports", "top-level `imports`"),

@@ -1,0 +1,47 @@
+//! Keys the official schemas define are never `unknown-key`: each is read, or warned about or
+//! refused with the code and reason of the coverage table (`naftiko_codegen::coverage`), on
+//! the small specs in `tests/specs/schema_keys/`.
+
+mod check_spec;
+
+use check_spec::{cap, check, codes, messages};
+use naftiko_codegen::Severity;
+
+#[test]
+fn tags_and_other_descriptive_keys_are_read_without_a_diagnostic() {
+    let c = check("schema_keys/tags-and-control-authentication.yaml");
+    cap(&c);
+    let warnings = codes(&c, Severity::Warning);
+    assert!(
+        !warnings.contains(&"unknown-key") && !warnings.contains(&"misplaced-key"),
+        "{:#?}",
+        c.diagnostics.iter().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn authentication_on_a_control_adapter_is_known_and_said_to_be_ignored() {
+    let c = check("schema_keys/tags-and-control-authentication.yaml");
+    assert_eq!(
+        messages(&c, "control-setting-ignored"),
+        [
+            "`authentication` is ignored: callers of the control adapter are not authenticated \
+          yet; its endpoints are open to whoever reaches its address"
+        ]
+    );
+}
+
+#[test]
+fn a_key_of_another_kind_of_entry_is_misplaced_and_a_script_key_is_refused() {
+    let c = check("schema_keys/misplaced-and-script-keys.yaml");
+    assert_eq!(
+        messages(&c, "misplaced-key").len(),
+        1,
+        "{:?}",
+        c.diagnostics
+    );
+    assert!(messages(&c, "misplaced-key")[0].contains("`tools`"));
+    assert_eq!(codes(&c, Severity::Error), ["unsupported-step"]);
+    assert!(messages(&c, "unsupported-step")[0].contains("`language`"));
+    assert!(!codes(&c, Severity::Warning).contains(&"unknown-key"));
+}
