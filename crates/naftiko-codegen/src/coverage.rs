@@ -305,9 +305,8 @@ const T_STEPS: Status =
     honoured("naftiko-runtime/tests/invoke.rs::steps_feed_lookups_and_the_mapping");
 const T_AGGREGATES: Status =
     honoured("naftiko-codegen/tests/rules.rs::unknown_call_targets_are_errors_with_a_suggestion");
-const T_IMPORT_KINDS: Status = refused(
-    "unsupported-import",
-    "imports of binds, adapters and aggregates are not read; only consumed namespaces are imported",
+const T_IMPORT_KINDS: Status = honoured(
+    "naftiko-codegen/tests/imports.rs::exposes_aggregates_and_binds_import_one_namespaced_entry_each",
 );
 
 const SCRIPT_STEP: Status = refused(

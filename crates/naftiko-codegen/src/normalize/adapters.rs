@@ -6,6 +6,7 @@ use super::fields::{
     check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
     string_field, text,
 };
+use super::imports;
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
 use crate::model::{
@@ -19,6 +20,16 @@ pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
         if !is_mapping(ctx, e, "an exposes entry") {
             continue;
         }
+        let imported;
+        let e = if imports::is_import(e) {
+            let Some(found) = imports::import_entry(ctx, e, "exposes") else {
+                continue;
+            };
+            imported = found;
+            &imported
+        } else {
+            e
+        };
         let Some(kind) = required_string(ctx, e, "type", "an exposes entry") else {
             continue;
         };
@@ -494,6 +505,16 @@ pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {
         if !is_mapping(ctx, a, "an aggregate") {
             continue;
         }
+        let imported;
+        let a = if imports::is_import(a) {
+            let Some(found) = imports::import_entry(ctx, a, "aggregates") else {
+                continue;
+            };
+            imported = found;
+            &imported
+        } else {
+            a
+        };
         check_keys(
             ctx,
             a,
