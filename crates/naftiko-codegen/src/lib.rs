@@ -42,5 +42,5 @@ pub use configure::{Builder, CompileError, configure};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use explain::explain;
 pub use generator::{DEFAULT_RUNTIME_PATH, Failed, Generated, Generator};
-pub use pipeline::{Checked, check, check_bytes};
+pub use pipeline::{Checked, check, check_bytes, spec_json};
 pub use resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};
