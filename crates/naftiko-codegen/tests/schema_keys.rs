@@ -45,3 +45,23 @@ fn a_key_of_another_kind_of_entry_is_misplaced_and_a_script_key_is_refused() {
     assert!(messages(&c, "unsupported-step")[0].contains("`language`"));
     assert!(!codes(&c, Severity::Warning).contains(&"unknown-key"));
 }
+
+#[test]
+fn a_tool_that_only_names_an_aggregate_function_takes_its_name() {
+    let c = check("schema_keys/tool-by-ref-only.yaml");
+    let tool = &cap(&c).mcp[0].tools[0];
+    assert_eq!(tool.name, "get-forecast");
+}
+
+#[test]
+fn a_consumed_parameter_in_the_environment_is_not_sent() {
+    let c = check("schema_keys/environment-parameter.yaml");
+    let capability = cap(&c);
+    let names: Vec<&str> = capability.consumes[0]
+        .default_params
+        .iter()
+        .map(|p| p.name.as_ref())
+        .collect();
+    assert_eq!(names, ["Notion-Version"]);
+    assert!(codes(&c, Severity::Error).is_empty());
+}

@@ -336,6 +336,13 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
     })
 }
 
+/// The function name of `ref: <aggregate-namespace>.<function-name>`, located at the ref.
+fn ref_name(entry: &Node) -> Option<Text> {
+    let at = entry.get("ref")?;
+    let (_, function) = at.as_str()?.split_once('.')?;
+    (!function.is_empty()).then(|| text(at, function.to_string()))
+}
+
 /// Reads each mapping entry of the collection `key` of `e` with `read`; entries that are not
 /// mappings are reported as `what`.
 fn each<T>(
@@ -371,7 +378,11 @@ fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
             ("calls", "`steps`"),
         ],
     );
-    let name = entry_name(ctx, key, t, "a tool")?;
+    let name = match (key, t.get("name"), t.get("id"), ref_name(t)) {
+        // A tool that only names an aggregate function takes the function's name.
+        (None, None, None, Some(inherited)) => inherited,
+        _ => entry_name(ctx, key, t, "a tool")?,
+    };
     Some(McpTool {
         label: opt_string(ctx, t, &["label", "title", "display"]),
         description: opt_string(ctx, t, &["description"]),

@@ -246,6 +246,14 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
         let Some(name) = entry_name(ctx, key, p, "a parameter") else {
             continue;
         };
+        // alpha1 `in: environment` declares a value that templates read from the environment
+        // (`{{name}}`); nothing is sent for it.
+        if p.get("in")
+            .and_then(Node::as_str)
+            .is_some_and(|l| l.eq_ignore_ascii_case("environment"))
+        {
+            continue;
+        }
         let location = location(ctx, p);
         let required = fields::bool_field(ctx, p, "required")
             .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
