@@ -65,3 +65,20 @@ fn a_consumed_parameter_in_the_environment_is_not_sent() {
     assert_eq!(names, ["Notion-Version"]);
     assert!(codes(&c, Severity::Error).is_empty());
 }
+
+#[test]
+fn a_top_level_key_under_capability_is_misplaced() {
+    let yaml = "naftiko: 1.0.0-alpha3\ninfo: {label: T, description: t}\n\
+                capability:\n  info: {label: T}\n  consumes: []\n";
+    let c = naftiko_codegen::check_bytes(
+        yaml.as_bytes(),
+        std::path::Path::new("inline.yaml"),
+        "inline.yaml",
+    );
+    assert_eq!(
+        messages(&c, "misplaced-key").len(),
+        1,
+        "{:?}",
+        c.diagnostics
+    );
+}

@@ -23,8 +23,9 @@ pub fn text(node: &Node, value: String) -> Text {
 /// should be.
 ///
 /// The table decides for every key a schema defines at `section`: an ignored key is a warning
-/// and a refused one an error, with the table's code and reason, whatever the caller reads.
-/// Other keys are read when `reads` has them (dialect spellings); a key the schema defines on
+/// and a refused one an error, with the table's code and reason, whatever the caller reads; an
+/// honoured key the caller does not take (`info` under `capability`, which shares the top
+/// level's section) is `misplaced-key`. Other keys are read when `reads` has them (dialect spellings); a key the schema defines on
 /// another kind of entry (`tools` on a rest adapter) is a `misplaced-key` warning, a key of an
 /// older draft `non-schema-key`, and any other `unknown-key` with a did-you-mean.
 pub fn check_keys(
@@ -48,12 +49,14 @@ pub fn check_keys(
                 Status::Descriptive => {}
                 Status::Honoured { .. } if reads.contains(&name) => {}
                 Status::Honoured { .. } => {
-                    // The table and this reader disagree; never silently.
+                    // A section shared by two places (the top level and `capability`) where
+                    // this one does not take the key.
                     ctx.warn(
-                        "ignored-key",
+                        "misplaced-key",
                         key,
-                        format!("`{name}` is not read here; it is ignored"),
-                    );
+                        format!("`{name}` does not belong here; it is ignored"),
+                    )
+                    .help(format!("the schema defines `{}`", row.path));
                 }
                 Status::Ignored { code, why } => {
                     ctx.warn(code, key, format!("`{name}` is ignored: {why}"));
