@@ -122,6 +122,10 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         "a header the authentication sets is also given as a parameter",
     ),
     (
+        "bind-location-unsupported",
+        "a bind location the program cannot read, read from the environment",
+    ),
+    (
         "case-folded-name",
         "a name matched only after ignoring case and separators",
     ),
@@ -155,6 +159,10 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         "a blank `baseUri`, read from the environment",
     ),
     (
+        "ignored-key",
+        "a key the schema defines that nothing acts on",
+    ),
+    (
         "implied-call",
         "an operation without `call` calls the consumed operation of its name",
     ),
@@ -170,7 +178,15 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         LEFT_OUT,
         "a route, tool or resource left out by partial generation",
     ),
+    (
+        "max-binary-size-not-enforced",
+        "`maxBinarySize`, which is not enforced",
+    ),
     ("mcp-empty", "an MCP adapter with nothing to serve"),
+    (
+        "misplaced-key",
+        "a key the schema defines on another kind of entry",
+    ),
     ("missing-version", "no format version"),
     ("non-schema-key", "a key outside the format's schema"),
     ("parameter-location-missing", "a parameter without `in:`"),
@@ -195,12 +211,20 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         "a placeholder routed under another name",
     ),
     (
+        "stdio-port-ignored",
+        "a port on an MCP adapter served over stdio",
+    ),
+    (
         "templated-base-uri",
         "a `baseUri` with placeholders, read from the environment",
     ),
     (
         "trusted-header-ignored",
         "a forward's trusted header that is not forwarded",
+    ),
+    (
+        "tunnel-direct",
+        "a tunnel bypassed because `fallback: direct` asks for it",
     ),
     (
         "undeclared-parameter",

@@ -7,7 +7,8 @@
 //!
 //! What a user calls: [`configure`] (from `build.rs`), [`Generator`] (the proc macro and the
 //! CLI; all three produce byte-identical code), [`check`] (validation only) and [`explain`]
-//! (what every route and tool calls, in words).
+//! (what every route and tool calls, in words). [`coverage`] is the table of every key the
+//! official JSON Schemas define and what is done with it.
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,6 +18,7 @@
 #![allow(clippy::indexing_slicing)]
 
 mod configure;
+pub mod coverage;
 mod diag;
 mod emit;
 mod explain;
@@ -40,5 +42,5 @@ pub use configure::{Builder, CompileError, configure};
 pub use diag::{Diagnostic, Diagnostics, LEFT_OUT, Severity, WARNING_CODES, is_warning_code};
 pub use explain::explain;
 pub use generator::{DEFAULT_RUNTIME_PATH, Failed, Generated, Generator, check_warning_code};
-pub use pipeline::{Checked, check, check_bytes};
+pub use pipeline::{Checked, check, check_bytes, spec_json};
 pub use resolve::provenance::{BindingKind, InputOrigin, Provenance, Site, SiteNotes};

@@ -49,6 +49,22 @@ pub fn check_bytes(bytes: &[u8], path: &Path, name: &str) -> Checked {
     finish(root, sources, diagnostics)
 }
 
+/// The spec document `bytes` as JSON, its scalars typed the way the code generator reads them
+/// (YAML 1.2 core schema): what to check against the format's JSON Schema. `None` when the
+/// text is not one well-formed YAML document.
+pub fn spec_json(bytes: &[u8]) -> Option<serde_json::Value> {
+    let mut sources = SourceMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let (_, root) = load::parse_bytes(
+        bytes,
+        Path::new(""),
+        String::new(),
+        &mut sources,
+        &mut diagnostics,
+    )?;
+    (!diagnostics.has_errors()).then(|| root.to_json())
+}
+
 fn finish(
     root: Option<(FileId, load::Node)>,
     mut sources: SourceMap,

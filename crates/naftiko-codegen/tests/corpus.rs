@@ -43,6 +43,12 @@ fn summarize(dir: &Path, file: &Path) -> String {
             located || file_level,
             "{rel}: diagnostic not located in its file: {d:?}"
         );
+        // A help that ends where its subject should be (`see `) helps nobody.
+        let help = d.help.as_deref().map(str::trim_end);
+        assert!(
+            help.is_none_or(|h| !h.is_empty() && !h.ends_with(" see") && h != "see"),
+            "{rel}: diagnostic with an empty help: {d:?}"
+        );
     }
     let outcome = if checked.has_errors() {
         "errors"

@@ -5,7 +5,7 @@ mod yaml;
 
 use std::path::Path;
 
-pub use node::{Node, NodeKind};
+pub use node::{Node, NodeKind, Scalar};
 pub use yaml::Limits;
 
 use crate::diag::{Diagnostics, Severity};

@@ -3,9 +3,10 @@
 use super::Ctx;
 use super::auth::auth;
 use super::fields::{
-    self, check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string,
-    span, string_field, text,
+    check_keys, entries, entry_name, is_mapping, opt_string, port_field, required_string, span,
+    string_field, text,
 };
+use super::imports;
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
 use crate::model::{
@@ -20,6 +21,16 @@ pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
         if !is_mapping(ctx, e, "an exposes entry") {
             continue;
         }
+        let imported;
+        let e = if imports::is_import(e) {
+            let Some(found) = imports::import_entry(ctx, e, "exposes") else {
+                continue;
+            };
+            imported = found;
+            &imported
+        } else {
+            e
+        };
         let Some(kind) = required_string(ctx, e, "type", "an exposes entry") else {
             continue;
         };
@@ -42,6 +53,7 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
     check_keys(
         ctx,
         e,
+        "exposes[]<control>",
         &[
             "type",
             "address",
@@ -111,6 +123,7 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
     check_keys(
         ctx,
         e,
+        "exposes[]<rest>",
         &[
             "type",
             "address",
@@ -124,7 +137,6 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
         ],
         &[("auth", "`authentication`"), ("paths", "`resources`")],
     );
-    fields::max_binary_size_not_enforced(ctx, e);
     let namespace = required_string(ctx, e, "namespace", "a rest adapter")?;
     let mut resources = Vec::new();
     if let Some(res) = e.get("resources") {
@@ -150,25 +162,26 @@ fn rest(ctx: &mut Ctx<'_>, e: &Node) -> Option<RestAdapter> {
 
 /// One resource of a rest adapter: its operations, or a `forward` to a consumed namespace.
 fn rest_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ExposedResource> {
-    check_keys(
-        ctx,
-        r,
-        &[
-            "path",
-            "name",
-            "label",
-            "description",
-            "inputParameters",
-            "operations",
-            "forward",
-            "display",
-            "method",
-            "call",
-            "with",
-            "outputParameters",
-        ],
-        &[],
-    );
+    let mut reads = vec![
+        "path",
+        "name",
+        "label",
+        "description",
+        "inputParameters",
+        "operations",
+        "forward",
+        "display",
+        "method",
+        "call",
+        "with",
+        "outputParameters",
+    ];
+    if r.get("operations").is_none() && r.get("method").is_some() {
+        // A resource that is its own operation carries the operation keys too.
+        reads.extend_from_slice(OPERATION_KEYS);
+        reads.extend_from_slice(TARGET_KEYS);
+    }
+    check_keys(ctx, r, "exposes[]<rest>.resources[]", &reads, &[]);
     let path = required_string(ctx, r, "path", "a resource")?;
     let name = match key {
         Some(k) => k.as_str().map(|s| text(k, s.to_string())),
@@ -204,13 +217,13 @@ fn resource_operations(ctx: &mut Ctx<'_>, r: &Node) -> Vec<ExposedOperation> {
             if !is_mapping(ctx, op, "an operation") {
                 continue;
             }
-            if let Some(o) = operation(ctx, key, op) {
+            if let Some(o) = operation(ctx, key, op, false) {
                 operations.push(o);
             }
         }
     } else if r.get("method").is_some() {
         // A resource that is its own single operation (seen in some alpha1 specs).
-        if let Some(o) = operation(ctx, None, r) {
+        if let Some(o) = operation(ctx, None, r, true) {
             operations.push(o);
         }
     }
@@ -232,22 +245,36 @@ fn forward(ctx: &mut Ctx<'_>, f: &Node) -> Option<Forward> {
     })
 }
 
-fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<ExposedOperation> {
-    let mut allowed = vec![
-        "method",
-        "name",
-        "label",
-        "description",
-        "path",
-        "display",
-        "responses",
-        "responseBinary",
-    ];
-    allowed.extend_from_slice(TARGET_KEYS);
-    // A resource used as its own operation carries the resource keys too.
-    allowed.extend_from_slice(&["operations", "forward"]);
-    if op.get("operations").is_none() {
-        check_keys(ctx, op, &allowed, &[]);
+/// The keys of an exposed operation besides its target's.
+const OPERATION_KEYS: &[&str] = &[
+    "method",
+    "name",
+    "label",
+    "description",
+    "path",
+    "display",
+    "responses",
+    "responseBinary",
+];
+
+/// An operation of a rest resource, or (`own`) the resource itself when it is its own single
+/// operation: its keys were checked with the resource's.
+fn operation(
+    ctx: &mut Ctx<'_>,
+    key: Option<&Node>,
+    op: &Node,
+    own: bool,
+) -> Option<ExposedOperation> {
+    if !own {
+        let mut reads = OPERATION_KEYS.to_vec();
+        reads.extend_from_slice(TARGET_KEYS);
+        check_keys(
+            ctx,
+            op,
+            "exposes[]<rest>.resources[].operations[]",
+            &reads,
+            &[],
+        );
     }
     let method = required_string(ctx, op, "method", "an operation")?;
     let name = match key {
@@ -271,6 +298,7 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
     check_keys(
         ctx,
         e,
+        "exposes[]<mcp>",
         &[
             "type",
             "transport",
@@ -291,7 +319,6 @@ fn mcp(ctx: &mut Ctx<'_>, e: &Node) -> Option<McpAdapter> {
     );
     let namespace = required_string(ctx, e, "namespace", "an mcp adapter")?;
     let (ttl_ms, cache_scope) = cache_hints(ctx, e);
-    fields::max_binary_size_not_enforced(ctx, e);
     let tools = each(ctx, e, "tools", "a tool", tool);
     let resources = each(ctx, e, "resources", "a resource", mcp_resource);
     let prompts = each(ctx, e, "prompts", "a prompt", prompt);
@@ -351,6 +378,13 @@ fn cache_hints(ctx: &mut Ctx<'_>, e: &Node) -> (Option<u64>, Option<McpCacheScop
     (ttl_ms, cache_scope)
 }
 
+/// The function name of `ref: <aggregate-namespace>.<function-name>`, located at the ref.
+fn ref_name(entry: &Node) -> Option<Text> {
+    let at = entry.get("ref")?;
+    let (_, function) = at.as_str()?.split_once('.')?;
+    (!function.is_empty()).then(|| text(at, function.to_string()))
+}
+
 /// Reads each mapping entry of the collection `key` of `e` with `read`; entries that are not
 /// mappings are reported as `what`.
 fn each<T>(
@@ -378,6 +412,7 @@ fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
     check_keys(
         ctx,
         t,
+        "exposes[]<mcp>.tools[]",
         &allowed,
         &[
             ("inputSchema", "`inputParameters`"),
@@ -385,7 +420,11 @@ fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
             ("calls", "`steps`"),
         ],
     );
-    let name = entry_name(ctx, key, t, "a tool")?;
+    let name = match (key, t.get("name"), t.get("id"), ref_name(t)) {
+        // A tool that only names an aggregate function takes the function's name.
+        (None, None, None, Some(inherited)) => inherited,
+        _ => entry_name(ctx, key, t, "a tool")?,
+    };
     Some(McpTool {
         label: opt_string(ctx, t, &["label", "title", "display"]),
         description: opt_string(ctx, t, &["description"]),
@@ -400,6 +439,18 @@ fn tool(ctx: &mut Ctx<'_>, key: Option<&Node>, t: &Node) -> Option<McpTool> {
 }
 
 fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpResourceSpec> {
+    let mut reads = vec![
+        "name",
+        "label",
+        "display",
+        "description",
+        "uri",
+        "mimeType",
+        "location",
+        "binary",
+    ];
+    reads.extend_from_slice(TARGET_KEYS);
+    check_keys(ctx, r, "exposes[]<mcp>.resources[]", &reads, &[]);
     let name = entry_name(ctx, key, r, "a resource")?;
     let uri = required_string(ctx, r, "uri", "an MCP resource")?;
     Some(McpResourceSpec {
@@ -416,6 +467,21 @@ fn mcp_resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<McpRe
 }
 
 fn prompt(ctx: &mut Ctx<'_>, key: Option<&Node>, p: &Node) -> Option<McpPromptSpec> {
+    check_keys(
+        ctx,
+        p,
+        "exposes[]<mcp>.prompts[]",
+        &[
+            "name",
+            "label",
+            "display",
+            "description",
+            "location",
+            "template",
+            "arguments",
+        ],
+        &[],
+    );
     let name = entry_name(ctx, key, p, "a prompt")?;
     let arguments = prompt_arguments(ctx, p);
     let messages = prompt_messages(p);
@@ -438,6 +504,13 @@ fn prompt_arguments(ctx: &mut Ctx<'_>, p: &Node) -> Vec<(Text, Option<String>, b
         .map(|a| entries(ctx, a, "arguments"))
         .unwrap_or_default()
     {
+        check_keys(
+            ctx,
+            a,
+            "exposes[]<mcp>.prompts[].arguments[]",
+            &["name", "description", "required"],
+            &[],
+        );
         let Some(n) = entry_name(ctx, k, a, "a prompt argument") else {
             continue;
         };
@@ -487,9 +560,20 @@ pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {
         if !is_mapping(ctx, a, "an aggregate") {
             continue;
         }
+        let imported;
+        let a = if imports::is_import(a) {
+            let Some(found) = imports::import_entry(ctx, a, "aggregates") else {
+                continue;
+            };
+            imported = found;
+            &imported
+        } else {
+            a
+        };
         check_keys(
             ctx,
             a,
+            "aggregates[]",
             &[
                 "label",
                 "namespace",
@@ -513,9 +597,14 @@ pub fn aggregates(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Aggregate> {
             if !is_mapping(ctx, f, "a function") {
                 continue;
             }
+            let section = if a.get("functions").is_some() {
+                "aggregates[].functions[]"
+            } else {
+                "aggregates[].flows[]"
+            };
             let mut allowed = vec!["name", "description", "label", "display", "outputMediaType"];
             allowed.extend_from_slice(TARGET_KEYS);
-            check_keys(ctx, f, &allowed, &[]);
+            check_keys(ctx, f, section, &allowed, &[]);
             let Some(name) = entry_name(ctx, key, f, "a function") else {
                 continue;
             };

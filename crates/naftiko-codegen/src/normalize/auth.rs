@@ -7,6 +7,11 @@ use super::fields::{check_keys, entries, required_string, span, string_field, te
 use crate::load::Node;
 use crate::model::{ApiKeyPlacement, Auth, Text};
 
+/// Where each kind of authentication is in the coverage table; callers' and upstream
+/// authentication have the same keys.
+const BEARER: &str = "consumes[]<http>.authentication<bearer>";
+const APIKEY: &str = "consumes[]<http>.authentication<apikey>";
+
 /// The keys an apikey authentication may have, in any of its spellings.
 const APIKEY_KEYS: &[&str] = &[
     "type",
@@ -83,7 +88,7 @@ fn missing(ctx: &mut Ctx<'_>, node: &Node, kind: &Text, key: &str) {
 }
 
 fn bearer(ctx: &mut Ctx<'_>, node: &Node, kind: &Text) -> Option<Auth> {
-    check_keys(ctx, node, &["type", "token"], &[]);
+    check_keys(ctx, node, BEARER, &["type", "token"], &[]);
     match field(ctx, node, &["token"]) {
         Some(token) => Some(Auth::Bearer { token }),
         None => {
@@ -94,7 +99,12 @@ fn bearer(ctx: &mut Ctx<'_>, node: &Node, kind: &Text) -> Option<Auth> {
 }
 
 fn basic_or_digest(ctx: &mut Ctx<'_>, node: &Node, kind: &Text) -> Option<Auth> {
-    check_keys(ctx, node, &["type", "username", "password"], &[]);
+    let section = if kind.value.eq_ignore_ascii_case("basic") {
+        "consumes[]<http>.authentication<basic>"
+    } else {
+        "consumes[]<http>.authentication<digest>"
+    };
+    check_keys(ctx, node, section, &["type", "username", "password"], &[]);
     let username = field(ctx, node, &["username"]);
     let password = field(ctx, node, &["password"]);
     let (Some(username), Some(password)) = (username, password) else {
@@ -111,7 +121,7 @@ fn basic_or_digest(ctx: &mut Ctx<'_>, node: &Node, kind: &Text) -> Option<Auth> 
 /// An API key: one key, or a set of them (see [`apikey_set`]).
 fn apikey(ctx: &mut Ctx<'_>, node: &Node, kind: &Text, kind_name: &str) -> Option<Auth> {
     let kind_place = place_from_kind(ctx, node, kind_name);
-    check_keys(ctx, node, APIKEY_KEYS, &[]);
+    check_keys(ctx, node, APIKEY, APIKEY_KEYS, &[]);
     if let Some(auth) = apikey_set(ctx, node, kind_place.clone()) {
         return auth;
     }

@@ -3,6 +3,7 @@
 
 use super::Ctx;
 use super::fields::{check_keys, entries, is_mapping, string_field, text};
+use super::imports;
 use crate::load::Node;
 use crate::model::{Bind, Text};
 
@@ -34,9 +35,20 @@ pub fn binds(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Bind> {
         if !is_mapping(ctx, entry, "a bind") {
             continue;
         }
+        let imported;
+        let entry = if imports::is_import(entry) {
+            let Some(found) = imports::import_entry(ctx, entry, "binds") else {
+                continue;
+            };
+            imported = found;
+            &imported
+        } else {
+            entry
+        };
         check_keys(
             ctx,
             entry,
+            "binds[]",
             &["namespace", "description", "location", "keys", "name"],
             &[],
         );

@@ -36,6 +36,7 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
     check_keys(
         ctx,
         entry,
+        "consumes[]<http>",
         &[
             "type",
             "namespace",
@@ -121,6 +122,7 @@ fn tunnel(ctx: &mut Ctx<'_>, entry: &Node, namespace: &str) {
     check_keys(
         ctx,
         &tunnel,
+        "consumes[]<http>.tunnel<ziti>",
         &["type", "service", "identity", "fallback"],
         &[],
     );
@@ -167,6 +169,7 @@ fn resource(ctx: &mut Ctx<'_>, key: Option<&Node>, r: &Node) -> Option<ConsumedR
     check_keys(
         ctx,
         r,
+        "consumes[]<http>.resources[]",
         &[
             "name",
             "label",
@@ -230,6 +233,7 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
     check_keys(
         ctx,
         op,
+        "consumes[]<http>.resources[].operations[]",
         &[
             "name",
             "label",
@@ -248,7 +252,6 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
         ],
         &[],
     );
-    fields::max_binary_size_not_enforced(ctx, op);
     let name = entry_name(ctx, key, op, "an operation")?;
     let method = required_string(ctx, op, "method", "an operation")?;
     let Some(checked) = HttpMethod::parse(&method.value) else {
@@ -289,6 +292,7 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
         check_keys(
             ctx,
             p,
+            "consumes[]<http>.resources[].operations[].inputParameters[]",
             &[
                 "name",
                 "in",
@@ -309,6 +313,14 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
         let Some(name) = entry_name(ctx, key, p, "a parameter") else {
             continue;
         };
+        // alpha1 `in: environment` declares a value that templates read from the environment
+        // (`{{name}}`); nothing is sent for it.
+        if p.get("in")
+            .and_then(Node::as_str)
+            .is_some_and(|l| l.eq_ignore_ascii_case("environment"))
+        {
+            continue;
+        }
         let location = location(ctx, p);
         let required = fields::bool_field(ctx, p, "required")
             .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
@@ -372,7 +384,13 @@ fn body(ctx: &mut Ctx<'_>, b: &Node) -> Option<Body> {
 
 /// A body mapping with a `type` and its `data`.
 fn typed_body(ctx: &mut Ctx<'_>, b: &Node, kind: &str) -> Option<Body> {
-    check_keys(ctx, b, &["type", "data", "contentType"], &[]);
+    let section = match kind {
+        "json" => "consumes[]<http>.resources[].operations[].body<json>",
+        "formUrlEncoded" => "consumes[]<http>.resources[].operations[].body<formUrlEncoded>",
+        "multipartForm" => "consumes[]<http>.resources[].operations[].body<multipartForm>",
+        _ => "consumes[]<http>.resources[].operations[].body",
+    };
+    check_keys(ctx, b, section, &["type", "data", "contentType"], &[]);
     let data = b.get("data");
     let data_json = data.map(|d| Located::new(d.to_json(), span(d)));
     let or_empty = |data_json: Option<Located<serde_json::Value>>| {

@@ -2,6 +2,7 @@
 //! entries of collections given as a list or as a name-keyed map.
 
 use super::Ctx;
+use crate::coverage::{self, Status};
 use crate::load::{Node, NodeKind};
 use crate::model::{Located, Span, Text};
 
@@ -16,16 +17,66 @@ pub fn text(node: &Node, value: String) -> Text {
     Located::new(value, span(node))
 }
 
-/// Warns about keys a mapping should not have. `dialect` lists keys we know from other
-/// dialects or drafts, with what they should be; all other unknown keys get a did-you-mean.
-pub fn check_keys(ctx: &mut Ctx<'_>, node: &Node, allowed: &[&str], dialect: &[(&str, &str)]) {
+/// Checks the keys of the mapping `node`, which sits at `section` of the schema coverage table
+/// ([`crate::coverage`]; `""` for the top level and `capability`). `reads` are the keys the
+/// caller reads; `dialect` lists keys we know from other dialects or drafts, with what they
+/// should be.
+///
+/// The table decides for every key a schema defines at `section`: an ignored key is a warning
+/// and a refused one an error, with the table's code and reason, whatever the caller reads; an
+/// honoured key the caller does not take (`info` under `capability`, which shares the top
+/// level's section) is `misplaced-key`. Other keys are read when `reads` has them (dialect spellings); a key the schema defines on
+/// another kind of entry (`tools` on a rest adapter) is a `misplaced-key` warning, a key of an
+/// older draft `non-schema-key`, and any other `unknown-key` with a did-you-mean.
+pub fn check_keys(
+    ctx: &mut Ctx<'_>,
+    node: &Node,
+    section: &str,
+    reads: &[&str],
+    dialect: &[(&str, &str)],
+) {
     let Some(entries) = node.as_map() else { return };
     for (key, _) in entries {
         let Some(name) = key.as_str() else {
             ctx.error("wrong-type", key, "mapping keys must be strings");
             continue;
         };
-        if allowed.contains(&name) || name.starts_with("x-") {
+        if name.starts_with("x-") {
+            continue;
+        }
+        if let Some(row) = coverage::lookup(section, name) {
+            match row.status {
+                Status::Descriptive => {}
+                Status::Honoured { .. } if reads.contains(&name) => {}
+                Status::Honoured { .. } => {
+                    // A section shared by two places (the top level and `capability`) where
+                    // this one does not take the key.
+                    ctx.warn(
+                        "misplaced-key",
+                        key,
+                        format!("`{name}` does not belong here; it is ignored"),
+                    )
+                    .help(format!("the schema defines `{}`", row.path));
+                }
+                Status::Ignored { code, why } => {
+                    ctx.warn(code, key, format!("`{name}` is ignored: {why}"));
+                }
+                Status::Refused { code, why } => {
+                    ctx.error(code, key, format!("`{name}` cannot be honoured: {why}"));
+                }
+            }
+            continue;
+        }
+        if reads.contains(&name) {
+            continue;
+        }
+        if let Some(row) = coverage::elsewhere(section, name) {
+            ctx.warn(
+                "misplaced-key",
+                key,
+                format!("`{name}` does not belong in this kind of entry; it is ignored"),
+            )
+            .help(format!("the schema defines `{}`", row.path));
             continue;
         }
         if let Some((_, instead)) = dialect.iter().find(|(k, _)| *k == name) {
@@ -41,7 +92,9 @@ pub fn check_keys(ctx: &mut Ctx<'_>, node: &Node, allowed: &[&str], dialect: &[(
                 key,
                 format!("unknown key `{name}`; it is ignored"),
             );
-            if let Some(s) = suggest(name, allowed.iter().copied()) {
+            let mut candidates: Vec<&str> = coverage::keys_of(section).collect();
+            candidates.extend_from_slice(reads);
+            if let Some(s) = suggest(name, candidates) {
                 b = b.help(format!("did you mean `{s}`?"));
             }
             drop(b);
@@ -200,23 +253,4 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// `maxBinarySize` (on a REST or MCP adapter, or a consumed operation) is not enforced: an
-/// upstream answer is bounded by its namespace's `<NS>_MAX_BODY_BYTES` instead, so the key is
-/// warned about rather than dropped in silence.
-pub fn max_binary_size_not_enforced(ctx: &mut Ctx<'_>, owner: &Node) {
-    let Some(key) = owner.as_map().and_then(|m| {
-        m.iter()
-            .find(|(k, _)| k.as_str() == Some("maxBinarySize"))
-            .map(|(k, _)| k.clone())
-    }) else {
-        return;
-    };
-    ctx.warn(
-        "max-binary-size-not-enforced",
-        &key,
-        "`maxBinarySize` is not enforced; upstream answers are bounded by the consumed namespace's `<NS>_MAX_BODY_BYTES` (default 16 MiB)",
-    )
-    .help("set `<NS>_MAX_BODY_BYTES` of the consumed namespace to bound its answers");
 }

@@ -115,6 +115,20 @@ pub fn normalize(
             // A consumes-only fragment, meant to be imported by other specs.
             spec.consumes = consumes::consumes_list(&mut ctx, consumes, file);
         }
+        (None, None)
+            if root.get("exposes").is_some()
+                || root.get("aggregates").is_some()
+                || root.get("binds").is_some() =>
+        {
+            // An ikanos fragment of adapters, aggregates or binds (read by `top_level`),
+            // meant to be imported by other specs.
+            if let Some(aggregates) = root.get("aggregates") {
+                spec.aggregates = adapters::aggregates(&mut ctx, aggregates);
+            }
+            if let Some(exposes) = root.get("exposes") {
+                spec.exposes = adapters::exposes(&mut ctx, exposes);
+            }
+        }
         (None, None) => {
             ctx.error("missing-key", root, "the spec has no `capability` section")
                 .help("add `capability:` with `consumes:` and `exposes:`");
@@ -128,6 +142,7 @@ fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
     fields::check_keys(
         ctx,
         root,
+        "",
         &[
             "naftiko",
             "ikanos",
@@ -135,12 +150,21 @@ fn top_level(ctx: &mut Ctx<'_>, root: &Node, spec: &mut Spec) {
             "binds",
             "capability",
             "consumes",
+            "exposes",
+            "aggregates",
             "imports",
             "externalRefs",
         ],
         &[],
     );
     if let Some(info) = root.get("info") {
+        fields::check_keys(
+            ctx,
+            info,
+            "info",
+            &["label", "display", "title", "name", "description"],
+            &[],
+        );
         spec.label = fields::opt_string(ctx, info, &["label", "display", "title", "name"]);
         spec.description = fields::opt_string(ctx, info, &["description"]);
     }
@@ -155,6 +179,7 @@ fn capability_section(ctx: &mut Ctx<'_>, root: &Node, cap: &Node, file: FileId, 
     fields::check_keys(
         ctx,
         cap,
+        "",
         &["consumes", "exposes", "aggregates", "binds"],
         &[
             ("imports", "top-level `imports`"),

@@ -10,6 +10,9 @@ use crate::load::{Node, NodeKind};
 use crate::model::{ExposedParam, Hints, Located, OutputParam, StepSpec, Target, Text};
 
 /// Keys a node with a target may carry (besides its own).
+/// Steps have one shape wherever they are; the coverage table lists it under tools.
+const STEP: &str = "exposes[]<mcp>.tools[].steps[]";
+
 pub const TARGET_KEYS: &[&str] = &[
     "call",
     "with",
@@ -104,6 +107,7 @@ fn call_step(ctx: &mut Ctx<'_>, s: &Node, name: Text) -> Option<StepSpec> {
     check_keys(
         ctx,
         s,
+        STEP,
         &["name", "type", "call", "with", "description"],
         &[],
     );
@@ -123,6 +127,7 @@ fn lookup_step(ctx: &mut Ctx<'_>, s: &Node, name: Text) -> Option<StepSpec> {
     check_keys(
         ctx,
         s,
+        STEP,
         &[
             "name",
             "type",
@@ -199,6 +204,7 @@ pub fn hints(ctx: &mut Ctx<'_>, node: &Node) -> Hints {
         check_keys(
             ctx,
             hn,
+            "exposes[]<mcp>.tools[].hints",
             &["readOnly", "destructive", "idempotent", "openWorld"],
             &[],
         );
@@ -227,6 +233,7 @@ pub fn exposed_params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ExposedParam> {
         check_keys(
             ctx,
             p,
+            "exposes[]<rest>.resources[].operations[].inputParameters[]",
             &[
                 "name",
                 "in",
@@ -354,6 +361,7 @@ fn output(ctx: &mut Ctx<'_>, key: Option<&Node>, o: &Node) -> Option<OutputParam
     check_keys(
         ctx,
         o,
+        "exposes[]<mcp>.tools[].outputParameters[]",
         &[
             "name",
             "type",
