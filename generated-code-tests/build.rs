@@ -8,6 +8,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "fixtures/cursed-names.yaml",
         "fixtures/bodies-outputs.yaml",
         "fixtures/forward-control.yaml",
+        "fixtures/path-shapes.yaml",
     ] {
         naftiko_codegen::configure().compile(spec)?;
     }

@@ -21,6 +21,9 @@ pub mod goldens {
     pub mod forward_control {
         include!("../goldens/forward-control.rs");
     }
+    pub mod path_shapes {
+        include!("../goldens/path-shapes.rs");
+    }
 }
 
 /// The specs as `build.rs` (`naftiko_codegen::configure()`) generated them into `OUT_DIR`.
@@ -40,6 +43,9 @@ pub mod from_build_rs {
     pub mod forward_control {
         naftiko::include_capability!("forward-control");
     }
+    pub mod path_shapes {
+        naftiko::include_capability!("path-shapes");
+    }
 }
 
 /// The specs through the `capability!` macro.
@@ -58,6 +64,9 @@ pub mod from_macro {
     }
     pub mod forward_control {
         naftiko::capability!("fixtures/forward-control.yaml");
+    }
+    pub mod path_shapes {
+        naftiko::capability!("fixtures/path-shapes.yaml");
     }
 }
 

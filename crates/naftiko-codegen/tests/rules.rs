@@ -211,6 +211,45 @@ fn conflicting_placeholder_names_at_one_segment_are_routed_under_one_name() {
 }
 
 #[test]
+fn a_placeholder_inside_a_segment_is_routed_and_rendered() {
+    let c = check("rules/placeholder-inside-segment.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    let routes = &cap(&c).rest[0].routes;
+    let paths: Vec<&str> = routes.iter().map(|r| &*r.path).collect();
+    // `{space}` shares its position with `{name}`: routed under that name, the text kept.
+    assert_eq!(paths, ["/v2/{name}", "/v2/{name}:end", "/act_{id}/ads"]);
+    let end = &routes[1].inputs[0];
+    assert_eq!((&*end.name, &*end.wire_name), ("space", "name"));
+    assert_eq!(end.location, ParamLocation::Path);
+    let consumed = &cap(&c).consumes[0].operations;
+    assert_eq!(
+        consumed[0].path.to_vec(),
+        [
+            PathPart::Literal("/".into()),
+            PathPart::Param("name".into()),
+            PathPart::Literal(":endActiveConference".into()),
+        ]
+    );
+    assert_eq!(
+        consumed[1].path.to_vec(),
+        [
+            PathPart::Literal("/act_".into()),
+            PathPart::Param("accountId".into()),
+            PathPart::Literal("/ads".into()),
+        ]
+    );
+}
+
+#[test]
+fn two_placeholders_in_one_segment_are_refused_with_the_reason() {
+    let c = check("rules/two-placeholders-in-one-segment.yaml");
+    assert_eq!(codes(&c, Severity::Error), vec!["bad-path"]);
+    let message = &check_spec::messages(&c, "bad-path")[0];
+    assert!(message.contains("`{a}-{b}`"), "{message}");
+    assert!(message.contains("cannot be told apart"), "{message}");
+}
+
+#[test]
 fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
     let c = check("rules/apikey-under-auth-key.yaml");
     let w = codes(&c, Severity::Warning);
