@@ -67,13 +67,25 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
         return None;
     }
     let base_uri = string_field(ctx, entry, "baseUri");
-    if base_uri.is_none() {
-        ctx.error(
-            "missing-key",
+    // A `baseUri` of the wrong type has its own error already.
+    let wrong_type = entry
+        .get("baseUri")
+        .is_some_and(|node| !matches!(node.kind, NodeKind::Null));
+    if base_uri.is_none() && !wrong_type {
+        // Specs written for several deployments leave the base URL out: it is configuration,
+        // as a blank one is, and start-up fails naming the variable until it is set.
+        let env_var = format!("{}_BASE_URL", crate::names::env_prefix(&namespace.value));
+        ctx.warn(
+            "no-base-uri",
             entry,
-            format!("consumes `{}` has no `baseUri`", namespace.value),
+            format!(
+                "consumes `{}` has no `baseUri`: set `{env_var}` at start-up",
+                namespace.value
+            ),
         )
-        .help("add `baseUri: https://api.example.com`");
+        .help(format!(
+            "start-up fails until `{env_var}` is set; or add `baseUri: https://api.example.com`"
+        ));
     }
     let params = entry
         .get("inputParameters")
