@@ -250,6 +250,44 @@ fn two_placeholders_in_one_segment_are_refused_with_the_reason() {
 }
 
 #[test]
+fn secrets_in_a_path_are_sent_as_secrets_and_named_only() {
+    let c = check("rules/secrets-in-path.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    let telegram = &cap(&c).consumes[0];
+    // The base URL's segments from the key's on go in front of every path.
+    assert_eq!(&*telegram.base_url, "https://api.telegram.org");
+    assert_eq!(
+        telegram.operations[0].path.to_vec(),
+        [
+            PathPart::Literal("/bot".into()),
+            PathPart::Secret("BOT_TOKEN".into()),
+            PathPart::Literal("/getMe".into()),
+        ]
+    );
+    // Neither is an input a caller could fill.
+    assert!(telegram.operations[0].inputs.is_empty());
+    let notion = &cap(&c).consumes[1].operations[0];
+    assert_eq!(
+        notion.path.to_vec(),
+        [
+            PathPart::Literal("/databases/".into()),
+            PathPart::Secret("DB_ID".into()),
+            PathPart::Literal("/query".into()),
+        ]
+    );
+    assert!(notion.inputs.is_empty());
+    assert!(cap(&c).rest[0].routes.iter().all(|r| r.inputs.is_empty()));
+}
+
+#[test]
+fn an_api_key_placed_in_the_path_needs_a_placeholder() {
+    let c = check("rules/apikey-in-path-without-placeholder.yaml");
+    assert_eq!(codes(&c, Severity::Error), vec!["bad-apikey-placement"]);
+    let message = &check_spec::messages(&c, "bad-apikey-placement")[0];
+    assert!(message.contains("`{token}`"), "{message}");
+}
+
+#[test]
 fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
     let c = check("rules/apikey-under-auth-key.yaml");
     let w = codes(&c, Severity::Warning);
