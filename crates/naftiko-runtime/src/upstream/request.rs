@@ -363,7 +363,9 @@ mod tests {
         let mut secrets = Secrets::new();
         secrets.insert("BOT_TOKEN", "123:a/b".to_owned().into());
         assert_eq!(
-            build_path("/", BOT, &Inputs::new(), &secrets).ok().as_deref(),
+            build_path("/", BOT, &Inputs::new(), &secrets)
+                .ok()
+                .as_deref(),
             Some("/bot123%3Aa%2Fb/getMe")
         );
         let missing = build_path("/", BOT, &Inputs::new(), &Secrets::new());
@@ -374,7 +376,10 @@ mod tests {
             .err()
             .map(|error| error.to_string())
             .unwrap_or_default();
-        assert!(error.contains("`BOT_TOKEN`") && !error.contains(".."), "{error}");
+        assert!(
+            error.contains("`BOT_TOKEN`") && !error.contains(".."),
+            "{error}"
+        );
     }
 
     #[test]
@@ -392,8 +397,13 @@ mod tests {
         let mut url =
             url::Url::parse("https://api.example.com/v1").unwrap_or_else(|_| unreachable!());
         url.set_path(
-            &build_path(url.path(), PATH, &inputs(json!({"runId": "../../admin"})), &Secrets::new())
-                .unwrap_or_default(),
+            &build_path(
+                url.path(),
+                PATH,
+                &inputs(json!({"runId": "../../admin"})),
+                &Secrets::new(),
+            )
+            .unwrap_or_default(),
         );
         assert_eq!(
             url.as_str(),
@@ -406,7 +416,9 @@ mod tests {
             Some("/runs/42/jobs")
         );
         assert_eq!(
-            build_path("/", &[], &Inputs::new(), &Secrets::new()).ok().as_deref(),
+            build_path("/", &[], &Inputs::new(), &Secrets::new())
+                .ok()
+                .as_deref(),
             Some("/")
         );
     }

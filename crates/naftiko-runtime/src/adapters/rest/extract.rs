@@ -78,12 +78,14 @@ pub(crate) async fn read_inputs(
                 path_params
                     .as_ref()
                     .and_then(|params| params.iter().find(|(key, _)| *key == wire_name))
-                    .and_then(|(_, value)| match affixes.iter().find(|a| a.param == wire_name) {
-                        // The router captured the whole segment; the input is what the
-                        // route's text surrounds.
-                        Some(affix) => affix.strip(value),
-                        None => Some(value),
-                    }),
+                    .and_then(
+                        |(_, value)| match affixes.iter().find(|a| a.param == wire_name) {
+                            // The router captured the whole segment; the input is what the
+                            // route's text surrounds.
+                            Some(affix) => affix.strip(value),
+                            None => Some(value),
+                        },
+                    ),
             ),
             ParamLocation::Query => query_value(input, wire_name, &query),
             ParamLocation::Header => header_value(input, wire_name, parts),

@@ -227,19 +227,18 @@ async fn handle_unmetered(context: &RouteContext, request: Request) -> Response 
     if let Err(refusal) = context.auth.check(&parts) {
         return refusal;
     }
-    let inputs =
-        match extract::read_inputs(
-            context.route,
-            &context.affixes,
-            &mut parts,
-            body,
-            context.max_body_bytes,
-        )
-        .await
-        {
-            Ok(inputs) => inputs,
-            Err(refusal) => return refusal,
-        };
+    let inputs = match extract::read_inputs(
+        context.route,
+        &context.affixes,
+        &mut parts,
+        body,
+        context.max_body_bytes,
+    )
+    .await
+    {
+        Ok(inputs) => inputs,
+        Err(refusal) => return refusal,
+    };
     match invoke(&context.rt, &context.route.handler, &inputs).await {
         Ok(outcome) => respond::outcome_response(outcome),
         Err(error) => respond::error_response(error),

@@ -138,7 +138,11 @@ pub(crate) fn group_routes(
         let Some(group) = groups.get_mut(index) else {
             return Err(format!("internal error grouping route `{}`", route.name));
         };
-        for earlier in group.routes.iter().filter(|grouped| grouped.method == method) {
+        for earlier in group
+            .routes
+            .iter()
+            .filter(|grouped| grouped.method == method)
+        {
             if earlier.affixes == affixes {
                 return Err(format!(
                     "routes `{}` and `{}` both serve {} {}",
