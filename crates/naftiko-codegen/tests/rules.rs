@@ -288,6 +288,24 @@ fn an_api_key_placed_in_the_path_needs_a_placeholder() {
 }
 
 #[test]
+fn environment_parameters_are_secrets_read_at_start_up_not_inputs() {
+    let c = check("rules/environment-parameter.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    assert_eq!(codes(&c, Severity::Warning), Vec::<&str>::new());
+    let secrets: Vec<&str> = cap(&c).secrets.iter().map(|s| &*s.key).collect();
+    assert_eq!(secrets, ["notion_api_key", "workspace"]);
+    let op = &cap(&c).consumes[0].operations[0];
+    let inputs: Vec<&str> = op.inputs.iter().map(|i| &*i.name).collect();
+    assert_eq!(inputs, ["X-Workspace", "pageId"]);
+    assert_eq!(
+        op.inputs[0].fixed,
+        Some(Value::Secret("workspace".into()))
+    );
+    let route = &cap(&c).rest[0].routes[0];
+    assert!(route.inputs.iter().all(|i| &*i.name == "pageId"));
+}
+
+#[test]
 fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
     let c = check("rules/apikey-under-auth-key.yaml");
     let w = codes(&c, Severity::Warning);

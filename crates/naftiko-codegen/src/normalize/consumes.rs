@@ -258,7 +258,15 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
         let Some(name) = entry_name(ctx, key, p, "a parameter") else {
             continue;
         };
-        let location = location(ctx, p);
+        let from_environment = p
+            .get("in")
+            .and_then(Node::as_str)
+            .is_some_and(|word| word.trim().eq_ignore_ascii_case("environment"));
+        let location = if from_environment {
+            None
+        } else {
+            location(ctx, p)
+        };
         let required = fields::bool_field(ctx, p, "required")
             .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
         out.push(ConsumedParam {
@@ -271,6 +279,7 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
             name,
             location,
             required,
+            from_environment,
             span: span(p),
         });
     }

@@ -100,7 +100,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        for p in &c.params {
+        for p in c.params.iter().filter(|p| !p.from_environment) {
             let location = p
                 .location
                 .as_ref()
@@ -294,7 +294,12 @@ impl Resolver<'_> {
         scope: &Scope,
     ) -> Vec<OperationInput> {
         let mut inputs: Vec<OperationInput> = Vec::new();
-        for p in r.params.iter().chain(&op.params) {
+        for p in r
+            .params
+            .iter()
+            .chain(&op.params)
+            .filter(|p| !p.from_environment)
+        {
             let location = p.location.as_ref().map(|l| l.value);
             let fixed = p
                 .value
