@@ -117,13 +117,14 @@ fn the_openapi_document_keeps_the_text_around_placeholders() {
 
 #[test]
 fn a_namespace_without_base_uri_needs_its_variable_at_start_up() {
-    let error = Capability::from_lookup(&|name: &str| match name {
+    let started = Capability::from_lookup(&|name: &str| match name {
         "MEET_BASE_URL" | "TELEGRAM_BASE_URL" => Some("http://127.0.0.1:9".to_owned()),
         "BOT_TOKEN" => Some("123:token".to_owned()),
         _ => None,
-    })
-    .err()
-    .expect("start-up without ADS_BASE_URL must fail");
+    });
+    let Err(error) = started else {
+        panic!("start-up without ADS_BASE_URL must fail");
+    };
     let message = error.to_string();
     assert!(message.contains("ADS_BASE_URL"), "{message}");
     assert!(!message.contains("MEET_BASE_URL"), "{message}");

@@ -297,10 +297,7 @@ fn environment_parameters_are_secrets_read_at_start_up_not_inputs() {
     let op = &cap(&c).consumes[0].operations[0];
     let inputs: Vec<&str> = op.inputs.iter().map(|i| &*i.name).collect();
     assert_eq!(inputs, ["X-Workspace", "pageId"]);
-    assert_eq!(
-        op.inputs[0].fixed,
-        Some(Value::Secret("workspace".into()))
-    );
+    assert_eq!(op.inputs[0].fixed, Some(Value::Secret("workspace".into())));
     let route = &cap(&c).rest[0].routes[0];
     assert!(route.inputs.iter().all(|i| &*i.name == "pageId"));
 }
