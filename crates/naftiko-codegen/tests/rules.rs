@@ -277,6 +277,9 @@ fn secrets_in_a_path_are_sent_as_secrets_and_named_only() {
     );
     assert!(notion.inputs.is_empty());
     assert!(cap(&c).rest[0].routes.iter().all(|r| r.inputs.is_empty()));
+    // Both are read at start-up, like every secret a value names.
+    let secrets: Vec<&str> = cap(&c).secrets.iter().map(|s| &*s.key).collect();
+    assert_eq!(secrets, ["BOT_TOKEN", "DB_ID"]);
 }
 
 #[test]

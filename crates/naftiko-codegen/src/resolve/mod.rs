@@ -353,6 +353,11 @@ impl Resolver<'_> {
                 visit(&param.value);
             }
             for op in ns.operations.iter() {
+                for part in op.path.iter() {
+                    if let naftiko_spec::PathPart::Secret(key) = part {
+                        visit(&Value::Secret(key.clone()));
+                    }
+                }
                 for i in op.inputs.iter() {
                     if let Some(f) = &i.fixed {
                         visit(f);
