@@ -75,6 +75,10 @@ pub fn credential(
                 ApiKeyPlacement::Header => Credential::Header(name, value),
                 ApiKeyPlacement::Query => Credential::Query(name, value),
                 ApiKeyPlacement::Cookie => Credential::Cookie(name, value),
+                // The code generator never asks callers for a key in the path.
+                ApiKeyPlacement::Path => {
+                    return Err("callers are never asked for a key in the path".to_owned());
+                }
             })
         }
         Auth::Basic { username, password } => {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use naftiko::spec::{CapabilitySpec, McpAdapterSpec, RestAdapterSpec};
+use naftiko::spec::{CapabilitySpec, McpAdapterSpec, McpTransport, RestAdapterSpec};
 use serde_json::{Value as Json, json};
 
 use crate::caller::{self, Answer, Credential};
@@ -48,6 +48,26 @@ pub fn setup(spec: &CapabilitySpec, echo: &Echo) -> Setup {
     Setup { env, secrets }
 }
 
+/// The spec the harness serves: the generated one, or, when an MCP adapter declares
+/// `transport: stdio`, a copy with that adapter over HTTP. Served on stdio it would read the
+/// test process's stdin (and stop the server at its end); the tools behind it are the same, and
+/// the stdio transport itself is tested in `naftiko-tests` (`tests/mcp_stdio.rs`).
+fn served_spec(spec: &'static CapabilitySpec) -> &'static CapabilitySpec {
+    if spec
+        .mcp
+        .iter()
+        .all(|adapter| adapter.transport != McpTransport::Stdio)
+    {
+        return spec;
+    }
+    let mut copy = spec.clone();
+    for adapter in copy.mcp.to_mut() {
+        adapter.transport = McpTransport::Http;
+    }
+    // One small copy per such spec for the length of the test run.
+    Box::leak(Box::new(copy))
+}
+
 /// What every check of one spec shares.
 pub struct Checker<'a> {
     pub spec: &'static CapabilitySpec,
@@ -72,9 +92,15 @@ pub async fn run_spec(entry: &'static GeneratedSpec, corpus_dir: &Path) -> SpecR
         Ok(echo) => echo,
         Err(error) => return report.broken(format!("echo upstream: {error}")),
     };
-    let setup = setup(entry.spec, &echo);
+    let spec = served_spec(entry.spec);
+    let setup = setup(spec, &echo);
     let lookup = |name: &str| setup.env.get(name).cloned();
-    let runtime = match (entry.start)(&lookup) {
+    let started = if std::ptr::eq(spec, entry.spec) {
+        (entry.start)(&lookup)
+    } else {
+        naftiko::Runtime::from_lookup(spec, &lookup)
+    };
+    let runtime = match started {
         Ok(runtime) => runtime,
         Err(error) => return report.broken(format!("does not start: {error}")),
     };
@@ -97,21 +123,20 @@ pub async fn run_spec(entry: &'static GeneratedSpec, corpus_dir: &Path) -> SpecR
     }));
 
     let checker = Checker {
-        spec: entry.spec,
+        spec,
         echo: &echo,
         secrets: &setup.secrets,
         client: &client,
         reading: &reading,
     };
     let mut report = report;
-    for (adapter, addr) in entry.spec.rest.iter().zip(rest_addrs) {
+    for (adapter, addr) in spec.rest.iter().zip(rest_addrs) {
         report.items.extend(checker.routes(adapter, addr).await);
     }
-    for (adapter, addr) in entry.spec.mcp.iter().zip(mcp_addrs) {
+    for (adapter, addr) in spec.mcp.iter().zip(mcp_addrs) {
         report.items.extend(checker.tools(adapter, addr).await);
     }
-    report.read_independently = entry
-        .spec
+    report.read_independently = spec
         .rest
         .iter()
         .flat_map(|adapter| {
@@ -122,7 +147,7 @@ pub async fn run_spec(entry: &'static GeneratedSpec, corpus_dir: &Path) -> SpecR
             })
         })
         .count()
-        + (entry.spec.mcp.iter())
+        + (spec.mcp.iter())
             .flat_map(|adapter| {
                 (adapter.tools.iter())
                     .filter(|tool| reading.tool(&adapter.namespace, &tool.name).is_some())

@@ -35,9 +35,12 @@ pub fn inputs(declared: &'static [CallerInput], mode: Mode) -> Vec<(&'static Cal
         .collect()
 }
 
-/// The value of one input: distinctive, of the input's type.
+/// The value of one input: distinctive, of the input's type, and matching its `pattern`.
 pub fn value_for(input: &CallerInput) -> Json {
     let name = &input.name;
+    if let Some(value) = input.pattern.as_deref().and_then(matching) {
+        return Json::String(value);
+    }
     match input.ty {
         ValueType::String | ValueType::Any => Json::String(match input.location {
             ParamLocation::Header | ParamLocation::Cookie => format!("{name} h/1"),
@@ -49,6 +52,30 @@ pub fn value_for(input: &CallerInput) -> Json {
         ValueType::Object => json!({"k": format!("{name} o")}),
         ValueType::Array => json!([format!("{name} a"), format!("{name} b")]),
     }
+}
+
+/// A string `pattern` accepts, generated from the pattern itself (proptest's regex strategy,
+/// deterministic) and confirmed with the runtime's own matcher; `None` when no sample matches
+/// (the caller then sends its usual value, and the server's 400 shows as a failure).
+fn matching(pattern: &str) -> Option<String> {
+    use proptest::strategy::{Strategy as _, ValueTree as _};
+    let checker = regex_lite::Regex::new(pattern).ok()?;
+    // The generator wants the body of a whole-string pattern, without its anchors.
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    // The runtime's classes are ASCII (regex-lite); the generator's would be Unicode, and a
+    // `\d` drawn from every script's digits almost never gives an ASCII one.
+    let body = body
+        .replace(r"\d", "[0-9]")
+        .replace(r"\w", "[A-Za-z0-9_]")
+        .replace(r"\s", "[ \t]");
+    let strategy = proptest::string::string_regex(&body).ok()?;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    // Bounded: a few samples, in case a sample falls outside what the runtime accepts.
+    (0..32)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok())
+        .map(|tree| tree.current())
+        .find(|value| checker.is_match(value))
 }
 
 /// JSON as text the way a URL, a header or a template shows it: strings bare, `null` empty,
@@ -111,5 +138,16 @@ mod tests {
         ];
         assert_eq!(inputs(DECLARED, Mode::All).len(), 2);
         assert_eq!(inputs(DECLARED, Mode::RequiredOnly).len(), 1);
+    }
+
+    #[test]
+    fn a_pattern_gets_a_value_it_accepts() {
+        let value = super::matching(r"^\d{4}-\d{2}-\d{2}$").unwrap_or_default();
+        assert!(
+            regex_lite::Regex::new(r"^\d{4}-\d{2}-\d{2}$")
+                .is_ok_and(|pattern| pattern.is_match(&value)),
+            "{value:?}"
+        );
+        assert_eq!(super::matching("(unclosed"), None);
     }
 }

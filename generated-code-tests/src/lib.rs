@@ -22,6 +22,9 @@ pub mod goldens {
     pub mod forward_control {
         include!("../goldens/forward-control.rs");
     }
+    pub mod path_shapes {
+        include!("../goldens/path-shapes.rs");
+    }
 }
 
 /// The specs as `build.rs` (`naftiko_codegen::configure()`) generated them into `OUT_DIR`.
@@ -43,6 +46,9 @@ pub mod from_build_rs {
     }
     pub mod partial {
         naftiko::include_capability!("partial");
+    }
+    pub mod path_shapes {
+        naftiko::include_capability!("path-shapes");
     }
 }
 
@@ -71,6 +77,9 @@ pub mod from_macro {
             "fixtures/forward-control.yaml",
             allow = ["trusted-header-ignored"]
         );
+    }
+    pub mod path_shapes {
+        naftiko::capability!("fixtures/path-shapes.yaml", allow = ["no-base-uri"]);
     }
 }
 

@@ -63,6 +63,12 @@ fn the_macro_expands_to_the_same_tables_as_build_rs_and_the_goldens() {
             &from_build_rs::forward_control::SPEC,
             &goldens::forward_control::SPEC,
         ),
+        (
+            "path-shapes",
+            &from_macro::path_shapes::SPEC,
+            &from_build_rs::path_shapes::SPEC,
+            &goldens::path_shapes::SPEC,
+        ),
     ];
     for (stem, macro_spec, build_spec, golden_spec) in cases {
         let from_macro = tables(macro_spec);

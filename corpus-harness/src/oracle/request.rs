@@ -4,6 +4,8 @@
 //! of the contract documented in `naftiko_runtime::spec`; the runtime's own request builder is
 //! what is under test.
 
+use std::collections::HashMap;
+
 use base64::Engine as _;
 use naftiko::spec::{
     ApiKeyPlacement, Arg, Auth, CapabilitySpec, HttpOperation, OperationId, ParamLocation,
@@ -129,7 +131,7 @@ pub fn expect_call(
         cookies: Vec::new(),
         body: ExpectedBody::Empty,
     };
-    let (path, literal_query) = expect_path(op, id.consumes.index(), &effective)?;
+    let (path, literal_query) = expect_path(op, id.consumes.index(), &effective, scope.secrets)?;
     expected.path = path;
     expected.query.extend(literal_query);
 
@@ -188,6 +190,7 @@ fn expect_path(
     op: &HttpOperation,
     namespace: usize,
     inputs: &Inputs,
+    secrets: &HashMap<String, String>,
 ) -> Result<(String, Vec<Param>), String> {
     let mut path = String::new();
     for part in op.path.iter() {
@@ -201,6 +204,10 @@ fn expect_path(
                         op.name
                     ));
                 }
+                path.push_str(&utf8_percent_encode(&text, SEGMENT).to_string());
+            }
+            PathPart::Secret(key) => {
+                let text = secrets.get(&**key).cloned().unwrap_or_default();
                 path.push_str(&utf8_percent_encode(&text, SEGMENT).to_string());
             }
         }
@@ -296,6 +303,8 @@ pub(super) fn put_auth(auth: &Auth, scope: Scope<'_>, expected: &mut ExpectedReq
                     ApiKeyPlacement::Header => set_header(name, key),
                     ApiKeyPlacement::Query => expected.query.push(param),
                     ApiKeyPlacement::Cookie => expected.cookies.push(param),
+                    // In the operation's path, which `expect_path` renders.
+                    ApiKeyPlacement::Path => {}
                 }
             }
         }

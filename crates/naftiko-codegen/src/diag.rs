@@ -188,6 +188,10 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         "a key the schema defines on another kind of entry",
     ),
     ("missing-version", "no format version"),
+    (
+        "no-base-uri",
+        "a consumed namespace without `baseUri`, read from the environment",
+    ),
     ("non-schema-key", "a key outside the format's schema"),
     ("parameter-location-missing", "a parameter without `in:`"),
     (

@@ -147,6 +147,9 @@ pub struct ConsumedParam {
     pub description: Option<String>,
     /// `value:` — a fixed value or template.
     pub value: Option<Located<serde_json::Value>>,
+    /// `in: environment`: not sent, but read from the environment variable of its name at
+    /// start-up, a secret that templates name as `{{name}}` (`location` is then `None`).
+    pub from_environment: bool,
     pub span: Span,
 }
 

@@ -24,6 +24,16 @@ fn an_empty_base_uri_is_configuration_required_at_start_up() {
     assert!(codes(&c, Severity::Error).contains(&"bad-base-uri"));
 }
 
+#[test]
+fn a_missing_base_uri_is_configuration_required_at_start_up() {
+    let c = check("repairs/no-base-uri.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    assert_eq!(codes(&c, Severity::Warning), vec!["no-base-uri"]);
+    assert!(check_spec::messages(&c, "no-base-uri")[0].contains("`SHOP_BASE_URL`"));
+    let ns = &cap(&c).consumes[0];
+    assert_eq!((&*ns.base_url, &*ns.env_prefix), ("", "SHOP"));
+}
+
 fn body_of(c: &Checked) -> &Body {
     &cap(c).consumes[0].operations[0].body
 }

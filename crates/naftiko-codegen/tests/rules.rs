@@ -233,6 +233,101 @@ fn conflicting_placeholder_names_at_one_segment_are_routed_under_one_name() {
 }
 
 #[test]
+fn a_placeholder_inside_a_segment_is_routed_and_rendered() {
+    let c = check("rules/placeholder-inside-segment.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    let routes = &cap(&c).rest[0].routes;
+    let paths: Vec<&str> = routes.iter().map(|r| &*r.path).collect();
+    // `{space}` shares its position with `{name}`: routed under that name, the text kept.
+    assert_eq!(paths, ["/v2/{name}", "/v2/{name}:end", "/act_{id}/ads"]);
+    let end = &routes[1].inputs[0];
+    assert_eq!((&*end.name, &*end.wire_name), ("space", "name"));
+    assert_eq!(end.location, ParamLocation::Path);
+    let consumed = &cap(&c).consumes[0].operations;
+    assert_eq!(
+        consumed[0].path.to_vec(),
+        [
+            PathPart::Literal("/".into()),
+            PathPart::Param("name".into()),
+            PathPart::Literal(":endActiveConference".into()),
+        ]
+    );
+    assert_eq!(
+        consumed[1].path.to_vec(),
+        [
+            PathPart::Literal("/act_".into()),
+            PathPart::Param("accountId".into()),
+            PathPart::Literal("/ads".into()),
+        ]
+    );
+}
+
+#[test]
+fn two_placeholders_in_one_segment_are_refused_with_the_reason() {
+    let c = check("rules/two-placeholders-in-one-segment.yaml");
+    assert_eq!(codes(&c, Severity::Error), vec!["bad-path"]);
+    let message = &check_spec::messages(&c, "bad-path")[0];
+    assert!(message.contains("`{a}-{b}`"), "{message}");
+    assert!(message.contains("cannot be told apart"), "{message}");
+}
+
+#[test]
+fn secrets_in_a_path_are_sent_as_secrets_and_named_only() {
+    let c = check("rules/secrets-in-path.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    let telegram = &cap(&c).consumes[0];
+    // The base URL's segments from the key's on go in front of every path.
+    assert_eq!(&*telegram.base_url, "https://api.telegram.org");
+    assert_eq!(
+        telegram.operations[0].path.to_vec(),
+        [
+            PathPart::Literal("/bot".into()),
+            PathPart::Secret("BOT_TOKEN".into()),
+            PathPart::Literal("/getMe".into()),
+        ]
+    );
+    // Neither is an input a caller could fill.
+    assert!(telegram.operations[0].inputs.is_empty());
+    let notion = &cap(&c).consumes[1].operations[0];
+    assert_eq!(
+        notion.path.to_vec(),
+        [
+            PathPart::Literal("/databases/".into()),
+            PathPart::Secret("DB_ID".into()),
+            PathPart::Literal("/query".into()),
+        ]
+    );
+    assert!(notion.inputs.is_empty());
+    assert!(cap(&c).rest[0].routes.iter().all(|r| r.inputs.is_empty()));
+    // Both are read at start-up, like every secret a value names.
+    let secrets: Vec<&str> = cap(&c).secrets.iter().map(|s| &*s.key).collect();
+    assert_eq!(secrets, ["BOT_TOKEN", "DB_ID"]);
+}
+
+#[test]
+fn an_api_key_placed_in_the_path_needs_a_placeholder() {
+    let c = check("rules/apikey-in-path-without-placeholder.yaml");
+    assert_eq!(codes(&c, Severity::Error), vec!["bad-apikey-placement"]);
+    let message = &check_spec::messages(&c, "bad-apikey-placement")[0];
+    assert!(message.contains("`{token}`"), "{message}");
+}
+
+#[test]
+fn environment_parameters_are_secrets_read_at_start_up_not_inputs() {
+    let c = check("rules/environment-parameter.yaml");
+    assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());
+    assert_eq!(codes(&c, Severity::Warning), Vec::<&str>::new());
+    let secrets: Vec<&str> = cap(&c).secrets.iter().map(|s| &*s.key).collect();
+    assert_eq!(secrets, ["notion_api_key", "workspace"]);
+    let op = &cap(&c).consumes[0].operations[0];
+    let inputs: Vec<&str> = op.inputs.iter().map(|i| &*i.name).collect();
+    assert_eq!(inputs, ["X-Workspace", "pageId"]);
+    assert_eq!(op.inputs[0].fixed, Some(Value::Secret("workspace".into())));
+    let route = &cap(&c).rest[0].routes[0];
+    assert!(route.inputs.iter().all(|i| &*i.name == "pageId"));
+}
+
+#[test]
 fn dialects_apikey_name_in_and_auth_key_are_accepted_with_warnings() {
     let c = check("rules/apikey-under-auth-key.yaml");
     let w = codes(&c, Severity::Warning);

@@ -80,6 +80,9 @@ pub enum PathPart {
     Literal(Str),
     /// A placeholder filled with the named input, percent-encoded as one path segment.
     Param(Str),
+    /// A placeholder filled with the named secret (bind key), percent-encoded as one path
+    /// segment (Telegram's `/bot{token}/`). What prints a path prints the name, never the value.
+    Secret(Str),
 }
 
 /// `/v1/runs/{runId}`: a path as the spec writes it.
@@ -88,6 +91,7 @@ pub fn path_text(path: &[PathPart]) -> String {
         .map(|part| match part {
             PathPart::Literal(text) => text.to_string(),
             PathPart::Param(name) => format!("{{{name}}}"),
+            PathPart::Secret(name) => format!("{{{{{name}}}}}"),
         })
         .collect()
 }

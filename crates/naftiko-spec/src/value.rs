@@ -89,15 +89,20 @@ pub enum ApiKeyPlacement {
     Header,
     Query,
     Cookie,
+    /// In the URL path, where a `{name}` placeholder of the base URL or of a path stands
+    /// (Telegram's `/bot{token}/`): the resolver puts the key into every such path as a
+    /// [`PathPart::Secret`](crate::PathPart::Secret). Only consumed APIs place a key there.
+    Path,
 }
 
 impl ApiKeyPlacement {
-    /// The spec's word for it (`placement: header|query|cookie`); `None` for any other word.
+    /// The spec's word for it (`placement: header|query|cookie|path`); `None` for any other word.
     pub fn parse(word: &str) -> Option<ApiKeyPlacement> {
         Some(match word.to_ascii_lowercase().as_str() {
             "header" => ApiKeyPlacement::Header,
             "query" => ApiKeyPlacement::Query,
             "cookie" => ApiKeyPlacement::Cookie,
+            "path" => ApiKeyPlacement::Path,
             _ => return None,
         })
     }
@@ -107,6 +112,7 @@ impl ApiKeyPlacement {
             ApiKeyPlacement::Header => "header",
             ApiKeyPlacement::Query => "query",
             ApiKeyPlacement::Cookie => "cookie",
+            ApiKeyPlacement::Path => "path",
         }
     }
 
@@ -116,6 +122,7 @@ impl ApiKeyPlacement {
             ApiKeyPlacement::Header => ParamLocation::Header,
             ApiKeyPlacement::Query => ParamLocation::Query,
             ApiKeyPlacement::Cookie => ParamLocation::Cookie,
+            ApiKeyPlacement::Path => ParamLocation::Path,
         }
     }
 }

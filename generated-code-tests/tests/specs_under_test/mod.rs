@@ -11,6 +11,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ("cursed-names", "fixtures/cursed-names.yaml"),
     ("bodies-outputs", "fixtures/bodies-outputs.yaml"),
     ("forward-control", "fixtures/forward-control.yaml"),
+    ("path-shapes", "fixtures/path-shapes.yaml"),
 ];
 
 pub fn crate_dir() -> &'static Path {

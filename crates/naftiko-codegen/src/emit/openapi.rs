@@ -314,6 +314,8 @@ fn security_scheme(auth: &Auth) -> Option<Json> {
                 ApiKeyPlacement::Header => "header",
                 ApiKeyPlacement::Query => "query",
                 ApiKeyPlacement::Cookie => "cookie",
+                // Callers never present a key in the path (the resolver refuses it).
+                ApiKeyPlacement::Path => return None,
             };
             json!({ "type": "apiKey", "name": name, "in": location })
         }

@@ -231,7 +231,7 @@ fn checked_placement(ctx: &mut Ctx<'_>, at: &Node, word: &Text) -> Option<ApiKey
             at,
             format!("unknown apikey placement `{}`", word.value),
         )
-        .help("use `header`, `query` or `cookie`");
+        .help("use `header`, `query`, `cookie` or `path`");
     }
     placement
 }

@@ -66,13 +66,25 @@ pub fn consumes(ctx: &mut Ctx<'_>, entry: &Node) -> Option<Consumes> {
         return None;
     }
     let base_uri = string_field(ctx, entry, "baseUri");
-    if base_uri.is_none() {
-        ctx.error(
-            "missing-key",
+    // A `baseUri` of the wrong type has its own error already.
+    let wrong_type = entry
+        .get("baseUri")
+        .is_some_and(|node| !matches!(node.kind, NodeKind::Null));
+    if base_uri.is_none() && !wrong_type {
+        // Specs written for several deployments leave the base URL out: it is configuration,
+        // as a blank one is, and start-up fails naming the variable until it is set.
+        let env_var = format!("{}_BASE_URL", crate::names::env_prefix(&namespace.value));
+        ctx.warn(
+            "no-base-uri",
             entry,
-            format!("consumes `{}` has no `baseUri`", namespace.value),
+            format!(
+                "consumes `{}` has no `baseUri`: set `{env_var}` at start-up",
+                namespace.value
+            ),
         )
-        .help("add `baseUri: https://api.example.com`");
+        .help(format!(
+            "start-up fails until `{env_var}` is set; or add `baseUri: https://api.example.com`"
+        ));
     }
     let params = entry
         .get("inputParameters")
@@ -313,15 +325,15 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
         let Some(name) = entry_name(ctx, key, p, "a parameter") else {
             continue;
         };
-        // alpha1 `in: environment` declares a value that templates read from the environment
-        // (`{{name}}`); nothing is sent for it.
-        if p.get("in")
+        let from_environment = p
+            .get("in")
             .and_then(Node::as_str)
-            .is_some_and(|l| l.eq_ignore_ascii_case("environment"))
-        {
-            continue;
-        }
-        let location = location(ctx, p);
+            .is_some_and(|word| word.trim().eq_ignore_ascii_case("environment"));
+        let location = if from_environment {
+            None
+        } else {
+            location(ctx, p)
+        };
         let required = fields::bool_field(ctx, p, "required")
             .unwrap_or_else(|| location.as_ref().is_some_and(|l| l.value == ParamIn::Path));
         out.push(ConsumedParam {
@@ -334,6 +346,7 @@ pub fn params(ctx: &mut Ctx<'_>, node: &Node) -> Vec<ConsumedParam> {
             name,
             location,
             required,
+            from_environment,
             span: span(p),
         });
     }

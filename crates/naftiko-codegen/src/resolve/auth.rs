@@ -5,7 +5,7 @@ use super::Resolver;
 use super::template::Scope;
 use crate::diag::Severity;
 use crate::model::{self, ConsumedOperation, Span, Text};
-use naftiko_spec::{Auth, ParamLocation, TemplatePart, Value};
+use naftiko_spec::{ApiKeyPlacement, Auth, ParamLocation, TemplatePart, Value};
 
 impl Resolver<'_> {
     pub(super) fn consumed_auth(&mut self, a: &model::Auth, scope: &Scope) -> Auth {
@@ -127,6 +127,20 @@ impl Resolver<'_> {
                     "callers authenticated by several API keys at once are not supported",
                 )
                 .help("use one apikey, bearer or basic");
+                Auth::None
+            }
+            model::Auth::ApiKey {
+                name,
+                placement: ApiKeyPlacement::Path,
+                ..
+            } => {
+                self.diag(
+                    Severity::Error,
+                    "bad-apikey-placement",
+                    &name.span,
+                    "callers cannot be asked for an API key in the path: a route's path is not a credential",
+                )
+                .help("ask callers for the key in a header, the query or a cookie");
                 Auth::None
             }
             model::Auth::ApiKey {

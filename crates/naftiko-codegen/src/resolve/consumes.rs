@@ -36,10 +36,22 @@ impl Resolver<'_> {
     pub(super) fn namespace(&mut self, c: &Consumes) -> ConsumesSpec {
         let scope = self.consumed_scope();
         let env_var = format!("{}_BASE_URL", names::env_prefix(&c.namespace.value));
+        let auth = match &c.auth {
+            Some(a) => self.consumed_auth(a, &scope),
+            None => Auth::None,
+        };
+        let mut key_in_path = self.key_in_path(c, &auth);
         // An empty base URL makes start-up require `<NS>_BASE_URL` (and name it when missing).
         let base_url = match &c.base_uri {
             Some(b) => {
-                let url = b.value.trim().trim_end_matches('/').to_string();
+                let mut url = b.value.trim().trim_end_matches('/').to_string();
+                // `https://api.telegram.org/bot{token}`: the segments from the key's on are
+                // put in front of every operation's path, the key a secret there.
+                if let Some(key) = &mut key_in_path
+                    && let Some(at) = placeholder_segment(&url, &key.placeholder)
+                {
+                    key.base_path = url.split_off(at);
+                }
                 if url.is_empty() {
                     // Published specs leave it blank to be filled in per deployment, as a
                     // templated one does: the same configuration, required at start-up.
@@ -70,10 +82,6 @@ impl Resolver<'_> {
             }
             None => String::new(),
         };
-        let auth = match &c.auth {
-            Some(a) => self.consumed_auth(a, &scope),
-            None => Auth::None,
-        };
         let mut default_params = Vec::new();
         // Further API keys go with every call, like client-level parameters (the runtime
         // treats a header that carries a secret as sensitive).
@@ -92,7 +100,7 @@ impl Resolver<'_> {
                 });
             }
         }
-        for p in &c.params {
+        for p in c.params.iter().filter(|p| !p.from_environment) {
             let location = p
                 .location
                 .as_ref()
@@ -134,8 +142,23 @@ impl Resolver<'_> {
                 if let Some(header) = &auth_header {
                     self.warn_auth_header_params(r, op, header);
                 }
-                operations.push(self.operation(r, op, &scope));
+                operations.push(self.operation(r, op, &scope, key_in_path.as_mut()));
             }
+        }
+        if let Some(key) = &key_in_path
+            && !key.placed
+            && let Some(model::Auth::ApiKey { name, .. }) = &c.auth
+        {
+            self.diag(
+                Severity::Error,
+                "bad-apikey-placement",
+                &name.span,
+                format!(
+                    "the API key is placed in the path, but neither `baseUri` nor any path has a `{{{}}}` placeholder",
+                    key.placeholder
+                ),
+            )
+            .help(format!("write `{{{}}}` where the key goes, as in `baseUri: https://api.example.com/bot{{{}}}`", key.placeholder, key.placeholder));
         }
         ConsumesSpec {
             env_prefix: names::env_prefix(&c.namespace.value).into(),
@@ -184,19 +207,71 @@ impl Resolver<'_> {
         }
     }
 
+    /// The API key a namespace places in the path, when it does: its placeholder name and the
+    /// secret that fills it. The key must be exactly one secret (`{{BOT_TOKEN}}`).
+    fn key_in_path(&mut self, c: &Consumes, auth: &Auth) -> Option<KeyInPath> {
+        let Some(model::Auth::ApiKey {
+            name,
+            value,
+            placement: ApiKeyPlacement::Path,
+            extra,
+        }) = &c.auth
+        else {
+            return None;
+        };
+        if let Some((extra_name, _)) = extra.first() {
+            self.diag(
+                Severity::Error,
+                "bad-apikey-placement",
+                &extra_name.span,
+                "only one API key can be placed in the path",
+            )
+            .help("send the other keys in headers or the query");
+        }
+        match auth {
+            Auth::ApiKey {
+                value: Value::Secret(secret),
+                ..
+            } => Some(KeyInPath {
+                placeholder: name.value.trim().to_string(),
+                secret: secret.to_string(),
+                base_path: String::new(),
+                placed: false,
+            }),
+            _ => {
+                self.diag(
+                    Severity::Error,
+                    "bad-apikey-placement",
+                    &value.span,
+                    format!(
+                        "an API key placed in the path must be exactly one secret, not `{}`",
+                        value.value
+                    ),
+                )
+                .help("write `value: '{{BOT_TOKEN}}'` with `BOT_TOKEN` a bind key");
+                None
+            }
+        }
+    }
+
     fn operation(
         &mut self,
         r: &model::ConsumedResource,
         op: &ConsumedOperation,
         scope: &Scope,
+        key_in_path: Option<&mut KeyInPath>,
     ) -> HttpOperation {
         let (raw_path, query_in_path) = operation_path(r, op);
+        let raw_path = match &key_in_path {
+            Some(key) if !key.base_path.is_empty() => format!("{}{raw_path}", key.base_path),
+            _ => raw_path,
+        };
         let mut inputs = self.declared_inputs(r, op, scope);
         if let Some(query) = &query_in_path {
             let span = op.path.as_ref().map_or(&r.path.span, |p| &p.span);
             self.query_in_path(query, &mut inputs, span);
         }
-        let path = self.bind_placeholders(r, &raw_path, &mut inputs);
+        let path = self.bind_placeholders(&raw_path, &mut inputs, key_in_path);
         self.warn_unplaced_path_params(r, op, &raw_path, &path, &inputs);
         let body = self.request_body(op, scope);
         add_template_inputs(&body, &mut inputs);
@@ -219,7 +294,12 @@ impl Resolver<'_> {
         scope: &Scope,
     ) -> Vec<OperationInput> {
         let mut inputs: Vec<OperationInput> = Vec::new();
-        for p in r.params.iter().chain(&op.params) {
+        for p in r
+            .params
+            .iter()
+            .chain(&op.params)
+            .filter(|p| !p.from_environment)
+        {
             let location = p.location.as_ref().map(|l| l.value);
             let fixed = p
                 .value
@@ -257,12 +337,13 @@ impl Resolver<'_> {
 
     /// The path's placeholders bound to inputs: `{x}` and `{{x}}` alike (rule 3); a declared
     /// path parameter matches by exact name first, then folded. A placeholder nothing declares
-    /// becomes a required path input; one that names a secret is refused.
+    /// becomes a required path input; one that names a secret, or the API key placed in the
+    /// path, is that secret.
     fn bind_placeholders(
         &mut self,
-        r: &model::ConsumedResource,
         raw_path: &str,
         inputs: &mut Vec<OperationInput>,
+        mut key_in_path: Option<&mut KeyInPath>,
     ) -> Vec<PathPart> {
         let mut parts = Vec::new();
         for part in split_path(raw_path) {
@@ -270,6 +351,20 @@ impl Resolver<'_> {
                 parts.push(part);
                 continue;
             };
+            if let Some(key) = key_in_path.as_deref_mut()
+                && *name == key.placeholder
+            {
+                key.placed = true;
+                parts.push(PathPart::Secret(key.secret.clone().into()));
+                continue;
+            }
+            // A secret goes into the URL as it is asked (Telegram's `/bot{token}/`); what
+            // prints a path prints its name only.
+            if self.is_secret_name(&name) {
+                let key = name.strip_prefix("env.").unwrap_or(&name);
+                parts.push(PathPart::Secret(key.to_string().into()));
+                continue;
+            }
             let declared = names::find(&name, inputs.iter().map(|i| &*i.name));
             let bound = match declared {
                 names::Match::Exact(n) | names::Match::Folded(n) => n.to_string(),
@@ -278,7 +373,7 @@ impl Resolver<'_> {
             if let Some(i) = inputs.iter_mut().find(|i| i.name == bound) {
                 i.location = Some(ParamLocation::Path);
                 i.required = i.fixed.is_none();
-            } else if !self.is_secret_name(&name) {
+            } else {
                 inputs.push(OperationInput {
                     name: name.clone(),
                     wire_name: name.clone(),
@@ -289,19 +384,7 @@ impl Resolver<'_> {
                     description: "".into(),
                 });
             }
-            if self.is_secret_name(&name) {
-                parts.push(PathPart::Literal("".into()));
-                self.diag(
-                    Severity::Error,
-                    "secret-in-path",
-                    &r.path.span,
-                    format!(
-                        "path placeholder `{name}` names a secret; secrets are never put into URLs"
-                    ),
-                );
-            } else {
-                parts.push(PathPart::Param(bound.into()));
-            }
+            parts.push(PathPart::Param(bound.into()));
         }
         parts
     }
@@ -420,6 +503,33 @@ impl Resolver<'_> {
         self.report_notes(notes, span);
         out
     }
+}
+
+/// An API key placed in the path, while a namespace's operations are resolved.
+struct KeyInPath {
+    /// The placeholder the key fills (the apikey's `key`, `token` in `/bot{token}`).
+    placeholder: String,
+    /// The bind key whose value is sent.
+    secret: String,
+    /// The base URL's path from the key's segment on, put before every operation's path.
+    base_path: String,
+    /// Whether some path has the placeholder.
+    placed: bool,
+}
+
+/// Where the path segment holding placeholder `name` (`{name}` or `{{name}}`) starts in
+/// `url`, when it is in the URL's path.
+fn placeholder_segment(url: &str, name: &str) -> Option<usize> {
+    let path_start = url.find("://").map_or(0, |scheme| {
+        url[scheme + 3..]
+            .find('/')
+            .map_or(url.len(), |slash| scheme + 3 + slash)
+    });
+    let at = [format!("{{{name}}}"), format!("{{{{{name}}}}}")]
+        .iter()
+        .filter_map(|placeholder| url[path_start..].find(placeholder.as_str()))
+        .min()?;
+    url[..path_start + at].rfind('/')
 }
 
 /// The operation's full path (resource path plus an operation-level suffix or override) and

@@ -72,10 +72,12 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
             .iter()
             .map(|b| b.namespace.value.clone())
             .collect(),
+        // `in: environment` parameters are read from the environment as bind keys are.
         bind_keys: spec
             .binds
             .iter()
             .flat_map(|b| b.keys.iter().map(|(k, _)| k.value.clone()))
+            .chain(environment_params(spec))
             .collect(),
         aggregate_namespaces: spec
             .aggregates
@@ -378,6 +380,11 @@ impl Resolver<'_> {
                 visit(&param.value);
             }
             for op in ns.operations.iter() {
+                for part in op.path.iter() {
+                    if let naftiko_spec::PathPart::Secret(key) = part {
+                        visit(&Value::Secret(key.clone()));
+                    }
+                }
                 for i in op.inputs.iter() {
                     if let Some(f) = &i.fixed {
                         visit(f);
@@ -437,6 +444,25 @@ impl Resolver<'_> {
             file: file.map(Into::into),
         }
     }
+}
+
+/// The names of every consumed `in: environment` parameter (namespace, resource, operation).
+fn environment_params(spec: &Spec) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for c in &spec.consumes {
+        let resources = c.resources.iter();
+        let params = c.params.iter().chain(resources.flat_map(|r| {
+            r.params
+                .iter()
+                .chain(r.operations.iter().flat_map(|op| &op.params))
+        }));
+        for p in params.filter(|p| p.from_environment) {
+            if !names.contains(&p.name.value) {
+                names.push(p.name.value.clone());
+            }
+        }
+    }
+    names
 }
 
 /// The values a credential is made of.

@@ -278,13 +278,22 @@ impl Resolver<'_> {
         let mut placeholders = Vec::new();
         for seg in trimmed.split('/').skip(1) {
             out.push('/');
-            let inner = seg
-                .strip_prefix("{{")
-                .and_then(|s| s.strip_suffix("}}"))
-                .or_else(|| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')));
-            match inner {
-                Some(name) if !name.is_empty() && !name.contains(['{', '}', '/']) => {
-                    let name = name.trim().to_string();
+            let placeholder = match segment_placeholder(seg) {
+                Ok(placeholder) => placeholder,
+                Err(why) => {
+                    self.diag(
+                        Severity::Error,
+                        "bad-path",
+                        span,
+                        format!("`{seg}` in `{path}`: {why}"),
+                    )
+                    .help("write at most one `{name}` per segment, with literal text around it if need be (`{name}:cancel`, `act_{id}`)");
+                    return None;
+                }
+            };
+            match placeholder {
+                Some((affix_before, name, affix_after)) => {
+                    let name = name.to_string();
                     if placeholders.iter().any(|(known, _)| *known == name) {
                         self.diag(
                             Severity::Error,
@@ -323,28 +332,22 @@ impl Resolver<'_> {
                             wire
                         }
                     };
+                    // Literal text around the placeholder stays in the route's path; the
+                    // runtime routes the whole segment and checks and strips that text.
+                    out.push_str(affix_before);
                     out.push('{');
                     out.push_str(&wire);
                     out.push('}');
+                    out.push_str(affix_after);
                     prefix.push_str("/{}");
                     placeholders.push((name, wire));
                 }
-                _ if seg.contains(['{', '}']) => {
-                    self.diag(
-                        Severity::Error,
-                        "bad-path",
-                        span,
-                        format!("`{seg}` in `{path}`: a placeholder must be a whole path segment"),
-                    )
-                    .help("write the segment as `{name}`");
-                    return None;
-                }
-                _ if seg.starts_with(':') || seg.starts_with('*') => {
+                None if seg.starts_with(':') || seg.starts_with('*') => {
                     self.diag(Severity::Error, "bad-path", span, format!("segment `{seg}` of `{path}` uses a router syntax the spec does not have"))
                         .help("placeholders are written `{name}`");
                     return None;
                 }
-                _ => {
+                None => {
                     out.push_str(seg);
                     prefix.push('/');
                     prefix.push_str(seg);
@@ -417,6 +420,32 @@ impl Resolver<'_> {
 }
 
 /// Router placeholder names must be identifiers: `run-id` → `run_id`.
+/// The placeholder of one path segment with the literal text before and after it
+/// (`{buildId}:cancel` → `("", "buildId", ":cancel")`, `act_{{id}}` → `("act_", "id", "")`),
+/// `None` for a literal segment, or why the segment cannot be routed. Two placeholders in one
+/// segment are refused: nothing says where the first value ends.
+fn segment_placeholder(seg: &str) -> Result<Option<(&str, &str, &str)>, &'static str> {
+    let Some(start) = seg.find(['{', '}']) else {
+        return Ok(None);
+    };
+    let (before, rest) = seg.split_at(start);
+    let (inner, after) = if let Some(rest) = rest.strip_prefix("{{") {
+        rest.split_once("}}").ok_or("a placeholder is not closed")?
+    } else if let Some(rest) = rest.strip_prefix('{') {
+        rest.split_once('}').ok_or("a placeholder is not closed")?
+    } else {
+        return Err("a `}` closes no placeholder");
+    };
+    let name = inner.trim();
+    if name.is_empty() || name.contains(['{', '}']) {
+        return Err("a placeholder has no name");
+    }
+    if after.contains(['{', '}']) {
+        return Err("two placeholders in one segment cannot be told apart");
+    }
+    Ok(Some((before, name, after)))
+}
+
 fn sanitize_param(name: &str) -> String {
     let s: String = name
         .chars()

@@ -218,6 +218,8 @@ fn presented_key(parts: &Parts, name: &str, placement: ApiKeyPlacement) -> Optio
                 .map(|(_, value)| value)
         }
         ApiKeyPlacement::Cookie => cookie(parts, name),
+        // No route takes a key in its path (the resolver refuses it): nothing is presented.
+        ApiKeyPlacement::Path => None,
     }
 }
 

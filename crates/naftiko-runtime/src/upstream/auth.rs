@@ -137,6 +137,8 @@ fn evaluate_into(consumes: &ConsumesSpec, scope: Scope<'_>, wire: &mut Wire) -> 
                     }
                     ApiKeyPlacement::Query => wire.query.push((name.to_string(), key)),
                     ApiKeyPlacement::Cookie => wire.cookies.push((name.to_string(), key)),
+                    // The resolver put the key into the operation's path already.
+                    ApiKeyPlacement::Path => {}
                 }
             }
         }

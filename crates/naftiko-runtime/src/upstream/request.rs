@@ -115,7 +115,7 @@ pub(crate) fn prepare(
     };
 
     let mut url = base_url.clone();
-    let path = build_path(base_url.path(), &op.path, effective)?;
+    let path = build_path(base_url.path(), &op.path, effective, secrets)?;
     url.set_path(&path);
 
     let mut wire = Wire::default();
@@ -180,10 +180,13 @@ pub(crate) fn prepare(
 }
 
 /// The base URL's path joined with the operation's path, every parameter one encoded segment.
+/// A secret in the path is encoded the same way; an error about it names the key, never the
+/// value.
 pub(crate) fn build_path(
     base_path: &str,
     parts: &[PathPart],
     inputs: &Inputs,
+    secrets: &Secrets,
 ) -> Result<String, Error> {
     let mut path = base_path.trim_end_matches('/').to_owned();
     let mut operation_path = String::new();
@@ -195,6 +198,17 @@ pub(crate) fn build_path(
                     .get(&**name)
                     .ok_or_else(|| Error::invalid_input(&**name, "is required (path parameter)"))?;
                 operation_path.push_str(&encode_segment(name, &to_text(value))?);
+            }
+            PathPart::Secret(key) => {
+                let value = secrets.get(key).ok_or_else(|| {
+                    config_problem(format!("secret `{key}` of the upstream path is not set"))
+                })?;
+                let encoded = encode_segment(key, value.expose()).map_err(|_| {
+                    config_problem(format!(
+                        "secret `{key}` cannot be a path segment (it is empty or a dot segment)"
+                    ))
+                })?;
+                operation_path.push_str(&encoded);
             }
         }
     }
@@ -340,11 +354,41 @@ mod tests {
     ];
 
     #[test]
+    fn a_secret_in_the_path_is_one_segment_and_errors_name_only_its_key() {
+        static BOT: &[PathPart] = &[
+            PathPart::Literal(text("/bot")),
+            PathPart::Secret(text("BOT_TOKEN")),
+            PathPart::Literal(text("/getMe")),
+        ];
+        let mut secrets = Secrets::new();
+        secrets.insert("BOT_TOKEN", "123:a/b".to_owned().into());
+        assert_eq!(
+            build_path("/", BOT, &Inputs::new(), &secrets)
+                .ok()
+                .as_deref(),
+            Some("/bot123%3Aa%2Fb/getMe")
+        );
+        let missing = build_path("/", BOT, &Inputs::new(), &Secrets::new());
+        assert!(missing.is_err_and(|error| error.to_string().contains("`BOT_TOKEN`")));
+        let mut dots = Secrets::new();
+        dots.insert("BOT_TOKEN", "..".to_owned().into());
+        let error = build_path("/", &BOT[1..2], &Inputs::new(), &dots)
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(
+            error.contains("`BOT_TOKEN`") && !error.contains(".."),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn a_path_value_is_exactly_one_segment() {
         let built = build_path(
             "/v1/",
             PATH,
             &inputs(json!({"runId": "a/../b?c#d%2F\r\nX: y\\z"})),
+            &Secrets::new(),
         );
         assert_eq!(
             built.ok().as_deref(),
@@ -353,21 +397,28 @@ mod tests {
         let mut url =
             url::Url::parse("https://api.example.com/v1").unwrap_or_else(|_| unreachable!());
         url.set_path(
-            &build_path(url.path(), PATH, &inputs(json!({"runId": "../../admin"})))
-                .unwrap_or_default(),
+            &build_path(
+                url.path(),
+                PATH,
+                &inputs(json!({"runId": "../../admin"})),
+                &Secrets::new(),
+            )
+            .unwrap_or_default(),
         );
         assert_eq!(
             url.as_str(),
             "https://api.example.com/v1/runs/..%2F..%2Fadmin/jobs"
         );
         assert_eq!(
-            build_path("", PATH, &inputs(json!({"runId": 42})))
+            build_path("", PATH, &inputs(json!({"runId": 42})), &Secrets::new())
                 .ok()
                 .as_deref(),
             Some("/runs/42/jobs")
         );
         assert_eq!(
-            build_path("/", &[], &Inputs::new()).ok().as_deref(),
+            build_path("/", &[], &Inputs::new(), &Secrets::new())
+                .ok()
+                .as_deref(),
             Some("/")
         );
     }
@@ -378,14 +429,14 @@ mod tests {
         let parsed = url::Url::parse("http://h/a/b/%2E%2E/c").map(|url| url.path().to_owned());
         assert_eq!(parsed.ok().as_deref(), Some("/a/c"));
         for bad in [".", "..", ""] {
-            let result = build_path("", PATH, &inputs(json!({"runId": bad})));
+            let result = build_path("", PATH, &inputs(json!({"runId": bad})), &Secrets::new());
             assert!(
                 matches!(result, Err(Error::InvalidInput { ref field, .. }) if field == "runId"),
                 "{bad:?} accepted"
             );
         }
         assert!(matches!(
-            build_path("", PATH, &Inputs::new()),
+            build_path("", PATH, &Inputs::new(), &Secrets::new()),
             Err(Error::InvalidInput { .. })
         ));
         assert_eq!(encode_segment("x", "...").ok().as_deref(), Some("..."));

@@ -90,6 +90,8 @@ fn capture(template: &[PathPart], uri: &str) -> Option<Inputs> {
                 inputs.insert((*name).to_string(), value.into());
                 rest = &rest[end..];
             }
+            // A resource URI never names a secret (the resolver builds none); nothing matches.
+            PathPart::Secret(_) => return None,
         }
     }
     rest.is_empty().then_some(inputs)

@@ -21,12 +21,15 @@ use crate::error::Error;
 use crate::interp::inputs::{Inputs, check_all, check_json, coerce_text};
 use crate::spec::{CallerInput, ParamLocation, RestRoute, ValueType};
 
+use super::table::Affix;
+
 /// The field name problems use when the body as a whole is at fault.
 const BODY_FIELD: &str = "body";
 
 /// The inputs of `route`, checked, or the answer that refuses the request.
 pub(crate) async fn read_inputs(
     route: &'static RestRoute,
+    affixes: &[Affix],
     parts: &mut Parts,
     body: Body,
     max_body_bytes: usize,
@@ -75,7 +78,14 @@ pub(crate) async fn read_inputs(
                 path_params
                     .as_ref()
                     .and_then(|params| params.iter().find(|(key, _)| *key == wire_name))
-                    .map(|(_, value)| value),
+                    .and_then(
+                        |(_, value)| match affixes.iter().find(|a| a.param == wire_name) {
+                            // The router captured the whole segment; the input is what the
+                            // route's text surrounds.
+                            Some(affix) => affix.strip(value),
+                            None => Some(value),
+                        },
+                    ),
             ),
             ParamLocation::Query => query_value(input, wire_name, &query),
             ParamLocation::Header => header_value(input, wire_name, parts),

@@ -85,7 +85,7 @@ impl Forwards {
         adapter: usize,
         spec: &'static RestAdapterSpec,
         auth: &Arc<AuthCheck>,
-        route_paths: &[&'static str],
+        route_paths: &[&str],
     ) -> Result<Forwards, Error> {
         let problem = |message: String| {
             Error::Serve(format!("REST adapter `{}`: {message}", &*spec.namespace))

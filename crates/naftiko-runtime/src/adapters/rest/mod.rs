@@ -5,6 +5,10 @@
 //! - one route per distinct path; the methods declared on a path share one method router, so a
 //!   known path with an undeclared method answers 405 with an `Allow` header, and an unknown
 //!   path answers a 404 problem;
+//! - a path segment with text around its placeholder (`{name}:cancel`, `act_{id}`) is routed as
+//!   the whole segment; among the routes of one method there, the narrowest whose text the
+//!   segment carries serves the request (none: a 404 problem), and its input is the segment
+//!   without that text;
 //! - each request is authenticated (when the adapter asks for it), its declared inputs are read
 //!   and checked (bad input is a 400 problem naming the field), and the route's handler runs
 //!   through [`crate::invoke::invoke`];
@@ -33,7 +37,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use http::{HeaderValue, Method, StatusCode, header};
@@ -56,6 +60,8 @@ pub const OPENAPI_PATH: &str = "/openapi.json";
 struct RouteContext {
     rt: Runtime,
     route: &'static RestRoute,
+    /// Text the route's path puts around placeholders inside segments (usually none).
+    affixes: Vec<table::Affix>,
     auth: Arc<AuthCheck>,
     max_body_bytes: usize,
     /// Present when a control adapter wants request metrics.
@@ -90,7 +96,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     let extra_paths: &[&'static str] = if serves_openapi { &[OPENAPI_PATH] } else { &[] };
     let groups = table::group_routes(&adapter_spec.routes, extra_paths)
         .map_err(|message| Error::Serve(format!("REST adapter `{namespace}`: {message}")))?;
-    let mut taken: Vec<&'static str> = groups.iter().map(|group| group.path).collect();
+    let mut taken: Vec<&str> = groups.iter().map(|group| group.path.as_str()).collect();
     taken.extend(extra_paths);
     let forwards = forward::Forwards::build(&rt, adapter, adapter_spec, &auth, &taken)?;
 
@@ -99,17 +105,40 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     for group in &groups {
         let mut methods = MethodRouter::new();
         let mut allow = group.allow();
-        for grouped in group.routes.iter() {
-            let (filter, index) = (grouped.filter, grouped.index);
-            let context = Arc::new(RouteContext {
+        let context = |grouped: &table::GroupedRoute| {
+            Arc::new(RouteContext {
                 rt: rt.clone(),
                 route: grouped.route,
+                affixes: grouped.affixes.clone(),
                 auth: Arc::clone(&auth),
                 max_body_bytes,
-                meter: RouteMeter::new(rt.control_state(), adapter, index),
+                meter: RouteMeter::new(rt.control_state(), adapter, grouped.index),
+            })
+        };
+        for (filter, mut same_method) in group.by_method() {
+            if let [only] = same_method.as_slice()
+                && only.affixes.is_empty()
+            {
+                let context = context(only);
+                methods = methods.on(filter, move |request: Request| {
+                    handle(Arc::clone(&context), request)
+                });
+                continue;
+            }
+            // The narrowest first: the table check refused every pair where neither is.
+            same_method.sort_by_key(|candidate| {
+                std::cmp::Reverse(
+                    candidate
+                        .affixes
+                        .iter()
+                        .map(|affix| affix.before.len() + affix.after.len())
+                        .sum::<usize>(),
+                )
             });
+            let candidates: Arc<[Arc<RouteContext>]> =
+                same_method.into_iter().map(context).collect();
             methods = methods.on(filter, move |request: Request| {
-                handle(Arc::clone(&context), request)
+                dispatch(Arc::clone(&candidates), request)
             });
         }
         if serves_openapi && group.path == OPENAPI_PATH && !group.has(&Method::GET) {
@@ -129,12 +158,12 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
                 group.path
             ))
         })?;
-        methods = match forwards.covering(group.path) {
+        methods = match forwards.covering(&group.path) {
             // Methods the spec does not declare on a path under a forward's prefix go upstream.
             Some(forward) => methods.fallback_service(forward),
             None => methods.fallback(move || method_not_allowed(allow.clone())),
         };
-        router = router.route(group.path, methods);
+        router = router.route(&group.path, methods);
     }
     if serves_openapi && !openapi_mounted {
         router = router.route(OPENAPI_PATH, get(openapi_document(&adapter_spec.openapi)));
@@ -159,6 +188,30 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     Ok(router.fallback(not_found).layer(trace))
 }
 
+/// Serves a request with the first of `candidates` (narrowest first) whose text around
+/// placeholders the request's path carries.
+async fn dispatch(candidates: Arc<[Arc<RouteContext>]>, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let params = match RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(params) => params,
+        Err(rejection) => {
+            return respond::error_response(Error::invalid_input("path", rejection.body_text()));
+        }
+    };
+    let chosen = candidates.iter().find(|candidate| {
+        candidate.affixes.iter().all(|affix| {
+            params
+                .iter()
+                .find(|(name, _)| *name == affix.param)
+                .is_some_and(|(_, segment)| affix.strip(segment).is_some())
+        })
+    });
+    match chosen {
+        Some(context) => handle(Arc::clone(context), Request::from_parts(parts, body)).await,
+        None => not_found(parts.method, parts.uri).await,
+    }
+}
+
 async fn handle(context: Arc<RouteContext>, request: Request) -> Response {
     let started = context.meter.as_ref().map(|_| Instant::now());
     let response = handle_unmetered(&context, request).await;
@@ -174,11 +227,18 @@ async fn handle_unmetered(context: &RouteContext, request: Request) -> Response 
     if let Err(refusal) = context.auth.check(&parts) {
         return refusal;
     }
-    let inputs =
-        match extract::read_inputs(context.route, &mut parts, body, context.max_body_bytes).await {
-            Ok(inputs) => inputs,
-            Err(refusal) => return refusal,
-        };
+    let inputs = match extract::read_inputs(
+        context.route,
+        &context.affixes,
+        &mut parts,
+        body,
+        context.max_body_bytes,
+    )
+    .await
+    {
+        Ok(inputs) => inputs,
+        Err(refusal) => return refusal,
+    };
     match invoke(&context.rt, &context.route.handler, &inputs).await {
         Ok(outcome) => respond::outcome_response(outcome),
         Err(error) => respond::error_response(error),
