@@ -6,7 +6,8 @@
 //!
 //! "Simplest" means: a REST operation or MCP tool (list form) whose `call` is the text
 //! `namespace.operation`, with no `steps`, calling a consumed operation (list form, inline in
-//! the file) whose path is made of literal segments and whole-segment placeholders. Everything
+//! the file, of a namespace whose `baseUri` has no placeholder) whose path is made of literal
+//! segments and whole-segment placeholders. Everything
 //! else is left to the oracle; [`Reading::understood`] says how much this reading covers, and
 //! the harness holds it to a floor.
 
@@ -137,6 +138,19 @@ fn consumed_operations(consumes: &Json) -> HashMap<String, (String, Vec<Option<S
     let mut operations = HashMap::new();
     for namespace in list(consumes) {
         let name = text_of(&namespace["namespace"]);
+        // A placeholder in the path of `baseUri` (Telegram's `/bot{token}`) can put part of it
+        // in every request path: a shape this reading leaves alone. (One in the host only makes
+        // the whole base URL configuration, which the harness sets.)
+        let base = text_of(&namespace["baseUri"]);
+        let after_scheme = base
+            .split_once("://")
+            .map_or(base.as_str(), |(_, rest)| rest);
+        if after_scheme
+            .split_once('/')
+            .is_some_and(|(_, path)| path.contains('{'))
+        {
+            continue;
+        }
         for resource in list(&namespace["resources"]) {
             let Some(segments) = segments(&text_of(&resource["path"])) else {
                 continue;

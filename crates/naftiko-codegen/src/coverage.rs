@@ -341,6 +341,9 @@ const MCP_CACHE: Status = honoured(
 const BINARY_RESOURCE: Status = honoured(
     "naftiko-codegen/tests/refusals.rs::a_binary_file_resource_is_embedded_as_base64_and_needs_binary_true",
 );
+const T_MCP_TRANSPORT: Status = honoured(
+    "naftiko-codegen/tests/adapters_rules.rs::an_mcp_adapter_speaks_over_the_transport_it_declares",
+);
 const T_DISPLAY: Status =
     honoured("naftiko-codegen/tests/refusals.rs::info_display_names_the_capability");
 const RESPONSE_DOCS: Status = ignored(
@@ -726,7 +729,7 @@ const ROWS: &[(&str, u8, Status)] = &[
     ("exposes[]<mcp>.tools[].steps[].with", ALL, T_STEPS),
     ("exposes[]<mcp>.tools[].tags", B5, METADATA),
     ("exposes[]<mcp>.tools[].with", ALL, T_STEPS),
-    ("exposes[]<mcp>.transport", ALL, T_ADAPTERS),
+    ("exposes[]<mcp>.transport", ALL, T_MCP_TRANSPORT),
     ("exposes[]<mcp>.ttlMs", B5, MCP_CACHE),
     ("exposes[]<mcp>.type", ALL, T_ADAPTERS),
     ("exposes[]<rest>.address", ALL, T_ADAPTERS),
