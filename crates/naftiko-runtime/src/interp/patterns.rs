@@ -5,23 +5,24 @@
 //! rather than failing the request with a server error.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use regex_lite::Regex;
 
-type Compiled = HashMap<&'static str, Option<Regex>>;
+type Compiled = HashMap<&'static str, Option<Arc<Regex>>>;
 
 /// Whether `text` contains a match of `pattern` (JSON Schema semantics: a search, anchored
 /// only where the pattern says `^` or `$`).
 pub fn matches(pattern: &'static str, text: &str) -> bool {
     static COMPILED: OnceLock<Mutex<Compiled>> = OnceLock::new();
     let compiled = COMPILED.get_or_init(Mutex::default);
-    // A `Regex` is a cheap handle: clone it out and match without holding the lock.
+    // Shared, not cloned: a cloned `Regex` starts an empty cache pool, so each match would
+    // allocate its matching state again. The lock is held only to take the handle.
     let regex = compiled
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .entry(pattern)
-        .or_insert_with(|| Regex::new(pattern).ok())
+        .or_insert_with(|| Regex::new(pattern).ok().map(Arc::new))
         .clone();
     regex.is_some_and(|regex| regex.is_match(text))
 }
