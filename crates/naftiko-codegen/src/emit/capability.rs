@@ -155,7 +155,7 @@ impl Emitter<'_> {
         for secret in cap.secrets.iter() {
             lines.push(match &secret.file {
                 Some(file) => format!(
-                    "- {}: a secret, from the JSON file {}",
+                    "- {}: a secret, from the file {} (a JSON object or a flat YAML mapping)",
                     code(&secret.key),
                     code(file)
                 ),
