@@ -153,6 +153,26 @@ pub async fn run_spec(entry: &'static GeneratedSpec, corpus_dir: &Path) -> SpecR
                     .filter(|tool| reading.tool(&adapter.namespace, &tool.name).is_some())
             })
             .count();
+    report.mapped_independently = spec
+        .rest
+        .iter()
+        .flat_map(|adapter| {
+            (adapter.routes.iter()).filter(|route| {
+                reading
+                    .route_mapping(&adapter.namespace, &route.method, &route.path)
+                    .is_some()
+            })
+        })
+        .count()
+        + (spec.mcp.iter())
+            .flat_map(|adapter| {
+                (adapter.tools.iter()).filter(|tool| {
+                    reading
+                        .tool_mapping(&adapter.namespace, &tool.name)
+                        .is_some()
+                })
+            })
+            .count();
     let _ = stop.send(());
     let _ = running.await;
     report
@@ -171,6 +191,11 @@ impl Checker<'_> {
                 Ok(credential) => {
                     for mode in [Mode::All, Mode::RequiredOnly] {
                         let inputs = synth::inputs(&route.inputs, mode);
+                        let mapped = self.reading.route_mapping(
+                            &adapter.namespace,
+                            &route.method,
+                            &route.path,
+                        );
                         let call = caller::call_route(
                             self.client,
                             &base,
@@ -184,6 +209,7 @@ impl Checker<'_> {
                             Kind::Route,
                             mode,
                             &mut item,
+                            mapped,
                             call,
                         )
                         .await;
@@ -245,6 +271,7 @@ impl Checker<'_> {
                 }
             };
             check_listed(&listed, tool, &mut item);
+            let mapped = self.reading.tool_mapping(&adapter.namespace, &tool.name);
             for mode in [Mode::All, Mode::RequiredOnly] {
                 let inputs = synth::inputs(&tool.inputs, mode);
                 let arguments: serde_json::Map<String, Json> = inputs
@@ -263,7 +290,15 @@ impl Checker<'_> {
                     })
                 };
                 if let Some(answer) = self
-                    .check_call(&tool.handler, &inputs, Kind::Tool, mode, &mut item, call)
+                    .check_call(
+                        &tool.handler,
+                        &inputs,
+                        Kind::Tool,
+                        mode,
+                        &mut item,
+                        mapped,
+                        call,
+                    )
                     .await
                 {
                     check_tool_answer(&answer, &mut item, mode);

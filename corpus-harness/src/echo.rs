@@ -5,7 +5,8 @@
 //! Each consumed namespace of a spec is pointed at its own base path (`/u0`, `/u1`, …) on the
 //! same server, so a request that went to the wrong namespace shows up as a wrong path.
 //! Answers are `{"ok":true}` unless the harness queued others first (orchestration steps
-//! read fields out of earlier answers, so the harness plans those answers).
+//! read fields out of earlier answers, and output mappings read fields out of the answer, so
+//! the harness plans those answers).
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

@@ -5,7 +5,8 @@
 //! auth) is compared with what the spec tables say, computed here independently of the
 //! runtime's request builder ([`oracle`]); for the simplest routes and tools the method and
 //! path are also checked against the YAML itself, read by [`reading`] without the code
-//! generator's loader or tables.
+//! generator's loader or tables, and where their output mapping is plain, the caller's answer
+//! is checked against that mapping applied here to a planted upstream answer.
 //!
 //! Run it with `cargo test -p corpus-harness -- --nocapture` to see the table. The corpus is
 //! read from `../shared/corpus` at build time (or `NAFTIKO_CORPUS_DIR`); without it the tests

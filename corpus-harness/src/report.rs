@@ -62,6 +62,9 @@ pub struct SpecReport {
     /// Routes and tools whose upstream requests were also checked against the independent
     /// reading of the YAML ([`crate::reading`]).
     pub read_independently: usize,
+    /// Routes and tools whose answer to the caller was also checked against their output
+    /// mapping as the independent reading applies it ([`crate::reading::mapping`]).
+    pub mapped_independently: usize,
 }
 
 impl SpecReport {
@@ -78,6 +81,7 @@ impl SpecReport {
                 .sum(),
             tools: entry.spec.mcp.iter().map(|a| a.tools.len()).sum(),
             read_independently: 0,
+            mapped_independently: 0,
         }
     }
 
@@ -129,6 +133,10 @@ impl Summary {
         self.specs.iter().map(|s| s.read_independently).sum()
     }
 
+    pub fn mapped_independently(&self) -> usize {
+        self.specs.iter().map(|s| s.mapped_independently).sum()
+    }
+
     /// The table, then every failure with its spec, item and what differed.
     pub fn render(&self) -> String {
         let (routes, tools, passed) = (self.routes(), self.tools(), self.passed());
@@ -150,8 +158,10 @@ impl Summary {
         );
         let _ = writeln!(
             out,
-            "{} routes and tools also checked against an independent reading of the YAML",
-            self.read_independently()
+            "{} routes and tools also checked against an independent reading of the YAML; \
+             {} answers checked against their output mapping as that reading applies it",
+            self.read_independently(),
+            self.mapped_independently()
         );
         let mut by_aspect: BTreeMap<&str, usize> = BTreeMap::new();
         for spec in &self.specs {
@@ -289,6 +299,8 @@ pub struct Floors {
     pub passed: usize,
     /// Routes and tools also checked against the independent reading of the YAML.
     pub independent: usize,
+    /// Routes and tools whose mapped answer was checked against that reading's mapping.
+    pub mapped: usize,
 }
 
 impl Floors {
@@ -311,12 +323,20 @@ impl Floors {
                 "tools" => &mut floors.tools,
                 "passed" => &mut floors.passed,
                 "independent" => &mut floors.independent,
+                "mapped" => &mut floors.mapped,
                 other => return Err(format!("unknown floor `{other}`")),
             };
             *slot = value;
             seen.push(name.to_string());
         }
-        for name in ["generated", "routes", "tools", "passed", "independent"] {
+        for name in [
+            "generated",
+            "routes",
+            "tools",
+            "passed",
+            "independent",
+            "mapped",
+        ] {
             if !seen.iter().any(|s| s == name) {
                 return Err(format!("no floor for `{name}`"));
             }
@@ -336,6 +356,11 @@ impl Floors {
                 summary.read_independently(),
                 self.independent,
             ),
+            (
+                "mapped answers checked independently",
+                summary.mapped_independently(),
+                self.mapped,
+            ),
         ];
         reached
             .into_iter()
@@ -351,7 +376,7 @@ mod tests {
 
     #[test]
     fn floors_need_every_figure() {
-        let full = "# c\ngenerated 2\nroutes 3\ntools 4 # t\npassed 5\nindependent 6\n";
+        let full = "# c\ngenerated 2\nroutes 3\ntools 4 # t\npassed 5\nindependent 6\nmapped 7\n";
         assert_eq!(
             Floors::parse(full),
             Ok(Floors {
@@ -360,9 +385,13 @@ mod tests {
                 tools: 4,
                 passed: 5,
                 independent: 6,
+                mapped: 7,
             })
         );
         assert!(Floors::parse("generated 2\nroutes 3\ntools 4\npassed 5\n").is_err());
+        assert!(
+            Floors::parse("generated 2\nroutes 3\ntools 4\npassed 5\nindependent 6\n").is_err()
+        );
         assert!(Floors::parse("generated two\n").is_err());
         assert!(Floors::parse("specs 2\n").is_err());
     }
@@ -375,9 +404,10 @@ mod tests {
             tools: 1,
             passed: 1,
             independent: 1,
+            mapped: 1,
         };
         let empty = Summary { specs: Vec::new() };
-        assert_eq!(floors.shortfalls(0, &empty).len(), 5);
+        assert_eq!(floors.shortfalls(0, &empty).len(), 6);
         assert!(Floors::default().shortfalls(0, &empty).is_empty());
     }
 }

@@ -2,7 +2,7 @@
 //! the call made, then what upstream received compared request by request, every caller input
 //! traced to the wire, and the answer the caller got.
 
-use naftiko::spec::{CallerInput, CapabilitySpec, Handler, McpTool};
+use naftiko::spec::{CallerInput, CapabilitySpec, Handler, McpTool, RawFormat};
 use serde_json::Value as Json;
 
 use crate::caller::Answer;
@@ -14,12 +14,17 @@ use crate::oracle::value::Inputs;
 use crate::oracle::{
     self, ExpectedResponse, inputs_read, inputs_sent_upstream, unplaced_by_design,
 };
+use crate::reading::mapping::Mapped;
+use crate::render::render;
 use crate::report::{Item, Kind};
 use crate::synth::Mode;
 
 impl Checker<'_> {
     /// Plans the echo's answers, makes `call`, and records on `item` every way it differed from
-    /// what the spec tables say. Returns the answer when the call itself went through.
+    /// what the spec tables say. When the independent reading understood the output mapping
+    /// (`mapped`), the echo gives its planted answer instead and the caller's answer must be
+    /// the one the reading derived from it. Returns the answer when the call itself went through.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn check_call(
         &self,
         handler: &'static Handler,
@@ -27,6 +32,7 @@ impl Checker<'_> {
         kind: Kind,
         mode: Mode,
         item: &mut Item,
+        mapped: Option<&Mapped>,
         call: impl Future<Output = Result<Answer, String>>,
     ) -> Option<Answer> {
         let label = mode.label();
@@ -34,12 +40,30 @@ impl Checker<'_> {
             .iter()
             .map(|(input, value)| (input.name.to_string(), value.clone()))
             .collect();
-        let expected = match oracle::expect(self.spec, handler, &given, self.secrets) {
+        let mut expected = match oracle::expect(self.spec, handler, &given, self.secrets) {
             Ok(expected) => expected,
             Err(problem) => {
                 item.fail("binding", format!("{label}: {problem}"));
                 return None;
             }
+        };
+        let mapped = match mapped {
+            Some(_) if expected.requests.len() != 1 => {
+                item.fail(
+                    "mapped",
+                    format!(
+                        "{label}: the YAML makes one call, the generated handler {} request(s)",
+                        expected.requests.len()
+                    ),
+                );
+                None
+            }
+            Some(mapped) => {
+                // The reading only takes operations that answer JSON.
+                expected.answers = vec![render(&mapped.answer, &RawFormat::Json)];
+                Some(mapped)
+            }
+            None => None,
         };
         self.echo.reset(expected.answers.clone());
         let answer = match call.await {
@@ -82,9 +106,48 @@ impl Checker<'_> {
                     String::from_utf8_lossy(&answer.body)
                 ),
             ),
-            _ => check_response(&expected.response, &answer, kind, mode, item),
+            _ => {
+                check_response(&expected.response, &answer, kind, mode, item);
+                if let Some(mapped) = mapped {
+                    check_mapped(&mapped.response, &answer, kind, mode, item);
+                }
+            }
         }
         Some(answer)
+    }
+}
+
+/// The caller's answer against the mapping applied by the independent reading: a route's body
+/// is that JSON; a tool's `structuredContent` is that JSON when it is an object, else that JSON
+/// under `result` (MCP wants an object there).
+fn check_mapped(want: &Json, answer: &Answer, kind: Kind, mode: Mode, item: &mut Item) {
+    let got: Json = serde_json::from_slice(&answer.body).unwrap_or(Json::Null);
+    let problem = match kind {
+        Kind::Route => (got != *want).then(|| {
+            format!(
+                "want `{want}` (the YAML's mapping of the planted answer), got `{}`",
+                String::from_utf8_lossy(&answer.body)
+            )
+        }),
+        Kind::Tool => {
+            if got.get("result").is_none() {
+                // Not a result: `check_tool_answer` says so.
+                return;
+            }
+            let want = match want {
+                Json::Object(_) => want.clone(),
+                other => serde_json::json!({ "result": other }),
+            };
+            let structured = got.pointer("/result/structuredContent");
+            (structured != Some(&want)).then(|| {
+                format!(
+                    "want structuredContent `{want}` (the YAML's mapping of the planted answer), got {structured:?}"
+                )
+            })
+        }
+    };
+    if let Some(problem) = problem {
+        item.fail("mapped", format!("{}: {problem}", mode.label()));
     }
 }
 

@@ -10,13 +10,20 @@
 //! segments and whole-segment placeholders. Everything
 //! else is left to the oracle; [`Reading::understood`] says how much this reading covers, and
 //! the harness holds it to a floor.
+//!
+//! For the same kind of call (a `call` in text, no `steps`, `ref` or `mappings`) to a consumed
+//! operation that answers JSON, the reading also takes the output mapping ([`mapping`]): the
+//! answer the upstream is to give and the body the caller must then get back.
 
+pub mod mapping;
 pub mod yaml;
 
 use std::collections::HashMap;
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value as Json;
+
+use mapping::Mapped;
 
 /// What the upstream must receive for one call.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +42,10 @@ pub struct Reading {
     routes: HashMap<(String, String, String), Upstream>,
     /// (adapter namespace, tool name) → upstream.
     tools: HashMap<(String, String), Upstream>,
+    /// Routes, keyed like `routes`, whose output mapping this reading understands.
+    mapped_routes: HashMap<(String, String, String), Mapped>,
+    /// Tools, keyed like `tools`, whose output mapping this reading understands.
+    mapped_tools: HashMap<(String, String), Mapped>,
 }
 
 impl Reading {
@@ -43,6 +54,7 @@ impl Reading {
         let root = yaml::parse(text)?;
         let capability = &root["capability"];
         let operations = consumed_operations(&capability["consumes"]);
+        let answers_json = json_operations(&capability["consumes"]);
         let mut reading = Reading::default();
         for adapter in list(&capability["exposes"]) {
             let namespace = text_of(&adapter["namespace"]);
@@ -53,19 +65,27 @@ impl Reading {
                             continue;
                         };
                         for operation in list(&resource["operations"]) {
-                            let Some(upstream) = simple_call(operation, &operations) else {
-                                continue;
-                            };
                             let method = text_of(&operation["method"]).to_ascii_uppercase();
                             let key = (namespace.clone(), method, path.clone());
-                            reading.routes.insert(key, upstream);
+                            // A HEAD answer has no body to shape.
+                            if key.1 != "HEAD"
+                                && let Some(mapped) = mapped_call(operation, &answers_json)
+                            {
+                                reading.mapped_routes.insert(key.clone(), mapped);
+                            }
+                            if let Some(upstream) = simple_call(operation, &operations) {
+                                reading.routes.insert(key, upstream);
+                            }
                         }
                     }
                 }
                 "mcp" => {
                     for tool in list(&adapter["tools"]) {
+                        let key = (namespace.clone(), text_of(&tool["name"]));
+                        if let Some(mapped) = mapped_call(tool, &answers_json) {
+                            reading.mapped_tools.insert(key.clone(), mapped);
+                        }
                         if let Some(upstream) = simple_call(tool, &operations) {
-                            let key = (namespace.clone(), text_of(&tool["name"]));
                             reading.tools.insert(key, upstream);
                         }
                     }
@@ -91,6 +111,19 @@ impl Reading {
     /// How many routes and tools this reading understood.
     pub fn understood(&self) -> usize {
         self.routes.len() + self.tools.len()
+    }
+
+    /// The output mapping of a generated route, when this reading understands it.
+    pub fn route_mapping(&self, adapter: &str, method: &str, router_path: &str) -> Option<&Mapped> {
+        let path = path_key(router_path)?;
+        let key = (adapter.to_owned(), method.to_ascii_uppercase(), path);
+        self.mapped_routes.get(&key)
+    }
+
+    /// The output mapping of a generated tool, when this reading understands it.
+    pub fn tool_mapping(&self, adapter: &str, name: &str) -> Option<&Mapped> {
+        self.mapped_tools
+            .get(&(adapter.to_owned(), name.to_owned()))
     }
 }
 
@@ -173,6 +206,46 @@ fn consumed_operations(consumes: &Json) -> HashMap<String, (String, Vec<Option<S
         }
     }
     operations
+}
+
+/// `namespace.operation` → whether it answers JSON (no `outputRawFormat` or `json`, no
+/// `outputMediaType` or a JSON one), for consumed operations in list form; a name used twice
+/// counts as not answering JSON.
+fn json_operations(consumes: &Json) -> HashMap<String, bool> {
+    let mut operations: HashMap<String, bool> = HashMap::new();
+    for namespace in list(consumes) {
+        let name = text_of(&namespace["namespace"]);
+        for resource in list(&namespace["resources"]) {
+            for operation in list(&resource["operations"]) {
+                let format = text_of(&operation["outputRawFormat"]);
+                let media = text_of(&operation["outputMediaType"]);
+                let json = (format.is_empty() || format.eq_ignore_ascii_case("json"))
+                    && (media.is_empty() || media.to_ascii_lowercase().contains("json"));
+                let key = format!("{name}.{}", text_of(&operation["name"]));
+                operations
+                    .entry(key)
+                    .and_modify(|known| *known = false)
+                    .or_insert(json);
+            }
+        }
+    }
+    operations
+}
+
+/// The output mapping of an exposed operation or tool that makes one call (plain `call`, no
+/// `steps`, `ref` or `mappings`) to a consumed operation answering JSON.
+fn mapped_call(exposed: &Json, answers_json: &HashMap<String, bool>) -> Option<Mapped> {
+    if ["steps", "ref", "mappings"]
+        .iter()
+        .any(|key| !exposed[key].is_null())
+    {
+        return None;
+    }
+    let call = exposed["call"].as_str()?;
+    if !answers_json.get(call).copied().unwrap_or(false) {
+        return None;
+    }
+    mapping::mapped(&exposed["outputParameters"])
 }
 
 /// The upstream call of an exposed operation or tool whose `call` is plain text, no steps.
@@ -273,6 +346,67 @@ capability:
         assert_eq!(reading.tool("tools", "get-run"), Some(&want));
         assert_eq!(reading.tool("tools", "stepped"), None);
         assert_eq!(reading.understood(), 2);
+    }
+
+    #[test]
+    fn mappings_are_read_for_single_calls_to_json_operations() {
+        let spec = "
+capability:
+  consumes:
+    - namespace: runs-api
+      resources:
+        - path: /runs
+          operations:
+            - {name: get-run, method: GET}
+            - {name: get-csv, method: GET, outputRawFormat: csv}
+  exposes:
+    - type: rest
+      namespace: api
+      resources:
+        - path: /runs/{id}
+          operations:
+            - method: GET
+              call: runs-api.get-run
+              outputParameters: [{name: state, mapping: $.status}]
+            - method: HEAD
+              call: runs-api.get-run
+              outputParameters: [{name: state, mapping: $.status}]
+    - type: mcp
+      namespace: tools
+      tools:
+        - name: mapped
+          call: runs-api.get-run
+          outputParameters: [{name: state, mapping: $.status}]
+        - name: table
+          call: runs-api.get-csv
+          outputParameters: [{name: state, mapping: $.status}]
+        - name: stepped
+          call: runs-api.get-run
+          steps: []
+          outputParameters: [{name: state, mapping: $.status}]
+        - name: whole
+          call: runs-api.get-run
+          outputParameters: [{name: result, mapping: $.}]
+";
+        let reading = Reading::of(spec).unwrap_or_else(|e| panic!("{e}"));
+        let state = |mapped: Option<&super::Mapped>| mapped.map(|m| m.response.clone());
+        let want = Some(serde_json::json!({"state": "v1 status"}));
+        assert_eq!(
+            state(reading.route_mapping("api", "get", "/runs/{x}")),
+            want
+        );
+        assert_eq!(
+            state(reading.route_mapping("api", "HEAD", "/runs/{x}")),
+            None
+        );
+        assert_eq!(state(reading.tool_mapping("tools", "mapped")), want);
+        for unread in ["table", "stepped", "whole"] {
+            assert_eq!(
+                state(reading.tool_mapping("tools", unread)),
+                None,
+                "{unread}"
+            );
+        }
     }
 
     #[test]
