@@ -176,6 +176,7 @@ mod tests {
         assert_eq!(coerce_text(&INPUTS[2], "0.5").ok(), Some(json!(0.5)));
         assert_eq!(coerce_text(&INPUTS[2], "7").ok(), Some(json!(7)));
         assert_eq!(coerce_text(&INPUTS[3], "TRUE").ok(), Some(json!(true)));
+        assert_eq!(coerce_text(&INPUTS[3], " False ").ok(), Some(json!(false)));
         assert_eq!(
             coerce_text(&INPUTS[4], r#"{"a":1}"#).ok(),
             Some(json!({"a": 1}))
@@ -199,6 +200,27 @@ mod tests {
         assert_eq!(field(check_json(&INPUTS[1], json!(3.5))), "limit");
         assert_eq!(field(check_json(&INPUTS[0], json!({"a": 1}))), "runId");
         assert_eq!(field(check_json(&INPUTS[4], json!([1]))), "filter");
+    }
+
+    #[test]
+    fn json_text_must_be_the_container_the_input_declares() {
+        // An array written as text is no object, nor an object an array: neither is passed on.
+        let refused = check_json(&INPUTS[4], json!("[1]"));
+        assert!(
+            matches!(&refused, Err(Error::InvalidInput { field, message })
+                if field == "filter" && message == "expected a JSON object"),
+            "{refused:?}"
+        );
+        let refused = check_json(&INPUTS[5], json!(r#"{"a":1}"#));
+        assert!(
+            matches!(&refused, Err(Error::InvalidInput { field, message })
+                if field == "tags" && message == "expected a JSON array"),
+            "{refused:?}"
+        );
+        assert_eq!(
+            check_json(&INPUTS[4], json!(r#"{"a":1}"#)).ok(),
+            Some(json!({"a": 1}))
+        );
     }
 
     #[test]

@@ -97,6 +97,19 @@ mod tests {
             ),
             json!(1)
         );
+        // `[0]` is the first element, not one counted from the end.
+        assert_eq!(
+            select(
+                &doc,
+                &[
+                    Field(text("data")),
+                    Field(text("items")),
+                    Index(0),
+                    Field(text("id"))
+                ]
+            ),
+            json!(1)
+        );
         assert_eq!(
             select(&doc, &[Field(text("data")), Field(text("items")), Index(3)]),
             Json::Null
