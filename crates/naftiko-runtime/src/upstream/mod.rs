@@ -243,6 +243,12 @@ impl ClientCore {
             Err(_) => Err(self.timeout_error()),
         };
         let elapsed = started.elapsed();
+        let status = match &result {
+            Ok(response) => Some(response.status.as_u16()),
+            Err(Error::Status { status, .. }) => Some(status.as_u16()),
+            Err(_) => None,
+        };
+        crate::access::note_upstream(status, elapsed, 0);
         match &result {
             Ok(response) => self.observe(&op.name, response.status, elapsed),
             Err(Error::Status { status, .. }) => self.observe(&op.name, *status, elapsed),
