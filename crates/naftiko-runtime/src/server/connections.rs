@@ -1,5 +1,5 @@
 //! Serving one listener's connections with read and write deadlines, a cap on how many are
-//! open, and graceful shutdown.
+//! open, a cap on the size of a request's head, and graceful shutdown.
 //!
 //! A client gets the read timeout to send a request's head: hyper closes the connection when
 //! the head is not complete by then (the same clock closes a keep-alive connection left idle
@@ -51,6 +51,9 @@ use crate::config::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
 /// After a failed `accept` (out of file descriptors, say), wait this long before the next one
 /// rather than spinning.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// hyper's default `max_buf_size` for HTTP/1: 8 KiB plus 100 times 4 KiB.
+const HYPER_DEFAULT_BUFFER: usize = 8192 + 4096 * 100;
 
 /// File descriptors kept out of the default caps' share: the runtime's own, logs, secrets
 /// files, the upstream pool's DNS and TLS set-up.
@@ -191,7 +194,15 @@ async fn serve_connection(
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(read_timeout);
+        .header_read_timeout(read_timeout)
+        // hyper answers a longer head with `431 Request Header Fields Too Large` and closes
+        // the connection (the request never reaches a router, so it has no access line).
+        .max_header_size(settings.max_header_bytes);
+    // hyper's read buffer (about 400 KiB by default) also bounds a head; a larger cap needs
+    // a larger buffer, or the buffer's limit would answer first.
+    if settings.max_header_bytes > HYPER_DEFAULT_BUFFER {
+        builder.max_buf_size(settings.max_header_bytes);
+    }
     let stream = WriteDeadline::new(stream, settings.write_timeout);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
