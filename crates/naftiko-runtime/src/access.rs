@@ -71,16 +71,25 @@ pub(crate) async fn scope<F: Future>(record: Arc<AccessRecord>, future: F) -> F:
 }
 
 /// One upstream call made for the current request: its status (`None` when no answer came)
-/// and the time it took.
-pub(crate) fn note_upstream(status: Option<u16>, elapsed: Duration, retries: u32) {
+/// and the time it took, its retries included.
+pub(crate) fn note_upstream(status: Option<u16>, elapsed: Duration) {
     let _ = CURRENT.try_with(|record| {
         record.note(|noted| {
-            noted.upstream_attempts = noted.upstream_attempts.saturating_add(1 + retries);
-            noted.upstream_retries = noted.upstream_retries.saturating_add(retries);
+            noted.upstream_attempts = noted.upstream_attempts.saturating_add(1);
             if status.is_some() {
                 noted.upstream_status = status;
             }
             noted.upstream_elapsed = noted.upstream_elapsed.saturating_add(elapsed);
+        });
+    });
+}
+
+/// One more attempt of the current request's upstream call.
+pub(crate) fn note_retry() {
+    let _ = CURRENT.try_with(|record| {
+        record.note(|noted| {
+            noted.upstream_attempts = noted.upstream_attempts.saturating_add(1);
+            noted.upstream_retries = noted.upstream_retries.saturating_add(1);
         });
     });
 }

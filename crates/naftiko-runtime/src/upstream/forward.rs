@@ -174,7 +174,7 @@ impl ClientCore {
             .as_ref()
             .ok()
             .map(|response| response.status().as_u16());
-        crate::access::note_upstream(status, elapsed, 0);
+        crate::access::note_upstream(status, elapsed);
         match &result {
             Ok(response) => {
                 tracing::debug!(

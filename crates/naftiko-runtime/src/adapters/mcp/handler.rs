@@ -213,7 +213,12 @@ impl ServerHandler for McpServer {
                 return Ok(results::tool_failure(&error).into());
             }
         };
-        let invoked = invoke(&served.rt, &tool.handler, &inputs);
+        // A tool whose hints say idempotent may have its upstream calls retried whatever their
+        // method (`<PREFIX>_RETRIES`).
+        let invoked = crate::upstream::idempotent_scope(
+            tool.annotations.idempotent,
+            invoke(&served.rt, &tool.handler, &inputs),
+        );
         let invoked = async move {
             match record {
                 Some(record) => access::scope(record, invoked).await,
