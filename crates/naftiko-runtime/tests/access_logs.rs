@@ -1,6 +1,6 @@
 //! One access line per request at `info`, on REST, MCP and control listeners: what it names
-//! (route template or tool, status, durations, the upstream's status) and what it never does
-//! (a credential, a query string). A test binary of its own, so that its subscriber is the
+//! (route template or tool, status, durations, the upstream's status and attempts) and what it
+//! never does (a credential, a query string); a `warn` line per upstream retry. A test binary of its own, so that its subscriber is the
 //! process's global one (a thread-scoped subscriber misses events of rmcp's tasks).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,6 +19,7 @@ type Fields = BTreeMap<String, String>;
 #[derive(Clone, Default)]
 struct Recorder {
     access: Arc<Mutex<Vec<Fields>>>,
+    retries: Arc<Mutex<Vec<Fields>>>,
     text: Arc<Mutex<String>>,
     next_id: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -80,6 +81,9 @@ impl tracing::Subscriber for Recorder {
         if event.metadata().target() == "naftiko::access" {
             fields.insert("level".to_owned(), event.metadata().level().to_string());
             self.access.lock().unwrap().push(fields);
+        } else if fields.get("message").map(String::as_str) == Some("retrying an upstream call") {
+            fields.insert("level".to_owned(), event.metadata().level().to_string());
+            self.retries.lock().unwrap().push(fields);
         }
     }
     fn enter(&self, _: &tracing::span::Id) {}
@@ -217,6 +221,35 @@ async fn every_request_has_one_access_line_without_secrets() {
     assert_eq!(field(&lines[0], "route"), "/health/live");
     assert_eq!(field(&lines[0], "status"), "200");
 
+    // A retried call: a `warn` line per retry, and the attempts on the access line.
+    let closed = support::echo_upstream::closed_port().await;
+    let retrying = support::rest_capability::start(
+        &format!("http://127.0.0.1:{closed}"),
+        &[("RUNS_API_RETRIES", "1")],
+    )
+    .await;
+    let answer = http
+        .get(format!("{}/runs/r-2", retrying.open))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 502);
+    let lines = recorder.lines_of("runs-rest");
+    let failed: Vec<&Fields> = lines
+        .iter()
+        .filter(|line| line.get("status").map(String::as_str) == Some("502"))
+        .collect();
+    assert_eq!(failed.len(), 1, "{lines:#?}");
+    assert_eq!(field(failed[0], "upstream_attempts"), "2");
+    assert_eq!(field(failed[0], "upstream_retries"), "1");
+    assert!(!failed[0].contains_key("upstream_status"), "no answer came");
+    let retries = recorder.retries.lock().unwrap().clone();
+    assert_eq!(retries.len(), 1, "{retries:#?}");
+    assert_eq!(field(&retries[0], "level"), "WARN");
+    assert_eq!(field(&retries[0], "operation"), "getrun");
+    assert_eq!(field(&retries[0], "reason"), "unanswered");
+    assert_eq!(field(&retries[0], "retry"), "1");
+
     let access_text = format!("{:?}", recorder.access.lock().unwrap());
     assert!(
         !access_text.contains("r-10"),
@@ -235,4 +268,5 @@ async fn every_request_has_one_access_line_without_secrets() {
         assert!(!logged.contains(secret), "`{secret}` was logged:\n{logged}");
     }
     drop(rest);
+    drop(retrying);
 }
