@@ -21,14 +21,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // rmcp logs every stateless MCP request (three `info` lines and a span): at the default
-    // level only its warnings are shown, or logging would cost more than the request.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    // Text or JSON lines (`NAFTIKO_LOG_FORMAT=json`) on stderr, filtered by `RUST_LOG`: the
+    // same set-up `serve()` makes; this program calls `Server::bind` itself, so it asks for it.
+    naftiko::init_logging();
     let mut demo = false;
     let mut stdio = false;
     for arg in std::env::args().skip(1) {

@@ -15,11 +15,13 @@
 //! - `upstream`: the HTTP client towards consumed APIs, its auth, and non-JSON answer formats;
 //! - `config`: the environment read once into typed settings, every problem reported at once;
 //! - `interp`: caller inputs and spec values turned into JSON (no HTTP);
-//! - `spec`, `error`, `secret`: the static types, the error, secrets that never print.
+//! - `spec`, `error`, `secret`, `access`, `logging`: the static types, the error, secrets that
+//!   never print, what a request's access line notes, and [`init_logging`].
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod spec;
 
+mod access;
 mod error;
 mod secret;
 
@@ -35,10 +37,13 @@ mod invoke;
 
 mod adapters;
 
+mod logging;
+
 mod server;
 
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
+pub use logging::init_logging;
 pub use runtime::Runtime;
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
 pub use upstream::{ClientCore, Hooks, RequestParts, Response};

@@ -86,7 +86,8 @@
 //! The public surface of `naftiko_runtime` is re-exported at the root: [`Runtime`] (built from
 //! the environment), [`ClientCore`] with its [`Hooks`], [`RequestParts`] and [`Response`],
 //! [`Server`], [`serve()`], [`serve_with_shutdown()`], [`shutdown_signal()`] and
-//! [`serve_stdio()`], [`Error`], and the [`spec`] types. [`serde_json`] and [`bytes`] are
+//! [`serve_stdio()`], [`init_logging()`] (which the `serve` functions call), [`Error`], and the
+//! [`spec`] types. [`serde_json`] and [`bytes`] are
 //! re-exported because generated clients return their types. The hidden `__private` module
 //! holds what generated code needs beyond that; it is not an API to build on.
 

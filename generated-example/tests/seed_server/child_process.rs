@@ -32,6 +32,30 @@ pub fn binary() -> PathBuf {
 /// Starts `generated-example ARGS` with `env`, REST and MCP on ephemeral loopback ports, and
 /// waits (at most 30 s) for it to print its URLs.
 pub fn start(args: &[&str], env: &[(&str, &str)]) -> Example {
+    start_with(args, env, Stdio::inherit())
+}
+
+/// [`start`], with what the server writes to stderr (its logs) sent line by line to the
+/// receiver.
+pub fn start_logged(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Example, std::sync::mpsc::Receiver<String>) {
+    let mut example = start_with(args, env, Stdio::piped());
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Some(stderr) = example.child.stderr.take() {
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    (example, rx)
+}
+
+fn start_with(args: &[&str], env: &[(&str, &str)], stderr: Stdio) -> Example {
     let mut cmd = Command::new(binary());
     cmd.args(args)
         .env("INNGEST_RUNS_REST_ADDR", "127.0.0.1:0")
@@ -39,7 +63,7 @@ pub fn start(args: &[&str], env: &[(&str, &str)]) -> Example {
         .env_remove("INNGEST_API_KEY")
         .env_remove("INNGEST_RUNS_BASE_URL")
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stderr(stderr);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -10,7 +10,8 @@
 //!   status}`, the histogram `naftiko_http_request_duration_seconds{adapter, route}`,
 //!   `naftiko_upstream_requests_total{namespace, operation}` and
 //!   `naftiko_upstream_errors_total{namespace, operation, kind}` (`kind` is `unanswered` or
-//!   `status`, for a 5xx answer).
+//!   `status`, for a 5xx answer) and `naftiko_upstream_retries_total{namespace, operation,
+//!   reason}` (`reason` is `unanswered` or `status`).
 //!
 //! Metrics are recorded only when the capability has a control adapter: a capability without
 //! one pays nothing. Route series are recorded by the REST adapter around each request;

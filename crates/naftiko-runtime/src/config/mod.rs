@@ -2,8 +2,8 @@
 //!
 //! Everything is read once, and every problem is collected before reporting, so one failed
 //! start names every variable to set instead of sending the operator round in circles:
-//! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS` and `<PREFIX>_MAX_BODY_BYTES`
-//! per consumed namespace, and per exposed adapter its `<PREFIX>_ADDR`, how it serves its
+//! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS`, `<PREFIX>_MAX_BODY_BYTES`
+//! and `<PREFIX>_RETRIES` per consumed namespace, and per exposed adapter its `<PREFIX>_ADDR`, how it serves its
 //! connections ([`serving`]) and what it alone reads ([`adapters`]). Nothing reads the
 //! environment later: the runtime keeps these typed settings and the adapters take theirs.
 
@@ -48,6 +48,9 @@ pub(crate) struct ClientSettings {
     pub base_url: url::Url,
     pub timeout: Duration,
     pub max_body_bytes: usize,
+    /// `<PREFIX>_RETRIES`: how many times a failed idempotent call may be sent again (0, the
+    /// default, never).
+    pub retries: u32,
 }
 
 /// Missing names and unusable values, gathered across the whole spec.
@@ -215,10 +218,23 @@ fn read_client(
     )
     .and_then(|bytes| usize::try_from(bytes).ok())
     .unwrap_or(DEFAULT_MAX_BODY_BYTES);
+    let retries_var = format!("{}_RETRIES", &*spec.env_prefix);
+    let retries = match lookup(&retries_var) {
+        None => 0,
+        Some(text) if text.trim().is_empty() => 0,
+        Some(text) => text.trim().parse::<u32>().unwrap_or_else(|_| {
+            report.problems.push(format!(
+                "`{retries_var}` must be a whole number of retries, got `{}`",
+                text.trim()
+            ));
+            0
+        }),
+    };
     Some(ClientSettings {
         base_url: base_url?,
         timeout: Duration::from_millis(timeout_ms.max(1)),
         max_body_bytes,
+        retries,
     })
 }
 

@@ -1,5 +1,5 @@
 //! How an exposed adapter serves its connections: `<PREFIX>_READ_TIMEOUT_MS`,
-//! `<PREFIX>_WRITE_TIMEOUT_MS` and `<PREFIX>_MAX_CONNECTIONS`, read with the rest of the
+//! `<PREFIX>_WRITE_TIMEOUT_MS`, `<PREFIX>_MAX_CONNECTIONS` and `<PREFIX>_MAX_HEADER_BYTES`, read with the rest of the
 //! configuration so that a bad value is reported with every other problem, before anything binds.
 
 use std::time::Duration;
@@ -18,6 +18,11 @@ pub(crate) const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// otherwise (and the process's file-descriptor limit allows: the server lowers an unset cap to fit it).
 pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 
+/// The largest request head (request line and header fields) a client may send; past it the
+/// answer is `431 Request Header Fields Too Large`. The same as Envoy's default of 60 KiB
+/// give or take: room for big cookies and tokens, not for a client that floods headers.
+pub(crate) const DEFAULT_MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// How one exposed adapter serves its connections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ServingSettings {
@@ -29,6 +34,8 @@ pub(crate) struct ServingSettings {
     pub max_connections: usize,
     /// Whether `max_connections` was set rather than defaulted.
     pub max_connections_set: bool,
+    /// `<PREFIX>_MAX_HEADER_BYTES`: the largest request head accepted.
+    pub max_header_bytes: usize,
 }
 
 impl ServingSettings {
@@ -39,6 +46,7 @@ impl ServingSettings {
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_connections_set: false,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
         }
     }
 }
@@ -80,10 +88,15 @@ pub(super) fn read_serving_into(
     let write_timeout = millis("WRITE_TIMEOUT_MS", DEFAULT_WRITE_TIMEOUT);
     let set_max = read_number(&format!("{env_prefix}_MAX_CONNECTIONS"), &lookup, report)
         .map(|number| usize::try_from(number).unwrap_or(usize::MAX));
+    let max_header_bytes = read_number(&format!("{env_prefix}_MAX_HEADER_BYTES"), &lookup, report)
+        .map_or(DEFAULT_MAX_HEADER_BYTES, |number| {
+            usize::try_from(number).unwrap_or(usize::MAX)
+        });
     ServingSettings {
         read_timeout,
         write_timeout,
         max_connections: set_max.unwrap_or(default_max_connections.max(1)),
         max_connections_set: set_max.is_some(),
+        max_header_bytes,
     }
 }

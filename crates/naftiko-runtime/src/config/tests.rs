@@ -1,6 +1,8 @@
 use std::path::PathBuf;
 
-use super::serving::{DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving};
+use super::serving::{
+    DEFAULT_MAX_HEADER_BYTES, DEFAULT_READ_TIMEOUT, DEFAULT_WRITE_TIMEOUT, read_serving,
+};
 use super::*;
 use crate::spec::{Auth, McpAdapterSpec, McpTransport, RestAdapterSpec, list, text};
 
@@ -165,11 +167,16 @@ fn serving_settings_default_override_and_refuse_zero() {
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             max_connections: 500,
             max_connections_set: false,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
         })
     );
     let set = read_serving(
         "A",
-        &vars(&[("A_WRITE_TIMEOUT_MS", "250"), ("A_MAX_CONNECTIONS", "2")]),
+        &vars(&[
+            ("A_WRITE_TIMEOUT_MS", "250"),
+            ("A_MAX_CONNECTIONS", "2"),
+            ("A_MAX_HEADER_BYTES", "100000"),
+        ]),
         500,
     );
     let Ok(set) = set else {
@@ -177,9 +184,14 @@ fn serving_settings_default_override_and_refuse_zero() {
     };
     assert_eq!(set.write_timeout, Duration::from_millis(250));
     assert_eq!((set.max_connections, set.max_connections_set), (2, true));
+    assert_eq!(set.max_header_bytes, 100_000);
     let refused = read_serving(
         "A",
-        &vars(&[("A_WRITE_TIMEOUT_MS", "0"), ("A_MAX_CONNECTIONS", "many")]),
+        &vars(&[
+            ("A_WRITE_TIMEOUT_MS", "0"),
+            ("A_MAX_CONNECTIONS", "many"),
+            ("A_MAX_HEADER_BYTES", "0"),
+        ]),
         500,
     );
     let Err(Error::Config { problems, .. }) = refused else {
@@ -187,7 +199,9 @@ fn serving_settings_default_override_and_refuse_zero() {
     };
     let all = problems.join("\n");
     assert!(
-        all.contains("A_WRITE_TIMEOUT_MS") && all.contains("A_MAX_CONNECTIONS"),
+        all.contains("A_WRITE_TIMEOUT_MS")
+            && all.contains("A_MAX_CONNECTIONS")
+            && all.contains("A_MAX_HEADER_BYTES"),
         "{all}"
     );
 }

@@ -122,6 +122,12 @@ impl Hooks for UpstreamMeter {
             .metrics
             .upstream_unanswered(self.consumes, operation);
     }
+
+    fn retried(&self, operation: &str, reason: &str, _retry: u32) {
+        self.state
+            .metrics
+            .upstream_retried(self.consumes, operation, reason);
+    }
 }
 
 /// Two sets of hooks, `first` called before `second` (the runtime's meter, then the user's).
@@ -144,5 +150,10 @@ impl Hooks for BothHooks {
     fn failed(&self, operation: &str, error: &Error, elapsed: Duration) {
         self.first.failed(operation, error, elapsed);
         self.second.failed(operation, error, elapsed);
+    }
+
+    fn retried(&self, operation: &str, reason: &str, retry: u32) {
+        self.first.retried(operation, reason, retry);
+        self.second.retried(operation, reason, retry);
     }
 }

@@ -13,6 +13,9 @@
 //! - `naftiko_upstream_requests_total{namespace, operation}`
 //! - `naftiko_upstream_errors_total{namespace, operation, kind}`: `kind="unanswered"` when no
 //!   answer came (unreachable, timeout, body too large), `kind="status"` for a 5xx answer.
+//! - `naftiko_upstream_retries_total{namespace, operation, reason}`: requests sent again
+//!   (`<PREFIX>_RETRIES`), `reason="unanswered"` after a failed connection, `reason="status"`
+//!   after a 429, 502, 503 or 504.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -65,6 +68,8 @@ struct UpstreamStats {
     requests: AtomicU64,
     unanswered: AtomicU64,
     server_errors: AtomicU64,
+    retried_unanswered: AtomicU64,
+    retried_status: AtomicU64,
 }
 
 struct StatusCounts {
@@ -176,6 +181,8 @@ impl Metrics {
                         requests: AtomicU64::new(0),
                         unanswered: AtomicU64::new(0),
                         server_errors: AtomicU64::new(0),
+                        retried_unanswered: AtomicU64::new(0),
+                        retried_status: AtomicU64::new(0),
                     })
                     .collect()
             })
@@ -216,6 +223,18 @@ impl Metrics {
         if let Some(stats) = self.upstream(consumes, operation) {
             stats.requests.fetch_add(1, Relaxed);
             stats.unanswered.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// One retry of an upstream call of `operation`, for `reason` (`unanswered` or `status`).
+    pub(crate) fn upstream_retried(&self, consumes: usize, operation: &str, reason: &str) {
+        if let Some(stats) = self.upstream(consumes, operation) {
+            let counter = if reason == "unanswered" {
+                &stats.retried_unanswered
+            } else {
+                &stats.retried_status
+            };
+            counter.fetch_add(1, Relaxed);
         }
     }
 
@@ -265,6 +284,24 @@ impl Metrics {
                 let _ = writeln!(
                     out,
                     "naftiko_upstream_errors_total{{{},kind=\"{kind}\"}} {}",
+                    stats.labels,
+                    count.load(Relaxed)
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP naftiko_upstream_retries_total Calls to consumed APIs sent again after a failed connection (reason=\"unanswered\") or a 429, 502, 503 or 504 (reason=\"status\").\n\
+             # TYPE naftiko_upstream_retries_total counter"
+        );
+        for stats in upstream() {
+            for (reason, count) in [
+                ("unanswered", &stats.retried_unanswered),
+                ("status", &stats.retried_status),
+            ] {
+                let _ = writeln!(
+                    out,
+                    "naftiko_upstream_retries_total{{{},reason=\"{reason}\"}} {}",
                     stats.labels,
                     count.load(Relaxed)
                 );
@@ -493,6 +530,57 @@ mod tests {
             out.contains("{adapter=\"api\",route=\"get (GET /b)\",status=\"200\"} 1\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn retries_are_counted_by_reason() {
+        use crate::spec::{ConsumesSpec, HttpOperation, RawFormat, RequestBody};
+        static SPEC: CapabilitySpec = CapabilitySpec {
+            name: text("t"),
+            description: text(""),
+            consumes: Cow::Borrowed(&[ConsumesSpec {
+                namespace: text("up"),
+                env_prefix: text("UP"),
+                base_url: text("http://127.0.0.1:9"),
+                description: text(""),
+                timeout_ms: 1,
+                auth: crate::spec::Auth::None,
+                default_params: list(&[]),
+                operations: Cow::Borrowed(&[HttpOperation {
+                    name: text("get"),
+                    method: text("GET"),
+                    description: text(""),
+                    path: list(&[]),
+                    inputs: list(&[]),
+                    body: RequestBody::Fields,
+                    output_format: RawFormat::Json,
+                }]),
+            }]),
+            secrets: list(&[]),
+            rest: list(&[]),
+            mcp: list(&[]),
+            control: list(&[]),
+        };
+        let metrics = Metrics::new(&SPEC);
+        metrics.upstream_retried(0, "get", "unanswered");
+        metrics.upstream_retried(0, "get", "status");
+        metrics.upstream_retried(0, "get", "status");
+        let mut out = String::new();
+        metrics.render(&mut out);
+        let labels = "namespace=\"up\",operation=\"(other)\"";
+        assert!(
+            out.contains(&format!(
+                "naftiko_upstream_retries_total{{{labels},reason=\"unanswered\"}} 1\n"
+            )),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "naftiko_upstream_retries_total{{{labels},reason=\"status\"}} 2\n"
+            )),
+            "{out}"
+        );
+        assert!(out.contains("# TYPE naftiko_upstream_retries_total counter\n"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Serving one listener's connections with read and write deadlines, a cap on how many are
-//! open, and graceful shutdown.
+//! open, a cap on the size of a request's head, and graceful shutdown.
 //!
 //! A client gets the read timeout to send a request's head: hyper closes the connection when
 //! the head is not complete by then (the same clock closes a keep-alive connection left idle
@@ -13,6 +13,8 @@
 //! one closes, and new connections wait in the kernel's accept queue (back-pressure) rather
 //! than being accepted and dropped, or failing once the process runs out of file descriptors.
 //!
+//! Every request gets one access line (see [`logged`]) when its answer's head is ready.
+//!
 //! Connections speak HTTP/1.1 only. hyper's read deadlines exist for HTTP/1 alone, and serving
 //! cleartext HTTP/2 too (by sniffing the preface) would wait for the preface's bytes with no
 //! deadline at all; the agents and clients these servers face speak HTTP/1.1, and HTTP/2 to
@@ -22,13 +24,14 @@
 //! request it is serving and closes, and [`serve`] returns when the last one has.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, HttpBody as _};
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
 use http::{HeaderValue, StatusCode, header};
@@ -41,12 +44,16 @@ use tokio::time::Instant;
 use tower::ServiceExt as _;
 
 use super::write_deadline::WriteDeadline;
+use crate::access::{self, AccessRecord};
 use crate::adapters::problem::Problem;
 use crate::config::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
 
 /// After a failed `accept` (out of file descriptors, say), wait this long before the next one
 /// rather than spinning.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// hyper's default `max_buf_size` for HTTP/1: 8 KiB plus 100 times 4 KiB.
+const HYPER_DEFAULT_BUFFER: usize = 8192 + 4096 * 100;
 
 /// File descriptors kept out of the default caps' share: the runtime's own, logs, secrets
 /// files, the upstream pool's DNS and TLS set-up.
@@ -107,11 +114,14 @@ pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     settings: ServingSettings,
+    adapter: AdapterName,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     // `with_state(())` turns every handler into a route once, here; a router served without it
     // does that again for every request (as `axum::serve` knows: it calls it too).
-    let router = router.with_state(());
+    let router = router
+        .route_layer(axum::middleware::from_fn(note_matched_path))
+        .with_state(());
     let mut connections = JoinSet::new();
     let mut stopping = stop.clone();
     loop {
@@ -126,6 +136,7 @@ pub(crate) async fn serve(
                         stream,
                         router.clone(),
                         settings,
+                        adapter,
                         stop.clone(),
                     ));
                 }
@@ -166,20 +177,32 @@ async fn serve_connection(
     stream: TcpStream,
     router: Router,
     settings: ServingSettings,
+    adapter: AdapterName,
     mut stop: watch::Receiver<bool>,
 ) {
     let read_timeout = settings.read_timeout;
     let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {
         let router = router.clone();
         async move {
-            let answer = with_body_deadline(router, request.map(Body::new), read_timeout).await;
+            let answer = logged(adapter, request.map(Body::new), |request| {
+                with_body_deadline(router, request, read_timeout)
+            })
+            .await;
             Ok::<_, Infallible>(answer)
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(read_timeout);
+        .header_read_timeout(read_timeout)
+        // hyper answers a longer head with `431 Request Header Fields Too Large` and closes
+        // the connection (the request never reaches a router, so it has no access line).
+        .max_header_size(settings.max_header_bytes);
+    // hyper's read buffer (about 400 KiB by default) also bounds a head; a larger cap needs
+    // a larger buffer, or the buffer's limit would answer first.
+    if settings.max_header_bytes > HYPER_DEFAULT_BUFFER {
+        builder.max_buf_size(settings.max_header_bytes);
+    }
     let stream = WriteDeadline::new(stream, settings.write_timeout);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
@@ -195,6 +218,64 @@ async fn serve_connection(
     if let Err(error) = connection.await {
         tracing::debug!(%error, "connection ended with an error while shutting down");
     }
+}
+
+/// Which adapter a listener serves, as its access lines name it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AdapterName {
+    /// `rest`, `mcp` or `control`.
+    pub kind: &'static str,
+    pub namespace: &'static str,
+}
+
+/// Serves `request` with `serve` and writes its access line: one `info` event (target
+/// `naftiko::access`) per request, once its answer's head is ready (a streamed body may still
+/// be flowing). It names the route template, never the path as sent nor its query, either of
+/// which may carry a secret.
+async fn logged<F, Fut>(adapter: AdapterName, mut request: Request, serve: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
+    let started = Instant::now();
+    let method = request.method().clone();
+    let record = Arc::new(AccessRecord::default());
+    request.extensions_mut().insert(Arc::clone(&record));
+    let response = access::scope(Arc::clone(&record), serve(request)).await;
+    let noted = record.snapshot();
+    let upstream_ms = (noted.upstream_attempts > 0)
+        .then(|| u64::try_from(noted.upstream_elapsed.as_millis()).unwrap_or(u64::MAX));
+    tracing::info!(
+        target: "naftiko::access",
+        adapter = adapter.namespace,
+        kind = adapter.kind,
+        method = method.as_str(),
+        route = noted.route.as_deref().unwrap_or(UNMATCHED),
+        tool = noted.tool,
+        status = response.status().as_u16(),
+        duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        upstream_status = noted.upstream_status,
+        upstream_ms,
+        upstream_attempts = (noted.upstream_attempts > 0).then_some(noted.upstream_attempts),
+        upstream_retries = (noted.upstream_retries > 0).then_some(noted.upstream_retries),
+        "request"
+    );
+    response
+}
+
+/// The route an access line names when no route matched (the path itself may hold a secret).
+const UNMATCHED: &str = "(unmatched)";
+
+/// Notes the route template axum matched (`/runs/{id}`, `/mcp`, `/health/ready`) for the
+/// access line.
+async fn note_matched_path(request: Request, next: axum::middleware::Next) -> Response {
+    if let (Some(record), Some(matched)) = (
+        request.extensions().get::<Arc<AccessRecord>>(),
+        request.extensions().get::<MatchedPath>(),
+    ) {
+        record.note_route(matched.as_str());
+    }
+    next.run(request).await
 }
 
 /// Routes `request`, giving its body until `read_timeout` from now to arrive in full; answers

@@ -50,7 +50,7 @@ use crate::config::ServingSettings;
 use crate::error::Error;
 use crate::runtime::Runtime;
 use crate::runtime::control_state::ControlState;
-use crate::server::connections::settings_for_adapter;
+use crate::server::connections::{AdapterName, settings_for_adapter};
 use crate::spec::McpTransport;
 
 /// How long in-flight requests may take to finish once shutdown has begun.
@@ -76,6 +76,8 @@ struct Stdio {
 struct Listener {
     /// `REST adapter `x`` or `MCP adapter `x``, for logs and errors.
     label: String,
+    /// The adapter's namespace, for access lines.
+    namespace: &'static str,
     url: String,
     address: SocketAddr,
     kind: Kind,
@@ -89,6 +91,16 @@ enum Kind {
     Rest,
     Mcp,
     Control,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Rest => "rest",
+            Kind::Mcp => "mcp",
+            Kind::Control => "control",
+        }
+    }
 }
 
 impl std::fmt::Debug for Server {
@@ -122,7 +134,17 @@ impl Server {
             let serving = rt.rest_settings(index).map(|settings| settings.serving);
             let settings = serving_of(serving, &adapter.env_prefix, count);
             let address = rt.rest_addr(index);
-            listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
+            listeners.push(
+                Listener::bind(
+                    label,
+                    &adapter.namespace,
+                    Kind::Rest,
+                    address,
+                    router,
+                    settings,
+                )
+                .await?,
+            );
         }
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let label = format!("MCP adapter `{}`", &*adapter.namespace);
@@ -143,7 +165,17 @@ impl Server {
             let serving = rt.mcp_settings(index).map(|settings| settings.serving);
             let settings = serving_of(serving, &adapter.env_prefix, count);
             let address = rt.mcp_addr(index);
-            listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
+            listeners.push(
+                Listener::bind(
+                    label,
+                    &adapter.namespace,
+                    Kind::Mcp,
+                    address,
+                    router,
+                    settings,
+                )
+                .await?,
+            );
         }
         for (index, adapter) in spec.control.iter().enumerate() {
             let router = crate::adapters::control::router(rt.clone(), index)?;
@@ -151,7 +183,17 @@ impl Server {
             let address = rt.control_addr(index);
             let serving = rt.control_settings(index).map(|settings| settings.serving);
             let settings = serving_of(serving, &adapter.env_prefix, count);
-            listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
+            listeners.push(
+                Listener::bind(
+                    label,
+                    &adapter.namespace,
+                    Kind::Control,
+                    address,
+                    router,
+                    settings,
+                )
+                .await?,
+            );
         }
         let control = rt.control_state().cloned();
         if let Some(state) = &control {
@@ -199,10 +241,15 @@ impl Server {
         for listener in self.listeners {
             tracing::info!("{} listening on {}", listener.label, listener.url);
             let label = listener.label;
+            let adapter = AdapterName {
+                kind: listener.kind.name(),
+                namespace: listener.namespace,
+            };
             let server = crate::server::connections::serve(
                 listener.listener,
                 listener.router,
                 listener.settings,
+                adapter,
                 stop_receiver.clone(),
             );
             let control = self.control.clone();
@@ -283,6 +330,7 @@ fn failure(finished: Result<Result<(), Error>, tokio::task::JoinError>) -> Optio
 impl Listener {
     async fn bind(
         label: String,
+        namespace: &'static str,
         kind: Kind,
         address: SocketAddr,
         router: Router,
@@ -303,6 +351,7 @@ impl Listener {
         };
         Ok(Listener {
             label,
+            namespace,
             url,
             address,
             kind,
@@ -329,16 +378,21 @@ fn serving_of(
 
 /// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM. The signals are listened for before
 /// any listener is bound, so none sent once the server accepts connections is missed.
+///
+/// Logging is set up with [`crate::init_logging`] unless the program installed a subscriber.
 pub async fn serve(rt: Runtime) -> Result<(), Error> {
+    crate::logging::init_logging();
     let stop = shutdown_signal();
     serve_with_shutdown(rt, stop).await
 }
 
-/// Serves every adapter until `shutdown` completes.
+/// Serves every adapter until `shutdown` completes. Logging is set up with
+/// [`crate::init_logging`] unless the program installed a subscriber.
 pub async fn serve_with_shutdown(
     rt: Runtime,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
+    crate::logging::init_logging();
     Server::bind(rt).await?.run(shutdown).await
 }
 

@@ -170,6 +170,11 @@ impl ClientCore {
             .send_forward(parts.method, url, parts.headers, request.body)
             .await;
         let elapsed = started.elapsed();
+        let status = result
+            .as_ref()
+            .ok()
+            .map(|response| response.status().as_u16());
+        crate::access::note_upstream(status, elapsed);
         match &result {
             Ok(response) => {
                 tracing::debug!(

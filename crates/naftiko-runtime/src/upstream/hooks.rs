@@ -51,6 +51,13 @@ pub trait Hooks: Send + Sync + 'static {
         let _ = (operation, status, elapsed);
     }
 
+    /// Before the request is sent again (`<PREFIX>_RETRIES`): `reason` is `unanswered` (the
+    /// connection was refused, reset or closed) or `status` (a 429, 502, 503 or 504 answer);
+    /// `retry` counts from 1. `after` or `failed` is still called once, for the last attempt.
+    fn retried(&self, operation: &str, reason: &str, retry: u32) {
+        let _ = (operation, reason, retry);
+    }
+
     /// When the call failed without an answer: unreachable, timed out, or the body was too large.
     fn failed(&self, operation: &str, error: &Error, elapsed: Duration) {
         let _ = (operation, error, elapsed);

@@ -8,6 +8,7 @@
 //! Errors are the caller's guide to what happened: `Error::InvalidInput` before anything was
 //! sent, `Error::Transport` or `Error::Timeout` when no answer came, `Error::Status` (status,
 //! headers and body kept) for a non-2xx answer, `Error::Decode` for a body over the limit.
+//! With `<PREFIX>_RETRIES` set, a failed idempotent call is sent again (see `retry`).
 //! Each call runs in a `debug` span `upstream` with method, namespace, operation and the path
 //! template; argument and secret values are never recorded.
 
@@ -17,6 +18,7 @@ mod forward;
 mod hooks;
 mod multipart;
 mod request;
+mod retry;
 mod transport;
 mod wire;
 
@@ -33,6 +35,7 @@ use tracing::Instrument as _;
 
 pub(crate) use forward::Forwarded;
 pub use hooks::{Hooks, RequestParts};
+pub(crate) use retry::idempotent_scope;
 
 use crate::config::ClientSettings;
 use crate::error::Error;
@@ -41,6 +44,7 @@ use crate::interp::value::Scope;
 use crate::secret::Secrets;
 use crate::spec::{Auth, ConsumesSpec, HttpOperation, list, path_text, text};
 use request::Body;
+use retry::Budget;
 use transport::{Failure, OutBody, Transport};
 use wire::config_problem;
 
@@ -90,6 +94,8 @@ pub struct ClientCore {
     base_url: Option<url::Url>,
     timeout: Duration,
     max_body_bytes: usize,
+    /// `<PREFIX>_RETRIES` (see `retry`).
+    retries: u32,
     secrets: Arc<Secrets>,
     /// The credential, when it is the same for every request (see `auth::prebuild`).
     credential: Option<auth::Prebuilt>,
@@ -136,6 +142,7 @@ impl ClientCore {
             base_url: Some(settings.base_url),
             timeout: settings.timeout,
             max_body_bytes: settings.max_body_bytes,
+            retries: settings.retries,
             credential: auth::prebuild(consumes, &secrets),
             secrets,
             hooks: None,
@@ -150,6 +157,7 @@ impl ClientCore {
             base_url: None,
             timeout: Duration::from_millis(1),
             max_body_bytes: 0,
+            retries: 0,
             secrets: Arc::new(Secrets::new()),
             credential: None,
             hooks: None,
@@ -232,10 +240,15 @@ impl ClientCore {
                 (parts.method, url, parts.headers)
             }
         };
-        // One deadline for the whole exchange: connecting, sending, the answer and its body.
-        let result = match tokio::time::timeout(
-            self.timeout,
-            self.exchange(http, args, method, url, headers, prepared.body),
+        // One deadline for the whole exchange: connecting, sending (again, when retried), the
+        // answer and its body.
+        let budget = Budget {
+            operation: &op.name,
+            deadline: tokio::time::Instant::now() + self.timeout,
+        };
+        let result = match tokio::time::timeout_at(
+            budget.deadline,
+            self.exchange(http, &budget, args, method, url, headers, prepared.body),
         )
         .await
         {
@@ -243,6 +256,12 @@ impl ClientCore {
             Err(_) => Err(self.timeout_error()),
         };
         let elapsed = started.elapsed();
+        let status = match &result {
+            Ok(response) => Some(response.status.as_u16()),
+            Err(Error::Status { status, .. }) => Some(status.as_u16()),
+            Err(_) => None,
+        };
+        crate::access::note_upstream(status, elapsed);
         match &result {
             Ok(response) => self.observe(&op.name, response.status, elapsed),
             Err(Error::Status { status, .. }) => self.observe(&op.name, *status, elapsed),
@@ -267,9 +286,11 @@ impl ClientCore {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // the parts of one request, taken apart by `prepare`
     async fn exchange(
         &self,
         http: &Transport,
+        budget: &Budget,
         args: &Inputs,
         method: Method,
         url: url::Url,
@@ -293,11 +314,11 @@ impl ClientCore {
             |data: &Option<Bytes>| data.clone().map_or_else(OutBody::empty, OutBody::from);
         let is_digest = matches!(self.consumes.auth, Auth::Digest { .. });
         // Digest answers a challenge by sending the request again: only then is it copied.
-        let retry = is_digest.then(|| (method.clone(), url.clone(), headers.clone()));
+        let challenged = is_digest.then(|| (method.clone(), url.clone(), headers.clone()));
         let mut response = self
-            .send(http, method, &url, headers, out_body(&data))
+            .send_retrying(http, budget, &method, &url, headers, &data)
             .await?;
-        if let Some((method, url, mut headers)) = retry
+        if let Some((method, url, mut headers)) = challenged
             && response.status() == StatusCode::UNAUTHORIZED
         {
             let no_steps = serde_json::Map::new();
@@ -344,15 +365,26 @@ impl ClientCore {
         headers: HeaderMap,
         body: OutBody,
     ) -> Result<http::Response<Incoming>, Error> {
+        let request = self.request(method, url, headers, body)?;
+        http.send(request)
+            .await
+            .map_err(|failure| self.transport_error(failure))
+    }
+
+    fn request(
+        &self,
+        method: Method,
+        url: &url::Url,
+        headers: HeaderMap,
+        body: OutBody,
+    ) -> Result<http::Request<OutBody>, Error> {
         let uri = http::Uri::try_from(url.as_str())
             .map_err(|_| config_problem("the upstream URL is not a valid URI".to_owned()))?;
         let mut request = http::Request::new(body);
         *request.method_mut() = method;
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
-        http.send(request)
-            .await
-            .map_err(|failure| self.transport_error(failure))
+        Ok(request)
     }
 
     /// The body, refusing more than `max_body_bytes` (announced or actually sent).
@@ -414,7 +446,7 @@ impl ClientCore {
     fn transport_error(&self, failure: Failure) -> Error {
         match failure {
             Failure::ConnectTimeout => self.timeout_error(),
-            Failure::Other(message) => Error::Transport {
+            Failure::Unanswered(message) | Failure::Other(message) => Error::Transport {
                 namespace: self.consumes.namespace.to_string(),
                 message,
             },

@@ -53,8 +53,11 @@ pub(crate) struct Transport {
 pub(crate) enum Failure {
     /// Connecting took longer than the connect timeout.
     ConnectTimeout,
-    /// Anything else: refused, reset, TLS, a malformed answer. The text names the cause and
-    /// its causes, never the URL.
+    /// The connection was refused, reset or closed before an answer began: the same request
+    /// may be sent again (when it is idempotent). The text is as for `Other`.
+    Unanswered(String),
+    /// Anything else: TLS, a malformed answer. The text names the cause and its causes, never
+    /// the URL.
     Other(String),
 }
 
@@ -96,6 +99,8 @@ impl Transport {
         self.client.request(request).await.map_err(|error| {
             if is_timeout(&error) {
                 Failure::ConnectTimeout
+            } else if error.is_connect() || connection_lost(&error) {
+                Failure::Unanswered(describe(&error))
             } else {
                 Failure::Other(describe(&error))
             }
@@ -123,6 +128,30 @@ fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
         if current
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+/// Whether the connection failed under the request (reset, aborted, closed before the answer).
+fn connection_lost(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if current
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+            || current.downcast_ref::<std::io::Error>().is_some_and(|io| {
+                matches!(
+                    io.kind(),
+                    std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::ConnectionRefused
+                        | std::io::ErrorKind::BrokenPipe
+                )
+            })
         {
             return true;
         }

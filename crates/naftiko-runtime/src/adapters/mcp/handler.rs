@@ -20,6 +20,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 
 use super::{prompts, resources, results, tools};
+use crate::access::{self, AccessRecord};
 use crate::interp::inputs::check_all;
 use crate::invoke::invoke;
 use crate::runtime::Runtime;
@@ -194,6 +195,16 @@ impl ServerHandler for McpServer {
             .ok_or_else(|| {
                 McpError::invalid_params(format!("unknown tool `{}`", request.name), None)
             })?;
+        // rmcp runs this in a task of its own: the server's access record comes along in the
+        // HTTP request's parts, and is made current again for the upstream calls.
+        let record = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Arc<AccessRecord>>())
+            .cloned();
+        if let Some(record) = &record {
+            record.note_tool(&tool.name);
+        }
         // Checked before anything goes upstream: a bad call never reaches the API.
         let inputs = match check_all(&tool.inputs, request.arguments.unwrap_or_default(), false) {
             Ok(inputs) => inputs,
@@ -202,8 +213,20 @@ impl ServerHandler for McpServer {
                 return Ok(results::tool_failure(&error).into());
             }
         };
+        // A tool whose hints say idempotent may have its upstream calls retried whatever their
+        // method (`<PREFIX>_RETRIES`).
+        let invoked = crate::upstream::idempotent_scope(
+            tool.annotations.idempotent,
+            invoke(&served.rt, &tool.handler, &inputs),
+        );
+        let invoked = async move {
+            match record {
+                Some(record) => access::scope(record, invoked).await,
+                None => invoked.await,
+            }
+        };
         let outcome = tokio::select! {
-            outcome = invoke(&served.rt, &tool.handler, &inputs) => outcome,
+            outcome = invoked => outcome,
             // The client gave up (cancel notification or closed connection): stop waiting on
             // the upstream instead of finishing a call nobody reads.
             () = context.ct.cancelled() => {

@@ -96,8 +96,10 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
 
 /// Serves adapter `adapter` over stdin/stdout until the client closes stdin.
 ///
-/// Stdout carries the protocol: log to stderr while this runs.
+/// Stdout carries the protocol: log to stderr while this runs ([`crate::init_logging`], called
+/// here unless the program installed a subscriber, does).
 pub async fn serve_stdio(rt: Runtime, adapter: usize) -> Result<(), Error> {
+    crate::logging::init_logging();
     serve_over(rt, adapter, rmcp::transport::stdio()).await
 }
 
