@@ -115,7 +115,9 @@ impl Server {
         let spec = rt.spec();
         let count = spec.rest.len() + spec.mcp.len() + spec.control.len();
         let mut listeners = Vec::new();
-        let mut stdio = None;
+        #[cfg_attr(not(feature = "mcp"), expect(unused_mut))]
+        let mut stdio: Option<Stdio> = None;
+        #[cfg(feature = "rest")]
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::adapters::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", &*adapter.namespace);
@@ -124,6 +126,13 @@ impl Server {
             let address = rt.rest_addr(index);
             listeners.push(Listener::bind(label, Kind::Rest, address, router, settings).await?);
         }
+        #[cfg(not(feature = "rest"))]
+        left_out(
+            "REST",
+            &spec.rest.iter().map(|a| &*a.namespace).collect::<Vec<_>>(),
+            "rest",
+        )?;
+        #[cfg(feature = "mcp")]
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let label = format!("MCP adapter `{}`", &*adapter.namespace);
             if adapter.transport == McpTransport::Stdio {
@@ -145,6 +154,13 @@ impl Server {
             let address = rt.mcp_addr(index);
             listeners.push(Listener::bind(label, Kind::Mcp, address, router, settings).await?);
         }
+        #[cfg(not(feature = "mcp"))]
+        left_out(
+            "MCP",
+            &spec.mcp.iter().map(|a| &*a.namespace).collect::<Vec<_>>(),
+            "mcp",
+        )?;
+        #[cfg(feature = "control")]
         for (index, adapter) in spec.control.iter().enumerate() {
             let router = crate::adapters::control::router(rt.clone(), index)?;
             let label = format!("control adapter `{}`", &*adapter.namespace);
@@ -153,6 +169,16 @@ impl Server {
             let settings = serving_of(serving, &adapter.env_prefix, count);
             listeners.push(Listener::bind(label, Kind::Control, address, router, settings).await?);
         }
+        #[cfg(not(feature = "control"))]
+        left_out(
+            "control",
+            &spec
+                .control
+                .iter()
+                .map(|a| &*a.namespace)
+                .collect::<Vec<_>>(),
+            "control",
+        )?;
         let control = rt.control_state().cloned();
         if let Some(state) = &control {
             state
@@ -220,6 +246,7 @@ impl Server {
             });
         }
 
+        #[cfg(feature = "mcp")]
         if let Some(stdio) = self.stdio {
             tracing::info!("{} serving on stdin/stdout", stdio.label);
             let control = self.control.clone();
@@ -267,6 +294,19 @@ impl Server {
             servers.abort_all();
         }
         first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Refuses to serve adapters whose feature was left out of the build. Generated code cannot
+/// get here (it fails to compile instead); a hand-written spec table can.
+#[cfg(not(all(feature = "rest", feature = "mcp", feature = "control")))]
+fn left_out(kind: &str, namespaces: &[&str], feature: &str) -> Result<(), Error> {
+    match namespaces.first() {
+        None => Ok(()),
+        Some(namespace) => Err(Error::Serve(format!(
+            "{kind} adapter `{namespace}` cannot be served: this program was built without the \
+             `{feature}` feature of naftiko"
+        ))),
     }
 }
 
