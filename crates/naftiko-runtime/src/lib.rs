@@ -16,6 +16,10 @@
 //! - `config`: the environment read once into typed settings, every problem reported at once;
 //! - `interp`: caller inputs and spec values turned into JSON (no HTTP);
 //! - `spec`, `error`, `secret`: the static types, the error, secrets that never print.
+//!
+//! The cargo features `rest`, `mcp` and `control` gate the adapters (`server` and `invoke`
+//! exist when any is on); `xml`, `csv`, `html` and `markdown` gate the answer readers. All
+//! are on by default; with none, the crate is the typed client.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // The lower layers serve every adapter; a build without some of them (see the features in
 // Cargo.toml) leaves parts unused. Unused code is caught in the full build.
