@@ -17,7 +17,17 @@
 //! - `interp`: caller inputs and spec values turned into JSON (no HTTP);
 //! - `spec`, `error`, `secret`, `access`, `logging`: the static types, the error, secrets that
 //!   never print, what a request's access line notes, and [`init_logging`].
+//!
+//! The cargo features `rest`, `mcp` and `control` gate the adapters (`server` and `invoke`
+//! exist when any is on); `xml`, `csv`, `html` and `markdown` gate the answer readers. All
+//! are on by default; with none, the crate is the typed client.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// The lower layers serve every adapter; a build without some of them (see the features in
+// Cargo.toml) leaves parts unused. Unused code is caught in the full build.
+#![cfg_attr(
+    not(all(feature = "rest", feature = "mcp", feature = "control")),
+    allow(dead_code, unused_imports)
+)]
 
 pub mod spec;
 
@@ -33,18 +43,23 @@ mod upstream;
 
 mod runtime;
 
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 mod invoke;
 
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 mod adapters;
 
 mod logging;
 
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 mod server;
 
+#[cfg(feature = "mcp")]
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
 pub use logging::init_logging;
 pub use runtime::Runtime;
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
 pub use upstream::{ClientCore, Hooks, RequestParts, Response};
 
@@ -77,9 +92,155 @@ pub mod __private {
         }
     }
 
+    #[cfg(feature = "control")]
     pub use crate::adapters::control::router as control_router;
+    #[cfg(feature = "mcp")]
     pub use crate::adapters::mcp::router as mcp_router;
+    #[cfg(feature = "rest")]
     pub use crate::adapters::rest::router as rest_router;
+    #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
     pub use crate::invoke::{Outcome, OutcomeBody, invoke};
     pub use crate::upstream::formats::to_json as raw_to_json;
+
+    /// One check per cargo feature a spec can need: generated code invokes the check of each
+    /// feature its spec needs, and a check whose feature is off is a `compile_error!` naming
+    /// it, so that a lean build of a capability that needs more fails to compile saying what
+    /// to enable (rather than failing at run time, or on a missing item).
+    pub use crate::{
+        __naftiko_require_control as require_control, __naftiko_require_csv as require_csv,
+        __naftiko_require_html as require_html, __naftiko_require_markdown as require_markdown,
+        __naftiko_require_mcp as require_mcp, __naftiko_require_rest as require_rest,
+        __naftiko_require_xml as require_xml,
+    };
+}
+
+// `__naftiko_require_<feature>!()`, re-exported as `__private::require_<feature>`: nothing
+// when the feature is on, a `compile_error!` naming it (and what in the spec needs it) when
+// it is off. Written out one by one: a `macro_export` macro defined by another macro cannot be
+// re-exported by path.
+
+#[cfg(feature = "rest")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_rest {
+    () => {};
+}
+
+#[cfg(not(feature = "rest"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_rest {
+    () => {
+        ::core::compile_error!(
+            "this capability exposes a REST adapter, which needs the `rest` feature of naftiko: enable it, or keep the default features"
+        );
+    };
+}
+
+#[cfg(feature = "mcp")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_mcp {
+    () => {};
+}
+
+#[cfg(not(feature = "mcp"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_mcp {
+    () => {
+        ::core::compile_error!(
+            "this capability exposes an MCP adapter, which needs the `mcp` feature of naftiko: enable it, or keep the default features"
+        );
+    };
+}
+
+#[cfg(feature = "control")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_control {
+    () => {};
+}
+
+#[cfg(not(feature = "control"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_control {
+    () => {
+        ::core::compile_error!(
+            "this capability exposes a control adapter, which needs the `control` feature of naftiko: enable it, or keep the default features"
+        );
+    };
+}
+
+#[cfg(feature = "xml")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_xml {
+    () => {};
+}
+
+#[cfg(not(feature = "xml"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_xml {
+    () => {
+        ::core::compile_error!(
+            "this capability maps an XML upstream answer, which needs the `xml` feature of naftiko: enable it, or keep the default features"
+        );
+    };
+}
+
+#[cfg(feature = "csv")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_csv {
+    () => {};
+}
+
+#[cfg(not(feature = "csv"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_csv {
+    () => {
+        ::core::compile_error!(
+            "this capability maps a CSV, TSV or PSV upstream answer, which needs the `csv` feature of naftiko: enable it, or keep the default features"
+        );
+    };
+}
+
+#[cfg(feature = "html")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_html {
+    () => {};
+}
+
+#[cfg(not(feature = "html"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_html {
+    () => {
+        ::core::compile_error!(
+            "this capability maps an HTML upstream answer, which needs the `html` feature of naftiko: enable it, or keep the default features"
+        );
+    };
+}
+
+#[cfg(feature = "markdown")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_markdown {
+    () => {};
+}
+
+#[cfg(not(feature = "markdown"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naftiko_require_markdown {
+    () => {
+        ::core::compile_error!(
+            "this capability maps a Markdown upstream answer, which needs the `markdown` feature of naftiko: enable it, or keep the default features"
+        );
+    };
 }

@@ -81,6 +81,14 @@
 //! and in the crate: `naftiko::include_capability!("inngest-runs");`. The command line
 //! `naftiko-codegen generate inngest-runs.yaml` prints the very same code.
 //!
+//! # Features
+//!
+//! `rest`, `mcp` and `control` (the adapters) and `xml`, `csv`, `html` and `markdown` (the
+//! readers of non-JSON upstream answers for output mappings), all on by default. With
+//! `default-features = false` a crate gets the typed clients only, without any server or
+//! reader dependency. Code generated for a spec that needs a feature that is off fails to
+//! compile with an error naming the feature.
+//!
 //! # What else is here
 //!
 //! The public surface of `naftiko_runtime` is re-exported at the root: [`Runtime`] (built from

@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::Emitter;
 use super::text::{code, doc_lines};
+use naftiko_spec::RawFormat;
 
 impl Emitter<'_> {
     pub fn capability(&self) -> TokenStream {
@@ -40,9 +41,22 @@ impl Emitter<'_> {
                     },
                 }
             });
+        let checks = self.feature_checks();
+        let serve = self.exposes_any().then(|| {
+            quote! {
+                /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
+                /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
+                /// stdout (log to stderr then) and its client closing stdin stops the server.
+                pub async fn serve(self) -> ::core::result::Result<(), #rt::Error> {
+                    #rt::serve(self.runtime).await
+                }
+            }
+        });
         // `allow(dead_code)` on the impl and on `Clients`: a program that only serves never
         // reads the clients, one that only calls never serves.
         quote! {
+            #checks
+
             #cap_doc
             #[derive(::core::clone::Clone, ::core::fmt::Debug)]
             pub struct Capability {
@@ -91,12 +105,7 @@ impl Emitter<'_> {
                     &SPEC
                 }
 
-                /// Serves every exposed adapter until SIGINT or SIGTERM, then shuts down
-                /// gracefully. An MCP adapter with `transport: stdio` speaks on stdin and
-                /// stdout (log to stderr then) and its client closing stdin stops the server.
-                pub async fn serve(self) -> ::core::result::Result<(), #rt::Error> {
-                    #rt::serve(self.runtime).await
-                }
+                #serve
             }
 
             /// One typed client per consumed namespace.
@@ -106,6 +115,56 @@ impl Emitter<'_> {
                 #(#fields)*
             }
         }
+    }
+
+    /// Whether the capability exposes an adapter, so has something to serve. One that only
+    /// consumes gets no `serve` (a build with the typed client only has no server).
+    fn exposes_any(&self) -> bool {
+        !(self.cap.rest.is_empty() && self.cap.mcp.is_empty() && self.cap.control.is_empty())
+    }
+
+    /// The cargo features of the runtime this capability needs, each as a check that is a
+    /// compile error naming the feature when it is off: one per adapter kind it exposes, and
+    /// one per non-JSON answer format it consumes when an adapter may map it (the typed
+    /// clients return such answers as bytes and need no reader).
+    fn feature_checks(&self) -> TokenStream {
+        let rt = &self.rt;
+        let cap = self.cap;
+        let mut needed: Vec<&str> = Vec::new();
+        for (kind, present) in [
+            ("rest", !cap.rest.is_empty()),
+            ("mcp", !cap.mcp.is_empty()),
+            ("control", !cap.control.is_empty()),
+        ] {
+            if present {
+                needed.push(kind);
+            }
+        }
+        if !(cap.rest.is_empty() && cap.mcp.is_empty()) {
+            let operations = cap.consumes.iter().flat_map(|ns| ns.operations.iter());
+            for operation in operations {
+                let reader = match operation.output_format {
+                    RawFormat::Xml => "xml",
+                    RawFormat::Csv | RawFormat::Tsv | RawFormat::Psv => "csv",
+                    RawFormat::Html | RawFormat::HtmlTables(_) => "html",
+                    RawFormat::Markdown | RawFormat::MarkdownSections(_) => "markdown",
+                    RawFormat::Json
+                    | RawFormat::Text
+                    | RawFormat::Binary
+                    | RawFormat::Yaml
+                    | RawFormat::Avro
+                    | RawFormat::Protobuf => continue,
+                };
+                if !needed.contains(&reader) {
+                    needed.push(reader);
+                }
+            }
+        }
+        let checks = needed.iter().map(|feature| {
+            let check = quote::format_ident!("require_{}", feature);
+            quote! { #rt::__private::#check!(); }
+        });
+        quote! { #(#checks)* }
     }
 
     /// The capability's doc: what it is, then every environment variable it reads.

@@ -4,12 +4,18 @@
 //! beside them: checking the credential callers present ([`caller_auth`]) and answering an
 //! error as `application/problem+json` ([`problem`]).
 //!
+//! Each adapter kind is behind the cargo feature of its name (`rest`, `mcp`, `control`); this
+//! module exists when any of them is on.
+//!
 //! Adapters may import everything below them (the runtime, invoke, the upstream client,
 //! interpretation); nothing below imports an adapter. The server that binds their sockets sits
 //! above them.
 
 pub(crate) mod caller_auth;
+#[cfg(feature = "control")]
 pub(crate) mod control;
+#[cfg(feature = "mcp")]
 pub(crate) mod mcp;
 pub(crate) mod problem;
+#[cfg(feature = "rest")]
 pub(crate) mod rest;

@@ -127,7 +127,9 @@ impl Server {
         let spec = rt.spec();
         let count = spec.rest.len() + spec.mcp.len() + spec.control.len();
         let mut listeners = Vec::new();
-        let mut stdio = None;
+        #[cfg_attr(not(feature = "mcp"), expect(unused_mut))]
+        let mut stdio: Option<Stdio> = None;
+        #[cfg(feature = "rest")]
         for (index, adapter) in spec.rest.iter().enumerate() {
             let router = crate::adapters::rest::router(rt.clone(), index)?;
             let label = format!("REST adapter `{}`", &*adapter.namespace);
@@ -146,6 +148,13 @@ impl Server {
                 .await?,
             );
         }
+        #[cfg(not(feature = "rest"))]
+        left_out(
+            "REST",
+            &spec.rest.iter().map(|a| &*a.namespace).collect::<Vec<_>>(),
+            "rest",
+        )?;
+        #[cfg(feature = "mcp")]
         for (index, adapter) in spec.mcp.iter().enumerate() {
             let label = format!("MCP adapter `{}`", &*adapter.namespace);
             if adapter.transport == McpTransport::Stdio {
@@ -177,6 +186,13 @@ impl Server {
                 .await?,
             );
         }
+        #[cfg(not(feature = "mcp"))]
+        left_out(
+            "MCP",
+            &spec.mcp.iter().map(|a| &*a.namespace).collect::<Vec<_>>(),
+            "mcp",
+        )?;
+        #[cfg(feature = "control")]
         for (index, adapter) in spec.control.iter().enumerate() {
             let router = crate::adapters::control::router(rt.clone(), index)?;
             let label = format!("control adapter `{}`", &*adapter.namespace);
@@ -195,6 +211,16 @@ impl Server {
                 .await?,
             );
         }
+        #[cfg(not(feature = "control"))]
+        left_out(
+            "control",
+            &spec
+                .control
+                .iter()
+                .map(|a| &*a.namespace)
+                .collect::<Vec<_>>(),
+            "control",
+        )?;
         let control = rt.control_state().cloned();
         if let Some(state) = &control {
             state
@@ -267,6 +293,7 @@ impl Server {
             });
         }
 
+        #[cfg(feature = "mcp")]
         if let Some(stdio) = self.stdio {
             tracing::info!("{} serving on stdin/stdout", stdio.label);
             let control = self.control.clone();
@@ -314,6 +341,19 @@ impl Server {
             servers.abort_all();
         }
         first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// Refuses to serve adapters whose feature was left out of the build. Generated code cannot
+/// get here (it fails to compile instead); a hand-written spec table can.
+#[cfg(not(all(feature = "rest", feature = "mcp", feature = "control")))]
+fn left_out(kind: &str, namespaces: &[&str], feature: &str) -> Result<(), Error> {
+    match namespaces.first() {
+        None => Ok(()),
+        Some(namespace) => Err(Error::Serve(format!(
+            "{kind} adapter `{namespace}` cannot be served: this program was built without the \
+             `{feature}` feature of naftiko"
+        ))),
     }
 }
 

@@ -234,7 +234,10 @@ impl ClientCore {
         body: Option<axum::body::Body>,
     ) -> Result<http::Response<hyper::body::Incoming>, Error> {
         if !matches!(self.consumes.auth, Auth::Digest { .. }) {
-            let body = body.unwrap_or_else(axum::body::Body::empty);
+            let body = body.map_or_else(
+                || super::transport::fixed_body(None),
+                super::transport::streamed_body,
+            );
             return self.send(http, method, &url, headers, body).await;
         }
         let data = match body {
@@ -253,10 +256,7 @@ impl ClientCore {
             ),
             None => None,
         };
-        let out_body = |data: &Option<Bytes>| {
-            data.clone()
-                .map_or_else(axum::body::Body::empty, axum::body::Body::from)
-        };
+        let out_body = |data: &Option<Bytes>| super::transport::fixed_body(data.clone());
         let response = self
             .send(http, method.clone(), &url, headers.clone(), out_body(&data))
             .await?;

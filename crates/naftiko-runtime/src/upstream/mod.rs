@@ -14,6 +14,7 @@
 
 mod auth;
 pub mod formats;
+#[cfg(feature = "rest")]
 mod forward;
 mod hooks;
 mod multipart;
@@ -33,6 +34,7 @@ use hyper::body::Incoming;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+#[cfg(feature = "rest")]
 pub(crate) use forward::Forwarded;
 pub use hooks::{Hooks, RequestParts};
 pub(crate) use retry::idempotent_scope;
@@ -310,8 +312,7 @@ impl ClientCore {
         {
             headers.insert(CONTENT_TYPE, content_type);
         }
-        let out_body =
-            |data: &Option<Bytes>| data.clone().map_or_else(OutBody::empty, OutBody::from);
+        let out_body = |data: &Option<Bytes>| transport::fixed_body(data.clone());
         let is_digest = matches!(self.consumes.auth, Auth::Digest { .. });
         // Digest answers a challenge by sending the request again: only then is it copied.
         let challenged = is_digest.then(|| (method.clone(), url.clone(), headers.clone()));

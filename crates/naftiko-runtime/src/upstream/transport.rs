@@ -20,6 +20,8 @@ use bytes::Bytes;
 use http::header::{ACCEPT, USER_AGENT};
 use http::{HeaderValue, Request, Response};
 use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{Either, Full};
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
@@ -27,9 +29,28 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::{Instant, Sleep};
 
-/// What a request body is made of: anything axum can hold, from a fixed buffer to a caller's
-/// body streamed through.
-pub(crate) type OutBody = axum::body::Body;
+/// What a request body is made of: a fixed buffer (built from the spec's request body), or a
+/// caller's body streamed through (a REST forward). Not a server framework's body type, so that
+/// a build with the typed client only links no server framework.
+pub(crate) type OutBody = Either<Full<Bytes>, UnsyncBoxBody<Bytes, BoxError>>;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A request body of `data`, or an empty one.
+pub(crate) fn fixed_body(data: Option<Bytes>) -> OutBody {
+    Either::Left(Full::new(data.unwrap_or_default()))
+}
+
+/// A request body streamed from `body` as it arrives.
+#[cfg(feature = "rest")]
+pub(crate) fn streamed_body<B>(body: B) -> OutBody
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    use http_body_util::BodyExt as _;
+    Either::Right(body.map_err(Into::into).boxed_unsync())
+}
 
 const DEFAULT_USER_AGENT: HeaderValue =
     HeaderValue::from_static(concat!("naftiko-rs/", env!("CARGO_PKG_VERSION")));

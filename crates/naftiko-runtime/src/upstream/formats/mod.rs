@@ -16,13 +16,22 @@
 //! forwards the upstream bytes and content type untouched. What cannot be read is
 //! [`Error::Decode`] (a 502 on REST, `isError` on MCP), never a panic. The body was already
 //! capped by the client, and every reader here is linear in it with bounded nesting.
+//!
+//! Each reader is behind the cargo feature of its name (`xml`, `csv` for all three delimited
+//! formats, `html`, `markdown`). Code generated for a spec that reads a format fails to
+//! compile when its feature is off; an answer read here without the feature (a hand-written
+//! table) is a decoding error that names the feature.
 
+#[cfg(feature = "csv")]
 mod delimited;
+#[cfg(feature = "html")]
 mod html;
+#[cfg(feature = "markdown")]
 mod markdown;
+#[cfg(feature = "xml")]
 mod xml;
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
 use crate::error::Error;
 use crate::spec::RawFormat;
@@ -49,14 +58,30 @@ pub fn to_json(format: &RawFormat, body: &[u8], namespace: &str) -> Result<Json,
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let read = match format {
         RawFormat::Xml if text.trim().is_empty() => Ok(Json::Null),
+        #[cfg(feature = "xml")]
         RawFormat::Xml => xml::to_json(text),
+        #[cfg(feature = "csv")]
         RawFormat::Csv => delimited::to_json(text, b','),
+        #[cfg(feature = "csv")]
         RawFormat::Tsv => delimited::to_json(text, b'\t'),
+        #[cfg(feature = "csv")]
         RawFormat::Psv => delimited::to_json(text, b'|'),
+        #[cfg(feature = "html")]
         RawFormat::Html => html::to_json(text, None),
+        #[cfg(feature = "html")]
         RawFormat::HtmlTables(selector) => html::to_json(text, Some(selector.as_ref())),
+        #[cfg(feature = "markdown")]
         RawFormat::Markdown => Ok(markdown::to_json(text, None)),
+        #[cfg(feature = "markdown")]
         RawFormat::MarkdownSections(prefix) => Ok(markdown::to_json(text, Some(prefix.as_ref()))),
+        #[cfg(not(feature = "xml"))]
+        RawFormat::Xml => Err(without("xml")),
+        #[cfg(not(feature = "csv"))]
+        RawFormat::Csv | RawFormat::Tsv | RawFormat::Psv => Err(without("csv")),
+        #[cfg(not(feature = "html"))]
+        RawFormat::Html | RawFormat::HtmlTables(_) => Err(without("html")),
+        #[cfg(not(feature = "markdown"))]
+        RawFormat::Markdown | RawFormat::MarkdownSections(_) => Err(without("markdown")),
         // The codegen refuses mappings of these; kept total for hand-written tables.
         RawFormat::Json
         | RawFormat::Text
@@ -70,6 +95,18 @@ pub fn to_json(format: &RawFormat, body: &[u8], namespace: &str) -> Result<Json,
     read.map_err(|message| decode(format!("unreadable {format:?} answer: {message}")))
 }
 
+/// Why a format whose reader was left out of the build cannot be read.
+#[cfg(not(all(
+    feature = "xml",
+    feature = "csv",
+    feature = "html",
+    feature = "markdown"
+)))]
+fn without(feature: &str) -> String {
+    format!("this program was built without the `{feature}` feature of naftiko, which reads it")
+}
+
+#[cfg(any(feature = "html", feature = "markdown"))]
 /// Rows of cells as objects keyed by `headers` (the shape HTML and Markdown tables share):
 /// every header gets a value, `""` where a row is short; cells past the last header are
 /// dropped; a repeated header keeps its last cell.
@@ -77,7 +114,7 @@ fn table_rows(headers: &[String], rows: impl Iterator<Item = Vec<String>>) -> Js
     Json::Array(
         rows.map(|cells| {
             let mut cells = cells.into_iter();
-            let row: Map<String, Json> = headers
+            let row: serde_json::Map<String, Json> = headers
                 .iter()
                 .map(|header| {
                     let cell = cells.next().unwrap_or_default();
@@ -90,7 +127,7 @@ fn table_rows(headers: &[String], rows: impl Iterator<Item = Vec<String>>) -> Js
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "xml", feature = "csv", feature = "html"))]
 mod tests {
     use super::to_json;
     use crate::error::Error;
