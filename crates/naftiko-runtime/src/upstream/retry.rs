@@ -29,7 +29,7 @@ use hyper::body::Incoming;
 use tokio::time::Instant;
 
 use super::ClientCore;
-use super::transport::{Failure, OutBody, Transport};
+use super::transport::{Failure, Transport, fixed_body};
 use crate::error::Error;
 
 /// The first backoff; each next one doubles it.
@@ -102,7 +102,7 @@ impl ClientCore {
         } else {
             0
         };
-        let body = || data.clone().map_or_else(OutBody::empty, OutBody::from);
+        let body = || fixed_body(data.clone());
         if allowed == 0 {
             let request = self.request(method.clone(), url, headers, body())?;
             return http
