@@ -399,5 +399,15 @@ mod tests {
             AuthCheck::build(&AUTH, "a", &secrets()),
             Err(Error::Config { .. })
         ));
+        // Set but empty is no better: an empty bearer token would then let every caller in.
+        static EMPTY: Auth = Auth::Bearer {
+            token: Value::Secret(text("EMPTY")),
+        };
+        let mut secrets = secrets();
+        secrets.insert("EMPTY", SecretString::new(""));
+        assert!(matches!(
+            AuthCheck::build(&EMPTY, "a", &secrets),
+            Err(Error::Config { .. })
+        ));
     }
 }
