@@ -286,6 +286,10 @@ mod tests {
             token: Value::Secret(text("TOKEN")),
         };
         let check = AuthCheck::build(&AUTH, "runs", &secrets())?;
+        // `guard` leaves a router unguarded when no credential is required.
+        assert!(check.is_required());
+        static OPEN: Auth = Auth::None;
+        assert!(!AuthCheck::build(&OPEN, "open", &secrets())?.is_required());
         assert!(
             check
                 .check(&parts(&[("authorization", "Bearer t0ken")], "/"))
