@@ -348,3 +348,53 @@ pub(crate) fn check_listed(listed: &Result<Json, String>, tool: &McpTool, item: 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_mapped;
+    use crate::caller::Answer;
+    use crate::report::{Item, Kind};
+    use crate::synth::Mode;
+    use serde_json::json;
+
+    fn answer(body: serde_json::Value) -> Answer {
+        Answer {
+            status: 200,
+            content_type: "application/json".to_owned(),
+            body: bytes::Bytes::from(body.to_string()),
+        }
+    }
+
+    fn failures(want: &serde_json::Value, got: serde_json::Value, kind: Kind) -> usize {
+        let mut item = Item::new(kind, "api", "x".to_owned());
+        check_mapped(want, &answer(got), kind, Mode::All, &mut item);
+        item.failures.len()
+    }
+
+    #[test]
+    fn a_mapped_answer_must_be_the_readings_exactly() {
+        let want = json!({"imo": "v1", "specs": {"length": 2.5, "tonnage": 3.5}});
+        assert_eq!(failures(&want, want.clone(), Kind::Route), 0);
+        // Two nested values swapped, one dropped: both differ.
+        let swapped = json!({"imo": "v1", "specs": {"length": 3.5, "tonnage": 2.5}});
+        assert_eq!(failures(&want, swapped, Kind::Route), 1);
+        assert_eq!(
+            failures(
+                &want,
+                json!({"imo": "v1", "specs": {"length": 2.5}}),
+                Kind::Route
+            ),
+            1
+        );
+        let tool = |structured| json!({"result": {"structuredContent": structured}});
+        assert_eq!(failures(&want, tool(want.clone()), Kind::Tool), 0);
+        assert_eq!(failures(&want, tool(json!({"imo": "v1"})), Kind::Tool), 1);
+        // A list comes back under `result`.
+        let list = json!(["a", "b"]);
+        assert_eq!(
+            failures(&list, tool(json!({"result": ["a", "b"]})), Kind::Tool),
+            0
+        );
+        assert_eq!(failures(&list, tool(list.clone()), Kind::Tool), 1);
+    }
+}

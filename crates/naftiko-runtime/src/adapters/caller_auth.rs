@@ -286,6 +286,10 @@ mod tests {
             token: Value::Secret(text("TOKEN")),
         };
         let check = AuthCheck::build(&AUTH, "runs", &secrets())?;
+        // `guard` leaves a router unguarded when no credential is required.
+        assert!(check.is_required());
+        static OPEN: Auth = Auth::None;
+        assert!(!AuthCheck::build(&OPEN, "open", &secrets())?.is_required());
         assert!(
             check
                 .check(&parts(&[("authorization", "Bearer t0ken")], "/"))
@@ -397,6 +401,16 @@ mod tests {
         };
         assert!(matches!(
             AuthCheck::build(&AUTH, "a", &secrets()),
+            Err(Error::Config { .. })
+        ));
+        // Set but empty is no better: an empty bearer token would then let every caller in.
+        static EMPTY: Auth = Auth::Bearer {
+            token: Value::Secret(text("EMPTY")),
+        };
+        let mut secrets = secrets();
+        secrets.insert("EMPTY", SecretString::new(""));
+        assert!(matches!(
+            AuthCheck::build(&EMPTY, "a", &secrets),
             Err(Error::Config { .. })
         ));
     }
