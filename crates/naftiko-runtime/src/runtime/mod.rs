@@ -19,7 +19,7 @@ use crate::runtime::control_state::ControlState;
 use crate::runtime::control_state::{BothHooks, UpstreamMeter};
 use crate::secret::Secrets;
 use crate::spec::{CapabilitySpec, ConsumesId};
-use crate::upstream::{ClientCore, Hooks};
+use crate::upstream::{ClientCore, Hooks, SharedTransport};
 
 /// A capability ready to serve: secrets read, base URLs and addresses resolved, clients built.
 /// Cheap to clone: everything is behind one `Arc`.
@@ -63,14 +63,18 @@ impl Runtime {
     ) -> Result<Runtime, Error> {
         let settings = config::read(spec, lookup)?;
         let secrets = Arc::new(settings.secrets);
-        let mut problems = Vec::new();
-        let mut clients = Vec::with_capacity(spec.consumes.len());
-        for (consumes, client_settings) in spec.consumes.iter().zip(settings.clients) {
-            match ClientCore::new(consumes, client_settings, secrets.clone()) {
-                Ok(client) => clients.push(client),
-                Err(problem) => problems.push(problem),
-            }
-        }
+        let shared = SharedTransport::new(settings.proxy).map_err(|problem| Error::Config {
+            missing: Vec::new(),
+            problems: vec![format!("cannot build the upstream HTTP client: {problem}")],
+        })?;
+        let mut clients: Vec<ClientCore> = spec
+            .consumes
+            .iter()
+            .zip(settings.clients)
+            .map(|(consumes, client_settings)| {
+                ClientCore::new(consumes, client_settings, secrets.clone(), &shared)
+            })
+            .collect();
         let control = ControlState::for_spec(spec);
         if let Some(state) = &control {
             for (index, client) in clients.iter_mut().enumerate() {
@@ -79,12 +83,6 @@ impl Runtime {
                     consumes: index,
                 }));
             }
-        }
-        if !problems.is_empty() {
-            return Err(Error::Config {
-                missing: Vec::new(),
-                problems,
-            });
         }
         Ok(Runtime {
             inner: Arc::new(RuntimeInner {

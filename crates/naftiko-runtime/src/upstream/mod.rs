@@ -1,6 +1,7 @@
 //! The upstream HTTP client: one [`ClientCore`] per consumed namespace.
 //!
-//! A `ClientCore` owns one connection pool (see `transport`: keep-alive, rustls, HTTP/1.1), so
+//! A `ClientCore` owns one connection pool (see `transport`: keep-alive, rustls, HTTP/1.1 and
+//! HTTP/2, the environment's forward proxy), so
 //! every namespace has its own pool with its own timeout. [`ClientCore::call`] sends one
 //! operation of the spec: it binds the inputs to the path, query, headers, cookies and body
 //! (see `request`), authenticates (see `auth`), and reads the answer up to a size limit.
@@ -16,6 +17,7 @@ pub mod formats;
 mod forward;
 mod hooks;
 mod multipart;
+mod proxy;
 mod request;
 mod transport;
 mod wire;
@@ -33,6 +35,7 @@ use tracing::Instrument as _;
 
 pub(crate) use forward::Forwarded;
 pub use hooks::{Hooks, RequestParts};
+pub(crate) use transport::Shared as SharedTransport;
 
 use crate::config::ClientSettings;
 use crate::error::Error;
@@ -123,14 +126,10 @@ impl ClientCore {
         consumes: &'static ConsumesSpec,
         settings: ClientSettings,
         secrets: Arc<Secrets>,
-    ) -> Result<Self, String> {
-        let http = Transport::new(settings.timeout).map_err(|error| {
-            format!(
-                "cannot build the HTTP client of `{}`: {error}",
-                consumes.namespace
-            )
-        })?;
-        Ok(ClientCore {
+        shared: &SharedTransport,
+    ) -> Self {
+        let http = Transport::new(settings.timeout, shared);
+        ClientCore {
             consumes,
             http: Some(http),
             base_url: Some(settings.base_url),
@@ -139,7 +138,7 @@ impl ClientCore {
             credential: auth::prebuild(consumes, &secrets),
             secrets,
             hooks: None,
-        })
+        }
     }
 
     /// A client whose every call fails with `Error::Config` (for an index that names no namespace).

@@ -1,5 +1,8 @@
-//! The HTTP/1.1 transport under every [`ClientCore`](super::ClientCore): hyper's pooled client
-//! with rustls (ring, the webpki roots), and nothing else in between.
+//! The transport under every [`ClientCore`](super::ClientCore): hyper's pooled client with
+//! rustls, and nothing else in between. HTTP/1.1, and HTTP/2 with a TLS upstream that offers
+//! it (ALPN); rustls on aws-lc-rs, whose default key exchange is post-quantum
+//! (X25519MLKEM768) first; the operating system's trusted roots with the webpki roots added
+//! (see `tls_config`); through the forward proxy the environment names (see `proxy`).
 //!
 //! Why not a higher-level client: the upstream call is the hot path of every route and tool,
 //! and profiling the seed's proxy route showed a general-purpose client's per-request work
@@ -10,6 +13,9 @@
 //! errors that say what failed without the URL (its query may hold an API key). The overall
 //! timeout and the body limit belong to the caller ([`ClientCore`](super::ClientCore)),
 //! which knows what a call is.
+//!
+//! The TLS configuration and the proxy rules are built once per [`Runtime`](crate::Runtime)
+//! (loading the system's roots reads files) and shared by every namespace's pool.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,15 +23,19 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, USER_AGENT};
+use http::header::{ACCEPT, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{HeaderValue, Request, Response};
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::{Instant, Sleep};
+
+use super::proxy::{self, ProxyConnector};
+use crate::config::ProxySettings;
 
 /// What a request body is made of: anything axum can hold, from a fixed buffer to a caller's
 /// body streamed through.
@@ -42,10 +52,28 @@ const TCP_KEEPALIVE: Duration = Duration::from_secs(60);
 /// Connecting never takes longer than this, whatever the call's timeout.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What every namespace's pool shares: built once, when the runtime is.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    tls: Arc<rustls::ClientConfig>,
+    /// `None` when no proxy variable is set.
+    proxy: Option<Arc<Matcher>>,
+}
+
+impl Shared {
+    pub(crate) fn new(proxy: ProxySettings) -> Result<Shared, String> {
+        Ok(Shared {
+            tls: Arc::new(tls_config()?),
+            proxy: proxy.matcher.map(Arc::new),
+        })
+    }
+}
+
 /// One pool of upstream connections. Cheap to clone (the pool is shared).
 #[derive(Clone)]
 pub(crate) struct Transport {
-    client: Client<HttpsConnector<HttpConnector>, OutBody>,
+    client: Client<HttpsConnector<ProxyConnector>, OutBody>,
+    proxy: Option<Arc<Matcher>>,
 }
 
 /// Why no answer came.
@@ -60,24 +88,28 @@ pub(crate) enum Failure {
 
 impl Transport {
     /// A pool whose connections are set up within `timeout` (at most 10 s).
-    pub(crate) fn new(timeout: Duration) -> Result<Transport, String> {
+    pub(crate) fn new(timeout: Duration, shared: &Shared) -> Transport {
         let mut http = HttpConnector::new();
         // The TLS layer decides which schemes are allowed.
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_keepalive(Some(TCP_KEEPALIVE));
         http.set_connect_timeout(Some(timeout.min(MAX_CONNECT_TIMEOUT)));
-        let tls = tls_config()?;
+        let connector = ProxyConnector::new(http, shared.proxy.clone());
+        // ALPN offers h2 and http/1.1 to TLS upstreams; plain-HTTP ones get HTTP/1.1.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
+            .with_tls_config(rustls::ClientConfig::clone(&shared.tls))
             .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+            .enable_all_versions()
+            .wrap_connector(connector);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .pool_timer(TokioTimer::new())
             .build(https);
-        Ok(Transport { client })
+        Transport {
+            client,
+            proxy: shared.proxy.clone(),
+        }
     }
 
     /// Sends `request` and returns the answer with its body unread. `User-Agent` and
@@ -93,6 +125,17 @@ impl Transport {
         if !headers.contains_key(ACCEPT) {
             headers.insert(ACCEPT, ANY_TYPE);
         }
+        // An `http://` upstream behind an HTTP proxy is asked through the proxy itself, which
+        // wants its credentials on every request (a CONNECT tunnel carries them once).
+        if request.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+            && let Some(via) = proxy::intercept(self.proxy.as_deref(), request.uri())
+            && via.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+            && let Some(auth) = via.basic_auth()
+        {
+            request
+                .headers_mut()
+                .insert(PROXY_AUTHORIZATION, auth.clone());
+        }
         self.client.request(request).await.map_err(|error| {
             if is_timeout(&error) {
                 Failure::ConnectTimeout
@@ -103,17 +146,25 @@ impl Transport {
     }
 }
 
-/// TLS 1.2 and 1.3 with ring and the webpki roots, given explicitly: the process-wide default
-/// provider is ambiguous when another crate in the program enables a second one.
+/// TLS 1.2 and 1.3 on aws-lc-rs, given explicitly: the process-wide default provider is
+/// ambiguous when another crate in the program enables a second one.
+///
+/// Certificates are checked by rustls-platform-verifier: the operating system's verifier on
+/// macOS and Windows (a corporate CA installed there is trusted), and on Linux webpki against
+/// the system's CA files (`/etc/ssl/certs`…, or `SSL_CERT_FILE`/`SSL_CERT_DIR`). The webpki
+/// roots are added to them, so that a container without a CA bundle still reaches public APIs.
 fn tls_config() -> Result<rustls::ClientConfig, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    };
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+        webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned(),
+        Arc::clone(&provider),
+    )
+    .map_err(|error| format!("cannot load the trusted CA certificates: {error}"))?;
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("cannot set up TLS: {error}"))?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
 }
 
