@@ -227,7 +227,7 @@ impl ClientCore {
         url: url::Url,
         mut headers: HeaderMap,
         body: Option<axum::body::Body>,
-    ) -> Result<http::Response<hyper::body::Incoming>, Error> {
+    ) -> Result<http::Response<super::transport::InBody>, Error> {
         if !matches!(self.consumes.auth, Auth::Digest { .. }) {
             let body = body.unwrap_or_else(axum::body::Body::empty);
             return self.send(http, method, &url, headers, body).await;

@@ -29,12 +29,12 @@ use bytes::{Bytes, BytesMut};
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use http_body_util::BodyExt as _;
-use hyper::body::Incoming;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 pub(crate) use forward::Forwarded;
 pub use hooks::{Hooks, RequestParts};
+pub use transport::HttpClient;
 pub(crate) use transport::Shared as SharedTransport;
 
 use crate::config::ClientSettings;
@@ -44,7 +44,7 @@ use crate::interp::value::Scope;
 use crate::secret::Secrets;
 use crate::spec::{Auth, ConsumesSpec, HttpOperation, list, path_text, text};
 use request::Body;
-use transport::{Failure, OutBody, Transport};
+use transport::{Failure, InBody, OutBody, Transport};
 use wire::config_problem;
 
 /// An upstream answer.
@@ -342,7 +342,7 @@ impl ClientCore {
         url: &url::Url,
         headers: HeaderMap,
         body: OutBody,
-    ) -> Result<http::Response<Incoming>, Error> {
+    ) -> Result<http::Response<InBody>, Error> {
         let uri = http::Uri::try_from(url.as_str())
             .map_err(|_| config_problem("the upstream URL is not a valid URI".to_owned()))?;
         let mut request = http::Request::new(body);
@@ -355,7 +355,7 @@ impl ClientCore {
     }
 
     /// The body, refusing more than `max_body_bytes` (announced or actually sent).
-    async fn read_body(&self, headers: &HeaderMap, mut body: Incoming) -> Result<Bytes, Error> {
+    async fn read_body(&self, headers: &HeaderMap, mut body: InBody) -> Result<Bytes, Error> {
         let too_large = |size: String| Error::Decode {
             namespace: self.consumes.namespace.to_string(),
             message: format!(
@@ -377,7 +377,7 @@ impl ClientCore {
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|error| Error::Transport {
                 namespace: self.consumes.namespace.to_string(),
-                message: transport::describe(&error),
+                message: transport::describe(&*error),
             })?;
             let Ok(chunk) = frame.into_data() else {
                 continue; // trailers
