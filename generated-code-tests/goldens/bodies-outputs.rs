@@ -35,6 +35,12 @@ impl Capability {
     ) -> ::core::result::Result<Capability, ::naftiko::Error> {
         ::naftiko::Runtime::from_lookup(&SPEC, lookup).map(Capability::from_runtime)
     }
+    /// Settings given in code: base URLs and timeouts by consumed namespace,
+    /// secrets, any variable by name, the HTTP client (a `reqwest::Client` with
+    /// the `reqwest` feature); the environment only if `.env()` is called.
+    pub fn builder() -> ::naftiko::RuntimeBuilder<Capability> {
+        ::naftiko::RuntimeBuilder::new(&SPEC, Capability::from_runtime)
+    }
     fn from_runtime(runtime: ::naftiko::Runtime) -> Capability {
         let clients = Clients {
             notes: consumes::notes::Client {
@@ -74,6 +80,17 @@ impl Capability {
 pub struct Clients {
     /// The client of `notes`.
     pub notes: consumes::notes::Client,
+}
+#[allow(dead_code)]
+impl Clients {
+    /// The typed clients alone, with settings given in code, as
+    /// [`Capability::builder`] takes them.
+    pub fn builder() -> ::naftiko::RuntimeBuilder<Clients> {
+        ::naftiko::RuntimeBuilder::new(
+            &SPEC,
+            |runtime| { Capability::from_runtime(runtime).clients },
+        )
+    }
 }
 /// Typed clients of the APIs this capability consumes, one module per namespace.
 #[allow(dead_code)]

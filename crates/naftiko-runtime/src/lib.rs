@@ -2,8 +2,8 @@
 //!
 //! Generated code is mostly `static` data of the types in [`spec`] plus thin typed wrappers;
 //! this crate interprets it. What a user names is here at the root: the [`Runtime`] built from
-//! the environment, the [`ClientCore`] of a consumed namespace with its [`Hooks`] and
-//! [`Response`], the [`Server`] (or [`serve`]) that serves every adapter, and [`Error`].
+//! the environment or a [`RuntimeBuilder`], the [`HttpClient`] upstream calls go through, the
+//! [`ClientCore`] of a consumed namespace with its [`Hooks`] and [`Response`], the [`Server`] (or [`serve`]) that serves every adapter, and [`Error`].
 //! Everything else is private; what generated code needs beyond that sits in a hidden module.
 //!
 //! Inside, the modules are layers, and each imports only the layers below it:
@@ -58,10 +58,10 @@ mod server;
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
 pub use logging::init_logging;
-pub use runtime::Runtime;
+pub use runtime::{Builder as RuntimeBuilder, Runtime};
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
-pub use upstream::{ClientCore, Hooks, RequestParts, Response};
+pub use upstream::{ClientCore, Hooks, HttpClient, RequestParts, Response};
 
 /// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`),
 /// re-exported so that users need no `bytes` dependency of their own at a matching version.

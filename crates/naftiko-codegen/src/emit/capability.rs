@@ -80,6 +80,13 @@ impl Emitter<'_> {
                     #rt::Runtime::from_lookup(&SPEC, lookup).map(Capability::from_runtime)
                 }
 
+                /// Settings given in code: base URLs and timeouts by consumed namespace,
+                /// secrets, any variable by name, the HTTP client (a `reqwest::Client` with
+                /// the `reqwest` feature); the environment only if `.env()` is called.
+                pub fn builder() -> #rt::RuntimeBuilder<Capability> {
+                    #rt::RuntimeBuilder::new(&SPEC, Capability::from_runtime)
+                }
+
                 fn from_runtime(runtime: #rt::Runtime) -> Capability {
                     let clients = Clients { #(#inits)* };
                     Capability { runtime, clients }
@@ -113,6 +120,17 @@ impl Emitter<'_> {
             #[allow(dead_code)]
             pub struct Clients {
                 #(#fields)*
+            }
+
+            #[allow(dead_code)]
+            impl Clients {
+                /// The typed clients alone, with settings given in code, as
+                /// [`Capability::builder`] takes them.
+                pub fn builder() -> #rt::RuntimeBuilder<Clients> {
+                    #rt::RuntimeBuilder::new(&SPEC, |runtime| {
+                        Capability::from_runtime(runtime).clients
+                    })
+                }
             }
         }
     }

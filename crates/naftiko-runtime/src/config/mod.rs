@@ -4,10 +4,12 @@
 //! start names every variable to set instead of sending the operator round in circles:
 //! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS`, `<PREFIX>_MAX_BODY_BYTES`
 //! and `<PREFIX>_RETRIES` per consumed namespace, and per exposed adapter its `<PREFIX>_ADDR`, how it serves its
-//! connections ([`serving`]) and what it alone reads ([`adapters`]). Nothing reads the
+//! connections ([`serving`]) and what it alone reads ([`adapters`]); and the forward proxy
+//! for upstream calls ([`proxy`]: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`…). Nothing reads the
 //! environment later: the runtime keeps these typed settings and the adapters take theirs.
 
 mod adapters;
+mod proxy;
 mod secrets_file;
 mod serving;
 
@@ -28,6 +30,7 @@ pub(crate) use adapters::MCP_DEFAULT_MAX_BODY_BYTES;
 pub(crate) use adapters::{
     ControlSettings, McpSettings, REST_DEFAULT_MAX_BODY_BYTES, RestSettings,
 };
+pub(crate) use proxy::ProxySettings;
 pub(crate) use serving::{DEFAULT_MAX_CONNECTIONS, ServingSettings};
 
 /// The largest upstream body read unless `<PREFIX>_MAX_BODY_BYTES` says otherwise.
@@ -42,6 +45,8 @@ pub(crate) struct Settings {
     pub rest: Vec<RestSettings>,
     pub mcp: Vec<McpSettings>,
     pub control: Vec<ControlSettings>,
+    /// The forward proxy of every upstream call.
+    pub proxy: ProxySettings,
 }
 
 pub(crate) struct ClientSettings {
@@ -91,6 +96,7 @@ pub(crate) fn read(
         .iter()
         .map(|a| (&*a.env_prefix, &*a.default_addr));
     let control_addrs = read_addrs(control, &lookup, &mut report);
+    let proxy = proxy::read(&lookup, &mut report);
 
     let rest = spec
         .rest
@@ -128,6 +134,7 @@ pub(crate) fn read(
             rest,
             mcp,
             control,
+            proxy,
         })
     } else {
         Err(Error::Config {

@@ -7,6 +7,7 @@
 //! # Ok(()) }
 //! ```
 
+mod builder;
 pub(crate) mod control_state;
 pub(crate) mod metrics;
 
@@ -19,7 +20,9 @@ use crate::runtime::control_state::ControlState;
 use crate::runtime::control_state::{BothHooks, UpstreamMeter};
 use crate::secret::Secrets;
 use crate::spec::{CapabilitySpec, ConsumesId};
-use crate::upstream::{ClientCore, Hooks};
+use crate::upstream::{ClientCore, Hooks, HttpClient, SharedTransport};
+
+pub use builder::Builder;
 
 /// A capability ready to serve: secrets read, base URLs and addresses resolved, clients built.
 /// Cheap to clone: everything is behind one `Arc`.
@@ -45,7 +48,13 @@ struct RuntimeInner {
 impl Runtime {
     /// Reads the configuration from the process environment.
     pub fn from_env(spec: &'static CapabilitySpec) -> Result<Runtime, Error> {
-        Self::build(spec, &|name| std::env::var(name).ok())
+        Self::build(spec, &|name| std::env::var(name).ok(), HttpClient::Builtin)
+    }
+
+    /// Settings given in code (base URLs, timeouts, secrets, the HTTP client), and the
+    /// environment only if asked: see [`Builder`].
+    pub fn builder(spec: &'static CapabilitySpec) -> Builder<Runtime> {
+        Builder::new(spec, |runtime| runtime)
     }
 
     /// Reads the configuration through `lookup` (tests, or settings from elsewhere). Every
@@ -54,23 +63,29 @@ impl Runtime {
         spec: &'static CapabilitySpec,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Runtime, Error> {
-        Self::build(spec, lookup)
+        Self::build(spec, lookup, HttpClient::Builtin)
     }
 
     fn build(
         spec: &'static CapabilitySpec,
         lookup: &dyn Fn(&str) -> Option<String>,
+        http_client: HttpClient,
     ) -> Result<Runtime, Error> {
         let settings = config::read(spec, lookup)?;
         let secrets = Arc::new(settings.secrets);
-        let mut problems = Vec::new();
-        let mut clients = Vec::with_capacity(spec.consumes.len());
-        for (consumes, client_settings) in spec.consumes.iter().zip(settings.clients) {
-            match ClientCore::new(consumes, client_settings, secrets.clone()) {
-                Ok(client) => clients.push(client),
-                Err(problem) => problems.push(problem),
-            }
-        }
+        let shared =
+            SharedTransport::new(http_client, settings.proxy).map_err(|problem| Error::Config {
+                missing: Vec::new(),
+                problems: vec![format!("cannot build the upstream HTTP client: {problem}")],
+            })?;
+        let mut clients: Vec<ClientCore> = spec
+            .consumes
+            .iter()
+            .zip(settings.clients)
+            .map(|(consumes, client_settings)| {
+                ClientCore::new(consumes, client_settings, secrets.clone(), &shared)
+            })
+            .collect();
         let control = ControlState::for_spec(spec);
         if let Some(state) = &control {
             for (index, client) in clients.iter_mut().enumerate() {
@@ -79,12 +94,6 @@ impl Runtime {
                     consumes: index,
                 }));
             }
-        }
-        if !problems.is_empty() {
-            return Err(Error::Config {
-                missing: Vec::new(),
-                problems,
-            });
         }
         Ok(Runtime {
             inner: Arc::new(RuntimeInner {

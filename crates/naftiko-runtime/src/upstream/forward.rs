@@ -232,7 +232,7 @@ impl ClientCore {
         url: url::Url,
         mut headers: HeaderMap,
         body: Option<axum::body::Body>,
-    ) -> Result<http::Response<hyper::body::Incoming>, Error> {
+    ) -> Result<http::Response<super::transport::InBody>, Error> {
         if !matches!(self.consumes.auth, Auth::Digest { .. }) {
             let body = body.map_or_else(
                 || super::transport::fixed_body(None),

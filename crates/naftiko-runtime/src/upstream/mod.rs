@@ -1,6 +1,7 @@
 //! The upstream HTTP client: one [`ClientCore`] per consumed namespace.
 //!
-//! A `ClientCore` owns one connection pool (see `transport`: keep-alive, rustls, HTTP/1.1), so
+//! A `ClientCore` owns one connection pool (see `transport`: keep-alive, rustls, HTTP/1.1 and
+//! HTTP/2, the environment's forward proxy), so
 //! every namespace has its own pool with its own timeout. [`ClientCore::call`] sends one
 //! operation of the spec: it binds the inputs to the path, query, headers, cookies and body
 //! (see `request`), authenticates (see `auth`), and reads the answer up to a size limit.
@@ -18,6 +19,7 @@ pub mod formats;
 mod forward;
 mod hooks;
 mod multipart;
+mod proxy;
 mod request;
 mod retry;
 mod transport;
@@ -30,7 +32,6 @@ use bytes::{Bytes, BytesMut};
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use http_body_util::BodyExt as _;
-use hyper::body::Incoming;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
@@ -38,6 +39,8 @@ use tracing::Instrument as _;
 pub(crate) use forward::Forwarded;
 pub use hooks::{Hooks, RequestParts};
 pub(crate) use retry::idempotent_scope;
+pub use transport::HttpClient;
+pub(crate) use transport::Shared as SharedTransport;
 
 use crate::config::ClientSettings;
 use crate::error::Error;
@@ -47,7 +50,7 @@ use crate::secret::Secrets;
 use crate::spec::{Auth, ConsumesSpec, HttpOperation, list, path_text, text};
 use request::Body;
 use retry::Budget;
-use transport::{Failure, OutBody, Transport};
+use transport::{Failure, InBody, OutBody, Transport};
 use wire::config_problem;
 
 /// An upstream answer.
@@ -131,14 +134,10 @@ impl ClientCore {
         consumes: &'static ConsumesSpec,
         settings: ClientSettings,
         secrets: Arc<Secrets>,
-    ) -> Result<Self, String> {
-        let http = Transport::new(settings.timeout).map_err(|error| {
-            format!(
-                "cannot build the HTTP client of `{}`: {error}",
-                consumes.namespace
-            )
-        })?;
-        Ok(ClientCore {
+        shared: &SharedTransport,
+    ) -> Self {
+        let http = Transport::new(settings.timeout, shared);
+        ClientCore {
             consumes,
             http: Some(http),
             base_url: Some(settings.base_url),
@@ -148,7 +147,7 @@ impl ClientCore {
             credential: auth::prebuild(consumes, &secrets),
             secrets,
             hooks: None,
-        })
+        }
     }
 
     /// A client whose every call fails with `Error::Config` (for an index that names no namespace).
@@ -365,7 +364,7 @@ impl ClientCore {
         url: &url::Url,
         headers: HeaderMap,
         body: OutBody,
-    ) -> Result<http::Response<Incoming>, Error> {
+    ) -> Result<http::Response<InBody>, Error> {
         let request = self.request(method, url, headers, body)?;
         http.send(request)
             .await
@@ -389,7 +388,7 @@ impl ClientCore {
     }
 
     /// The body, refusing more than `max_body_bytes` (announced or actually sent).
-    async fn read_body(&self, headers: &HeaderMap, mut body: Incoming) -> Result<Bytes, Error> {
+    async fn read_body(&self, headers: &HeaderMap, mut body: InBody) -> Result<Bytes, Error> {
         let too_large = |size: String| Error::Decode {
             namespace: self.consumes.namespace.to_string(),
             message: format!(
@@ -411,7 +410,7 @@ impl ClientCore {
         while let Some(frame) = body.frame().await {
             let frame = frame.map_err(|error| Error::Transport {
                 namespace: self.consumes.namespace.to_string(),
-                message: transport::describe(&error),
+                message: transport::describe(&*error),
             })?;
             let Ok(chunk) = frame.into_data() else {
                 continue; // trailers

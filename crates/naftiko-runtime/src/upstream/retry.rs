@@ -25,11 +25,11 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, Method, StatusCode};
-use hyper::body::Incoming;
+
 use tokio::time::Instant;
 
 use super::ClientCore;
-use super::transport::{Failure, Transport, fixed_body};
+use super::transport::{Failure, InBody, Transport, fixed_body};
 use crate::error::Error;
 
 /// The first backoff; each next one doubles it.
@@ -96,7 +96,7 @@ impl ClientCore {
         url: &url::Url,
         headers: HeaderMap,
         data: &Option<Bytes>,
-    ) -> Result<http::Response<Incoming>, Error> {
+    ) -> Result<http::Response<InBody>, Error> {
         let allowed = if self.retries > 0 && may_repeat(method) {
             self.retries
         } else {
@@ -151,7 +151,7 @@ impl ClientCore {
 /// Why `outcome` is worth another attempt, with the wait its answer asks for; `None` when it
 /// is not.
 fn retry_reason(
-    outcome: &Result<http::Response<Incoming>, Failure>,
+    outcome: &Result<http::Response<InBody>, Failure>,
 ) -> Option<(Reason, Option<Duration>)> {
     match outcome {
         Err(Failure::Unanswered(_)) => Some((Reason::Unanswered, None)),

@@ -1,5 +1,8 @@
-//! The HTTP/1.1 transport under every [`ClientCore`](super::ClientCore): hyper's pooled client
-//! with rustls (ring, the webpki roots), and nothing else in between.
+//! The transport under every [`ClientCore`](super::ClientCore): hyper's pooled client with
+//! rustls, and nothing else in between. HTTP/1.1, and HTTP/2 with a TLS upstream that offers
+//! it (ALPN); rustls on aws-lc-rs, whose default key exchange is post-quantum
+//! (X25519MLKEM768) first; the operating system's trusted roots with the webpki roots added
+//! (see `tls_config`); through the forward proxy the environment names (see `proxy`).
 //!
 //! Why not a higher-level client: the upstream call is the hot path of every route and tool,
 //! and profiling the seed's proxy route showed a general-purpose client's per-request work
@@ -10,6 +13,9 @@
 //! errors that say what failed without the URL (its query may hold an API key). The overall
 //! timeout and the body limit belong to the caller ([`ClientCore`](super::ClientCore)),
 //! which knows what a call is.
+//!
+//! The TLS configuration and the proxy rules are built once per [`Runtime`](crate::Runtime)
+//! (loading the system's roots reads files) and shared by every namespace's pool.
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +23,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, USER_AGENT};
+use http::header::{ACCEPT, PROXY_AUTHORIZATION, USER_AGENT};
 use http::{HeaderValue, Request, Response};
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use http_body_util::combinators::UnsyncBoxBody;
@@ -26,8 +32,12 @@ use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::{Instant, Sleep};
+
+use super::proxy::{self, ProxyConnector};
+use crate::config::ProxySettings;
 
 /// What a request body is made of: a fixed buffer (built from the spec's request body), or a
 /// caller's body streamed through (a REST forward). Not a server framework's body type, so that
@@ -63,10 +73,105 @@ const TCP_KEEPALIVE: Duration = Duration::from_secs(60);
 /// Connecting never takes longer than this, whatever the call's timeout.
 const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// One pool of upstream connections. Cheap to clone (the pool is shared).
+/// The HTTP client upstream calls go through, chosen when the runtime is built
+/// (`Runtime::builder(..).http_client(..)`).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub enum HttpClient {
+    /// hyper-util's connection pool with rustls, set up by the runtime: HTTP/1.1 and HTTP/2,
+    /// the system's trusted roots and webpki's, the environment's forward proxy. One pool per
+    /// consumed namespace, each connecting within that namespace's timeout.
+    #[default]
+    Builtin,
+    /// A `reqwest::Client` of the program's own, with whatever it was built with (proxies,
+    /// TLS roots, client certificates, default headers): every namespace shares it. The
+    /// runtime still bounds each call by the namespace's timeout and its answer by its body
+    /// limit; `User-Agent` and the proxy variables are left to the client.
+    #[cfg(feature = "reqwest")]
+    Reqwest(reqwest_client::Client),
+}
+
+/// What every namespace's transport shares: built once, when the runtime is.
 #[derive(Clone)]
-pub(crate) struct Transport {
-    client: Client<HttpsConnector<HttpConnector>, OutBody>,
+pub(crate) enum Shared {
+    Hyper {
+        tls: Arc<rustls::ClientConfig>,
+        /// `None` when no proxy variable is set.
+        proxy: Option<Arc<Matcher>>,
+    },
+    #[cfg(feature = "reqwest")]
+    Reqwest(reqwest_client::Client),
+}
+
+impl Shared {
+    pub(crate) fn new(client: HttpClient, proxy: ProxySettings) -> Result<Shared, String> {
+        match client {
+            HttpClient::Builtin => Ok(Shared::Hyper {
+                tls: Arc::new(tls_config()?),
+                proxy: proxy.matcher.map(Arc::new),
+            }),
+            #[cfg(feature = "reqwest")]
+            HttpClient::Reqwest(client) => Ok(Shared::Reqwest(client)),
+        }
+    }
+}
+
+/// One namespace's way to the upstream. Cheap to clone (pools are shared).
+// One per namespace, held by its `ClientCore`: its size costs nothing, and boxing the hyper
+// client would add a pointer chase to every call.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+pub(crate) enum Transport {
+    Hyper {
+        client: Client<HttpsConnector<ProxyConnector>, OutBody>,
+        proxy: Option<Arc<Matcher>>,
+    },
+    #[cfg(feature = "reqwest")]
+    Reqwest(reqwest_client::Client),
+}
+
+/// An answer's body as it arrives, whichever client received it.
+pub(crate) struct InBody(InBodyKind);
+
+enum InBodyKind {
+    Hyper(Incoming),
+    #[cfg(feature = "reqwest")]
+    Reqwest(reqwest_client::Body),
+}
+
+/// Why a body could not be read.
+pub(crate) type BodyError = Box<dyn std::error::Error + Send + Sync>;
+
+impl HttpBody for InBody {
+    type Data = Bytes;
+    type Error = BodyError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        match &mut self.0 {
+            InBodyKind::Hyper(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
+            #[cfg(feature = "reqwest")]
+            InBodyKind::Reqwest(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.0 {
+            InBodyKind::Hyper(body) => body.is_end_stream(),
+            #[cfg(feature = "reqwest")]
+            InBodyKind::Reqwest(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            InBodyKind::Hyper(body) => body.size_hint(),
+            #[cfg(feature = "reqwest")]
+            InBodyKind::Reqwest(body) => body.size_hint(),
+        }
+    }
 }
 
 /// Why no answer came.
@@ -83,63 +188,142 @@ pub(crate) enum Failure {
 }
 
 impl Transport {
-    /// A pool whose connections are set up within `timeout` (at most 10 s).
-    pub(crate) fn new(timeout: Duration) -> Result<Transport, String> {
+    /// A pool whose connections are set up within `timeout` (at most 10 s), or the user's
+    /// client.
+    pub(crate) fn new(timeout: Duration, shared: &Shared) -> Transport {
+        let (tls, proxy) = match shared {
+            Shared::Hyper { tls, proxy } => (tls, proxy),
+            #[cfg(feature = "reqwest")]
+            Shared::Reqwest(client) => return Transport::Reqwest(client.clone()),
+        };
         let mut http = HttpConnector::new();
         // The TLS layer decides which schemes are allowed.
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_keepalive(Some(TCP_KEEPALIVE));
         http.set_connect_timeout(Some(timeout.min(MAX_CONNECT_TIMEOUT)));
-        let tls = tls_config()?;
+        let connector = ProxyConnector::new(http, proxy.clone());
+        // ALPN offers h2 and http/1.1 to TLS upstreams; plain-HTTP ones get HTTP/1.1.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
+            .with_tls_config(rustls::ClientConfig::clone(tls))
             .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+            .enable_all_versions()
+            .wrap_connector(connector);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .pool_timer(TokioTimer::new())
             .build(https);
-        Ok(Transport { client })
+        Transport::Hyper {
+            client,
+            proxy: proxy.clone(),
+        }
     }
 
-    /// Sends `request` and returns the answer with its body unread. `User-Agent` and
-    /// `Accept: */*` are added when the request has none.
+    /// Sends `request` and returns the answer with its body unread.
     pub(crate) async fn send(
         &self,
-        mut request: Request<OutBody>,
-    ) -> Result<Response<Incoming>, Failure> {
-        let headers = request.headers_mut();
-        if !headers.contains_key(USER_AGENT) {
-            headers.insert(USER_AGENT, DEFAULT_USER_AGENT);
-        }
-        if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, ANY_TYPE);
-        }
-        self.client.request(request).await.map_err(|error| {
-            if is_timeout(&error) {
-                Failure::ConnectTimeout
-            } else if error.is_connect() || connection_lost(&error) {
-                Failure::Unanswered(describe(&error))
-            } else {
-                Failure::Other(describe(&error))
+        request: Request<OutBody>,
+    ) -> Result<Response<InBody>, Failure> {
+        match self {
+            Transport::Hyper { client, proxy } => {
+                let response = send_hyper(client, proxy.as_deref(), request).await?;
+                Ok(response.map(|body| InBody(InBodyKind::Hyper(body))))
             }
-        })
+            #[cfg(feature = "reqwest")]
+            Transport::Reqwest(client) => {
+                let response = send_reqwest(client, request).await?;
+                Ok(response.map(|body| InBody(InBodyKind::Reqwest(body))))
+            }
+        }
     }
 }
 
-/// TLS 1.2 and 1.3 with ring and the webpki roots, given explicitly: the process-wide default
-/// provider is ambiguous when another crate in the program enables a second one.
-fn tls_config() -> Result<rustls::ClientConfig, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+/// Through hyper's pool. `User-Agent` and `Accept: */*` are added when the request has none.
+async fn send_hyper(
+    client: &Client<HttpsConnector<ProxyConnector>, OutBody>,
+    proxy: Option<&Matcher>,
+    mut request: Request<OutBody>,
+) -> Result<Response<Incoming>, Failure> {
+    let headers = request.headers_mut();
+    if !headers.contains_key(USER_AGENT) {
+        headers.insert(USER_AGENT, DEFAULT_USER_AGENT);
+    }
+    if !headers.contains_key(ACCEPT) {
+        headers.insert(ACCEPT, ANY_TYPE);
+    }
+    // An `http://` upstream behind an HTTP proxy is asked through the proxy itself, which
+    // wants its credentials on every request (a CONNECT tunnel carries them once).
+    if request.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+        && let Some(via) = proxy::intercept(proxy, request.uri())
+        && via.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+        && let Some(auth) = via.basic_auth()
+    {
+        request
+            .headers_mut()
+            .insert(PROXY_AUTHORIZATION, auth.clone());
+    }
+    client.request(request).await.map_err(|error| {
+        if is_timeout(&error) {
+            Failure::ConnectTimeout
+        } else if error.is_connect() || connection_lost(&error) {
+            Failure::Unanswered(describe(&error))
+        } else {
+            Failure::Other(describe(&error))
+        }
+    })
+}
+
+/// Through the user's reqwest client. A body of known size (every one but a forwarded
+/// caller's stream) is handed over whole, so it goes out with its `Content-Length` and an empty
+/// one with none, as on the built-in transport.
+#[cfg(feature = "reqwest")]
+async fn send_reqwest(
+    client: &reqwest_client::Client,
+    request: Request<OutBody>,
+) -> Result<Response<reqwest_client::Body>, Failure> {
+    use http_body_util::BodyExt as _;
+    let (parts, body) = request.into_parts();
+    let body = match body {
+        Either::Left(fixed) => match fixed.collect().await {
+            Ok(collected) => reqwest_client::Body::from(collected.to_bytes()),
+            Err(never) => match never {},
+        },
+        Either::Right(streamed) => reqwest_client::Body::wrap_stream(streamed.into_data_stream()),
     };
+    let request = reqwest_client::Request::try_from(Request::from_parts(parts, body))
+        .map_err(|error| Failure::Other(describe(&error.without_url())))?;
+    let response = client.execute(request).await.map_err(|error| {
+        if error.is_connect() && error.is_timeout() {
+            Failure::ConnectTimeout
+        } else if error.is_connect() {
+            Failure::Unanswered(describe(&error.without_url()))
+        } else {
+            // reqwest's text names the URL, whose query may hold an API key.
+            Failure::Other(describe(&error.without_url()))
+        }
+    })?;
+    Ok(http::Response::from(response))
+}
+
+/// TLS 1.2 and 1.3 on aws-lc-rs, given explicitly: the process-wide default provider is
+/// ambiguous when another crate in the program enables a second one.
+///
+/// Certificates are checked by rustls-platform-verifier: the operating system's verifier on
+/// macOS and Windows (a corporate CA installed there is trusted), and on Linux webpki against
+/// the system's CA files (`/etc/ssl/certs`…, or `SSL_CERT_FILE`/`SSL_CERT_DIR`). The webpki
+/// roots are added to them, so that a container without a CA bundle still reaches public APIs.
+fn tls_config() -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+        webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned(),
+        Arc::clone(&provider),
+    )
+    .map_err(|error| format!("cannot load the trusted CA certificates: {error}"))?;
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("cannot set up TLS: {error}"))?
-        .with_root_certificates(roots)
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
 }
 

@@ -9,6 +9,7 @@
 
 pub mod echo_upstream;
 pub mod forward_capability;
+pub mod forward_proxy;
 pub mod mcp_capability;
 pub mod mcp_client;
 pub mod recording_upstream;
