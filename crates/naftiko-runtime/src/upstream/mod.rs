@@ -93,6 +93,8 @@ pub struct ClientCore {
     secrets: Arc<Secrets>,
     /// The credential, when it is the same for every request (see `auth::prebuild`).
     credential: Option<auth::Prebuilt>,
+    /// Set when the namespace signs its requests with AWS Signature Version 4.
+    signer: Option<auth::AwsSigner>,
     hooks: Option<Arc<dyn Hooks>>,
 }
 
@@ -124,6 +126,16 @@ impl ClientCore {
         settings: ClientSettings,
         secrets: Arc<Secrets>,
     ) -> Result<Self, String> {
+        let signer = match (&consumes.auth, settings.aws) {
+            (Auth::AwsSigV4 { service, .. }, Some(aws)) => Some(auth::AwsSigner::new(service, aws)),
+            (Auth::AwsSigV4 { .. }, None) => {
+                return Err(format!(
+                    "`{}` signs its requests for AWS and has no AWS credentials",
+                    consumes.namespace
+                ));
+            }
+            _ => None,
+        };
         let http = Transport::new(settings.timeout).map_err(|error| {
             format!(
                 "cannot build the HTTP client of `{}`: {error}",
@@ -137,6 +149,7 @@ impl ClientCore {
             timeout: settings.timeout,
             max_body_bytes: settings.max_body_bytes,
             credential: auth::prebuild(consumes, &secrets),
+            signer,
             secrets,
             hooks: None,
         })
@@ -152,6 +165,7 @@ impl ClientCore {
             max_body_bytes: 0,
             secrets: Arc::new(Secrets::new()),
             credential: None,
+            signer: None,
             hooks: None,
         }
     }
@@ -288,6 +302,10 @@ impl ClientCore {
             && !headers.contains_key(CONTENT_TYPE)
         {
             headers.insert(CONTENT_TYPE, content_type);
+        }
+        if let Some(signer) = &self.signer {
+            let body = data.as_deref().unwrap_or_default();
+            signer.sign(self.consumes, &method, &url, &mut headers, body)?;
         }
         let out_body =
             |data: &Option<Bytes>| data.clone().map_or_else(OutBody::empty, OutBody::from);
