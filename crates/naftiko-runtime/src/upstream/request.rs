@@ -506,7 +506,7 @@ mod tests {
             (text("secret"), Value::Literal(text("\"from-template\""))),
         ])));
         let fields = inputs(json!({"secret": "from-input", "extra": 1}));
-        let sent = match build_body(&TEMPLATE, scope, fields) {
+        let sent = match build_body(&TEMPLATE, scope, fields, None) {
             Ok(Body::Bytes { data, .. }) => serde_json::from_slice::<Json>(&data).ok(),
             _ => None,
         };
