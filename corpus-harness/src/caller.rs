@@ -75,9 +75,11 @@ pub fn credential(
                 ApiKeyPlacement::Header => Credential::Header(name, value),
                 ApiKeyPlacement::Query => Credential::Query(name, value),
                 ApiKeyPlacement::Cookie => Credential::Cookie(name, value),
-                // The code generator never asks callers for a key in the path.
-                ApiKeyPlacement::Path => {
-                    return Err("callers are never asked for a key in the path".to_owned());
+                // The code generator never asks callers for a key in the path or the body.
+                ApiKeyPlacement::Path | ApiKeyPlacement::Body => {
+                    return Err(
+                        "callers are never asked for a key in the path or the body".to_owned()
+                    );
                 }
             })
         }
@@ -91,6 +93,9 @@ pub fn credential(
         }
         // The code generator refuses digest for callers, so no generated adapter asks for it.
         Auth::Digest { .. } => return Err("callers are never asked for digest".to_owned()),
+        Auth::AwsSigV4 { .. } => {
+            return Err("callers are never asked for an AWS signature".to_owned());
+        }
     })
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 
-use naftiko::spec::{CapabilitySpec, McpAdapterSpec, McpTransport, RestAdapterSpec};
+use naftiko::spec::{Auth, CapabilitySpec, McpAdapterSpec, McpTransport, RestAdapterSpec};
 use serde_json::{Value as Json, json};
 
 use crate::caller::{self, Answer, Credential};
@@ -33,6 +33,15 @@ pub fn setup(spec: &CapabilitySpec, echo: &Echo) -> Setup {
         let prefix = &consumes.env_prefix;
         env.insert(format!("{prefix}_BASE_URL"), echo.base_url(index));
         env.insert(format!("{prefix}_TIMEOUT_MS"), "20000".to_owned());
+        if matches!(consumes.auth, Auth::AwsSigV4 { .. }) {
+            // The standard variables an AWS signature is made with. The secret key never
+            // travels: as a known secret, the comparison checks no header carries it.
+            let key = format!("{SECRET_PREFIX}AWS_SECRET_ACCESS_KEY");
+            env.insert("AWS_ACCESS_KEY_ID".to_owned(), "AKIDHARNESS".to_owned());
+            env.insert("AWS_SECRET_ACCESS_KEY".to_owned(), key.clone());
+            secrets.insert("AWS_SECRET_ACCESS_KEY".to_owned(), key);
+            env.insert("AWS_REGION".to_owned(), "us-east-1".to_owned());
+        }
     }
     for secret in spec.secrets.iter() {
         let value = format!("{SECRET_PREFIX}{}", secret.key);

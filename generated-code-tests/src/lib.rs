@@ -25,6 +25,9 @@ pub mod goldens {
     pub mod path_shapes {
         include!("../goldens/path-shapes.rs");
     }
+    pub mod signed_upstreams {
+        include!("../goldens/signed-upstreams.rs");
+    }
 }
 
 /// The specs as `build.rs` (`naftiko_codegen::configure()`) generated them into `OUT_DIR`.
@@ -49,6 +52,9 @@ pub mod from_build_rs {
     }
     pub mod path_shapes {
         naftiko::include_capability!("path-shapes");
+    }
+    pub mod signed_upstreams {
+        naftiko::include_capability!("signed-upstreams");
     }
 }
 
@@ -80,6 +86,9 @@ pub mod from_macro {
     }
     pub mod path_shapes {
         naftiko::capability!("fixtures/path-shapes.yaml", allow = ["no-base-uri"]);
+    }
+    pub mod signed_upstreams {
+        naftiko::capability!("fixtures/signed-upstreams.yaml");
     }
 }
 

@@ -69,6 +69,12 @@ fn the_macro_expands_to_the_same_tables_as_build_rs_and_the_goldens() {
             &from_build_rs::path_shapes::SPEC,
             &goldens::path_shapes::SPEC,
         ),
+        (
+            "signed-upstreams",
+            &from_macro::signed_upstreams::SPEC,
+            &from_build_rs::signed_upstreams::SPEC,
+            &goldens::signed_upstreams::SPEC,
+        ),
     ];
     for (stem, macro_spec, build_spec, golden_spec) in cases {
         let from_macro = tables(macro_spec);

@@ -347,7 +347,9 @@ pub fn unplaced_by_design(
     // The namespace's authentication sets this header itself, and wins.
     let auth_header = |(id, operation, param): &(OperationId, &HttpOperation, &str)| {
         let sets: &str = match spec.namespace(id.consumes).map(|ns| &ns.auth) {
-            Some(Auth::Bearer { .. } | Auth::Basic { .. }) => "authorization",
+            Some(Auth::Bearer { .. } | Auth::Basic { .. } | Auth::AwsSigV4 { .. }) => {
+                "authorization"
+            }
             Some(Auth::ApiKey {
                 name,
                 placement: ApiKeyPlacement::Header,

@@ -181,7 +181,41 @@ pub fn expect_call(
     }
     put_auth(&consumes.auth, op_scope, &mut expected);
     expected.body = expect_body(&op.body, op_scope, body_fields);
+    put_body_key(&consumes.auth, op_scope, &mut expected.body);
     Ok(expected)
+}
+
+/// An API key placed in the body: a field of the JSON object or form (set last, so it wins),
+/// or a multipart form field; with no body at all, a JSON object of the key alone.
+fn put_body_key(auth: &Auth, scope: Scope<'_>, body: &mut ExpectedBody) {
+    let Auth::ApiKey {
+        name,
+        value,
+        placement: ApiKeyPlacement::Body,
+    } = auth
+    else {
+        return;
+    };
+    let Some(key) = eval_text(value, scope) else {
+        return;
+    };
+    let name = name.to_string();
+    match body {
+        ExpectedBody::Empty => {
+            let mut map = serde_json::Map::new();
+            map.insert(name, Json::String(key));
+            *body = ExpectedBody::Json(Json::Object(map));
+        }
+        ExpectedBody::Json(Json::Object(map)) => {
+            map.insert(name, Json::String(key));
+        }
+        ExpectedBody::Form(pairs) | ExpectedBody::Multipart(pairs) => {
+            pairs.retain(|(known, _)| *known != name);
+            pairs.push((name, key));
+        }
+        // The code generator refuses a key in any other body.
+        ExpectedBody::Json(_) | ExpectedBody::Text { .. } => {}
+    }
 }
 
 /// The base path of the namespace joined with the operation's path. A literal part is URL text:
@@ -273,8 +307,9 @@ pub(super) fn put_auth(auth: &Auth, scope: Scope<'_>, expected: &mut ExpectedReq
         });
     };
     match auth {
-        // Digest answers a challenge; the echo upstream never sends one.
-        Auth::None | Auth::Digest { .. } => {}
+        // Digest answers a challenge; the echo upstream never sends one. An AWS signature
+        // depends on the moment it is made (the runtime's own tests verify it).
+        Auth::None | Auth::Digest { .. } | Auth::AwsSigV4 { .. } => {}
         Auth::Bearer { token } => {
             if let Some(token) = eval_text(token, scope) {
                 let has_scheme = token
@@ -305,6 +340,8 @@ pub(super) fn put_auth(auth: &Auth, scope: Scope<'_>, expected: &mut ExpectedReq
                     ApiKeyPlacement::Cookie => expected.cookies.push(param),
                     // In the operation's path, which `expect_path` renders.
                     ApiKeyPlacement::Path => {}
+                    // In the body, which `put_body_key` fills in.
+                    ApiKeyPlacement::Body => {}
                 }
             }
         }

@@ -118,6 +118,10 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         "an adapter of a type that is not generated is skipped",
     ),
     (
+        "auth-body-param",
+        "a body field the authentication sets is also given as a parameter",
+    ),
+    (
         "auth-header-param",
         "a header the authentication sets is also given as a parameter",
     ),

@@ -330,6 +330,16 @@ fn auth(a: &Auth) -> String {
             value_str(username, &[], None),
             value_str(password, &[], None)
         ),
+        Auth::AwsSigV4 { service, region } => {
+            let region = match region {
+                Some(region) => format!("region `{region}`"),
+                None => "region ← env AWS_REGION or AWS_DEFAULT_REGION".to_owned(),
+            };
+            format!(
+                "aws-sigv4 service `{service}`, {region}; credentials ← env AWS_ACCESS_KEY_ID, \
+                 AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (optional)"
+            )
+        }
     }
 }
 

@@ -196,7 +196,14 @@ pub enum Auth {
         username: Text,
         password: Text,
     },
-    /// A type we cannot honour (oauth1, aws-sigv4, hmac …): an error where it is used.
+    /// `type: aws-sigv4`: requests signed for `service` (in `region`, or the region the
+    /// environment names).
+    AwsSigV4 {
+        service: Text,
+        region: Option<Text>,
+        span: Span,
+    },
+    /// A type we cannot honour (oauth1, hmac …): an error where it is used.
     Unsupported {
         kind: Text,
     },

@@ -313,6 +313,25 @@ fn an_api_key_placed_in_the_path_needs_a_placeholder() {
 }
 
 #[test]
+fn aws_sigv4_needs_a_service_and_a_region_name() {
+    let c = check("rules/aws-sigv4-without-service.yaml");
+    assert_eq!(
+        codes(&c, Severity::Error),
+        vec!["missing-key", "bad-aws-region"]
+    );
+    let message = &check_spec::messages(&c, "missing-key")[0];
+    assert!(message.contains("`service`"), "{message}");
+}
+
+#[test]
+fn an_api_key_placed_in_the_body_needs_a_body_with_fields() {
+    let c = check("rules/apikey-in-raw-body.yaml");
+    assert_eq!(codes(&c, Severity::Error), vec!["bad-apikey-placement"]);
+    let message = &check_spec::messages(&c, "bad-apikey-placement")[0];
+    assert!(message.contains("raw body"), "{message}");
+}
+
+#[test]
 fn environment_parameters_are_secrets_read_at_start_up_not_inputs() {
     let c = check("rules/environment-parameter.yaml");
     assert_eq!(codes(&c, Severity::Error), Vec::<&str>::new());

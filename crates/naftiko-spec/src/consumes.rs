@@ -55,6 +55,14 @@ pub enum Auth {
         username: Value,
         password: Value,
     },
+    /// AWS Signature Version 4: every request to the consumed API is signed for `service`.
+    /// The credentials are the standard `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+    /// `AWS_SESSION_TOKEN` variables; the region is `region` when the spec gives one, else
+    /// `AWS_REGION` or `AWS_DEFAULT_REGION`. Only consumed APIs are signed this way.
+    AwsSigV4 {
+        service: Str,
+        region: Option<Str>,
+    },
 }
 
 /// One consumed operation (`consumes[].resources[].operations[]`).

@@ -93,16 +93,21 @@ pub enum ApiKeyPlacement {
     /// (Telegram's `/bot{token}/`): the resolver puts the key into every such path as a
     /// [`PathPart::Secret`](crate::PathPart::Secret). Only consumed APIs place a key there.
     Path,
+    /// A field of the request body: of the JSON object or the form sent, or a form field of a
+    /// multipart body. Only consumed APIs place a key there.
+    Body,
 }
 
 impl ApiKeyPlacement {
-    /// The spec's word for it (`placement: header|query|cookie|path`); `None` for any other word.
+    /// The spec's word for it (`placement: header|query|cookie|path|body`); `None` for any other
+    /// word.
     pub fn parse(word: &str) -> Option<ApiKeyPlacement> {
         Some(match word.to_ascii_lowercase().as_str() {
             "header" => ApiKeyPlacement::Header,
             "query" => ApiKeyPlacement::Query,
             "cookie" => ApiKeyPlacement::Cookie,
             "path" => ApiKeyPlacement::Path,
+            "body" => ApiKeyPlacement::Body,
             _ => return None,
         })
     }
@@ -113,6 +118,7 @@ impl ApiKeyPlacement {
             ApiKeyPlacement::Query => "query",
             ApiKeyPlacement::Cookie => "cookie",
             ApiKeyPlacement::Path => "path",
+            ApiKeyPlacement::Body => "body",
         }
     }
 
@@ -123,6 +129,7 @@ impl ApiKeyPlacement {
             ApiKeyPlacement::Query => ParamLocation::Query,
             ApiKeyPlacement::Cookie => ParamLocation::Cookie,
             ApiKeyPlacement::Path => ParamLocation::Path,
+            ApiKeyPlacement::Body => ParamLocation::Body,
         }
     }
 }

@@ -307,6 +307,8 @@ fn security_scheme(auth: &Auth) -> Option<Json> {
         Auth::Bearer { .. } => json!({ "type": "http", "scheme": "bearer" }),
         Auth::Basic { .. } => json!({ "type": "http", "scheme": "basic" }),
         Auth::Digest { .. } => json!({ "type": "http", "scheme": "digest" }),
+        // Callers are never asked to sign (the resolver refuses it).
+        Auth::AwsSigV4 { .. } => return None,
         Auth::ApiKey {
             name, placement, ..
         } => {
@@ -314,8 +316,8 @@ fn security_scheme(auth: &Auth) -> Option<Json> {
                 ApiKeyPlacement::Header => "header",
                 ApiKeyPlacement::Query => "query",
                 ApiKeyPlacement::Cookie => "cookie",
-                // Callers never present a key in the path (the resolver refuses it).
-                ApiKeyPlacement::Path => return None,
+                // Callers never present a key in the path or the body (the resolver refuses it).
+                ApiKeyPlacement::Path | ApiKeyPlacement::Body => return None,
             };
             json!({ "type": "apiKey", "name": name, "in": location })
         }

@@ -1,6 +1,7 @@
 //! `authentication` in its dialects: bearer, an API key in its several spellings (one key, a
-//! parameter named by its place, a whole set of keys), basic and digest. Kinds we cannot honour
-//! are kept as they are, so the resolver can refuse them where they are used.
+//! parameter named by its place, a whole set of keys), basic, digest and AWS Signature
+//! Version 4. Kinds we cannot honour are kept as they are, so the resolver can refuse them where
+//! they are used.
 
 use super::Ctx;
 use super::fields::{check_keys, entries, required_string, span, string_field, text};
@@ -50,6 +51,7 @@ pub fn auth(ctx: &mut Ctx<'_>, owner: &Node) -> Option<Auth> {
         }
         "basic" | "digest" => basic_or_digest(ctx, node, &kind),
         "oauth2" => Some(Auth::OAuth2 { span: span(node) }),
+        "aws-sigv4" => aws_sigv4(ctx, node, &kind),
         _ => Some(Auth::Unsupported { kind }),
     }
 }
@@ -116,6 +118,48 @@ fn basic_or_digest(ctx: &mut Ctx<'_>, node: &Node, kind: &Text) -> Option<Auth> 
     } else {
         Some(Auth::Digest { username, password })
     }
+}
+
+/// `type: aws-sigv4` with the signing name of the service (`service: appstudio`) and, when the
+/// spec fixes it, the region. Neither key is in the official schemas; they are what the specs
+/// that sign this way write.
+fn aws_sigv4(ctx: &mut Ctx<'_>, node: &Node, kind: &Text) -> Option<Auth> {
+    check_keys(
+        ctx,
+        node,
+        "consumes[]<http>.authentication<aws-sigv4>",
+        &["type", "service", "region"],
+        &[],
+    );
+    let region = field(ctx, node, &["region"]);
+    if let Some(region) = &region {
+        // A region is an identifier such as `eu-west-1`, never a reference: the one the
+        // environment names is read when the key is left out.
+        let usable = !region.value.is_empty()
+            && region
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !usable {
+            let at = node.get("region").unwrap_or(node);
+            ctx.error(
+                "bad-aws-region",
+                at,
+                format!("`{}` is not an AWS region name", region.value),
+            )
+            .help("write a region such as `us-east-1`, or leave `region` out to read `AWS_REGION` (or `AWS_DEFAULT_REGION`) at start-up");
+            return None;
+        }
+    }
+    let Some(service) = field(ctx, node, &["service"]) else {
+        missing(ctx, node, kind, "service");
+        return None;
+    };
+    Some(Auth::AwsSigV4 {
+        service,
+        region,
+        span: span(node),
+    })
 }
 
 /// An API key: one key, or a set of them (see [`apikey_set`]).
@@ -231,7 +275,7 @@ fn checked_placement(ctx: &mut Ctx<'_>, at: &Node, word: &Text) -> Option<ApiKey
             at,
             format!("unknown apikey placement `{}`", word.value),
         )
-        .help("use `header`, `query`, `cookie` or `path`");
+        .help("use `header`, `query`, `cookie`, `path` or `body`");
     }
     placement
 }

@@ -33,6 +33,12 @@ impl Resolver<'_> {
                 username: read(self, username),
                 password: read(self, password),
             },
+            model::Auth::AwsSigV4 {
+                service, region, ..
+            } => Auth::AwsSigV4 {
+                service: service.value.clone().into(),
+                region: region.as_ref().map(|r| r.value.clone().into()),
+            },
             model::Auth::OAuth2 { span } => {
                 self.diag(
                     Severity::Error,
@@ -50,7 +56,7 @@ impl Resolver<'_> {
                     &kind.span,
                     format!("authentication type `{}` is not supported", kind.value),
                 )
-                .help("supported: bearer, apikey (header, query, cookie), basic, digest");
+                .help("supported: bearer, apikey (header, query, cookie, path, body), basic, digest, aws-sigv4");
                 Auth::None
             }
         }
@@ -70,26 +76,35 @@ impl Resolver<'_> {
         secrets_only(v)
     }
 
-    /// A header parameter the namespace's authentication also sets: the credential wins (a
-    /// caller must not replace the server's), so the caller's value is never sent.
-    pub(super) fn warn_auth_header_params(
+    /// A header (or body field) parameter the namespace's authentication also sets: the
+    /// credential wins (a caller must not replace the server's), so the caller's value is never
+    /// sent.
+    pub(super) fn warn_auth_params(
         &mut self,
         r: &model::ConsumedResource,
         op: &ConsumedOperation,
-        header: &str,
+        location: ParamLocation,
+        name: &str,
     ) {
+        // Header names are case-insensitive; body field names are not.
+        let (code, what) = match location {
+            ParamLocation::Body => ("auth-body-param", "body field"),
+            _ => ("auth-header-param", "header"),
+        };
         for p in r.params.iter().chain(&op.params) {
-            let is_header = p
-                .location
-                .as_ref()
-                .is_some_and(|l| l.value == ParamLocation::Header);
-            if is_header && p.name.value.eq_ignore_ascii_case(header) {
+            let at = p.location.as_ref().is_some_and(|l| l.value == location);
+            let named = if location == ParamLocation::Body {
+                p.name.value == name
+            } else {
+                p.name.value.eq_ignore_ascii_case(name)
+            };
+            if at && named {
                 self.diag(
                     Severity::Warning,
-                    "auth-header-param",
+                    code,
                     &p.span,
                     format!(
-                        "header `{}` is set by the namespace's authentication; a value given for it is not sent",
+                        "{what} `{}` is set by the namespace's authentication; a value given for it is not sent",
                         p.name.value
                     ),
                 )
@@ -131,14 +146,17 @@ impl Resolver<'_> {
             }
             model::Auth::ApiKey {
                 name,
-                placement: ApiKeyPlacement::Path,
+                placement: placement @ (ApiKeyPlacement::Path | ApiKeyPlacement::Body),
                 ..
             } => {
                 self.diag(
                     Severity::Error,
                     "bad-apikey-placement",
                     &name.span,
-                    "callers cannot be asked for an API key in the path: a route's path is not a credential",
+                    format!(
+                        "callers cannot be asked for an API key in the {}: only a header, the query or a cookie carries a caller's credential",
+                        placement.as_str()
+                    ),
                 )
                 .help("ask callers for the key in a header, the query or a cookie");
                 Auth::None
@@ -163,6 +181,16 @@ impl Resolver<'_> {
                     "unsupported-auth",
                     &username.span,
                     "digest authentication of callers is not supported",
+                )
+                .help("use bearer, apikey or basic");
+                Auth::None
+            }
+            model::Auth::AwsSigV4 { span, .. } => {
+                self.diag(
+                    Severity::Error,
+                    "unsupported-auth",
+                    span,
+                    "checking callers' AWS signatures is not supported: aws-sigv4 signs requests to consumed APIs",
                 )
                 .help("use bearer, apikey or basic");
                 Auth::None

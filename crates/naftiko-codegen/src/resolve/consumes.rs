@@ -127,22 +127,38 @@ impl Resolver<'_> {
                 }
             }
         }
-        let auth_header = match &auth {
-            Auth::Bearer { .. } | Auth::Basic { .. } => Some("Authorization".to_string()),
+        let auth_param = match &auth {
+            Auth::Bearer { .. } | Auth::Basic { .. } | Auth::AwsSigV4 { .. } => {
+                Some((ParamLocation::Header, "Authorization".to_string()))
+            }
             Auth::ApiKey {
                 name,
                 placement: ApiKeyPlacement::Header,
                 ..
-            } => Some(name.to_string()),
+            } => Some((ParamLocation::Header, name.to_string())),
+            Auth::ApiKey {
+                name,
+                placement: ApiKeyPlacement::Body,
+                ..
+            } => Some((ParamLocation::Body, name.to_string())),
             _ => None,
         };
         let mut operations = Vec::new();
         for r in &c.resources {
             for op in &r.operations {
-                if let Some(header) = &auth_header {
-                    self.warn_auth_header_params(r, op, header);
+                if let Some((location, name)) = &auth_param {
+                    self.warn_auth_params(r, op, *location, name);
                 }
-                operations.push(self.operation(r, op, &scope, key_in_path.as_mut()));
+                let operation = self.operation(r, op, &scope, key_in_path.as_mut());
+                if let Auth::ApiKey {
+                    name,
+                    placement: ApiKeyPlacement::Body,
+                    ..
+                } = &auth
+                {
+                    self.check_body_takes_key(op, &operation.body, name);
+                }
+                operations.push(operation);
             }
         }
         if let Some(key) = &key_in_path
@@ -413,6 +429,36 @@ impl Resolver<'_> {
                     .help(format!("add `{{{}}}` to the resource path, or change `in`", i.name));
             }
         }
+    }
+
+    /// An API key placed in the body becomes a field of a JSON object or a form, or a form
+    /// field of a multipart body; any other body (raw text, a JSON value that may not be an
+    /// object) has no place for it.
+    fn check_body_takes_key(&mut self, op: &ConsumedOperation, body: &RequestBody, key: &str) {
+        let is_object = |value: &Value| match value {
+            Value::Object(_) => true,
+            Value::Literal(json) => json.starts_with('{'),
+            _ => false,
+        };
+        let kind = match body {
+            RequestBody::Fields | RequestBody::Multipart(_) => return,
+            RequestBody::Json(value) | RequestBody::FormUrlEncoded(value) if is_object(value) => {
+                return;
+            }
+            RequestBody::Json(_) => "a JSON body that is not an object",
+            RequestBody::FormUrlEncoded(_) => "a form body that is not a set of fields",
+            RequestBody::Text { .. } => "a raw body",
+        };
+        self.diag(
+            Severity::Error,
+            "bad-apikey-placement",
+            &op.span,
+            format!(
+                "operation `{}` sends {kind}, which has no field for the API key `{key}` placed in the body",
+                op.name.value
+            ),
+        )
+        .help("give the operation a JSON object, form or multipart body, or place the key in a header or the query");
     }
 
     fn request_body(&mut self, op: &ConsumedOperation, scope: &Scope) -> RequestBody {

@@ -35,6 +35,28 @@ impl Resolver<'_> {
     ) -> Option<RestForward> {
         let prefix = self.forward_prefix(&r.path);
         let namespace = self.forward_namespace(&f.target_namespace);
+        // A forwarded body is the caller's, passed through as it is: there is no field to put
+        // the namespace's key into.
+        if let Some(index) = namespace
+            && let Some(naftiko_spec::Auth::ApiKey {
+                name,
+                placement: naftiko_spec::ApiKeyPlacement::Body,
+                ..
+            }) = self.namespaces.get(index).map(|ns| &ns.auth)
+        {
+            let message = format!(
+                "`forward` cannot send the API key `{name}` of namespace `{}`: it is placed in the body, and a forwarded body is the caller's",
+                f.target_namespace.value
+            );
+            self.diag(
+                Severity::Error,
+                "bad-apikey-placement",
+                &f.target_namespace.span,
+                message,
+            )
+            .help("place the namespace's key in a header or the query, or expose its operations as routes");
+            return None;
+        }
         let mut trusted_headers: Vec<String> = Vec::new();
         for header in &f.trusted_headers {
             let name = header.value.trim().to_ascii_lowercase();

@@ -468,7 +468,7 @@ fn environment_params(spec: &Spec) -> Vec<String> {
 /// The values a credential is made of.
 fn auth_values(auth: &Auth) -> Vec<&Value> {
     match auth {
-        Auth::None => Vec::new(),
+        Auth::None | Auth::AwsSigV4 { .. } => Vec::new(),
         Auth::Bearer { token } => vec![token],
         Auth::ApiKey { value, .. } => vec![value],
         Auth::Basic { username, password } | Auth::Digest { username, password } => {

@@ -103,13 +103,13 @@ impl AuthCheck {
                 },
                 format!("Basic realm=\"{realm}\", charset=\"UTF-8\""),
             ),
-            // The code generator never asks callers for digest; a hand-built spec that does
-            // would otherwise let every caller in.
-            Auth::Digest { .. } => {
+            // The code generator never asks callers for digest or an AWS signature; a
+            // hand-built spec that does would otherwise let every caller in.
+            Auth::Digest { .. } | Auth::AwsSigV4 { .. } => {
                 return Err(Error::Config {
                     missing: Vec::new(),
                     problems: vec![format!(
-                        "adapter `{realm}`: digest authentication of callers is not supported"
+                        "adapter `{realm}`: this authentication of callers is not supported"
                     )],
                 });
             }
@@ -218,8 +218,9 @@ fn presented_key(parts: &Parts, name: &str, placement: ApiKeyPlacement) -> Optio
                 .map(|(_, value)| value)
         }
         ApiKeyPlacement::Cookie => cookie(parts, name),
-        // No route takes a key in its path (the resolver refuses it): nothing is presented.
-        ApiKeyPlacement::Path => None,
+        // Callers are never asked for a key in the path or the body (the resolver refuses it):
+        // nothing is presented, so every caller is refused.
+        ApiKeyPlacement::Path | ApiKeyPlacement::Body => None,
     }
 }
 

@@ -3,9 +3,10 @@
 //! Everything is read once, and every problem is collected before reporting, so one failed
 //! start names every variable to set instead of sending the operator round in circles:
 //! secrets (bind keys), `<PREFIX>_BASE_URL`, `<PREFIX>_TIMEOUT_MS`, `<PREFIX>_MAX_BODY_BYTES`
-//! and `<PREFIX>_RETRIES` per consumed namespace, and per exposed adapter its `<PREFIX>_ADDR`, how it serves its
-//! connections ([`serving`]) and what it alone reads ([`adapters`]); and the forward proxy
-//! for upstream calls ([`proxy`]: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`…). Nothing reads the
+//! and `<PREFIX>_RETRIES` per consumed namespace (with the `AWS_*` credentials and region when
+//! one is signed with AWS Signature Version 4), and per exposed adapter its `<PREFIX>_ADDR`,
+//! how it serves its connections ([`serving`]) and what it alone reads ([`adapters`]); and the
+//! forward proxy for upstream calls ([`proxy`]: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`…). Nothing reads the
 //! environment later: the runtime keeps these typed settings and the adapters take theirs.
 
 mod adapters;
@@ -23,7 +24,7 @@ use secrets_file::file_uri_path;
 
 use crate::error::Error;
 use crate::secret::{SecretString, Secrets};
-use crate::spec::{CapabilitySpec, ConsumesSpec, SecretSpec};
+use crate::spec::{Auth, CapabilitySpec, ConsumesSpec, SecretSpec};
 
 #[cfg(test)]
 pub(crate) use adapters::MCP_DEFAULT_MAX_BODY_BYTES;
@@ -56,6 +57,19 @@ pub(crate) struct ClientSettings {
     /// `<PREFIX>_RETRIES`: how many times a failed idempotent call may be sent again (0, the
     /// default, never).
     pub retries: u32,
+    /// Set when the namespace signs its requests with AWS Signature Version 4.
+    pub aws: Option<AwsSettings>,
+}
+
+/// What signing with AWS Signature Version 4 takes from the environment: the standard
+/// variables every AWS tool reads. All of it stays out of `Debug` output.
+#[derive(Clone)]
+pub(crate) struct AwsSettings {
+    pub access_key_id: SecretString,
+    pub secret_access_key: SecretString,
+    pub session_token: Option<SecretString>,
+    /// The spec's `region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+    pub region: String,
 }
 
 /// Missing names and unusable values, gathered across the whole spec.
@@ -237,11 +251,53 @@ fn read_client(
             0
         }),
     };
+    let aws = match &spec.auth {
+        Auth::AwsSigV4 { region, .. } => Some(read_aws(spec, region.as_deref(), lookup, report)?),
+        _ => None,
+    };
     Some(ClientSettings {
         base_url: base_url?,
         timeout: Duration::from_millis(timeout_ms.max(1)),
         max_body_bytes,
         retries,
+        aws,
+    })
+}
+
+/// The credentials and region of a namespace signed with AWS Signature Version 4; every one
+/// missing is reported (the variables once, however many namespaces sign).
+fn read_aws(
+    spec: &ConsumesSpec,
+    region: Option<&str>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) -> Option<AwsSettings> {
+    let mut required = |name: &str| {
+        let value = lookup(name).map(|value| SecretString::new(value.trim()));
+        if value.is_none() {
+            report.missing(name);
+        }
+        value
+    };
+    let access_key_id = required("AWS_ACCESS_KEY_ID");
+    let secret_access_key = required("AWS_SECRET_ACCESS_KEY");
+    let session_token = lookup("AWS_SESSION_TOKEN").map(|value| SecretString::new(value.trim()));
+    let region = region
+        .map(str::to_owned)
+        .or_else(|| lookup("AWS_REGION"))
+        .or_else(|| lookup("AWS_DEFAULT_REGION"))
+        .map(|region| region.trim().to_owned());
+    if region.is_none() {
+        report.problems.push(format!(
+            "`{}` signs its requests for AWS and its spec names no region: set `AWS_REGION` (or `AWS_DEFAULT_REGION`)",
+            spec.namespace
+        ));
+    }
+    Some(AwsSettings {
+        access_key_id: access_key_id?,
+        secret_access_key: secret_access_key?,
+        session_token,
+        region: region?,
     })
 }
 

@@ -78,14 +78,14 @@ impl Runtime {
                 missing: Vec::new(),
                 problems: vec![format!("cannot build the upstream HTTP client: {problem}")],
             })?;
-        let mut clients: Vec<ClientCore> = spec
-            .consumes
-            .iter()
-            .zip(settings.clients)
-            .map(|(consumes, client_settings)| {
-                ClientCore::new(consumes, client_settings, secrets.clone(), &shared)
-            })
-            .collect();
+        let mut problems = Vec::new();
+        let mut clients = Vec::with_capacity(spec.consumes.len());
+        for (consumes, client_settings) in spec.consumes.iter().zip(settings.clients) {
+            match ClientCore::new(consumes, client_settings, secrets.clone(), &shared) {
+                Ok(client) => clients.push(client),
+                Err(problem) => problems.push(problem),
+            }
+        }
         let control = ControlState::for_spec(spec);
         if let Some(state) = &control {
             for (index, client) in clients.iter_mut().enumerate() {
@@ -94,6 +94,12 @@ impl Runtime {
                     consumes: index,
                 }));
             }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Config {
+                missing: Vec::new(),
+                problems,
+            });
         }
         Ok(Runtime {
             inner: Arc::new(RuntimeInner {

@@ -1,5 +1,6 @@
-//! Authenticating upstream requests: Bearer, API key (header, query or cookie), Basic, and
-//! HTTP Digest (RFC 7616).
+//! Authenticating upstream requests: Bearer, API key (header, query or cookie; a key in the
+//! path or the body is put there by request building), Basic, HTTP Digest (RFC 7616) and AWS
+//! Signature Version 4.
 //!
 //! Credentials are put into headers marked sensitive and never copied into an error message.
 //! A credential header made of secrets and literals only (the usual case) is built once, when
@@ -11,6 +12,11 @@
 //! variants, with `qop=auth` or without qop (RFC 2069). `auth-int` and `userhash` are not, and
 //! the 401 is then returned as is. No nonce is cached between calls, so every call costs one
 //! extra round trip; that keeps the client stateless.
+//!
+//! AWS Signature Version 4 ([`AwsSigner`]) signs the request as it is finally sent, after
+//! hooks, with the body as encoded: the official `aws-sigv4` crate computes the signature, the
+//! body's SHA-256 goes out in `x-amz-content-sha256`, and `x-amz-date`, `Authorization` and
+//! (with temporary credentials) `x-amz-security-token` are added.
 
 use std::hash::{BuildHasher, Hasher};
 
@@ -21,6 +27,7 @@ use md5::Md5;
 use sha2::{Digest as _, Sha256};
 
 use super::wire::{Wire, config_problem, header_name};
+use crate::config::AwsSettings;
 use crate::error::Error;
 use crate::interp::inputs::Inputs;
 use crate::interp::value::{Scope, evaluate_text};
@@ -42,7 +49,9 @@ pub(crate) enum Prebuilt {
 /// is then reported by every call, as it would be without this).
 pub(crate) fn prebuild(consumes: &ConsumesSpec, secrets: &Secrets) -> Option<Prebuilt> {
     let fixed = match &consumes.auth {
-        Auth::None | Auth::Digest { .. } => return Some(Prebuilt::Nothing),
+        Auth::None | Auth::Digest { .. } | Auth::AwsSigV4 { .. } => {
+            return Some(Prebuilt::Nothing);
+        }
         Auth::Bearer { token } => is_fixed(token),
         Auth::ApiKey {
             value,
@@ -108,7 +117,8 @@ pub(crate) fn apply(
 
 fn evaluate_into(consumes: &ConsumesSpec, scope: Scope<'_>, wire: &mut Wire) -> Result<(), Error> {
     match &consumes.auth {
-        Auth::None | Auth::Digest { .. } => {}
+        // Digest answers a challenge and a signature covers the final request: both later.
+        Auth::None | Auth::Digest { .. } | Auth::AwsSigV4 { .. } => {}
         Auth::Bearer { token } => {
             if let Some(token) = evaluate_text(token, scope) {
                 // Some specs put the scheme into the token template already.
@@ -139,6 +149,8 @@ fn evaluate_into(consumes: &ConsumesSpec, scope: Scope<'_>, wire: &mut Wire) -> 
                     ApiKeyPlacement::Cookie => wire.cookies.push((name.to_string(), key)),
                     // The resolver put the key into the operation's path already.
                     ApiKeyPlacement::Path => {}
+                    // Request building puts it into the body (see `request`).
+                    ApiKeyPlacement::Body => {}
                 }
             }
         }
@@ -155,6 +167,119 @@ fn evaluate_into(consumes: &ConsumesSpec, scope: Scope<'_>, wire: &mut Wire) -> 
         }
     }
     Ok(())
+}
+
+/// Signs the requests of one namespace with AWS Signature Version 4.
+#[derive(Clone)]
+pub(crate) struct AwsSigner {
+    credentials: aws_credential_types::Credentials,
+    region: String,
+    service: &'static str,
+}
+
+impl AwsSigner {
+    /// The signer for `service` (the spec's signing name), with the settings read and checked
+    /// at start-up.
+    pub(crate) fn new(service: &'static str, settings: AwsSettings) -> Self {
+        AwsSigner {
+            credentials: aws_credential_types::Credentials::new(
+                settings.access_key_id.expose(),
+                settings.secret_access_key.expose(),
+                settings
+                    .session_token
+                    .as_ref()
+                    .map(|token| token.expose().to_owned()),
+                None,
+                "environment",
+            ),
+            region: settings.region,
+            service,
+        }
+    }
+
+    /// Adds the signature of this exact request (now) to `headers`. The headers given are
+    /// signed as they are, so nothing may change them afterwards but the transport's `Host`
+    /// (the URL's authority, which the signature covers the same way) and `Content-Length`.
+    pub(crate) fn sign(
+        &self,
+        consumes: &ConsumesSpec,
+        method: &Method,
+        url: &url::Url,
+        headers: &mut HeaderMap,
+        body: &[u8],
+    ) -> Result<(), Error> {
+        self.sign_at(
+            consumes,
+            method,
+            url,
+            headers,
+            body,
+            std::time::SystemTime::now(),
+        )
+    }
+
+    fn sign_at(
+        &self,
+        consumes: &ConsumesSpec,
+        method: &Method,
+        url: &url::Url,
+        headers: &mut HeaderMap,
+        body: &[u8],
+        time: std::time::SystemTime,
+    ) -> Result<(), Error> {
+        use aws_sigv4::http_request::{
+            PayloadChecksumKind, SignableBody, SignableRequest, SigningSettings, sign,
+        };
+        let unusable = |what: &str| {
+            config_problem(format!(
+                "cannot sign the request to `{}` for AWS: {what}",
+                consumes.namespace
+            ))
+        };
+        let mut signed_headers = Vec::with_capacity(headers.len());
+        for (name, value) in headers.iter() {
+            let value = value
+                .to_str()
+                .map_err(|_| unusable(&format!("header `{name}` is not visible ASCII")))?;
+            signed_headers.push((name.as_str(), value));
+        }
+        let mut settings = SigningSettings::default();
+        settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+        let identity = self.credentials.clone().into();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&self.region)
+            .name(self.service)
+            .time(time)
+            .settings(settings)
+            .build()
+            .map_err(|_| unusable("the signing parameters are incomplete"))?
+            .into();
+        let request = SignableRequest::new(
+            method.as_str(),
+            url.as_str(),
+            signed_headers.into_iter(),
+            SignableBody::Bytes(body),
+        )
+        .map_err(|_| unusable("the URL cannot be signed"))?;
+        // The signing crate traces the request it signs (URL and headers, where a secret may
+        // be) at trace level: those events are not let out.
+        let signed =
+            tracing::subscriber::with_default(tracing::subscriber::NoSubscriber::default(), || {
+                sign(request, &params)
+            })
+            .map_err(|_| unusable("the signature could not be computed"))?;
+        let (instructions, _signature) = signed.into_parts();
+        let (added, _query) = instructions.into_parts();
+        for header in added {
+            let name = HeaderName::from_static(header.name());
+            let mut value = HeaderValue::from_str(header.value())
+                .map_err(|_| unusable("a signing header is not a header value"))?;
+            value.set_sensitive(header.sensitive() || name == AUTHORIZATION);
+            headers.insert(name, value);
+        }
+        Ok(())
+    }
 }
 
 /// A header value marked sensitive; the error says which credential is unusable, never its value.

@@ -8,9 +8,10 @@
 //! whatever the caller sent. The REST side has already made the sub-path safe and chosen which
 //! caller headers may pass; this module never reads a caller header it was not given.
 //!
-//! The body streams through untouched, except for Digest namespaces: answering a challenge
-//! means sending the request twice, so there the body is read first (up to the namespace's
-//! `<PREFIX>_MAX_BODY_BYTES`).
+//! The body streams through untouched, except for Digest namespaces, where answering a
+//! challenge means sending the request twice, and namespaces signed with AWS Signature
+//! Version 4, whose signature covers the body's hash: there the body is read first (up to the
+//! namespace's `<PREFIX>_MAX_BODY_BYTES`).
 //!
 //! The namespace's timeout (`<PREFIX>_TIMEOUT_MS`) covers the whole exchange, streamed answer
 //! included, as for every other call of that namespace.
@@ -233,7 +234,8 @@ impl ClientCore {
         mut headers: HeaderMap,
         body: Option<axum::body::Body>,
     ) -> Result<http::Response<super::transport::InBody>, Error> {
-        if !matches!(self.consumes.auth, Auth::Digest { .. }) {
+        let is_digest = matches!(self.consumes.auth, Auth::Digest { .. });
+        if !is_digest && self.signer.is_none() {
             let body = body.map_or_else(
                 || super::transport::fixed_body(None),
                 super::transport::streamed_body,
@@ -257,6 +259,13 @@ impl ClientCore {
             None => None,
         };
         let out_body = |data: &Option<Bytes>| super::transport::fixed_body(data.clone());
+        if let Some(signer) = &self.signer {
+            let body = data.as_deref().unwrap_or_default();
+            signer.sign(self.consumes, &method, &url, &mut headers, body)?;
+            return self
+                .send(http, method, &url, headers, out_body(&data))
+                .await;
+        }
         let response = self
             .send(http, method.clone(), &url, headers.clone(), out_body(&data))
             .await?;

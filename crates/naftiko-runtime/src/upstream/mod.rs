@@ -104,6 +104,8 @@ pub struct ClientCore {
     secrets: Arc<Secrets>,
     /// The credential, when it is the same for every request (see `auth::prebuild`).
     credential: Option<auth::Prebuilt>,
+    /// Set when the namespace signs its requests with AWS Signature Version 4.
+    signer: Option<auth::AwsSigner>,
     hooks: Option<Arc<dyn Hooks>>,
 }
 
@@ -135,9 +137,19 @@ impl ClientCore {
         settings: ClientSettings,
         secrets: Arc<Secrets>,
         shared: &SharedTransport,
-    ) -> Self {
+    ) -> Result<Self, String> {
+        let signer = match (&consumes.auth, settings.aws) {
+            (Auth::AwsSigV4 { service, .. }, Some(aws)) => Some(auth::AwsSigner::new(service, aws)),
+            (Auth::AwsSigV4 { .. }, None) => {
+                return Err(format!(
+                    "`{}` signs its requests for AWS and has no AWS credentials",
+                    consumes.namespace
+                ));
+            }
+            _ => None,
+        };
         let http = Transport::new(settings.timeout, shared);
-        ClientCore {
+        Ok(ClientCore {
             consumes,
             http: Some(http),
             base_url: Some(settings.base_url),
@@ -145,9 +157,10 @@ impl ClientCore {
             max_body_bytes: settings.max_body_bytes,
             retries: settings.retries,
             credential: auth::prebuild(consumes, &secrets),
+            signer,
             secrets,
             hooks: None,
-        }
+        })
     }
 
     /// A client whose every call fails with `Error::Config` (for an index that names no namespace).
@@ -161,6 +174,7 @@ impl ClientCore {
             retries: 0,
             secrets: Arc::new(Secrets::new()),
             credential: None,
+            signer: None,
             hooks: None,
         }
     }
@@ -310,6 +324,10 @@ impl ClientCore {
             && !headers.contains_key(CONTENT_TYPE)
         {
             headers.insert(CONTENT_TYPE, content_type);
+        }
+        if let Some(signer) = &self.signer {
+            let body = data.as_deref().unwrap_or_default();
+            signer.sign(self.consumes, &method, &url, &mut headers, body)?;
         }
         let out_body = |data: &Option<Bytes>| transport::fixed_body(data.clone());
         let is_digest = matches!(self.consumes.auth, Auth::Digest { .. });

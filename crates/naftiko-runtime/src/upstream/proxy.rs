@@ -19,7 +19,7 @@ use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
-use tower::Service;
+use tower_service::Service;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

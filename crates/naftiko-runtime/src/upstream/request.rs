@@ -7,6 +7,9 @@
 //! their percent-encoded forms (`%2E%2E`) alike as dot segments and would remove them, which
 //! would let `..` climb out of the intended path. Empty values are refused for the same reason
 //! (`/runs//cancel` is not `/runs/{id}/cancel`). Header values with CR, LF or NUL are refused.
+//!
+//! An API key placed in the body is a field of the JSON object or the form sent, or a form
+//! field of a multipart body, and wins over a field of that name from anywhere else.
 
 use std::borrow::Cow;
 
@@ -21,7 +24,9 @@ use crate::error::Error;
 use crate::interp::inputs::Inputs;
 use crate::interp::value::{Scope, evaluate, evaluate_text, to_text};
 use crate::secret::Secrets;
-use crate::spec::{ConsumesSpec, HttpOperation, ParamLocation, PathPart, RequestBody, Value};
+use crate::spec::{
+    ApiKeyPlacement, Auth, ConsumesSpec, HttpOperation, ParamLocation, PathPart, RequestBody, Value,
+};
 
 /// Everything but the unreserved characters of RFC 3986.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -148,8 +153,21 @@ pub(crate) fn prepare(
         }
     }
     super::auth::apply(consumes, credential, scope, &mut wire)?;
+    let body_key = match &consumes.auth {
+        Auth::ApiKey {
+            name,
+            value,
+            placement: ApiKeyPlacement::Body,
+        } => evaluate_text(value, scope).map(|key| (&**name, key)),
+        _ => None,
+    };
 
-    let body = build_body(&op.body, scope, std::mem::take(&mut wire.body_fields))?;
+    let body = build_body(
+        &op.body,
+        scope,
+        std::mem::take(&mut wire.body_fields),
+        body_key,
+    )?;
     if !wire.query.is_empty() {
         url.query_pairs_mut()
             .extend_pairs(wire.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -237,29 +255,49 @@ pub(crate) fn encode_segment(field: &str, text: &str) -> Result<String, Error> {
     }
 }
 
+/// The body of the request; `key` is an API key placed in the body (name, value).
 fn build_body(
     spec: &'static RequestBody,
     scope: Scope<'_>,
     fields: serde_json::Map<String, Json>,
+    key: Option<(&'static str, String)>,
 ) -> Result<Body, Error> {
     let json_body = |json: &Json| Body::Bytes {
         content_type: HeaderValue::from_static("application/json"),
         data: Bytes::from(json.to_string()),
     };
+    // The key is set last, so it wins over a template's field or a caller's.
+    let with_key = |mut map: serde_json::Map<String, Json>| {
+        if let Some((name, value)) = &key {
+            map.insert((*name).to_owned(), Json::String(value.clone()));
+        }
+        map
+    };
+    // The code generator refuses these bodies for a key in the body; a template that still
+    // turns out not to be an object has nowhere to put it.
+    let no_field = || {
+        config_problem(
+            "the API key placed in the body cannot be sent: the body is not an object".to_owned(),
+        )
+    };
     Ok(match spec {
-        RequestBody::Fields if fields.is_empty() => Body::Empty,
-        RequestBody::Fields => json_body(&Json::Object(fields)),
+        RequestBody::Fields if fields.is_empty() && key.is_none() => Body::Empty,
+        RequestBody::Fields => json_body(&Json::Object(with_key(fields))),
         RequestBody::Json(template) => match evaluate(template, scope) {
-            Some(Json::Object(map)) => json_body(&Json::Object(with_fields(map, fields))),
+            Some(Json::Object(map)) => json_body(&Json::Object(with_key(with_fields(map, fields)))),
+            Some(_) if key.is_some() => return Err(no_field()),
             Some(json) => json_body(&json),
-            None if !fields.is_empty() => json_body(&Json::Object(fields)),
+            None if !fields.is_empty() || key.is_some() => {
+                json_body(&Json::Object(with_key(fields)))
+            }
             None => Body::Empty,
         },
         RequestBody::FormUrlEncoded(template) => {
             let encoded = match evaluate(template, scope) {
-                Some(Json::Object(map)) => form_encode(&with_fields(map, fields)),
+                Some(Json::Object(map)) => form_encode(&with_key(with_fields(map, fields))),
+                Some(_) if key.is_some() => return Err(no_field()),
                 Some(other) => to_text(&other),
-                None if !fields.is_empty() => form_encode(&fields),
+                None if !fields.is_empty() || key.is_some() => form_encode(&with_key(fields)),
                 None => return Ok(Body::Empty),
             };
             Body::Bytes {
@@ -267,9 +305,10 @@ fn build_body(
                 data: Bytes::from(encoded),
             }
         }
-        RequestBody::Multipart(parts) => Body::Multipart(
-            parts
+        RequestBody::Multipart(parts) => {
+            let mut data: Vec<PartData> = parts
                 .iter()
+                .filter(|part| key.as_ref().is_none_or(|(name, _)| *part.name != **name))
                 .filter_map(|part| {
                     Some(PartData {
                         name: &part.name,
@@ -278,8 +317,18 @@ fn build_body(
                         content_type: part.content_type.as_deref(),
                     })
                 })
-                .collect(),
-        ),
+                .collect();
+            if let Some((name, value)) = key {
+                data.push(PartData {
+                    name,
+                    data: value,
+                    filename: None,
+                    content_type: None,
+                });
+            }
+            Body::Multipart(data)
+        }
+        RequestBody::Text { .. } if key.is_some() => return Err(no_field()),
         RequestBody::Text { content_type, data } => Body::Bytes {
             content_type: HeaderValue::from_str(content_type).map_err(|_| {
                 config_problem(format!("`{content_type}` is not a valid content type"))
@@ -457,7 +506,7 @@ mod tests {
             (text("secret"), Value::Literal(text("\"from-template\""))),
         ])));
         let fields = inputs(json!({"secret": "from-input", "extra": 1}));
-        let sent = match build_body(&TEMPLATE, scope, fields) {
+        let sent = match build_body(&TEMPLATE, scope, fields, None) {
             Ok(Body::Bytes { data, .. }) => serde_json::from_slice::<Json>(&data).ok(),
             _ => None,
         };

@@ -92,9 +92,10 @@ impl Forwards {
         };
         let (caller_credential_header, caller_credential_query) = match &spec.auth {
             Auth::None => (None, None),
-            Auth::Bearer { .. } | Auth::Basic { .. } | Auth::Digest { .. } => {
-                (Some(header::AUTHORIZATION), None)
-            }
+            Auth::Bearer { .. }
+            | Auth::Basic { .. }
+            | Auth::Digest { .. }
+            | Auth::AwsSigV4 { .. } => (Some(header::AUTHORIZATION), None),
             Auth::ApiKey {
                 name,
                 placement: ApiKeyPlacement::Header,
