@@ -171,10 +171,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetOrderInput {
@@ -191,31 +189,28 @@ pub mod consumes {
             /// Expand line items.
             ///
             /// Sent as query parameter `expand`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub expand: ::core::option::Option<bool>,
             /// A request id for tracing.
             ///
             /// Sent as header `X-Request-Id`.
             #[serde(
                 rename = "X-Request-Id",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub x_request_id: ::core::option::Option<::std::string::String>,
             /// A session cookie.
             ///
             /// Sent as cookie `session`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub session: ::core::option::Option<::std::string::String>,
         }
         /// Input of [`Client::update_order`]: `PUT /shops/{shopId}/orders/{orderId}`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct UpdateOrderInput {
@@ -230,13 +225,13 @@ pub mod consumes {
             /// Sent as body field `quantity`.
             pub quantity: f64,
             /// Sent as body field `note`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub note: ::core::option::Option<::std::string::String>,
             /// Sent as body field `tags`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub tags: ::core::option::Option<::naftiko::serde_json::Value>,
             /// Sent as body field `meta`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub meta: ::core::option::Option<::naftiko::serde_json::Value>,
         }
     }
@@ -273,7 +268,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -311,7 +305,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -352,7 +345,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -393,7 +385,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -431,7 +422,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}

@@ -189,15 +189,14 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct CreateNoteInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub tag: ::core::option::Option<::naftiko::serde_json::Value>,
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub title: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::list_notes`]: `GET /notes`.
@@ -207,22 +206,19 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListNotesInput {
             /// Sent as query parameter `limit`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub limit: ::core::option::Option<i64>,
         }
         /// Input of [`Client::get_note`]: `GET /notes/{noteId}`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetNoteInput {
@@ -237,12 +233,11 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SubmitFormInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub email: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::upload`]: `PUT /forms`.
@@ -252,12 +247,11 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct UploadInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub content: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::render`]: `POST /forms`.
@@ -267,12 +261,11 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct RenderInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub markdown: ::core::option::Option<::naftiko::serde_json::Value>,
         }
     }

@@ -191,10 +191,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct FnInput {
@@ -204,49 +202,42 @@ pub mod consumes {
             /// Sent as query parameter `match`.
             #[serde(
                 rename = "match",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub match_: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `2fa`.
             #[serde(
                 rename = "2fa",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub _2fa: ::core::option::Option<i64>,
             /// Sent as query parameter `héllo wörld`.
             #[serde(
                 rename = "héllo wörld",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub h_llo_w_rld: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `runId`.
             #[serde(
                 rename = "runId",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub run_id: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `run_id`.
             #[serde(
                 rename = "run_id",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub run_id_2: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `run-id`.
             #[serde(
                 rename = "run-id",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub run_id_3: ::core::option::Option<::std::string::String>,
             /// Sent as header `Self`.
             #[serde(
                 rename = "Self",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub self_: ::core::option::Option<::std::string::String>,
@@ -255,10 +246,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRunInput {
@@ -270,10 +259,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRun2Input {
@@ -285,10 +272,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ClientInput {
@@ -300,10 +285,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct N2ndOpInput {
@@ -362,7 +345,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SpecInput {}
@@ -373,7 +355,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct Spec2Input {}
@@ -412,7 +393,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SpecInput {}
