@@ -16,6 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("fixtures/bodies-outputs.yaml", &[]),
         ("fixtures/forward-control.yaml", &["trusted-header-ignored"]),
         ("fixtures/path-shapes.yaml", &["no-base-uri"]),
+        ("fixtures/typed-outputs.yaml", &[]),
     ] {
         allow
             .iter()

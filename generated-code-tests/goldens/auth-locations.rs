@@ -140,12 +140,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// Replace an order.
@@ -158,12 +157,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[1];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -255,10 +253,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[1].operations[0];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[1].operations[0], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -292,10 +289,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[2].operations[0];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[2].operations[0], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -329,12 +325,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[3].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[3].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -369,12 +364,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[4].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[4].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -409,10 +403,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[5].operations[0];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[5].operations[0], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -444,20 +437,6 @@ pub mod consumes {
                 })
             }
         }
-    }
-    /// A JSON operation's answer with its body parsed; an empty body is `null`.
-    fn json_body(
-        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
-    ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::serde_json::Value>,
-        ::naftiko::Error,
-    > {
-        let body = if response.body.is_empty() {
-            ::naftiko::serde_json::Value::Null
-        } else {
-            response.json::<::naftiko::serde_json::Value>()?
-        };
-        ::core::result::Result::Ok(response.map(|_| body))
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
@@ -565,6 +544,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("update-order"),
@@ -648,6 +629,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -682,6 +665,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Text,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -716,6 +701,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Xml,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -750,6 +737,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -785,6 +774,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -820,6 +811,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Binary,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -983,6 +976,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("PUT"),
@@ -1070,6 +1064,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("GET"),
@@ -1085,6 +1080,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -1184,6 +1180,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::McpTool {
                                 name: alloc::borrow::Cow::Borrowed("ping-basic"),
@@ -1209,6 +1206,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::McpTool {
                                 name: alloc::borrow::Cow::Borrowed("ping-digest"),
@@ -1234,6 +1232,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),

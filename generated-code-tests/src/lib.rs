@@ -25,6 +25,9 @@ pub mod goldens {
     pub mod path_shapes {
         include!("../goldens/path-shapes.rs");
     }
+    pub mod typed_outputs {
+        include!("../goldens/typed-outputs.rs");
+    }
 }
 
 /// The specs as `build.rs` (`naftiko_codegen::configure()`) generated them into `OUT_DIR`.

@@ -77,4 +77,5 @@ pub mod __private {
     pub use crate::adapters::rest::router as rest_router;
     pub use crate::invoke::{Outcome, OutcomeBody, invoke};
     pub use crate::upstream::formats::to_json as raw_to_json;
+    pub use crate::upstream::typed::json_body;
 }

@@ -12,6 +12,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ("bodies-outputs", "fixtures/bodies-outputs.yaml"),
     ("forward-control", "fixtures/forward-control.yaml"),
     ("path-shapes", "fixtures/path-shapes.yaml"),
+    ("typed-outputs", "fixtures/typed-outputs.yaml"),
 ];
 
 pub fn crate_dir() -> &'static Path {

@@ -453,6 +453,7 @@ mod tests {
                 name: text("get"),
                 description: text(""),
                 inputs: list(&[]),
+                output_schema: None,
                 handler: Handler::Static {
                     body: text("{}"),
                     content_type: text("application/json"),

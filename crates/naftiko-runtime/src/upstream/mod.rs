@@ -18,6 +18,7 @@ mod hooks;
 mod multipart;
 mod request;
 mod transport;
+pub(crate) mod typed;
 mod wire;
 
 use std::sync::Arc;
