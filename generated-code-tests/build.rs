@@ -17,6 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("fixtures/forward-control.yaml", &["trusted-header-ignored"]),
         ("fixtures/path-shapes.yaml", &["no-base-uri"]),
         ("fixtures/signed-upstreams.yaml", &[]),
+        ("fixtures/typed-outputs.yaml", &[]),
     ] {
         allow
             .iter()

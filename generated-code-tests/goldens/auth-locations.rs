@@ -160,12 +160,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// Replace an order.
@@ -178,12 +177,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[1];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -191,10 +189,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetOrderInput {
@@ -211,31 +207,28 @@ pub mod consumes {
             /// Expand line items.
             ///
             /// Sent as query parameter `expand`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub expand: ::core::option::Option<bool>,
             /// A request id for tracing.
             ///
             /// Sent as header `X-Request-Id`.
             #[serde(
                 rename = "X-Request-Id",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub x_request_id: ::core::option::Option<::std::string::String>,
             /// A session cookie.
             ///
             /// Sent as cookie `session`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub session: ::core::option::Option<::std::string::String>,
         }
         /// Input of [`Client::update_order`]: `PUT /shops/{shopId}/orders/{orderId}`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct UpdateOrderInput {
@@ -250,13 +243,13 @@ pub mod consumes {
             /// Sent as body field `quantity`.
             pub quantity: f64,
             /// Sent as body field `note`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub note: ::core::option::Option<::std::string::String>,
             /// Sent as body field `tags`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub tags: ::core::option::Option<::naftiko::serde_json::Value>,
             /// Sent as body field `meta`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub meta: ::core::option::Option<::naftiko::serde_json::Value>,
         }
     }
@@ -280,10 +273,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[1].operations[0];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[1].operations[0], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -293,7 +285,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -318,10 +309,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[2].operations[0];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[2].operations[0], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -331,7 +321,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -356,12 +345,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[3].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[3].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -372,7 +360,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -397,12 +384,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[4].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[4].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -413,7 +399,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -438,10 +423,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[5].operations[0];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[5].operations[0], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
@@ -451,7 +435,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
@@ -474,20 +457,6 @@ pub mod consumes {
                 })
             }
         }
-    }
-    /// A JSON operation's answer with its body parsed; an empty body is `null`.
-    fn json_body(
-        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
-    ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::serde_json::Value>,
-        ::naftiko::Error,
-    > {
-        let body = if response.body.is_empty() {
-            ::naftiko::serde_json::Value::Null
-        } else {
-            response.json::<::naftiko::serde_json::Value>()?
-        };
-        ::core::result::Result::Ok(response.map(|_| body))
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
@@ -595,6 +564,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("update-order"),
@@ -678,6 +649,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -712,6 +685,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Text,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -746,6 +721,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Xml,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -780,6 +757,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -815,6 +794,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -850,6 +831,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Binary,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -1013,6 +996,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("PUT"),
@@ -1100,6 +1084,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("GET"),
@@ -1115,6 +1100,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -1214,6 +1200,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::McpTool {
                                 name: alloc::borrow::Cow::Borrowed("ping-basic"),
@@ -1239,6 +1226,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::McpTool {
                                 name: alloc::borrow::Cow::Borrowed("ping-digest"),
@@ -1264,6 +1252,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),

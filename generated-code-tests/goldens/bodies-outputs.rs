@@ -115,12 +115,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// List notes.
@@ -133,12 +132,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[1];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `GET /notes/{noteId}`
@@ -149,12 +147,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[2];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[2], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `POST /forms`
@@ -165,12 +162,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[3];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[3], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `PUT /forms`
@@ -181,10 +177,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[4];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[0].operations[4], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
             /// `POST /forms`
             pub async fn render(
@@ -194,10 +189,9 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::bytes::Bytes>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[5];
                 let args = super::to_inputs(&input)?;
-                self.core
-                    .call(&super::super::SPEC.consumes[0].operations[5], &args)
-                    .await
+                self.core.call(operation, &args).await
             }
         }
         /// Input of [`Client::create_note`]: `POST /notes`.
@@ -209,15 +203,14 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct CreateNoteInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub tag: ::core::option::Option<::naftiko::serde_json::Value>,
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub title: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::list_notes`]: `GET /notes`.
@@ -227,22 +220,19 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListNotesInput {
             /// Sent as query parameter `limit`.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub limit: ::core::option::Option<i64>,
         }
         /// Input of [`Client::get_note`]: `GET /notes/{noteId}`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetNoteInput {
@@ -257,12 +247,11 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SubmitFormInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub email: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::upload`]: `PUT /forms`.
@@ -272,12 +261,11 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct UploadInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub content: ::core::option::Option<::naftiko::serde_json::Value>,
         }
         /// Input of [`Client::render`]: `POST /forms`.
@@ -287,12 +275,11 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct RenderInput {
             /// Used by the request's templates.
-            #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
             pub markdown: ::core::option::Option<::naftiko::serde_json::Value>,
         }
     }
@@ -314,20 +301,6 @@ pub mod consumes {
                 })
             }
         }
-    }
-    /// A JSON operation's answer with its body parsed; an empty body is `null`.
-    fn json_body(
-        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
-    ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::serde_json::Value>,
-        ::naftiko::Error,
-    > {
-        let body = if response.body.is_empty() {
-            ::naftiko::serde_json::Value::Null
-        } else {
-            response.json::<::naftiko::serde_json::Value>()?
-        };
-        ::core::result::Result::Ok(response.map(|_| body))
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
@@ -461,6 +434,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                 ),
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("list-notes"),
@@ -488,6 +463,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("get-note"),
@@ -518,6 +495,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("submit-form"),
@@ -564,6 +543,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                 ),
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("upload"),
@@ -614,6 +595,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                 ),
                                 output_format: naftiko_spec::RawFormat::Text,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("render"),
@@ -657,6 +640,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                 },
                                 output_format: naftiko_spec::RawFormat::Html,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -764,6 +749,11 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                         ),
                                     }),
                                 },
+                                output_schema: Some(
+                                    alloc::borrow::Cow::Borrowed(
+                                        "{\"items\":{\"properties\":{\"id\":{\"type\":[\"string\",\"null\"]},\"title\":{\"type\":[\"string\",\"null\"]},\"words\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"},\"type\":[\"array\",\"null\"]}",
+                                    ),
+                                ),
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("POST"),
@@ -817,6 +807,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("GET"),
@@ -832,11 +823,12 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                         "application/json",
                                     ),
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),
                     openapi: alloc::borrow::Cow::Borrowed(
-                        "{\n  \"components\": {\n    \"schemas\": {\n      \"Problem\": {\n        \"description\": \"An RFC 9457 problem document\",\n        \"properties\": {\n          \"detail\": {\n            \"type\": \"string\"\n          },\n          \"instance\": {\n            \"type\": \"string\"\n          },\n          \"status\": {\n            \"type\": \"integer\"\n          },\n          \"title\": {\n            \"type\": \"string\"\n          },\n          \"type\": {\n            \"type\": \"string\"\n          }\n        },\n        \"type\": \"object\"\n      }\n    },\n    \"securitySchemes\": {\n      \"adapterAuth\": {\n        \"scheme\": \"bearer\",\n        \"type\": \"http\"\n      }\n    }\n  },\n  \"info\": {\n    \"description\": \"A notes API with every body type.\",\n    \"title\": \"Notes\",\n    \"version\": \"0.1.0\"\n  },\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/health\": {\n      \"get\": {\n        \"operationId\": \"notes-rest.health\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          }\n        }\n      }\n    },\n    \"/notes\": {\n      \"get\": {\n        \"operationId\": \"notes-rest.list\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      },\n      \"post\": {\n        \"operationId\": \"notes-rest.create\",\n        \"requestBody\": {\n          \"content\": {\n            \"application/json\": {\n              \"schema\": {\n                \"properties\": {\n                  \"tag\": {\n                    \"type\": \"string\"\n                  },\n                  \"title\": {\n                    \"type\": \"string\"\n                  }\n                },\n                \"required\": [\n                  \"title\"\n                ],\n                \"type\": \"object\"\n              }\n            }\n          },\n          \"required\": true\n        },\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      }\n    }\n  },\n  \"security\": [\n    {\n      \"adapterAuth\": []\n    }\n  ]\n}",
+                        "{\n  \"components\": {\n    \"schemas\": {\n      \"Problem\": {\n        \"description\": \"An RFC 9457 problem document\",\n        \"properties\": {\n          \"detail\": {\n            \"type\": \"string\"\n          },\n          \"instance\": {\n            \"type\": \"string\"\n          },\n          \"status\": {\n            \"type\": \"integer\"\n          },\n          \"title\": {\n            \"type\": \"string\"\n          },\n          \"type\": {\n            \"type\": \"string\"\n          }\n        },\n        \"type\": \"object\"\n      }\n    },\n    \"securitySchemes\": {\n      \"adapterAuth\": {\n        \"scheme\": \"bearer\",\n        \"type\": \"http\"\n      }\n    }\n  },\n  \"info\": {\n    \"description\": \"A notes API with every body type.\",\n    \"title\": \"Notes\",\n    \"version\": \"0.1.0\"\n  },\n  \"openapi\": \"3.1.0\",\n  \"paths\": {\n    \"/health\": {\n      \"get\": {\n        \"operationId\": \"notes-rest.health\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          }\n        }\n      }\n    },\n    \"/notes\": {\n      \"get\": {\n        \"operationId\": \"notes-rest.list\",\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {\n                \"schema\": {\n                  \"items\": {\n                    \"properties\": {\n                      \"id\": {\n                        \"type\": [\n                          \"string\",\n                          \"null\"\n                        ]\n                      },\n                      \"title\": {\n                        \"type\": [\n                          \"string\",\n                          \"null\"\n                        ]\n                      },\n                      \"words\": {\n                        \"type\": [\n                          \"integer\",\n                          \"null\"\n                        ]\n                      }\n                    },\n                    \"type\": \"object\"\n                  },\n                  \"type\": [\n                    \"array\",\n                    \"null\"\n                  ]\n                }\n              }\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      },\n      \"post\": {\n        \"operationId\": \"notes-rest.create\",\n        \"requestBody\": {\n          \"content\": {\n            \"application/json\": {\n              \"schema\": {\n                \"properties\": {\n                  \"tag\": {\n                    \"type\": \"string\"\n                  },\n                  \"title\": {\n                    \"type\": \"string\"\n                  }\n                },\n                \"required\": [\n                  \"title\"\n                ],\n                \"type\": \"object\"\n              }\n            }\n          },\n          \"required\": true\n        },\n        \"responses\": {\n          \"200\": {\n            \"content\": {\n              \"application/json\": {}\n            },\n            \"description\": \"Success\"\n          },\n          \"400\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"A caller input is missing or has the wrong type\"\n          },\n          \"502\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API is unreachable or its answer undecodable\"\n          },\n          \"504\": {\n            \"content\": {\n              \"application/problem+json\": {\n                \"schema\": {\n                  \"$ref\": \"#/components/schemas/Problem\"\n                }\n              }\n            },\n            \"description\": \"The upstream API did not answer in time\"\n          },\n          \"default\": {\n            \"description\": \"An error status of the upstream API, passed through with its body\"\n          }\n        }\n      }\n    }\n  },\n  \"security\": [\n    {\n      \"adapterAuth\": []\n    }\n  ]\n}",
                     ),
                     auth: naftiko_spec::Auth::Bearer {
                         token: naftiko_spec::Value::Secret(
@@ -896,6 +888,11 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                         ty: naftiko_spec::ValueType::String,
                                     }),
                                 },
+                                output_schema: Some(
+                                    alloc::borrow::Cow::Borrowed(
+                                        "{\"properties\":{\"result\":{\"type\":[\"string\",\"null\"]}},\"required\":[\"result\"],\"type\":\"object\"}",
+                                    ),
+                                ),
                             },
                             naftiko_spec::McpTool {
                                 name: alloc::borrow::Cow::Borrowed("note-with-list"),
@@ -990,6 +987,11 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                         ),
                                     }),
                                 },
+                                output_schema: Some(
+                                    alloc::borrow::Cow::Borrowed(
+                                        "{\"properties\":{\"count\":{\"type\":[\"integer\",\"null\"]},\"title\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+                                    ),
+                                ),
                             },
                         ],
                     ),

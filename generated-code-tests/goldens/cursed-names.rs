@@ -132,12 +132,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `GET /self/{fn}`
@@ -148,12 +147,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[1];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `POST /self/{fn}`
@@ -164,12 +162,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[2];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[2], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `DELETE /self/{fn}`
@@ -180,12 +177,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[3];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[3], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `PATCH /self/{fn}`
@@ -196,12 +192,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[4];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[4], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -209,10 +204,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct FnInput {
@@ -222,49 +215,42 @@ pub mod consumes {
             /// Sent as query parameter `match`.
             #[serde(
                 rename = "match",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub match_: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `2fa`.
             #[serde(
                 rename = "2fa",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub _2fa: ::core::option::Option<i64>,
             /// Sent as query parameter `héllo wörld`.
             #[serde(
                 rename = "héllo wörld",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub h_llo_w_rld: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `runId`.
             #[serde(
                 rename = "runId",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub run_id: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `run_id`.
             #[serde(
                 rename = "run_id",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub run_id_2: ::core::option::Option<::std::string::String>,
             /// Sent as query parameter `run-id`.
             #[serde(
                 rename = "run-id",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub run_id_3: ::core::option::Option<::std::string::String>,
             /// Sent as header `Self`.
             #[serde(
                 rename = "Self",
-                default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub self_: ::core::option::Option<::std::string::String>,
@@ -273,10 +259,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRunInput {
@@ -288,10 +272,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRun2Input {
@@ -303,10 +285,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ClientInput {
@@ -318,10 +298,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct N2ndOpInput {
@@ -348,12 +326,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[1].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[1].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `POST /spec`
@@ -364,12 +341,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[1].operations[1];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[1].operations[1], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -380,7 +356,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SpecInput {}
@@ -391,7 +366,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct Spec2Input {}
@@ -414,12 +388,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[2].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[2].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -430,7 +403,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SpecInput {}
@@ -453,20 +425,6 @@ pub mod consumes {
                 })
             }
         }
-    }
-    /// A JSON operation's answer with its body parsed; an empty body is `null`.
-    fn json_body(
-        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
-    ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::serde_json::Value>,
-        ::naftiko::Error,
-    > {
-        let body = if response.body.is_empty() {
-            ::naftiko::serde_json::Value::Null
-        } else {
-            response.json::<::naftiko::serde_json::Value>()?
-        };
-        ::core::result::Result::Ok(response.map(|_| body))
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
@@ -589,6 +547,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("getRun"),
@@ -619,6 +579,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("get_run"),
@@ -649,6 +611,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("Client"),
@@ -679,6 +643,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("2nd-op"),
@@ -709,6 +675,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -737,6 +705,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("SPEC"),
@@ -752,6 +722,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -780,6 +752,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -852,6 +826,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),

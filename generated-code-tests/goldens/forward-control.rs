@@ -110,12 +110,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -123,10 +122,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetUserInput {
@@ -153,20 +150,6 @@ pub mod consumes {
                 })
             }
         }
-    }
-    /// A JSON operation's answer with its body parsed; an empty body is `null`.
-    fn json_body(
-        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
-    ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::serde_json::Value>,
-        ::naftiko::Error,
-    > {
-        let body = if response.body.is_empty() {
-            ::naftiko::serde_json::Value::Null
-        } else {
-            response.json::<::naftiko::serde_json::Value>()?
-        };
-        ::core::result::Result::Ok(response.map(|_| body))
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
@@ -232,6 +215,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -294,6 +279,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),

@@ -126,12 +126,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
             /// `POST /{name}:endActiveConference`
@@ -142,12 +141,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[0].operations[1];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[0].operations[1], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -155,10 +153,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetSpaceInput {
@@ -169,10 +165,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct EndActiveConferenceInput {
@@ -198,12 +192,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[1].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[1].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -211,10 +204,8 @@ pub mod consumes {
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
-            ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListCampaignsInput {
@@ -241,12 +232,11 @@ pub mod consumes {
                 ::naftiko::Response<::naftiko::serde_json::Value>,
                 ::naftiko::Error,
             > {
+                let operation = &super::super::SPEC.consumes[2].operations[0];
                 let args = super::to_inputs(&input)?;
-                super::json_body(
-                    self
-                        .core
-                        .call(&super::super::SPEC.consumes[2].operations[0], &args)
-                        .await?,
+                ::naftiko::__private::json_body(
+                    self.core.call(operation, &args).await?,
+                    &operation.output,
                 )
             }
         }
@@ -257,7 +247,6 @@ pub mod consumes {
             ::core::default::Default,
             ::core::cmp::PartialEq,
             ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
         )]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetMeInput {}
@@ -280,20 +269,6 @@ pub mod consumes {
                 })
             }
         }
-    }
-    /// A JSON operation's answer with its body parsed; an empty body is `null`.
-    fn json_body(
-        response: ::naftiko::Response<::naftiko::bytes::Bytes>,
-    ) -> ::core::result::Result<
-        ::naftiko::Response<::naftiko::serde_json::Value>,
-        ::naftiko::Error,
-    > {
-        let body = if response.body.is_empty() {
-            ::naftiko::serde_json::Value::Null
-        } else {
-            response.json::<::naftiko::serde_json::Value>()?
-        };
-        ::core::result::Result::Ok(response.map(|_| body))
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.
@@ -347,6 +322,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                             naftiko_spec::HttpOperation {
                                 name: alloc::borrow::Cow::Borrowed("end-active-conference"),
@@ -380,6 +357,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -426,6 +405,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 ),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -466,6 +447,8 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                 inputs: alloc::borrow::Cow::Borrowed(&[]),
                                 body: naftiko_spec::RequestBody::Fields,
                                 output_format: naftiko_spec::RawFormat::Json,
+                                output: naftiko_spec::Output::Passthrough,
+                                output_schema: None,
                             },
                         ],
                     ),
@@ -526,6 +509,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("POST"),
@@ -565,6 +549,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("GET"),
@@ -604,6 +589,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     ),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                             naftiko_spec::RestRoute {
                                 method: alloc::borrow::Cow::Borrowed("GET"),
@@ -619,6 +605,7 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                                     args: alloc::borrow::Cow::Borrowed(&[]),
                                     output: naftiko_spec::Output::Passthrough,
                                 },
+                                output_schema: None,
                             },
                         ],
                     ),

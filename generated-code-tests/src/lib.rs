@@ -28,6 +28,9 @@ pub mod goldens {
     pub mod signed_upstreams {
         include!("../goldens/signed-upstreams.rs");
     }
+    pub mod typed_outputs {
+        include!("../goldens/typed-outputs.rs");
+    }
 }
 
 /// The specs as `build.rs` (`naftiko_codegen::configure()`) generated them into `OUT_DIR`.

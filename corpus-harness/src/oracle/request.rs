@@ -483,6 +483,8 @@ mod tests {
             ])),
         )]))),
         output_format: RawFormat::Json,
+        output: naftiko::spec::Output::Passthrough,
+        output_schema: None,
     };
 
     static SPEC: CapabilitySpec = CapabilitySpec {

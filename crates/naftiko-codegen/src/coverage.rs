@@ -302,6 +302,9 @@ const T_PATTERN: Status = honoured(
     "naftiko-codegen/tests/rules.rs::an_input_pattern_is_kept_for_the_runtime_and_advertised_in_both_schemas",
 );
 const T_OUTPUTS: Status = honoured("naftiko-runtime/tests/invoke.rs::mapped_output_is_shaped_json");
+/// A consumed operation's outputs shape what its typed client method returns.
+const T_CONSUMED_OUTPUTS: Status =
+    honoured("naftiko-tests/tests/typed_outputs.rs::the_client_returns_the_declared_fields_typed");
 const T_STEPS: Status =
     honoured("naftiko-runtime/tests/invoke.rs::steps_feed_lookups_and_the_mapping");
 const T_AGGREGATES: Status =
@@ -531,14 +534,14 @@ const ROWS: &[(&str, u8, Status)] = &[
     ("consumes[]<http>.resources[].operations[].method", ALL, T_CONSUMES),
     ("consumes[]<http>.resources[].operations[].name", A1 | A2 | A3, T_CONSUMES),
     ("consumes[]<http>.resources[].operations[].outputMediaType", B5, OUTPUT_MEDIA_TYPE),
-    ("consumes[]<http>.resources[].operations[].outputParameters", ALL, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].const", B5, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].items", B5, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].mapping", B5, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].name", A1 | A2 | A3, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].properties", B5, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].type", ALL, T_OUTPUTS),
-    ("consumes[]<http>.resources[].operations[].outputParameters[].value", ALL, T_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters", ALL, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].const", B5, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].items", B5, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].mapping", B5, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].name", A1 | A2 | A3, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].properties", B5, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].type", ALL, T_CONSUMED_OUTPUTS),
+    ("consumes[]<http>.resources[].operations[].outputParameters[].value", ALL, T_CONSUMED_OUTPUTS),
     ("consumes[]<http>.resources[].operations[].outputRawFormat", ALL, T_OUTPUTS),
     ("consumes[]<http>.resources[].operations[].outputSchema", A2 | A3 | B5, T_OUTPUTS),
     ("consumes[]<http>.resources[].operations[].tags", B5, METADATA),

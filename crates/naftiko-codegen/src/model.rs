@@ -92,6 +92,8 @@ pub struct ConsumedOperation {
     pub output_format: Option<Text>,
     /// `outputSchema`: an HTML table selector or a Markdown section prefix.
     pub output_schema: Option<Text>,
+    /// `outputParameters`: the shape the typed client reads out of the answer.
+    pub outputs: Vec<OutputParam>,
     pub span: Span,
 }
 
@@ -344,6 +346,10 @@ pub struct OutputParam {
     pub constant: Option<Located<serde_json::Value>>,
     pub properties: Vec<OutputParam>,
     pub items: Option<Box<OutputParam>>,
+    /// `description` (or `label`): the doc comment and schema description of the field.
+    pub description: Option<String>,
+    /// `required: true`: the field is never `null` (the output schema and struct say so).
+    pub required: bool,
     pub span: Span,
 }
 

@@ -101,6 +101,7 @@ pub mod __private {
     #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
     pub use crate::invoke::{Outcome, OutcomeBody, invoke};
     pub use crate::upstream::formats::to_json as raw_to_json;
+    pub use crate::upstream::typed::json_body;
 
     /// One check per cargo feature a spec can need: generated code invokes the check of each
     /// feature its spec needs, and a check whose feature is off is a `compile_error!` naming

@@ -61,6 +61,8 @@ macro_rules! op {
             inputs: Cow::Borrowed(&[$($input),*]),
             body: $body,
             output_format: RawFormat::Json,
+            output: naftiko_runtime::spec::Output::Passthrough,
+            output_schema: None,
         }
     };
 }

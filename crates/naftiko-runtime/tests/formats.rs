@@ -30,6 +30,8 @@ const VESSELS: HttpOperation = HttpOperation {
     inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Xml,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 const USERS: HttpOperation = HttpOperation {
     name: text("users"),
@@ -39,6 +41,8 @@ const USERS: HttpOperation = HttpOperation {
     inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Csv,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 const BROKEN: HttpOperation = HttpOperation {
     name: text("broken"),
@@ -48,6 +52,8 @@ const BROKEN: HttpOperation = HttpOperation {
     inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Xml,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 /// The one consumed namespace, `legacy`, and its operations in the order `SPEC` lists them.
@@ -113,6 +119,7 @@ const ROUTES: List<RestRoute> = Cow::Borrowed(&[
         name: text("vessels"),
         description: text(""),
         inputs: list(&[]),
+        output_schema: None,
         handler: Handler::Call {
             operation: VESSELS_ID,
             args: list(&[]),
@@ -125,6 +132,7 @@ const ROUTES: List<RestRoute> = Cow::Borrowed(&[
         name: text("vessels-raw"),
         description: text(""),
         inputs: list(&[]),
+        output_schema: None,
         handler: Handler::Call {
             operation: VESSELS_ID,
             args: list(&[]),
@@ -137,6 +145,7 @@ const ROUTES: List<RestRoute> = Cow::Borrowed(&[
         name: text("users"),
         description: text(""),
         inputs: list(&[]),
+        output_schema: None,
         handler: Handler::Call {
             operation: USERS_ID,
             args: list(&[]),
@@ -170,6 +179,7 @@ const ROUTES: List<RestRoute> = Cow::Borrowed(&[
         name: text("broken"),
         description: text(""),
         inputs: list(&[]),
+        output_schema: None,
         handler: Handler::Call {
             operation: BROKEN_ID,
             args: list(&[]),

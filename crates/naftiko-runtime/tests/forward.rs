@@ -224,6 +224,7 @@ async fn a_route_with_a_placeholder_where_a_forward_takes_sub_paths_is_refused()
                 name: text("by-id"),
                 description: text(""),
                 inputs: list(&[]),
+                output_schema: None,
                 handler: Handler::Static {
                     body: text("{}"),
                     content_type: text("application/json"),

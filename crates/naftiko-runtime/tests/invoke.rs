@@ -39,6 +39,8 @@ const SHIP: HttpOperation = HttpOperation {
     inputs: Cow::Borrowed(&[path_input("imo")]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 const CREW: HttpOperation = HttpOperation {
     name: text("list-crew"),
@@ -48,6 +50,8 @@ const CREW: HttpOperation = HttpOperation {
     inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 const TEXT: HttpOperation = HttpOperation {
     name: text("text"),
@@ -57,6 +61,8 @@ const TEXT: HttpOperation = HttpOperation {
     inputs: list(&[]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 const STATUS: HttpOperation = HttpOperation {
     name: text("status"),
@@ -69,6 +75,8 @@ const STATUS: HttpOperation = HttpOperation {
     inputs: Cow::Borrowed(&[path_input("code")]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 /// The one consumed namespace, `registry`, and its operations in the order `SPEC` lists them.

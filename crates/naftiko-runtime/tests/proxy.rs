@@ -35,6 +35,8 @@ const GET_ITEM_CONST: HttpOperation = HttpOperation {
     }]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 /// The operation as `call` takes it: a `'static` one.

@@ -28,6 +28,8 @@ const POST_ITEM_CONST: HttpOperation = HttpOperation {
     }]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 static POST_ITEM: HttpOperation = POST_ITEM_CONST;
 

@@ -446,6 +446,7 @@ fn a_route_table_axum_would_panic_on_is_an_error() {
             name: text("a"),
             description: text(""),
             inputs: list(&[]),
+            output_schema: None,
             handler: Handler::Static {
                 body: text("{}"),
                 content_type: text("application/json"),
@@ -457,6 +458,7 @@ fn a_route_table_axum_would_panic_on_is_an_error() {
             name: text("b"),
             description: text(""),
             inputs: list(&[]),
+            output_schema: None,
             handler: Handler::Static {
                 body: text("[]"),
                 content_type: text("application/json"),

@@ -34,6 +34,10 @@ pub struct RestRoute {
     pub description: Str,
     pub inputs: List<CallerInput>,
     pub handler: Handler,
+    /// The JSON Schema (2020-12) of a successful answer's body when the spec declares its shape
+    /// (`outputParameters` with names, types, `properties`, `items`), as canonical JSON text;
+    /// the OpenAPI document's response schema.
+    pub output_schema: Option<Str>,
 }
 
 /// A `forward` (proxy) resource: every method and every sub-path under `prefix` goes to the
@@ -148,6 +152,10 @@ pub struct McpTool {
     pub input_schema: Str,
     pub inputs: List<CallerInput>,
     pub handler: Handler,
+    /// The JSON Schema (2020-12) of the `structuredContent` of a successful call when the spec
+    /// declares the result's shape, as canonical JSON text: always an object schema (a result
+    /// that is no object is sent as `{"result": …}`, and its schema says so).
+    pub output_schema: Option<Str>,
 }
 
 /// The MCP tool hints: from the spec's `hints`, or derived from the HTTP method called.

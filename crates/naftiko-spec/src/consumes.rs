@@ -1,6 +1,6 @@
 //! What a capability consumes: HTTP namespaces, their authentication and their operations.
 
-use crate::{ApiKeyPlacement, List, ParamLocation, Str, Value, ValueType};
+use crate::{ApiKeyPlacement, List, Output, ParamLocation, Str, Value, ValueType};
 
 /// One consumed HTTP namespace (`capability.consumes[]`).
 #[derive(Debug, Clone, PartialEq)]
@@ -79,6 +79,13 @@ pub struct HttpOperation {
     pub inputs: List<OperationInput>,
     pub body: RequestBody,
     pub output_format: RawFormat,
+    /// The operation's own `outputParameters`, compiled: what the typed client's method reads
+    /// out of a JSON answer into its output struct. `Passthrough` when the spec declares no
+    /// object of named fields there (the method then returns the parsed body as it came).
+    pub output: Output,
+    /// The JSON Schema (2020-12) of `output` when it is mapped, as canonical JSON text: the
+    /// output struct is generated from it.
+    pub output_schema: Option<Str>,
 }
 
 /// A piece of a path or URI template.

@@ -13,6 +13,7 @@ pub const SPECS: &[(&str, &str)] = &[
     ("forward-control", "fixtures/forward-control.yaml"),
     ("path-shapes", "fixtures/path-shapes.yaml"),
     ("signed-upstreams", "fixtures/signed-upstreams.yaml"),
+    ("typed-outputs", "fixtures/typed-outputs.yaml"),
 ];
 
 pub fn crate_dir() -> &'static Path {

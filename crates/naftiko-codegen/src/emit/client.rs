@@ -3,8 +3,10 @@
 //!
 //! A method is a thin shell over the runtime: the input struct becomes the `Inputs` map by
 //! serde, the runtime's `ClientCore::call` sends the operation as `SPEC` describes it, and a JSON
-//! operation's body is parsed into a `serde_json::Value` (an empty body is `null`, as some APIs
-//! answer `200` with nothing).
+//! operation's body is parsed (an empty body is `null`, as some APIs answer `200` with nothing)
+//! into the operation's output struct when its `outputParameters` declare one (see
+//! `outputs.rs`), read out by the operation's compiled mapping; otherwise into a
+//! `serde_json::Value` as it came.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -63,18 +65,6 @@ impl Emitter<'_> {
                         }
                     }
                 }
-
-                /// A JSON operation's answer with its body parsed; an empty body is `null`.
-                fn json_body(
-                    response: #rt::Response<#rt::bytes::Bytes>,
-                ) -> ::core::result::Result<#rt::Response<#json::Value>, #rt::Error> {
-                    let body = if response.body.is_empty() {
-                        #json::Value::Null
-                    } else {
-                        response.json::<#json::Value>()?
-                    };
-                    ::core::result::Result::Ok(response.map(|_| body))
-                }
             }
         }
     }
@@ -88,10 +78,29 @@ impl Emitter<'_> {
         let rt = &self.rt;
         let mut structs = Vec::new();
         let mut methods = Vec::new();
+        // Output struct names are made unique among every type name of the module.
+        let mut taken: std::collections::HashSet<String> = std::iter::once("Client".to_string())
+            .chain(idents.operations.iter().map(|op| op.input.to_string()))
+            .collect();
         let operations = ns.operations.iter().zip(&idents.operations);
         for (op_index, (op, op_idents)) in operations.enumerate() {
             structs.push(self.input_struct(op, op_idents));
-            methods.push(self.client_method((ns_index, op_index), op, op_idents));
+            let output = match (&op.output_format, op.output_schema.as_deref()) {
+                (RawFormat::Json, Some(schema)) => {
+                    self.output_type(schema, &op_idents.method, &mut taken)
+                }
+                _ => None,
+            };
+            let output_type = output.map(|(name, tokens)| {
+                structs.push(tokens);
+                name
+            });
+            methods.push(self.client_method(
+                (ns_index, op_index),
+                op,
+                op_idents,
+                output_type.as_ref(),
+            ));
         }
         let client_doc = doc_lines(&[
             format!("The client of {}.", code(&ns.namespace)),
@@ -117,12 +126,14 @@ impl Emitter<'_> {
         }
     }
 
-    /// `at`: the operation's namespace and its position there, in `SPEC`.
+    /// `at`: the operation's namespace and its position there, in `SPEC`; `output`: the
+    /// operation's output struct, when it has one.
     fn client_method(
         &self,
         at: (usize, usize),
         op: &HttpOperation,
         idents: &super::idents::OperationIdents,
+        output: Option<&TokenStream>,
     ) -> TokenStream {
         let rt = &self.rt;
         let method = &idents.method;
@@ -142,11 +153,11 @@ impl Emitter<'_> {
         ));
         let docs = doc_lines(&lines);
         let operation = quote!(&super::super::SPEC.consumes[#ns_index].operations[#op_index]);
-        let call = quote!(self.core.call(#operation, &args).await);
+        let call = quote!(self.core.call(operation, &args).await);
         let (body_type, finish) = if op.output_format == RawFormat::Json {
             (
-                quote!(#rt::serde_json::Value),
-                quote!(super::json_body(#call?)),
+                output.map_or_else(|| quote!(#rt::serde_json::Value), Clone::clone),
+                quote!(#rt::__private::json_body(#call?, &operation.output)),
             )
         } else {
             (quote!(#rt::bytes::Bytes), call)
@@ -157,6 +168,7 @@ impl Emitter<'_> {
                 &self,
                 input: #input,
             ) -> ::core::result::Result<#rt::Response<#body_type>, #rt::Error> {
+                let operation = #operation;
                 let args = super::to_inputs(&input)?;
                 #finish
             }

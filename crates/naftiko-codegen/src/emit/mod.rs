@@ -14,6 +14,7 @@ mod capability;
 mod client;
 mod idents;
 mod openapi;
+mod outputs;
 mod spec;
 pub mod text;
 mod types;

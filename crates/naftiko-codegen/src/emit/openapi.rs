@@ -2,7 +2,8 @@
 //!
 //! Everything it says is known before the server runs: the routes, their inputs (path, query,
 //! header, cookie parameters and body fields), what each answers (the upstream's content type
-//! when the body is passed through, JSON when it is mapped) and the errors the runtime itself
+//! when the body is passed through, JSON when it is mapped, with its schema when the outputs
+//! declare one) and the errors the runtime itself
 //! produces (RFC 9457 problem documents for 400, 502 and 504).
 
 use serde_json::{Map, Value as Json, json};
@@ -101,7 +102,7 @@ fn operation(cap: &CapabilitySpec, adapter: &RestAdapterSpec, route: &RestRoute)
             }),
         );
     }
-    op.insert("responses".into(), responses(cap, &route.handler));
+    op.insert("responses".into(), responses(cap, route));
     Json::Object(op)
 }
 
@@ -232,7 +233,8 @@ fn object_schema(fields: &[&CallerInput]) -> Json {
     Json::Object(schema)
 }
 
-fn responses(cap: &CapabilitySpec, handler: &Handler) -> Json {
+fn responses(cap: &CapabilitySpec, route: &RestRoute) -> Json {
+    let handler = &route.handler;
     let problem = |description: &str| {
         json!({
             "description": description,
@@ -242,11 +244,16 @@ fn responses(cap: &CapabilitySpec, handler: &Handler) -> Json {
         })
     };
     let mut responses = Map::new();
+    // The body's schema, when the route's outputs declare its shape.
+    let media = match route.output_schema.as_deref().and_then(json::parse) {
+        Some(schema) => json!({ "schema": schema }),
+        None => json!({}),
+    };
     responses.insert(
         "200".into(),
         json!({
             "description": "Success",
-            "content": { success_content_type(cap, handler): {} },
+            "content": { success_content_type(cap, handler): media },
         }),
     );
     if matches!(handler, Handler::Static { .. }) {

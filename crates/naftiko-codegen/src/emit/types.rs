@@ -3,7 +3,9 @@
 //! Fields are the operation's inputs that the spec does not fix, named in snake case, with
 //! `#[serde(rename)]` back to the spec's name so that the struct serializes to exactly the
 //! `Inputs` map the runtime's client expects. Optional inputs are `Option<T>` and left out when
-//! `None`.
+//! `None`. A struct with a required field has no `Default`: a caller who leaves a required
+//! input out gets a compile error, not an upstream's 400. Inputs are only ever written by the
+//! caller, so they serialize and do not deserialize.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -54,7 +56,6 @@ impl Emitter<'_> {
                 }
                 if !input.required {
                     serde_args.push(quote!(
-                        default,
                         skip_serializing_if = "::core::option::Option::is_none"
                     ));
                 }
@@ -69,15 +70,25 @@ impl Emitter<'_> {
                     pub #field: #ty,
                 }
             });
+        // `Default` only where it builds a valid input: every field optional.
+        let default = if op
+            .inputs
+            .iter()
+            .zip(&idents.fields)
+            .any(|(input, field)| field.is_some() && input.required)
+        {
+            quote!()
+        } else {
+            quote!(::core::default::Default,)
+        };
         quote! {
             #header
             #[derive(
                 ::core::fmt::Debug,
                 ::core::clone::Clone,
-                ::core::default::Default,
+                #default
                 ::core::cmp::PartialEq,
                 #rt::__private::serde::Serialize,
-                #rt::__private::serde::Deserialize,
             )]
             #[serde(crate = #serde_crate)]
             pub struct #name {

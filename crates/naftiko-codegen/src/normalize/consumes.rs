@@ -287,6 +287,10 @@ fn operation(ctx: &mut Ctx<'_>, key: Option<&Node>, op: &Node) -> Option<Consume
             .unwrap_or_default(),
         output_format: string_field(ctx, op, "outputRawFormat"),
         output_schema: string_field(ctx, op, "outputSchema"),
+        outputs: op
+            .get("outputParameters")
+            .map(|o| super::targets::outputs(ctx, o))
+            .unwrap_or_default(),
         name,
         method,
         body,

@@ -355,6 +355,8 @@ fn output(ctx: &mut Ctx<'_>, key: Option<&Node>, o: &Node) -> Option<OutputParam
             constant: None,
             properties: Vec::new(),
             items: None,
+            description: None,
+            required: false,
             span: span(o),
         });
     }
@@ -406,6 +408,8 @@ fn output(ctx: &mut Ctx<'_>, key: Option<&Node>, o: &Node) -> Option<OutputParam
                 constant: None,
                 properties: fields,
                 items: None,
+                description: None,
+                required: false,
                 span: span(i),
             }))
         }
@@ -417,6 +421,8 @@ fn output(ctx: &mut Ctx<'_>, key: Option<&Node>, o: &Node) -> Option<OutputParam
         constant,
         properties,
         items,
+        description: opt_string(ctx, o, &["description", "label"]),
+        required: bool_field(ctx, o, "required").unwrap_or(false),
         span: span(o),
     })
 }

@@ -291,6 +291,8 @@ impl Resolver<'_> {
         self.warn_unplaced_path_params(r, op, &raw_path, &path, &inputs);
         let body = self.request_body(op, scope);
         add_template_inputs(&body, &mut inputs);
+        let output_format = self.output_format(op);
+        let (output, output_schema) = self.operation_output(&op.outputs, &output_format, &op.span);
         HttpOperation {
             name: op.name.value.clone().into(),
             method: op.method.value.as_str().into(),
@@ -298,7 +300,9 @@ impl Resolver<'_> {
             path: path.into(),
             inputs: inputs.into(),
             body,
-            output_format: self.output_format(op),
+            output_format,
+            output,
+            output_schema: output_schema.map(Into::into),
         }
     }
 

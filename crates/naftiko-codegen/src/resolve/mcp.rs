@@ -199,6 +199,9 @@ impl Resolver<'_> {
             annotations,
             input_schema: json::canonical_json(&input_schema(&exp.inputs)).into(),
             inputs: exp.inputs.into(),
+            output_schema: super::outputs::handler_output_schema(&handler, &t.target)
+                .and_then(super::outputs::tool_output_schema)
+                .map(|schema| json::canonical_json(&schema).into()),
             handler,
         })
     }

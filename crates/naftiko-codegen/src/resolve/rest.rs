@@ -145,6 +145,8 @@ impl Resolver<'_> {
                 .unwrap_or_default()
                 .into(),
             inputs: exp.inputs.into(),
+            output_schema: super::outputs::handler_output_schema(&handler, &op.target)
+                .map(|schema| json::canonical_json(&schema).into()),
             handler,
         });
     }

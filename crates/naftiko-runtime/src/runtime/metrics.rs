@@ -490,6 +490,7 @@ mod tests {
                 name: text("get"),
                 description: text(""),
                 inputs: list(&[]),
+                output_schema: None,
                 handler: Handler::Static {
                     body: text("{}"),
                     content_type: text("application/json"),
@@ -554,6 +555,8 @@ mod tests {
                     inputs: list(&[]),
                     body: RequestBody::Fields,
                     output_format: RawFormat::Json,
+                    output: crate::spec::Output::Passthrough,
+                    output_schema: None,
                 }]),
             }]),
             secrets: list(&[]),

@@ -320,6 +320,8 @@ mod tests {
             inputs: list(&[]),
             body: RequestBody::Fields,
             output_format: RawFormat::Json,
+            output: crate::spec::Output::Passthrough,
+            output_schema: None,
         };
         let runtime =
             Runtime::from_lookup(&SPEC, &lookup).unwrap_or_else(|error| unreachable!("{error}"));

@@ -23,6 +23,7 @@ mod proxy;
 mod request;
 mod retry;
 mod transport;
+pub(crate) mod typed;
 mod wire;
 
 use std::sync::Arc;

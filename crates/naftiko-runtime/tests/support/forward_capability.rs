@@ -54,6 +54,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[RestRoute {
     name: text("special"),
     description: text(""),
     inputs: list(&[]),
+    output_schema: None,
     handler: Handler::Static {
         body: text("{\"special\":true}"),
         content_type: text("application/json"),

@@ -27,6 +27,8 @@ const GET_RUN: HttpOperation = HttpOperation {
     }]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 const RUN_ID_INPUT: List<CallerInput> = Cow::Borrowed(&[CallerInput {
@@ -88,6 +90,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
                     },
                     input_schema: RUN_ID_SCHEMA,
                     inputs: RUN_ID_INPUT,
+                    output_schema: None,
                     handler: Handler::Call {
                         operation: GET_RUN_ID,
                         args: Cow::Borrowed(&[Arg {
@@ -109,6 +112,7 @@ pub static CAPABILITY: CapabilitySpec = CapabilitySpec {
                     },
                     input_schema: RUN_ID_SCHEMA,
                     inputs: RUN_ID_INPUT,
+                    output_schema: None,
                     handler: Handler::Call {
                         operation: GET_RUN_ID,
                         args: Cow::Borrowed(&[Arg {

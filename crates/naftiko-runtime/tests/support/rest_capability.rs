@@ -36,6 +36,8 @@ pub const GET_RUN: HttpOperation = HttpOperation {
     inputs: Cow::Borrowed(&[RUN_ID]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 pub const CANCEL_RUN: HttpOperation = HttpOperation {
@@ -61,6 +63,8 @@ pub const CANCEL_RUN: HttpOperation = HttpOperation {
     ]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 pub const LIST_RUNS: HttpOperation = HttpOperation {
@@ -79,6 +83,8 @@ pub const LIST_RUNS: HttpOperation = HttpOperation {
     }]),
     body: RequestBody::Fields,
     output_format: RawFormat::Json,
+    output: naftiko_runtime::spec::Output::Passthrough,
+    output_schema: None,
 };
 
 /// The caller's `run` is the router's `{id}` placeholder: names may differ (`wire_name`).
@@ -118,6 +124,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
         name: text("getrun"),
         description: text(""),
         inputs: Cow::Borrowed(&[ID_IN_PATH]),
+        output_schema: None,
         handler: Handler::Call {
             operation: GET_RUN_ID,
             args: Cow::Borrowed(&[Arg {
@@ -145,6 +152,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
                 pattern: None,
             },
         ]),
+        output_schema: None,
         handler: Handler::Call {
             operation: CANCEL_RUN_ID,
             args: Cow::Borrowed(&[
@@ -166,6 +174,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
         name: text("runstatus"),
         description: text(""),
         inputs: Cow::Borrowed(&[ID_IN_PATH]),
+        output_schema: None,
         handler: Handler::Call {
             operation: GET_RUN_ID,
             args: Cow::Borrowed(&[Arg {
@@ -199,6 +208,7 @@ pub const ROUTES: List<RestRoute> = Cow::Borrowed(&[
             schema: None,
             pattern: None,
         }]),
+        output_schema: None,
         handler: Handler::Call {
             operation: LIST_RUNS_ID,
             args: Cow::Borrowed(&[Arg {

@@ -21,7 +21,31 @@ pub(crate) fn describe(tool: &'static McpTool) -> Tool {
     if let Some(title) = &tool.title {
         described = described.with_title(&**title);
     }
+    described.output_schema = tool
+        .output_schema
+        .as_deref()
+        .and_then(|text| output_schema(&tool.name, text))
+        .map(Arc::new);
     described
+}
+
+/// Parses a generated output schema; one that is no object schema is a code generator bug,
+/// logged, and the tool is then described without one (clients check `structuredContent`
+/// against it, so a wrong schema would fail good results).
+fn output_schema(tool_name: &str, schema_text: &str) -> Option<JsonObject> {
+    match serde_json::from_str::<serde_json::Value>(schema_text) {
+        Ok(serde_json::Value::Object(schema)) if schema.get("type") == Some(&"object".into()) => {
+            Some(schema)
+        }
+        _ => {
+            tracing::error!(
+                tool = tool_name,
+                "generated output schema is not an object schema (a naftiko-codegen bug); \
+                 describing the tool without one"
+            );
+            None
+        }
+    }
 }
 
 /// All four hints are always sent: the protocol's defaults (destructive, open world) are the

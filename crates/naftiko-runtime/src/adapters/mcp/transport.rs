@@ -239,6 +239,7 @@ mod tests {
                     },
                     input_schema: text(r#"{"type":"object","properties":{}}"#),
                     inputs: list(&[]),
+                    output_schema: None,
                     handler: Handler::Static {
                         body: text(r#"{"pong":true}"#),
                         content_type: text("application/json"),

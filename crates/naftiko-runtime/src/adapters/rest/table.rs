@@ -335,6 +335,7 @@ mod tests {
             name: text(name),
             description: text(""),
             inputs: list(&[]),
+            output_schema: None,
             handler: Handler::Static {
                 body: text("{}"),
                 content_type: text("application/json"),
