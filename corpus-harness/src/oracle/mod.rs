@@ -290,7 +290,8 @@ fn mapping_values<'a>(mapping: &'a Mapping, add: &mut dyn FnMut(&'a Value)) {
 /// Why the resolved spec itself sends caller input `name` nowhere, when it does: every operation input it
 /// feeds is an `in: path` parameter whose path has no placeholder for it (the code generator
 /// warns `path-param-without-placeholder` and drops it), or every one is a header the
-/// namespace's authentication sets (`auth-header-param`).
+/// namespace's authentication sets (`auth-header-param`) or the body field its API key is
+/// placed in (`auth-body-param`).
 pub fn unplaced_by_design(
     spec: &CapabilitySpec,
     handler: &Handler,
@@ -361,12 +362,28 @@ pub fn unplaced_by_design(
             location == Some(ParamLocation::Header) && wire.eq_ignore_ascii_case(sets)
         })
     };
+    // The namespace's API key is a body field of this name, and wins.
+    let auth_body = |(id, operation, param): &(OperationId, &HttpOperation, &str)| {
+        let Some(Auth::ApiKey {
+            name,
+            placement: ApiKeyPlacement::Body,
+            ..
+        }) = spec.namespace(id.consumes).map(|ns| &ns.auth)
+        else {
+            return false;
+        };
+        declared(operation, param).is_some_and(|(location, wire)| {
+            location == Some(ParamLocation::Body) && wire == &**name
+        })
+    };
     if fed.is_empty() {
         None
     } else if fed.iter().all(unplaced) {
         Some("path-param-without-placeholder")
     } else if fed.iter().all(auth_header) {
         Some("auth-header-param")
+    } else if fed.iter().all(auth_body) {
+        Some("auth-body-param")
     } else {
         None
     }
