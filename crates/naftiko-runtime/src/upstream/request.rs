@@ -386,7 +386,7 @@ pub(crate) fn mentions_secret(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::text;
+    use crate::spec::{OperationInput, text};
     use serde_json::json;
 
     fn inputs(value: Json) -> Inputs {
@@ -529,5 +529,353 @@ mod tests {
         let fields = inputs(json!({"a b": "x&y=z", "n": 1, "list": [1, 2], "skip": null}));
         assert_eq!(form_encode(&fields), "a+b=x%26y%3Dz&list=1&list=2&n=1");
         assert_eq!(crate::spec::path_text(PATH), "/runs/{runId}/jobs");
+    }
+
+    // Requests as `prepare` builds them, from hand-written specs: what reaches the upstream.
+
+    const fn input(
+        name: &'static str,
+        location: Option<ParamLocation>,
+        required: bool,
+    ) -> OperationInput {
+        OperationInput {
+            name: text(name),
+            location,
+            wire_name: text(""),
+            ty: crate::spec::ValueType::Any,
+            required,
+            fixed: None,
+            description: text(""),
+        }
+    }
+
+    /// A macro, not a `const fn`: only in a `static`'s own initializer are the borrowed body
+    /// templates promoted to static storage.
+    macro_rules! operation {
+        ($inputs:expr, $body:expr $(,)?) => {
+            HttpOperation {
+                name: text("op"),
+                method: text("POST"),
+                description: text(""),
+                path: Cow::Borrowed(&[]),
+                inputs: Cow::Borrowed($inputs),
+                body: $body,
+                output_format: crate::spec::RawFormat::Json,
+                output: crate::spec::Output::Passthrough,
+                output_schema: None,
+            }
+        };
+    }
+
+    const fn namespace(
+        auth: Auth,
+        default_params: &'static [crate::spec::DefaultParam],
+    ) -> ConsumesSpec {
+        ConsumesSpec {
+            namespace: text("ns"),
+            env_prefix: text("NS"),
+            base_url: text(""),
+            description: text(""),
+            timeout_ms: 1000,
+            auth,
+            default_params: Cow::Borrowed(default_params),
+            operations: Cow::Borrowed(&[]),
+        }
+    }
+
+    /// The API key goes into the body, as a field named `api_key`.
+    static BODY_KEY: ConsumesSpec = namespace(
+        Auth::ApiKey {
+            name: text("api_key"),
+            value: Value::Secret(text("KEY")),
+            placement: ApiKeyPlacement::Body,
+        },
+        &[],
+    );
+    static OPEN: ConsumesSpec = namespace(Auth::None, &[]);
+
+    static BODY_INPUTS: &[OperationInput] = &[
+        input("name", Some(ParamLocation::Body), false),
+        input("api_key", Some(ParamLocation::Body), false),
+    ];
+    static FIELDS: HttpOperation = operation!(BODY_INPUTS, RequestBody::Fields);
+    static JSON_OBJECT: HttpOperation = operation!(
+        BODY_INPUTS,
+        RequestBody::Json(Value::Object(Cow::Borrowed(&[
+            (text("kind"), Value::Literal(text("\"item\""))),
+            (text("api_key"), Value::Literal(text("\"from-template\""))),
+        ]))),
+    );
+    /// A template that is one input: nothing when the input is not given.
+    static JSON_ABSENT: HttpOperation =
+        operation!(BODY_INPUTS, RequestBody::Json(Value::Input(text("doc"))));
+    static JSON_ARRAY: HttpOperation = operation!(
+        BODY_INPUTS,
+        RequestBody::Json(Value::Literal(text("[1,2]"))),
+    );
+    static FORM_OBJECT: HttpOperation = operation!(
+        BODY_INPUTS,
+        RequestBody::FormUrlEncoded(Value::Object(Cow::Borrowed(&[(
+            text("kind"),
+            Value::Literal(text("\"item\"")),
+        )]))),
+    );
+    static FORM_ABSENT: HttpOperation = operation!(
+        BODY_INPUTS,
+        RequestBody::FormUrlEncoded(Value::Input(text("doc"))),
+    );
+    static FORM_TEXT: HttpOperation = operation!(
+        BODY_INPUTS,
+        RequestBody::FormUrlEncoded(Value::Literal(text("\"a=1&b=2\""))),
+    );
+    static MULTIPART: HttpOperation = operation!(
+        &[],
+        RequestBody::Multipart(Cow::Borrowed(&[
+            crate::spec::MultipartPart {
+                name: text("file"),
+                value: Value::Literal(text("\"data\"")),
+                filename: None,
+                content_type: None,
+            },
+            crate::spec::MultipartPart {
+                name: text("api_key"),
+                value: Value::Literal(text("\"from-template\"")),
+                filename: None,
+                content_type: None,
+            },
+        ])),
+    );
+    static TEXT: HttpOperation = operation!(
+        &[],
+        RequestBody::Text {
+            content_type: text("text/plain"),
+            data: Value::Literal(text("\"plain\"")),
+        },
+    );
+
+    fn prepared(
+        consumes: &'static ConsumesSpec,
+        op: &'static HttpOperation,
+        given: Json,
+    ) -> Result<Prepared, Error> {
+        let mut secrets = Secrets::new();
+        secrets.insert("KEY", "s3cret".to_owned().into());
+        let base = url::Url::parse("http://upstream.test/v1")
+            .map_err(|_| config_problem(String::new()))?;
+        prepare(consumes, &base, &secrets, None, op, &inputs(given))
+    }
+
+    /// The body sent: `None` for no body, else its content type and text.
+    fn body(
+        consumes: &'static ConsumesSpec,
+        op: &'static HttpOperation,
+        given: Json,
+    ) -> Option<(String, String)> {
+        match prepared(consumes, op, given) {
+            Ok(Prepared {
+                body: Body::Bytes { content_type, data },
+                ..
+            }) => Some((
+                content_type.to_str().unwrap_or_default().to_owned(),
+                String::from_utf8_lossy(&data).into_owned(),
+            )),
+            Ok(Prepared {
+                body: Body::Empty, ..
+            }) => None,
+            Ok(Prepared {
+                body: Body::Multipart(_),
+                ..
+            }) => Some(("multipart".to_owned(), String::new())),
+            Err(error) => Some(("error".to_owned(), error.to_string())),
+        }
+    }
+
+    fn json_body(
+        consumes: &'static ConsumesSpec,
+        op: &'static HttpOperation,
+        given: Json,
+    ) -> Option<Json> {
+        body(consumes, op, given).and_then(|(content_type, data)| {
+            (content_type == "application/json").then(|| serde_json::from_str(&data).ok())?
+        })
+    }
+
+    fn is_config_error(result: Result<Prepared, Error>) -> bool {
+        matches!(result, Err(Error::Config { .. }))
+    }
+
+    #[test]
+    fn an_api_key_in_the_body_is_a_field_of_every_object_body_and_wins() {
+        assert_eq!(
+            json_body(
+                &BODY_KEY,
+                &FIELDS,
+                json!({"name": "n", "api_key": "from-caller"})
+            ),
+            Some(json!({"name": "n", "api_key": "s3cret"}))
+        );
+        // No field given: the key alone still makes a body.
+        assert_eq!(
+            json_body(&BODY_KEY, &FIELDS, json!({})),
+            Some(json!({"api_key": "s3cret"}))
+        );
+        assert_eq!(
+            json_body(&BODY_KEY, &JSON_OBJECT, json!({"name": "n"})),
+            Some(json!({"kind": "item", "name": "n", "api_key": "s3cret"}))
+        );
+        assert_eq!(
+            json_body(&BODY_KEY, &JSON_ABSENT, json!({})),
+            Some(json!({"api_key": "s3cret"}))
+        );
+        assert_eq!(
+            body(&BODY_KEY, &FORM_OBJECT, json!({"name": "n"})),
+            Some((
+                "application/x-www-form-urlencoded".to_owned(),
+                "api_key=s3cret&kind=item&name=n".to_owned()
+            ))
+        );
+        assert_eq!(
+            body(&BODY_KEY, &FORM_ABSENT, json!({})),
+            Some((
+                "application/x-www-form-urlencoded".to_owned(),
+                "api_key=s3cret".to_owned()
+            ))
+        );
+        let parts = match prepared(&BODY_KEY, &MULTIPART, json!({})) {
+            Ok(Prepared {
+                body: Body::Multipart(parts),
+                ..
+            }) => parts
+                .into_iter()
+                .map(|part| (part.name, part.data))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        assert_eq!(
+            parts,
+            [
+                ("file", "data".to_owned()),
+                ("api_key", "s3cret".to_owned())
+            ]
+        );
+        // A body that is not an object has no place for the key: a configuration error, not a
+        // request sent without it.
+        assert!(is_config_error(prepared(&BODY_KEY, &JSON_ARRAY, json!({}))));
+        assert!(is_config_error(prepared(&BODY_KEY, &FORM_TEXT, json!({}))));
+        assert!(is_config_error(prepared(&BODY_KEY, &TEXT, json!({}))));
+    }
+
+    #[test]
+    fn without_a_body_key_bodies_follow_their_templates() {
+        assert_eq!(body(&OPEN, &FIELDS, json!({})), None, "no field, no body");
+        assert_eq!(
+            json_body(&OPEN, &FIELDS, json!({"name": "n"})),
+            Some(json!({"name": "n"}))
+        );
+        assert_eq!(body(&OPEN, &JSON_ABSENT, json!({})), None);
+        assert_eq!(
+            json_body(&OPEN, &JSON_ABSENT, json!({"name": "n"})),
+            Some(json!({"name": "n"}))
+        );
+        assert_eq!(
+            json_body(&OPEN, &JSON_ARRAY, json!({})),
+            Some(json!([1, 2]))
+        );
+        assert_eq!(body(&OPEN, &FORM_ABSENT, json!({})), None);
+        assert_eq!(
+            body(&OPEN, &FORM_ABSENT, json!({"name": "n"})),
+            Some((
+                "application/x-www-form-urlencoded".to_owned(),
+                "name=n".to_owned()
+            ))
+        );
+        assert_eq!(
+            body(&OPEN, &FORM_TEXT, json!({})),
+            Some((
+                "application/x-www-form-urlencoded".to_owned(),
+                "a=1&b=2".to_owned()
+            ))
+        );
+        assert_eq!(
+            body(&OPEN, &TEXT, json!({})),
+            Some(("text/plain".to_owned(), "plain".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_null_input_is_not_sent_and_does_not_count_as_given() {
+        static QUERY: &[OperationInput] = &[
+            input("q", Some(ParamLocation::Query), false),
+            input("id", Some(ParamLocation::Query), true),
+        ];
+        static GET: HttpOperation = operation!(QUERY, RequestBody::Fields);
+        let url = prepared(&OPEN, &GET, json!({"q": null, "id": "7"})).map(|p| p.url.to_string());
+        assert_eq!(url.ok().as_deref(), Some("http://upstream.test/v1?id=7"));
+        assert!(matches!(
+            prepared(&OPEN, &GET, json!({"id": null})),
+            Err(Error::InvalidInput { ref field, .. }) if field == "id"
+        ));
+    }
+
+    #[test]
+    fn namespace_headers_made_of_secrets_are_marked_sensitive() {
+        use crate::spec::{DefaultParam, TemplatePart};
+        static PARAMS: &[DefaultParam] = &[
+            DefaultParam {
+                name: text("X-Key"),
+                location: ParamLocation::Header,
+                value: Value::Secret(text("KEY")),
+            },
+            DefaultParam {
+                name: text("X-Signed"),
+                location: ParamLocation::Header,
+                value: Value::Template(Cow::Borrowed(&[
+                    TemplatePart::Text(text("key=")),
+                    TemplatePart::Value(Value::Secret(text("KEY"))),
+                ])),
+            },
+            DefaultParam {
+                name: text("X-Version"),
+                location: ParamLocation::Header,
+                value: Value::Literal(text("\"2024\"")),
+            },
+        ];
+        static WITH_PARAMS: ConsumesSpec = namespace(Auth::None, PARAMS);
+        static GET: HttpOperation = operation!(&[], RequestBody::Fields);
+        let headers = prepared(&WITH_PARAMS, &GET, json!({}))
+            .map(|p| p.headers)
+            .unwrap_or_default();
+        let sensitive = |name: &str| headers.get(name).map(HeaderValue::is_sensitive);
+        assert_eq!(sensitive("x-key"), Some(true));
+        assert_eq!(sensitive("x-signed"), Some(true));
+        assert_eq!(sensitive("x-version"), Some(false));
+        // Any secret inside a structured value counts; literals and inputs do not.
+        static OBJECT: Value =
+            Value::Object(Cow::Borrowed(&[(text("k"), Value::Secret(text("KEY")))]));
+        static ARRAY: Value = Value::Array(Cow::Borrowed(&[
+            Value::Input(text("a")),
+            Value::Secret(text("KEY")),
+        ]));
+        static PLAIN: Value = Value::Template(Cow::Borrowed(&[
+            TemplatePart::Text(text("v")),
+            TemplatePart::Value(Value::Input(text("a"))),
+        ]));
+        assert!(mentions_secret(&OBJECT) && mentions_secret(&ARRAY));
+        assert!(!mentions_secret(&PLAIN) && !mentions_secret(&Value::Literal(text("1"))));
+    }
+
+    #[test]
+    fn an_operation_path_without_a_leading_slash_is_its_own_segment() {
+        assert_eq!(
+            build_path(
+                "/v1",
+                &[PathPart::Literal(text("items"))],
+                &Inputs::new(),
+                &Secrets::new()
+            )
+            .ok()
+            .as_deref(),
+            Some("/v1/items")
+        );
     }
 }
