@@ -142,12 +142,13 @@ impl Clients {
 pub mod consumes {
     /// Bearer token authentication.
     pub mod bearer_api {
+        use ::naftiko::__private::prelude::*;
         /// The client of `bearer-api`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://bearer.example` or `BEARER_API_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Get one order, with every parameter location.
@@ -156,16 +157,21 @@ pub mod consumes {
             pub async fn get_order(
                 &self,
                 input: GetOrderInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(
+                        &self.core,
+                        operation,
+                        "GET",
+                        "/shops/{shopId}/orders/{orderId}",
+                    )
+                    .path("shopId", input.shop_id)
+                    .path("orderId", input.order_id)
+                    .query("expand", input.expand)
+                    .header("X-Request-Id", input.x_request_id)
+                    .cookie("session", input.session)
+                    .json()
+                    .await
             }
             /// Replace an order.
             ///
@@ -173,25 +179,26 @@ pub mod consumes {
             pub async fn update_order(
                 &self,
                 input: UpdateOrderInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(
+                        &self.core,
+                        operation,
+                        "PUT",
+                        "/shops/{shopId}/orders/{orderId}",
+                    )
+                    .path("shopId", input.shop_id)
+                    .path("orderId", input.order_id)
+                    .body("quantity", input.quantity)
+                    .body("note", input.note)
+                    .body("tags", input.tags)
+                    .body("meta", input.meta)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::get_order`]: `GET /shops/{shopId}/orders/{orderId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetOrderInput {
             /// The shop.
@@ -203,33 +210,25 @@ pub mod consumes {
             ///
             /// Sent as path parameter `orderId`.
             #[serde(rename = "orderId")]
-            pub order_id: ::std::string::String,
+            pub order_id: String,
             /// Expand line items.
             ///
             /// Sent as query parameter `expand`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub expand: ::core::option::Option<bool>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub expand: Option<bool>,
             /// A request id for tracing.
             ///
             /// Sent as header `X-Request-Id`.
-            #[serde(
-                rename = "X-Request-Id",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub x_request_id: ::core::option::Option<::std::string::String>,
+            #[serde(rename = "X-Request-Id", skip_serializing_if = "Option::is_none")]
+            pub x_request_id: Option<String>,
             /// A session cookie.
             ///
             /// Sent as cookie `session`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub session: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub session: Option<String>,
         }
         /// Input of [`Client::update_order`]: `PUT /shops/{shopId}/orders/{orderId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct UpdateOrderInput {
             /// Sent as path parameter `shopId`.
@@ -237,30 +236,31 @@ pub mod consumes {
             pub shop_id: i64,
             /// Sent as path parameter `orderId`.
             #[serde(rename = "orderId")]
-            pub order_id: ::std::string::String,
+            pub order_id: String,
             /// How many.
             ///
             /// Sent as body field `quantity`.
             pub quantity: f64,
             /// Sent as body field `note`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub note: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub note: Option<String>,
             /// Sent as body field `tags`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub tags: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub tags: Option<Value>,
             /// Sent as body field `meta`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub meta: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub meta: Option<Value>,
         }
     }
     /// The API `header-key-api`.
     pub mod header_key_api {
+        use ::naftiko::__private::prelude::*;
         /// The client of `header-key-api`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://header.example` or `HEADER_KEY_API_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Ping.
@@ -269,34 +269,26 @@ pub mod consumes {
             pub async fn ping(
                 &self,
                 input: PingInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::bytes::Bytes>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Bytes>, Error> {
                 let operation = &super::super::SPEC.consumes[1].operations[0];
-                let args = super::to_inputs(&input)?;
-                self.core.call(operation, &args).await
+                let PingInput {} = input;
+                Call::new(&self.core, operation, "GET", "/ping").send().await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
     }
     /// The API `query-key-api`.
     pub mod query_key_api {
+        use ::naftiko::__private::prelude::*;
         /// The client of `query-key-api`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://query.example` or `QUERY_KEY_API_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Ping.
@@ -305,34 +297,26 @@ pub mod consumes {
             pub async fn ping(
                 &self,
                 input: PingInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::bytes::Bytes>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Bytes>, Error> {
                 let operation = &super::super::SPEC.consumes[2].operations[0];
-                let args = super::to_inputs(&input)?;
-                self.core.call(operation, &args).await
+                let PingInput {} = input;
+                Call::new(&self.core, operation, "GET", "/ping").send().await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
     }
     /// The API `cookie-key-api`.
     pub mod cookie_key_api {
+        use ::naftiko::__private::prelude::*;
         /// The client of `cookie-key-api`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://cookie.example` or `COOKIE_KEY_API_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Ping.
@@ -341,37 +325,26 @@ pub mod consumes {
             pub async fn ping(
                 &self,
                 input: PingInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[3].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                let PingInput {} = input;
+                Call::new(&self.core, operation, "GET", "/ping").json().await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
     }
     /// The API `basic-api`.
     pub mod basic_api {
+        use ::naftiko::__private::prelude::*;
         /// The client of `basic-api`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://basic.example` or `BASIC_API_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Ping.
@@ -380,37 +353,26 @@ pub mod consumes {
             pub async fn ping(
                 &self,
                 input: PingInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[4].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                let PingInput {} = input;
+                Call::new(&self.core, operation, "GET", "/ping").json().await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
     }
     /// The API `digest-api`.
     pub mod digest_api {
+        use ::naftiko::__private::prelude::*;
         /// The client of `digest-api`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://digest.example` or `DIGEST_API_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Ping.
@@ -419,44 +381,16 @@ pub mod consumes {
             pub async fn ping(
                 &self,
                 input: PingInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::bytes::Bytes>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Bytes>, Error> {
                 let operation = &super::super::SPEC.consumes[5].operations[0];
-                let args = super::to_inputs(&input)?;
-                self.core.call(operation, &args).await
+                let PingInput {} = input;
+                Call::new(&self.core, operation, "GET", "/ping").send().await
             }
         }
         /// Input of [`Client::ping`]: `GET /ping`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct PingInput {}
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
-        }
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.

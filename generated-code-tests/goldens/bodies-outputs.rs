@@ -97,12 +97,13 @@ impl Clients {
 pub mod consumes {
     /// The API `notes`.
     pub mod notes {
+        use ::naftiko::__private::prelude::*;
         /// The client of `notes`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://notes.example/api` or `NOTES_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Create a note from a JSON template.
@@ -111,16 +112,13 @@ pub mod consumes {
             pub async fn create_note(
                 &self,
                 input: CreateNoteInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/notes")
+                    .template("tag", input.tag)
+                    .template("title", input.title)
+                    .json()
+                    .await
             }
             /// List notes.
             ///
@@ -128,178 +126,110 @@ pub mod consumes {
             pub async fn list_notes(
                 &self,
                 input: ListNotesInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/notes")
+                    .query("limit", input.limit)
+                    .json()
+                    .await
             }
             /// `GET /notes/{noteId}`
             pub async fn get_note(
                 &self,
                 input: GetNoteInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[2];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/notes/{noteId}")
+                    .path("noteId", input.note_id)
+                    .json()
+                    .await
             }
             /// `POST /forms`
             pub async fn submit_form(
                 &self,
                 input: SubmitFormInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[3];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/forms")
+                    .template("email", input.email)
+                    .json()
+                    .await
             }
             /// `PUT /forms`
             pub async fn upload(
                 &self,
                 input: UploadInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::bytes::Bytes>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Bytes>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[4];
-                let args = super::to_inputs(&input)?;
-                self.core.call(operation, &args).await
+                Call::new(&self.core, operation, "PUT", "/forms")
+                    .template("content", input.content)
+                    .send()
+                    .await
             }
             /// `POST /forms`
             pub async fn render(
                 &self,
                 input: RenderInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::bytes::Bytes>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Bytes>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[5];
-                let args = super::to_inputs(&input)?;
-                self.core.call(operation, &args).await
+                Call::new(&self.core, operation, "POST", "/forms")
+                    .template("markdown", input.markdown)
+                    .send()
+                    .await
             }
         }
         /// Input of [`Client::create_note`]: `POST /notes`.
         ///
         /// The spec fixes `format`; callers cannot set it.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct CreateNoteInput {
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub tag: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub tag: Option<Value>,
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub title: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub title: Option<Value>,
         }
         /// Input of [`Client::list_notes`]: `GET /notes`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListNotesInput {
             /// Sent as query parameter `limit`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub limit: ::core::option::Option<i64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub limit: Option<i64>,
         }
         /// Input of [`Client::get_note`]: `GET /notes/{noteId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetNoteInput {
             /// Sent as path parameter `noteId`.
             #[serde(rename = "noteId")]
-            pub note_id: ::std::string::String,
+            pub note_id: String,
         }
         /// Input of [`Client::submit_form`]: `POST /forms`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SubmitFormInput {
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub email: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub email: Option<Value>,
         }
         /// Input of [`Client::upload`]: `PUT /forms`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct UploadInput {
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub content: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub content: Option<Value>,
         }
         /// Input of [`Client::render`]: `POST /forms`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct RenderInput {
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub markdown: ::core::option::Option<::naftiko::serde_json::Value>,
-        }
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub markdown: Option<Value>,
         }
     }
 }

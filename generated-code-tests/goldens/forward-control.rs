@@ -94,61 +94,34 @@ impl Clients {
 pub mod consumes {
     /// The API `notion`.
     pub mod notion {
+        use ::naftiko::__private::prelude::*;
         /// The client of `notion`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://api.notion.com/v1` or `NOTION_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// `GET /users/{userId}`
             pub async fn get_user(
                 &self,
                 input: GetUserInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/users/{userId}")
+                    .path("userId", input.user_id)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::get_user`]: `GET /users/{userId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetUserInput {
             /// Sent as path parameter `userId`.
             #[serde(rename = "userId")]
-            pub user_id: ::std::string::String,
-        }
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
+            pub user_id: String,
         }
     }
 }

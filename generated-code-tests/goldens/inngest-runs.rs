@@ -94,12 +94,13 @@ impl Clients {
 pub mod consumes {
     /// Inngest REST API — Runs business capability. Self-contained, no shared references.
     pub mod inngest_runs {
+        use ::naftiko::__private::prelude::*;
         /// The client of `inngest-runs`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://api.inngest.com` or `INNGEST_RUNS_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Get function run status
@@ -108,16 +109,12 @@ pub mod consumes {
             pub async fn getrun(
                 &self,
                 input: GetrunInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/v1/runs/{runId}")
+                    .path("runId", input.run_id)
+                    .json()
+                    .await
             }
             /// Cancel a function run
             ///
@@ -125,16 +122,12 @@ pub mod consumes {
             pub async fn cancelrun(
                 &self,
                 input: CancelrunInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/v1/runs/{runId}/cancel")
+                    .path("runId", input.run_id)
+                    .json()
+                    .await
             }
             /// List the jobs (steps) for a run
             ///
@@ -142,75 +135,37 @@ pub mod consumes {
             pub async fn listrunjobs(
                 &self,
                 input: ListrunjobsInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[2];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/v1/runs/{runId}/jobs")
+                    .path("runId", input.run_id)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::getrun`]: `GET /v1/runs/{runId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetrunInput {
             /// Sent as path parameter `runId`.
             #[serde(rename = "runId")]
-            pub run_id: ::std::string::String,
+            pub run_id: String,
         }
         /// Input of [`Client::cancelrun`]: `POST /v1/runs/{runId}/cancel`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct CancelrunInput {
             /// Sent as path parameter `runId`.
             #[serde(rename = "runId")]
-            pub run_id: ::std::string::String,
+            pub run_id: String,
         }
         /// Input of [`Client::listrunjobs`]: `GET /v1/runs/{runId}/jobs`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListrunjobsInput {
             /// Sent as path parameter `runId`.
             #[serde(rename = "runId")]
-            pub run_id: ::std::string::String,
-        }
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
+            pub run_id: String,
         }
     }
 }

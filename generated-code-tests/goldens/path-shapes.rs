@@ -110,165 +110,112 @@ impl Clients {
 pub mod consumes {
     /// The API `meet`.
     pub mod meet {
+        use ::naftiko::__private::prelude::*;
         /// The client of `meet`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://meet.googleapis.com/v2` or `MEET_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// `GET /{name}`
             pub async fn get_space(
                 &self,
                 input: GetSpaceInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/{name}")
+                    .path("name", input.name)
+                    .json()
+                    .await
             }
             /// `POST /{name}:endActiveConference`
             pub async fn end_active_conference(
                 &self,
                 input: EndActiveConferenceInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/{name}:endActiveConference")
+                    .path("name", input.name)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::get_space`]: `GET /{name}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetSpaceInput {
             /// Sent as path parameter `name`.
-            pub name: ::std::string::String,
+            pub name: String,
         }
         /// Input of [`Client::end_active_conference`]: `POST /{name}:endActiveConference`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct EndActiveConferenceInput {
             /// Sent as path parameter `name`.
-            pub name: ::std::string::String,
+            pub name: String,
         }
     }
     /// The API `ads`.
     pub mod ads {
+        use ::naftiko::__private::prelude::*;
         /// The client of `ads`.
         ///
         /// Get it from `Capability::clients()`; it calls `` or `ADS_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// `GET /act_{accountId}/campaigns`
             pub async fn list_campaigns(
                 &self,
                 input: ListCampaignsInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[1].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/act_{accountId}/campaigns")
+                    .path("accountId", input.account_id)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::list_campaigns`]: `GET /act_{accountId}/campaigns`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListCampaignsInput {
             /// Sent as path parameter `accountId`.
             #[serde(rename = "accountId")]
-            pub account_id: ::std::string::String,
+            pub account_id: String,
         }
     }
     /// The API `telegram`.
     pub mod telegram {
+        use ::naftiko::__private::prelude::*;
         /// The client of `telegram`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://api.telegram.org` or `TELEGRAM_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// `POST /bot{{BOT_TOKEN}}/getMe`
             pub async fn get_me(
                 &self,
                 input: GetMeInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[2].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                let GetMeInput {} = input;
+                Call::new(&self.core, operation, "POST", "/bot{{BOT_TOKEN}}/getMe")
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::get_me`]: `POST /bot{{BOT_TOKEN}}/getMe`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetMeInput {}
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
-        }
     }
 }
 /// The whole capability as the runtime reads it, resolved at compile time.

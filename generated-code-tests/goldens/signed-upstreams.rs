@@ -100,225 +100,145 @@ impl Clients {
 pub mod consumes {
     /// The API `apps`.
     pub mod apps {
+        use ::naftiko::__private::prelude::*;
         /// The client of `apps`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://appstudio.us-east-1.amazonaws.com` or `APPS_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// `GET /apps`
             pub async fn list_apps(
                 &self,
                 input: ListAppsInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/apps")
+                    .query("maxResults", input.max_results)
+                    .query("status", input.status)
+                    .json()
+                    .await
             }
             /// `POST /apps`
             pub async fn create_app(
                 &self,
                 input: CreateAppInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/apps")
+                    .template("appName", input.app_name)
+                    .json()
+                    .await
             }
             /// `GET /apps/{appId}`
             pub async fn get_app(
                 &self,
                 input: GetAppInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[2];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/apps/{appId}")
+                    .path("appId", input.app_id)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::list_apps`]: `GET /apps`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListAppsInput {
             /// Sent as query parameter `maxResults`.
-            #[serde(
-                rename = "maxResults",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub max_results: ::core::option::Option<i64>,
+            #[serde(rename = "maxResults", skip_serializing_if = "Option::is_none")]
+            pub max_results: Option<i64>,
             /// Sent as query parameter `status`.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub status: ::core::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub status: Option<String>,
         }
         /// Input of [`Client::create_app`]: `POST /apps`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct CreateAppInput {
             /// Used by the request's templates.
-            #[serde(
-                rename = "appName",
-                skip_serializing_if = "::core::option::Option::is_none"
-            )]
-            pub app_name: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(rename = "appName", skip_serializing_if = "Option::is_none")]
+            pub app_name: Option<Value>,
         }
         /// Input of [`Client::get_app`]: `GET /apps/{appId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetAppInput {
             /// Sent as path parameter `appId`.
             #[serde(rename = "appId")]
-            pub app_id: ::std::string::String,
+            pub app_id: String,
         }
     }
     /// The API `wildfire`.
     pub mod wildfire {
+        use ::naftiko::__private::prelude::*;
         /// The client of `wildfire`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://wildfire.paloaltonetworks.com/publicapi` or `WILDFIRE_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// `POST /submit/link`
             pub async fn submit_link(
                 &self,
                 input: SubmitLinkInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[1].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/submit/link")
+                    .body("link", input.link)
+                    .json()
+                    .await
             }
             /// `POST /submit/url`
             pub async fn submit_url(
                 &self,
                 input: SubmitUrlInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[1].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/submit/url")
+                    .template("url", input.url)
+                    .json()
+                    .await
             }
             /// `POST /submit/file`
             pub async fn submit_file(
                 &self,
                 input: SubmitFileInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::naftiko::serde_json::Value>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Value>, Error> {
                 let operation = &super::super::SPEC.consumes[1].operations[2];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "POST", "/submit/file")
+                    .template("content", input.content)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::submit_link`]: `POST /submit/link`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SubmitLinkInput {
             /// Sent as body field `link`.
-            pub link: ::std::string::String,
+            pub link: String,
         }
         /// Input of [`Client::submit_url`]: `POST /submit/url`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SubmitUrlInput {
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub url: ::core::option::Option<::naftiko::serde_json::Value>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub url: Option<Value>,
         }
         /// Input of [`Client::submit_file`]: `POST /submit/file`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::default::Default,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct SubmitFileInput {
             /// Used by the request's templates.
-            #[serde(skip_serializing_if = "::core::option::Option::is_none")]
-            pub content: ::core::option::Option<::naftiko::serde_json::Value>,
-        }
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub content: Option<Value>,
         }
     }
 }

@@ -94,12 +94,13 @@ impl Clients {
 pub mod consumes {
     /// The API `runs`.
     pub mod runs {
+        use ::naftiko::__private::prelude::*;
         /// The client of `runs`.
         ///
         /// Get it from `Capability::clients()`; it calls `https://api.inngest.com` or `RUNS_BASE_URL` when set.
-        #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            pub(in super::super) core: ::naftiko::ClientCore,
+            pub(in super::super) core: ClientCore,
         }
         impl Client {
             /// Get a function run.
@@ -108,135 +109,80 @@ pub mod consumes {
             pub async fn get_run(
                 &self,
                 input: GetRunInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<GetRunOutput>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<GetRunOutput>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[0];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/v1/runs/{runId}")
+                    .path("runId", input.run_id)
+                    .json()
+                    .await
             }
             /// `GET /v1/runs/{runId}/jobs`
             pub async fn list_jobs(
                 &self,
                 input: ListJobsInput,
-            ) -> ::core::result::Result<
-                ::naftiko::Response<::std::vec::Vec<ListJobsOutputItem>>,
-                ::naftiko::Error,
-            > {
+            ) -> Result<Response<Vec<ListJobsOutputItem>>, Error> {
                 let operation = &super::super::SPEC.consumes[0].operations[1];
-                let args = super::to_inputs(&input)?;
-                ::naftiko::__private::json_body(
-                    self.core.call(operation, &args).await?,
-                    &operation.output,
-                )
+                Call::new(&self.core, operation, "GET", "/v1/runs/{runId}/jobs")
+                    .path("runId", input.run_id)
+                    .json()
+                    .await
             }
         }
         /// Input of [`Client::get_run`]: `GET /v1/runs/{runId}`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRunInput {
             /// Sent as path parameter `runId`.
             #[serde(rename = "runId")]
-            pub run_id: ::std::string::String,
+            pub run_id: String,
         }
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRunOutputMetadata {
             /// The output `fetchedAt`.
             #[serde(rename = "fetchedAt")]
-            pub fetched_at: ::core::option::Option<::std::string::String>,
+            pub fetched_at: Option<String>,
         }
         /// Output of [`Client::get_run`]: what the spec's `outputParameters` read out of the answer.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct GetRunOutput {
             /// When the run ended; null while it runs.
             ///
             /// The output `endedAt`.
             #[serde(rename = "endedAt")]
-            pub ended_at: ::core::option::Option<::std::string::String>,
+            pub ended_at: Option<String>,
             /// The output `metadata`.
             pub metadata: GetRunOutputMetadata,
             /// What the function returned, any object.
             ///
             /// The output `output`.
-            pub output: ::core::option::Option<::naftiko::serde_json::Value>,
+            pub output: Option<Value>,
             /// The run's ULID.
             ///
             /// The output `runId`.
             #[serde(rename = "runId")]
-            pub run_id: ::std::string::String,
+            pub run_id: String,
             /// Running, Completed, Failed or Cancelled.
             ///
             /// The output `status`.
-            pub status: ::std::string::String,
+            pub status: String,
         }
         /// Input of [`Client::list_jobs`]: `GET /v1/runs/{runId}/jobs`.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListJobsInput {
             /// Sent as path parameter `runId`.
             #[serde(rename = "runId")]
-            pub run_id: ::std::string::String,
+            pub run_id: String,
         }
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::naftiko::__private::serde::Serialize,
-            ::naftiko::__private::serde::Deserialize,
-        )]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(crate = "::naftiko::__private::serde")]
         pub struct ListJobsOutputItem {
             /// The output `id`.
-            pub id: ::core::option::Option<::std::string::String>,
+            pub id: Option<String>,
             /// The output `position`.
-            pub position: ::core::option::Option<i64>,
-        }
-    }
-    /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-    fn to_inputs<T: ::naftiko::__private::serde::Serialize>(
-        input: &T,
-    ) -> ::core::result::Result<::naftiko::__private::Inputs, ::naftiko::Error> {
-        match ::naftiko::serde_json::to_value(input) {
-            ::core::result::Result::Ok(::naftiko::serde_json::Value::Object(inputs)) => {
-                ::core::result::Result::Ok(inputs)
-            }
-            ::core::result::Result::Ok(_) => {
-                ::core::result::Result::Ok(::naftiko::__private::Inputs::new())
-            }
-            ::core::result::Result::Err(error) => {
-                ::core::result::Result::Err(::naftiko::Error::InvalidInput {
-                    field: ::std::string::String::new(),
-                    message: ::std::string::ToString::to_string(&error),
-                })
-            }
+            pub position: Option<i64>,
         }
     }
 }

@@ -78,8 +78,8 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
-    /// The inputs of one operation call, by name (generated input structs build these).
-    pub use crate::interp::inputs::Inputs;
+    /// What generated client methods are written with (see `upstream::typed`).
+    pub use crate::upstream::typed::{Arg, Call, prelude};
 
     /// The names the baked `static SPEC` of generated code uses: the spec types under their
     /// crate's own name, and `alloc::borrow::Cow` (which a crate without `extern crate alloc`

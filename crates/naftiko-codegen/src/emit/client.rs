@@ -1,26 +1,28 @@
 //! `pub mod consumes`: one module per consumed namespace, each with a typed `Client` (one
 //! async method per operation) and the operations' input structs.
 //!
-//! A method is a thin shell over the runtime: the input struct becomes the `Inputs` map by
-//! serde, the runtime's `ClientCore::call` sends the operation as `SPEC` describes it, and a JSON
-//! operation's body is parsed (an empty body is `null`, as some APIs answer `200` with nothing)
-//! into the operation's output struct when its `outputParameters` declare one (see
-//! `outputs.rs`), read out by the operation's compiled mapping; otherwise into a
-//! `serde_json::Value` as it came.
+//! A method reads as the request it sends: the runtime's `Call` with the HTTP method and path
+//! template, then each field of the input struct under the name of where the spec puts it
+//! (`.path("runId", input.run_id)`, `.query(…)`, `.header(…)`, …), in the operation's order.
+//! `Call` sends the operation as `SPEC` describes it, through the same `ClientCore::call` the
+//! adapters use, and a JSON operation's body is parsed (an empty body is `null`, as some APIs
+//! answer `200` with nothing) into the operation's output struct when its `outputParameters`
+//! declare one (see `outputs.rs`), read out by the operation's compiled mapping; otherwise into
+//! a `serde_json::Value` as it came.
+//!
+//! Each namespace module starts with `use <runtime>::__private::prelude::*`, so its code names
+//! `Result`, `String`, `Value`, `Response`, … briefly: the module holds only generated types,
+//! and none of their names can be one of the prelude's.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
 
 use super::Emitter;
-use proc_macro2::Literal;
-
-use super::text::{code, doc, doc_lines};
-use naftiko_spec::{ConsumesSpec, HttpOperation, RawFormat, path_text};
+use super::text::{code, doc, doc_lines, lit};
+use naftiko_spec::{ConsumesSpec, HttpOperation, ParamLocation, RawFormat, path_text};
 
 impl Emitter<'_> {
     pub fn consumes_module(&self) -> TokenStream {
-        let rt = &self.rt;
-        let json = quote!(#rt::serde_json);
         let modules = self
             .cap
             .consumes
@@ -45,26 +47,6 @@ impl Emitter<'_> {
             #[allow(dead_code)]
             pub mod consumes {
                 #(#modules)*
-
-                /// An input struct as the runtime's `Inputs` (field names as the spec spells them).
-                fn to_inputs<T: #rt::__private::serde::Serialize>(
-                    input: &T,
-                ) -> ::core::result::Result<#rt::__private::Inputs, #rt::Error> {
-                    match #json::to_value(input) {
-                        ::core::result::Result::Ok(#json::Value::Object(inputs)) => {
-                            ::core::result::Result::Ok(inputs)
-                        }
-                        ::core::result::Result::Ok(_) => {
-                            ::core::result::Result::Ok(#rt::__private::Inputs::new())
-                        }
-                        ::core::result::Result::Err(error) => {
-                            ::core::result::Result::Err(#rt::Error::InvalidInput {
-                                field: ::std::string::String::new(),
-                                message: ::std::string::ToString::to_string(&error),
-                            })
-                        }
-                    }
-                }
             }
         }
     }
@@ -79,7 +61,11 @@ impl Emitter<'_> {
         let mut structs = Vec::new();
         let mut methods = Vec::new();
         // Output struct names are made unique among every type name of the module.
-        let mut taken: std::collections::HashSet<String> = std::iter::once("Client".to_string())
+        // The prelude's names are taken too, so that no struct can shadow one (input names end
+        // in `Input…` and output names hold `Output`, so none would anyway).
+        let mut taken: std::collections::HashSet<String> = std::iter::once("Client")
+            .chain(PRELUDE.iter().copied())
+            .map(str::to_string)
             .chain(idents.operations.iter().map(|op| op.input.to_string()))
             .collect();
         let operations = ns.operations.iter().zip(&idents.operations);
@@ -112,10 +98,12 @@ impl Emitter<'_> {
             ),
         ]);
         quote! {
+            use #rt::__private::prelude::*;
+
             #client_doc
-            #[derive(::core::clone::Clone, ::core::fmt::Debug)]
+            #[derive(Clone, Debug)]
             pub struct Client {
-                pub(in super::super) core: #rt::ClientCore,
+                pub(in super::super) core: ClientCore,
             }
 
             impl Client {
@@ -135,44 +123,89 @@ impl Emitter<'_> {
         idents: &super::idents::OperationIdents,
         output: Option<&TokenStream>,
     ) -> TokenStream {
-        let rt = &self.rt;
         let method = &idents.method;
         let input = &idents.input;
         let (ns_index, op_index) = (
             Literal::usize_unsuffixed(at.0),
             Literal::usize_unsuffixed(at.1),
         );
+        let path = path_text(&op.path);
         let mut lines = crate::emit::text::doc_safe(&op.description);
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        lines.push(format!(
-            "`{} {}`",
-            op.method,
-            path_text(&op.path).replace('`', "")
-        ));
+        lines.push(format!("`{} {}`", op.method, path.replace('`', "")));
         let docs = doc_lines(&lines);
-        let operation = quote!(&super::super::SPEC.consumes[#ns_index].operations[#op_index]);
-        let call = quote!(self.core.call(operation, &args).await);
-        let (body_type, finish) = if op.output_format == RawFormat::Json {
+        // Each field the caller sets, in the operation's order, by where the spec puts it.
+        let setters: Vec<TokenStream> = op
+            .inputs
+            .iter()
+            .zip(&idents.fields)
+            .filter_map(|(op_input, field)| field.as_ref().map(|field| (op_input, field)))
+            .map(|(op_input, field)| {
+                let setter = format_ident!("{}", setter(op_input.location));
+                let name = lit(&op_input.name);
+                quote!(.#setter(#name, input.#field))
+            })
+            .collect();
+        // An input without fields is taken apart, so that it is used.
+        let unpack = if setters.is_empty() {
+            quote!(let #input {} = input;)
+        } else {
+            quote!()
+        };
+        let (http_method, path) = (lit(&op.method), lit(&path));
+        let (body_type, send) = if op.output_format == RawFormat::Json {
             (
-                output.map_or_else(|| quote!(#rt::serde_json::Value), Clone::clone),
-                quote!(#rt::__private::json_body(#call?, &operation.output)),
+                output.map_or_else(|| quote!(Value), Clone::clone),
+                quote!(json),
             )
         } else {
-            (quote!(#rt::bytes::Bytes), call)
+            (quote!(Bytes), quote!(send))
         };
         quote! {
             #docs
-            pub async fn #method(
-                &self,
-                input: #input,
-            ) -> ::core::result::Result<#rt::Response<#body_type>, #rt::Error> {
-                let operation = #operation;
-                let args = super::to_inputs(&input)?;
-                #finish
+            pub async fn #method(&self, input: #input) -> Result<Response<#body_type>, Error> {
+                let operation = &super::super::SPEC.consumes[#ns_index].operations[#op_index];
+                #unpack
+                Call::new(&self.core, operation, #http_method, #path)
+                    #(#setters)*
+                    .#send()
+                    .await
             }
         }
+    }
+}
+
+/// The names `use …::__private::prelude::*` brings into each namespace module.
+const PRELUDE: &[&str] = &[
+    "Call",
+    "ClientCore",
+    "Error",
+    "Response",
+    "Bytes",
+    "Clone",
+    "PartialEq",
+    "Default",
+    "Debug",
+    "Option",
+    "Result",
+    "Deserialize",
+    "Serialize",
+    "Value",
+    "String",
+    "Vec",
+];
+
+/// The `Call` setter that names where the spec puts an input.
+fn setter(location: Option<ParamLocation>) -> &'static str {
+    match location {
+        Some(ParamLocation::Path) => "path",
+        Some(ParamLocation::Query) => "query",
+        Some(ParamLocation::Header) => "header",
+        Some(ParamLocation::Cookie) => "cookie",
+        Some(ParamLocation::Body) => "body",
+        None => "template",
     }
 }
 

@@ -7,6 +7,8 @@
 //! cannot disagree: a field that may be `null` is `Option<T>`, numbers, booleans and arrays are
 //! as declared, a nested object with `properties` is a struct of its own, and a field the spec
 //! leaves open (`type: object` with no properties, no type) is `serde_json::Value`.
+//!
+//! Types are written with the names of the namespace module's prelude (see `client.rs`).
 
 use std::collections::HashSet;
 
@@ -43,7 +45,7 @@ impl Emitter<'_> {
             Some("array") => {
                 let ty = self.schema_type(&base, &schema, taken, &mut structs);
                 if may_be_null(&schema) {
-                    quote!(::core::option::Option<#ty>)
+                    quote!(Option<#ty>)
                 } else {
                     ty
                 }
@@ -61,7 +63,6 @@ impl Emitter<'_> {
         taken: &mut HashSet<String>,
         structs: &mut Vec<TokenStream>,
     ) -> Ident {
-        let rt = &self.rt;
         let serde_crate = lit(&format!("{}::__private::serde", self.rt_text));
         let name = unique(wanted, taken);
         if let Some(description) = schema["description"].as_str() {
@@ -76,7 +77,7 @@ impl Emitter<'_> {
                 let nested = format!("{name}{}", camel_ident(spec_name));
                 let mut ty = self.schema_type(&nested, field_schema, taken, structs);
                 if may_be_null(field_schema) {
-                    ty = quote!(::core::option::Option<#ty>);
+                    ty = quote!(Option<#ty>);
                 }
                 let mut lines = field_schema["description"]
                     .as_str()
@@ -105,13 +106,7 @@ impl Emitter<'_> {
         let ident = ident(&name);
         structs.push(quote! {
             #docs
-            #[derive(
-                ::core::fmt::Debug,
-                ::core::clone::Clone,
-                ::core::cmp::PartialEq,
-                #rt::__private::serde::Serialize,
-                #rt::__private::serde::Deserialize,
-            )]
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(crate = #serde_crate)]
             pub struct #ident {
                 #(#fields)*
@@ -128,9 +123,8 @@ impl Emitter<'_> {
         taken: &mut HashSet<String>,
         structs: &mut Vec<TokenStream>,
     ) -> TokenStream {
-        let rt = &self.rt;
         match main_type(schema) {
-            Some("string") => quote!(::std::string::String),
+            Some("string") => quote!(String),
             Some("integer") => quote!(i64),
             Some("number") => quote!(f64),
             Some("boolean") => quote!(bool),
@@ -138,17 +132,17 @@ impl Emitter<'_> {
                 let item =
                     self.schema_type(&format!("{nested}Item"), &schema["items"], taken, structs);
                 let item = if may_be_null(&schema["items"]) {
-                    quote!(::core::option::Option<#item>)
+                    quote!(Option<#item>)
                 } else {
                     item
                 };
-                quote!(::std::vec::Vec<#item>)
+                quote!(Vec<#item>)
             }
             Some("object") if has_properties(schema) => {
                 let ident = self.object_struct(nested, schema, Vec::new(), taken, structs);
                 quote!(#ident)
             }
-            _ => quote!(#rt::serde_json::Value),
+            _ => quote!(Value),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! One input struct per consumed operation: what a caller of the typed client passes.
 //!
-//! Fields are the operation's inputs that the spec does not fix, named in snake case, with
-//! `#[serde(rename)]` back to the spec's name so that the struct serializes to exactly the
-//! `Inputs` map the runtime's client expects. Optional inputs are `Option<T>` and left out when
-//! `None`. A struct with a required field has no `Default`: a caller who leaves a required
+//! Fields are the operation's inputs that the spec does not fix, named in snake case, in the
+//! spec's order; the client method hands each to the runtime under the spec's name. The struct
+//! serializes with those names too (`#[serde(rename)]`), optional inputs (`Option<T>`) left out
+//! when `None`, for callers who log or forward an input. A struct with a required field has no `Default`: a caller who leaves a required
 //! input out gets a compile error, not an upstream's 400. Inputs are only ever written by the
 //! caller, so they serialize and do not deserialize.
 
@@ -17,7 +17,6 @@ use naftiko_spec::{HttpOperation, OperationInput, ValueType, path_text};
 
 impl Emitter<'_> {
     pub fn input_struct(&self, op: &HttpOperation, idents: &OperationIdents) -> TokenStream {
-        let rt = &self.rt;
         let serde_crate = lit(&format!("{}::__private::serde", self.rt_text));
         let name = &idents.input;
         let method = &idents.method;
@@ -55,9 +54,7 @@ impl Emitter<'_> {
                     serde_args.push(quote!(rename = #rename));
                 }
                 if !input.required {
-                    serde_args.push(quote!(
-                        skip_serializing_if = "::core::option::Option::is_none"
-                    ));
+                    serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
                 }
                 let serde_attr = if serde_args.is_empty() {
                     quote!()
@@ -79,17 +76,11 @@ impl Emitter<'_> {
         {
             quote!()
         } else {
-            quote!(::core::default::Default,)
+            quote!(Default,)
         };
         quote! {
             #header
-            #[derive(
-                ::core::fmt::Debug,
-                ::core::clone::Clone,
-                #default
-                ::core::cmp::PartialEq,
-                #rt::__private::serde::Serialize,
-            )]
+            #[derive(Debug, Clone, #default PartialEq, Serialize)]
             #[serde(crate = #serde_crate)]
             pub struct #name {
                 #(#fields)*
@@ -98,20 +89,18 @@ impl Emitter<'_> {
     }
 
     fn field_type(&self, input: &OperationInput) -> TokenStream {
-        let rt = &self.rt;
+        // Names from the module's prelude (see `client.rs`).
         let ty = match input.ty {
-            ValueType::String => quote!(::std::string::String),
+            ValueType::String => quote!(String),
             ValueType::Number => quote!(f64),
             ValueType::Integer => quote!(i64),
             ValueType::Boolean => quote!(bool),
-            ValueType::Object | ValueType::Array | ValueType::Any => {
-                quote!(#rt::serde_json::Value)
-            }
+            ValueType::Object | ValueType::Array | ValueType::Any => quote!(Value),
         };
         if input.required {
             ty
         } else {
-            quote!(::core::option::Option<#ty>)
+            quote!(Option<#ty>)
         }
     }
 }
