@@ -43,6 +43,8 @@ struct RuntimeInner {
     control_settings: Vec<ControlSettings>,
     /// Metrics and readiness, when the capability has a control adapter.
     control: Option<Arc<ControlState>>,
+    /// OpenTelemetry's settings, for [`crate::init_telemetry`].
+    telemetry: crate::telemetry::Settings,
 }
 
 impl Runtime {
@@ -72,6 +74,8 @@ impl Runtime {
         http_client: HttpClient,
     ) -> Result<Runtime, Error> {
         let settings = config::read(spec, lookup)?;
+        let telemetry =
+            crate::telemetry::Settings::read(crate::telemetry::Defaults::of(spec), lookup);
         let secrets = Arc::new(settings.secrets);
         let shared =
             SharedTransport::new(http_client, settings.proxy).map_err(|problem| Error::Config {
@@ -111,6 +115,7 @@ impl Runtime {
                 mcp: settings.mcp,
                 control_settings: settings.control,
                 control,
+                telemetry,
             }),
         })
     }
@@ -189,6 +194,10 @@ impl Runtime {
     }
 
     /// Metrics and readiness; `None` when the capability has no control adapter.
+    pub(crate) fn telemetry_settings(&self) -> &crate::telemetry::Settings {
+        &self.inner.telemetry
+    }
+
     pub(crate) fn control_state(&self) -> Option<&Arc<ControlState>> {
         self.inner.control.as_ref()
     }
