@@ -63,10 +63,11 @@ mod server;
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
 pub use logging::init_logging;
+pub use runtime::init_telemetry;
 pub use runtime::{Builder as RuntimeBuilder, Runtime};
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
-pub use telemetry::{init_telemetry, shutdown_telemetry, telemetry_active};
+pub use telemetry::{shutdown_telemetry, telemetry_active};
 pub use upstream::{ClientCore, Hooks, HttpClient, RequestParts, Response};
 
 /// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`),

@@ -1,6 +1,6 @@
 //! OpenTelemetry: traces and metrics sent over OTLP/HTTP to a collector, when one is named.
 //!
-//! [`init_telemetry`] (which [`serve`](crate::serve) calls) installs the SDK only when an
+//! [`crate::init_telemetry`] (which [`serve`](crate::serve) calls) installs the SDK only when an
 //! OTLP endpoint is configured: `OTEL_EXPORTER_OTLP_ENDPOINT` (or the per-signal
 //! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`), else the
 //! spec's `observability.exporters.otlp.endpoint`. Without one nothing is installed: every hook
@@ -46,7 +46,6 @@ use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::{BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider};
 
-use crate::runtime::Runtime;
 use crate::spec::CapabilitySpec;
 
 /// The instrumentation scope the spans and metrics are reported under.
@@ -247,23 +246,20 @@ fn traces() -> Option<&'static Traces> {
     active().and_then(|active| active.traces.as_ref())
 }
 
-/// Whether OpenTelemetry is installed in this process (by [`init_telemetry`]).
+/// Whether OpenTelemetry is installed in this process (by [`crate::init_telemetry`]).
 pub fn telemetry_active() -> bool {
     active().is_some()
 }
 
-/// Installs OpenTelemetry for `rt`'s capability when an OTLP endpoint is configured (see the
-/// module's documentation), and returns whether it is installed. Installed once per process:
-/// later calls change nothing. Must be called inside a tokio runtime, which carries the
-/// exports; the routers built afterwards get the server spans.
-///
-/// The tracer provider and the W3C propagator are also made OpenTelemetry's global ones, so
-/// that spans a program makes itself join the same traces.
-pub fn init_telemetry(rt: &Runtime) -> bool {
+/// Installs OpenTelemetry as `settings` say (see [`crate::init_telemetry`]); `tls` gives the
+/// exporter's TLS configuration.
+pub(crate) fn install(
+    settings: &Settings,
+    tls: fn() -> Result<rustls::ClientConfig, String>,
+) -> bool {
     if let Some(active) = active() {
         return active.traces.is_some() || active.metrics.is_some();
     }
-    let settings = rt.telemetry_settings();
     for warning in &settings.warnings {
         tracing::warn!("{warning}");
     }
@@ -277,7 +273,7 @@ pub fn init_telemetry(rt: &Runtime) -> bool {
             return false;
         }
     };
-    let client = match OnRuntime::new(handle) {
+    let client = match OnRuntime::new(handle, tls) {
         Ok(client) => client,
         Err(problem) => {
             tracing::warn!("OpenTelemetry not installed: {problem}");
@@ -424,8 +420,11 @@ struct OnRuntime {
 }
 
 impl OnRuntime {
-    fn new(handle: tokio::runtime::Handle) -> Result<OnRuntime, String> {
-        let tls = crate::upstream::tls_config()?;
+    fn new(
+        handle: tokio::runtime::Handle,
+        tls: fn() -> Result<rustls::ClientConfig, String>,
+    ) -> Result<OnRuntime, String> {
+        let tls = tls()?;
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()

@@ -1,12 +1,11 @@
 //! OpenTelemetry left out of the build (the `otel` feature is off): the hooks the other layers
-//! call do nothing, and [`init_telemetry`] never installs anything.
+//! call do nothing, and [`crate::init_telemetry`] never installs anything.
 
 use std::future::Future;
 use std::time::Duration;
 
 use http::{HeaderMap, Method};
 
-use crate::runtime::Runtime;
 use crate::spec::CapabilitySpec;
 
 /// Nothing to read without the feature.
@@ -33,9 +32,11 @@ pub fn telemetry_active() -> bool {
     false
 }
 
-/// Installs nothing and returns `false`: this build has no OpenTelemetry (the `otel` feature
-/// of naftiko is off).
-pub fn init_telemetry(_rt: &Runtime) -> bool {
+/// Installs nothing: this build has no OpenTelemetry (the `otel` feature of naftiko is off).
+pub(crate) fn install(
+    _settings: &Settings,
+    _tls: fn() -> Result<rustls::ClientConfig, String>,
+) -> bool {
     false
 }
 

@@ -435,7 +435,7 @@ pub async fn serve_with_shutdown(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
     crate::logging::init_logging();
-    crate::telemetry::init_telemetry(&rt);
+    crate::runtime::init_telemetry(&rt);
     let served = Server::bind(rt).await?.run(shutdown).await;
     crate::telemetry::shutdown_telemetry().await;
     served

@@ -182,7 +182,7 @@ impl ClientCore {
         }
         let sent = self.send_forward(parts.method, url, headers, request.body);
         let result = match &traced {
-            Some(traced) => traced.within(sent).await,
+            Some(traced) => traced.within(Box::pin(sent)).await,
             None => sent.await,
         };
         let elapsed = started.elapsed();

@@ -23,7 +23,6 @@ mod proxy;
 mod request;
 mod retry;
 mod transport;
-#[cfg(feature = "otel")]
 pub(crate) use transport::tls_config;
 pub(crate) mod typed;
 mod wire;
@@ -285,7 +284,8 @@ impl ClientCore {
             self.exchange(http, &budget, args, method, url, headers, prepared.body),
         );
         let exchanged = match &traced {
-            Some(traced) => traced.within(exchanged).await,
+            // Boxed: the span's wrapper would otherwise hold the whole exchange on the stack.
+            Some(traced) => traced.within(Box::pin(exchanged)).await,
             None => exchanged.await,
         };
         let result = match exchanged {

@@ -234,7 +234,8 @@ impl ServerHandler for McpServer {
         };
         let invoked = async {
             match &traced {
-                Some(traced) => traced.within(invoked).await,
+                // Boxed: the span's wrapper would otherwise hold the whole call on the stack.
+                Some(traced) => traced.within(Box::pin(invoked)).await,
                 None => invoked.await,
             }
         };
