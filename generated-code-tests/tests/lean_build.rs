@@ -21,6 +21,9 @@ const SERVING_AND_READER_CRATES: &[&str] = &[
     "csv",
     "pulldown-cmark",
     "quick-xml",
+    "opentelemetry",
+    "opentelemetry_sdk",
+    "opentelemetry-otlp",
 ];
 
 fn workspace() -> PathBuf {

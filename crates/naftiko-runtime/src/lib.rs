@@ -15,12 +15,13 @@
 //! - `upstream`: the HTTP client towards consumed APIs, its auth, and non-JSON answer formats;
 //! - `config`: the environment read once into typed settings, every problem reported at once;
 //! - `interp`: caller inputs and spec values turned into JSON (no HTTP);
-//! - `spec`, `error`, `secret`, `access`, `logging`: the static types, the error, secrets that
-//!   never print, what a request's access line notes, and [`init_logging`].
+//! - `spec`, `error`, `secret`, `access`, `logging`, `telemetry`: the static types, the error,
+//!   secrets that never print, what a request's access line notes, [`init_logging`], and
+//!   OpenTelemetry ([`init_telemetry`]: spans and metrics over OTLP, when configured).
 //!
 //! The cargo features `rest`, `mcp` and `control` gate the adapters (`server` and `invoke`
-//! exist when any is on); `xml`, `csv`, `html` and `markdown` gate the answer readers. All
-//! are on by default; with none, the crate is the typed client.
+//! exist when any is on); `xml`, `csv`, `html` and `markdown` gate the answer readers; `otel`
+//! gates OpenTelemetry. All are on by default; with none, the crate is the typed client.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // The lower layers serve every adapter; a build without some of them (see the features in
 // Cargo.toml) leaves parts unused. Unused code is caught in the full build.
@@ -51,6 +52,10 @@ mod adapters;
 
 mod logging;
 
+// Without the `otel` feature the same items exist and do nothing.
+#[cfg_attr(not(feature = "otel"), path = "telemetry_off.rs")]
+mod telemetry;
+
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 mod server;
 
@@ -58,9 +63,11 @@ mod server;
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
 pub use logging::init_logging;
+pub use runtime::init_telemetry;
 pub use runtime::{Builder as RuntimeBuilder, Runtime};
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
+pub use telemetry::{shutdown_telemetry, telemetry_active};
 pub use upstream::{ClientCore, Hooks, HttpClient, RequestParts, Response};
 
 /// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`),

@@ -43,6 +43,8 @@ struct RuntimeInner {
     control_settings: Vec<ControlSettings>,
     /// Metrics and readiness, when the capability has a control adapter.
     control: Option<Arc<ControlState>>,
+    /// OpenTelemetry's settings, for [`crate::init_telemetry`].
+    telemetry: crate::telemetry::Settings,
 }
 
 impl Runtime {
@@ -72,6 +74,8 @@ impl Runtime {
         http_client: HttpClient,
     ) -> Result<Runtime, Error> {
         let settings = config::read(spec, lookup)?;
+        let telemetry =
+            crate::telemetry::Settings::read(crate::telemetry::Defaults::of(spec), lookup);
         let secrets = Arc::new(settings.secrets);
         let shared =
             SharedTransport::new(http_client, settings.proxy).map_err(|problem| Error::Config {
@@ -111,6 +115,7 @@ impl Runtime {
                 mcp: settings.mcp,
                 control_settings: settings.control,
                 control,
+                telemetry,
             }),
         })
     }
@@ -189,6 +194,10 @@ impl Runtime {
     }
 
     /// Metrics and readiness; `None` when the capability has no control adapter.
+    pub(crate) fn telemetry_settings(&self) -> &crate::telemetry::Settings {
+        &self.inner.telemetry
+    }
+
     pub(crate) fn control_state(&self) -> Option<&Arc<ControlState>> {
         self.inner.control.as_ref()
     }
@@ -331,4 +340,17 @@ mod tests {
             .await;
         assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");
     }
+}
+
+/// Installs OpenTelemetry for `rt`'s capability when an OTLP endpoint is configured
+/// (`OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables, as read when `rt` was
+/// built), and returns whether it is installed; always `false` without the `otel` feature.
+/// Installed once per process: later calls change nothing. Call it inside the tokio runtime
+/// that serves (it carries the exports) and before the routers are built (they get the server
+/// spans then). [`serve`](crate::serve) calls it.
+///
+/// The tracer provider and the W3C propagator also become OpenTelemetry's global ones, so that
+/// spans the program makes itself join the same traces.
+pub fn init_telemetry(rt: &Runtime) -> bool {
+    crate::telemetry::install(rt.telemetry_settings(), crate::upstream::tls_config)
 }

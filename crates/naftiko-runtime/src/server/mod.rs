@@ -419,7 +419,7 @@ fn serving_of(
 /// Serves every adapter until SIGINT (Ctrl-C) or SIGTERM. The signals are listened for before
 /// any listener is bound, so none sent once the server accepts connections is missed.
 ///
-/// Logging is set up with [`crate::init_logging`] unless the program installed a subscriber.
+/// Logging and OpenTelemetry are set up as [`serve_with_shutdown`] says.
 pub async fn serve(rt: Runtime) -> Result<(), Error> {
     crate::logging::init_logging();
     let stop = shutdown_signal();
@@ -427,13 +427,18 @@ pub async fn serve(rt: Runtime) -> Result<(), Error> {
 }
 
 /// Serves every adapter until `shutdown` completes. Logging is set up with
-/// [`crate::init_logging`] unless the program installed a subscriber.
+/// [`crate::init_logging`] unless the program installed a subscriber, and OpenTelemetry with
+/// [`crate::init_telemetry`] (when an OTLP endpoint is configured); what it holds is flushed
+/// once serving stops.
 pub async fn serve_with_shutdown(
     rt: Runtime,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
     crate::logging::init_logging();
-    Server::bind(rt).await?.run(shutdown).await
+    crate::runtime::init_telemetry(&rt);
+    let served = Server::bind(rt).await?.run(shutdown).await;
+    crate::telemetry::shutdown_telemetry().await;
+    served
 }
 
 pub use signals::shutdown_signal;

@@ -167,14 +167,33 @@ impl ClientCore {
             url = url::Url::parse(&parts.url)
                 .map_err(|error| config_problem(format!("a hook set an invalid URL: {error}")))?;
         }
-        let result = self
-            .send_forward(parts.method, url, parts.headers, request.body)
-            .await;
+        // The caller's path may hold anything (the access line never shows it): the span
+        // names the upstream's host, not the URL.
+        let traced = crate::telemetry::ClientCall::start(
+            &parts.method,
+            &url,
+            true,
+            &self.consumes.namespace,
+            name,
+        );
+        let mut headers = parts.headers;
+        if let Some(traced) = &traced {
+            traced.inject(&mut headers);
+        }
+        let sent = self.send_forward(parts.method, url, headers, request.body);
+        let result = match &traced {
+            Some(traced) => traced.within(Box::pin(sent)).await,
+            None => sent.await,
+        };
         let elapsed = started.elapsed();
         let status = result
             .as_ref()
             .ok()
             .map(|response| response.status().as_u16());
+        if let Some(traced) = traced {
+            let failed = result.as_ref().err().and_then(super::error_type);
+            traced.finish(status, failed);
+        }
         crate::access::note_upstream(status, elapsed);
         match &result {
             Ok(response) => {

@@ -23,6 +23,7 @@ mod proxy;
 mod request;
 mod retry;
 mod transport;
+pub(crate) use transport::tls_config;
 pub(crate) mod typed;
 mod wire;
 
@@ -234,7 +235,7 @@ impl ClientCore {
             op,
             args,
         )?;
-        let (method, url, headers) = match &self.hooks {
+        let (method, url, mut headers) = match &self.hooks {
             // Without hooks nothing can change the request: no copy of the URL is made.
             None => (prepared.method, prepared.url, prepared.headers),
             Some(hooks) => {
@@ -256,18 +257,38 @@ impl ClientCore {
                 (parts.method, url, parts.headers)
             }
         };
+        // The client span, when OpenTelemetry is on: its context goes upstream, written after
+        // the hooks and before any signature (which then covers it).
+        let secret_in_path = op
+            .path
+            .iter()
+            .any(|part| matches!(part, crate::spec::PathPart::Secret(_)));
+        let traced = crate::telemetry::ClientCall::start(
+            &method,
+            &url,
+            secret_in_path,
+            &self.consumes.namespace,
+            &op.name,
+        );
+        if let Some(traced) = &traced {
+            traced.inject(&mut headers);
+        }
         // One deadline for the whole exchange: connecting, sending (again, when retried), the
         // answer and its body.
         let budget = Budget {
             operation: &op.name,
             deadline: tokio::time::Instant::now() + self.timeout,
         };
-        let result = match tokio::time::timeout_at(
+        let exchanged = tokio::time::timeout_at(
             budget.deadline,
             self.exchange(http, &budget, args, method, url, headers, prepared.body),
-        )
-        .await
-        {
+        );
+        let exchanged = match &traced {
+            // Boxed: the span's wrapper would otherwise hold the whole exchange on the stack.
+            Some(traced) => traced.within(Box::pin(exchanged)).await,
+            None => exchanged.await,
+        };
+        let result = match exchanged {
             Ok(result) => result,
             Err(_) => Err(self.timeout_error()),
         };
@@ -277,6 +298,9 @@ impl ClientCore {
             Err(Error::Status { status, .. }) => Some(status.as_u16()),
             Err(_) => None,
         };
+        if let Some(traced) = traced {
+            traced.finish(status, result.as_ref().err().and_then(error_type));
+        }
         crate::access::note_upstream(status, elapsed);
         match &result {
             Ok(response) => self.observe(&op.name, response.status, elapsed),
@@ -470,5 +494,17 @@ impl ClientCore {
                 message,
             },
         }
+    }
+}
+
+/// The `error.type` of a client span for a call that got no answer (`None` for an answer,
+/// whose status says).
+fn error_type(error: &Error) -> Option<&'static str> {
+    match error {
+        Error::Status { .. } => None,
+        Error::Timeout { .. } => Some("timeout"),
+        Error::Transport { .. } => Some("unanswered"),
+        Error::Decode { .. } => Some("decode"),
+        Error::InvalidInput { .. } | Error::Config { .. } | Error::Serve(_) => Some("request"),
     }
 }

@@ -15,8 +15,8 @@
 //! together). Every wait stays inside the call's timeout: a retry that could not be made in
 //! time is not made, and the last answer (or failure) is the call's.
 //!
-//! Each retry is a `warn` line, a count on the access line and, through the client's hooks,
-//! a `naftiko_upstream_retries_total` count.
+//! Each retry is a `warn` line, a count on the access line, through the client's hooks a
+//! `naftiko_upstream_retries_total` count, and with OpenTelemetry an event on the call's span.
 
 use std::future::Future;
 use std::hash::BuildHasher as _;
@@ -143,6 +143,15 @@ impl ClientCore {
                 hooks.retried(budget.operation, reason.label(), retries);
             }
             crate::access::note_retry();
+            crate::telemetry::note_retry(
+                retries,
+                reason.label(),
+                match reason {
+                    Reason::Status(status) => Some(status.as_u16()),
+                    Reason::Unanswered => None,
+                },
+                wait,
+            );
             tokio::time::sleep(wait).await;
         }
     }

@@ -312,7 +312,7 @@ async fn send_reqwest(
 /// macOS and Windows (a corporate CA installed there is trusted), and on Linux webpki against
 /// the system's CA files (`/etc/ssl/certs`…, or `SSL_CERT_FILE`/`SSL_CERT_DIR`). The webpki
 /// roots are added to them, so that a container without a CA bundle still reaches public APIs.
-fn tls_config() -> Result<rustls::ClientConfig, String> {
+pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
         webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned(),

@@ -197,19 +197,26 @@ impl ServerHandler for McpServer {
             })?;
         // rmcp runs this in a task of its own: the server's access record comes along in the
         // HTTP request's parts, and is made current again for the upstream calls.
-        let record = context
-            .extensions
-            .get::<http::request::Parts>()
+        let parts = context.extensions.get::<http::request::Parts>();
+        let record = parts
             .and_then(|parts| parts.extensions.get::<Arc<AccessRecord>>())
             .cloned();
         if let Some(record) = &record {
             record.note_tool(&tool.name);
         }
+        // The caller's trace context: `_meta` (SEP-414), else the HTTP request's headers.
+        let traced = crate::telemetry::tool_call(
+            &tool.name,
+            parts.map(|parts| &parts.headers),
+            context.meta.get_traceparent(),
+            context.meta.get_tracestate(),
+        );
         // Checked before anything goes upstream: a bad call never reaches the API.
         let inputs = match check_all(&tool.inputs, request.arguments.unwrap_or_default(), false) {
             Ok(inputs) => inputs,
             Err(error) => {
                 tracing::debug!(tool = &*tool.name, %error, "tool arguments refused");
+                crate::telemetry::tool_call_done(traced, &tool.name, Some("invalid_arguments"));
                 return Ok(results::tool_failure(&error).into());
             }
         };
@@ -219,9 +226,16 @@ impl ServerHandler for McpServer {
             tool.annotations.idempotent,
             invoke(&served.rt, &tool.handler, &inputs),
         );
-        let invoked = async move {
+        let invoked = async {
             match record {
                 Some(record) => access::scope(record, invoked).await,
+                None => invoked.await,
+            }
+        };
+        let invoked = async {
+            match &traced {
+                // Boxed: the span's wrapper would otherwise hold the whole call on the stack.
+                Some(traced) => traced.within(Box::pin(invoked)).await,
                 None => invoked.await,
             }
         };
@@ -230,17 +244,20 @@ impl ServerHandler for McpServer {
             // The client gave up (cancel notification or closed connection): stop waiting on
             // the upstream instead of finishing a call nobody reads.
             () = context.ct.cancelled() => {
+                crate::telemetry::tool_call_done(traced, &tool.name, Some("cancelled"));
                 return Err(McpError::internal_error("the request was cancelled", None));
             }
         };
-        Ok(match outcome {
+        let result = match outcome {
             Ok(outcome) => results::tool_success(outcome),
             Err(error) => {
                 tracing::info!(tool = &*tool.name, %error, "tool call failed");
                 results::tool_failure(&error)
             }
-        }
-        .into())
+        };
+        let failed = (result.is_error == Some(true)).then_some("tool_error");
+        crate::telemetry::tool_call_done(traced, &tool.name, failed);
+        Ok(result.into())
     }
 
     async fn list_resources(

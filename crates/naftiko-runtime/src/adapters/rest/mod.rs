@@ -185,6 +185,9 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
             route = tracing::field::Empty,
         )
     });
+    // Spans for OpenTelemetry on matched routes (their template names the span), when it is
+    // installed.
+    let router = crate::telemetry::rest_layer(router);
     Ok(router.fallback(not_found).layer(trace))
 }
 
