@@ -43,6 +43,8 @@ struct RuntimeInner {
     control_settings: Vec<ControlSettings>,
     /// Metrics and readiness, when the capability has a control adapter.
     control: Option<Arc<ControlState>>,
+    /// `NAFTIKO_WORKERS`, when set.
+    workers: Option<usize>,
 }
 
 impl Runtime {
@@ -111,6 +113,7 @@ impl Runtime {
                 mcp: settings.mcp,
                 control_settings: settings.control,
                 control,
+                workers: settings.workers,
             }),
         })
     }
@@ -206,6 +209,11 @@ impl Runtime {
     /// The settings of control adapter `adapter`; `None` for an index the spec does not have.
     pub(crate) fn control_settings(&self, adapter: usize) -> Option<&ControlSettings> {
         self.inner.control_settings.get(adapter)
+    }
+
+    /// `NAFTIKO_WORKERS`: how many threads serve the HTTP adapters; `None` when unset.
+    pub(crate) fn workers(&self) -> Option<usize> {
+        self.inner.workers
     }
 }
 
