@@ -127,11 +127,11 @@ JSON
 
 # nginx as a reverse proxy of the seed's GET route, the way one would write it by hand:
 # /v1/v1/runs/{id} → upstream /v1/runs/{id} with the bearer token, pooled keep-alive
-# connections upstream, workers = cores.
+# connections upstream, workers = cores (or $3).
 start_nginx_proxy() {
-  local port="$1" upstream_port="$2" dir="$BENCH_TMP/nginx-proxy"
+  local port="$1" upstream_port="$2" workers="${3:-auto}" dir="$BENCH_TMP/nginx-proxy-$1"
   mkdir -p "$dir"
-  nginx_config "$dir" auto "
+  nginx_config "$dir" "$workers" "
     upstream inngest {
       server 127.0.0.1:$upstream_port;
       keepalive 64;
@@ -212,11 +212,12 @@ rss_kib() {
 }
 
 # Runs wrk against $url with $connections connections (and optional lua script $4) for
-# BENCH_SECONDS; prints one line `requests= seconds= rps= p50_us= p99_us= errors=`, plus
-# `cpu_us_per_request=` of process $pid when given.
+# BENCH_SECONDS with BENCH_WRK_THREADS wrk threads (default 2; 1 for one connection); prints one
+# line `requests= seconds= rps= p50_us= p99_us= errors=`, plus `cpu_us_per_request=` of process
+# $pid when given.
 run_wrk() {
   local url="$1" connections="$2" pid="${3:-}" script="${4:-}"
-  local threads=2 before after out
+  local threads="${BENCH_WRK_THREADS:-2}" before after out
   [ "$connections" -lt 2 ] && threads=1
   local args=(-t"$threads" -c"$connections" -d"${BENCH_SECONDS}s" --timeout 5s
     -s "$BENCH_ROOT/bench/wrk/report.lua")

@@ -130,12 +130,23 @@ async fn connect(addr: SocketAddr) -> TcpStream {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn past_the_connection_cap_a_client_waits_until_one_closes() {
-    let upstream = seed_server::echo_upstream(false).await;
-    let served = serve(
-        upstream.base_url.clone(),
-        &[("INNGEST_RUNS_REST_MAX_CONNECTIONS", "2")],
-    )
+    connection_cap_holds(&[("INNGEST_RUNS_REST_MAX_CONNECTIONS", "2")]).await;
+}
+
+/// The cap counts every worker's connections: with four workers, each with its own socket on
+/// the port, two connections still fill it, wherever the kernel sent them.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_connection_cap_is_shared_by_the_workers() {
+    connection_cap_holds(&[
+        ("INNGEST_RUNS_REST_MAX_CONNECTIONS", "2"),
+        ("NAFTIKO_WORKERS", "4"),
+    ])
     .await;
+}
+
+async fn connection_cap_holds(settings: &[(&str, &str)]) {
+    let upstream = seed_server::echo_upstream(false).await;
+    let served = serve(upstream.base_url.clone(), settings).await;
     // Two kept-alive connections, each served once: both slots are taken.
     let mut first = connect(served.rest).await;
     let mut second = connect(served.rest).await;

@@ -6,7 +6,8 @@
 //! and `<PREFIX>_RETRIES` per consumed namespace (with the `AWS_*` credentials and region when
 //! one is signed with AWS Signature Version 4), and per exposed adapter its `<PREFIX>_ADDR`,
 //! how it serves its connections ([`serving`]) and what it alone reads ([`adapters`]); and the
-//! forward proxy for upstream calls ([`proxy`]: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`…). Nothing reads the
+//! forward proxy for upstream calls ([`proxy`]: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`…); and
+//! `NAFTIKO_WORKERS`, how many threads serve the HTTP adapters. Nothing reads the
 //! environment later: the runtime keeps these typed settings and the adapters take theirs.
 
 mod adapters;
@@ -48,7 +49,13 @@ pub(crate) struct Settings {
     pub control: Vec<ControlSettings>,
     /// The forward proxy of every upstream call.
     pub proxy: ProxySettings,
+    /// `NAFTIKO_WORKERS`: how many serving threads; `None` when unset (one per core), 0 for
+    /// none (the caller's runtime serves).
+    pub workers: Option<usize>,
 }
+
+/// The most serving threads `NAFTIKO_WORKERS` may ask for: past it is a typo, not a machine.
+pub(crate) const MAX_WORKERS: usize = 1024;
 
 pub(crate) struct ClientSettings {
     pub base_url: url::Url,
@@ -111,6 +118,7 @@ pub(crate) fn read(
         .map(|a| (&*a.env_prefix, &*a.default_addr));
     let control_addrs = read_addrs(control, &lookup, &mut report);
     let proxy = proxy::read(&lookup, &mut report);
+    let workers = read_workers(&lookup, &mut report);
 
     let rest = spec
         .rest
@@ -149,6 +157,7 @@ pub(crate) fn read(
             mcp,
             control,
             proxy,
+            workers,
         })
     } else {
         Err(Error::Config {
@@ -313,6 +322,23 @@ fn read_number(
         _ => {
             report.problems.push(format!(
                 "`{name}` must be a positive whole number, got `{}`",
+                text.trim()
+            ));
+            None
+        }
+    }
+}
+
+/// `NAFTIKO_WORKERS`: a whole number from 0 to [`MAX_WORKERS`].
+fn read_workers(lookup: &dyn Fn(&str) -> Option<String>, report: &mut Report) -> Option<usize> {
+    const NAME: &str = "NAFTIKO_WORKERS";
+    let text = lookup(NAME)?;
+    match text.trim().parse::<usize>() {
+        Ok(count) if count <= MAX_WORKERS => Some(count),
+        _ => {
+            report.problems.push(format!(
+                "`{NAME}` must be a whole number from 0 (serve on the program's own runtime) to \
+                 {MAX_WORKERS}, got `{}`",
                 text.trim()
             ));
             None

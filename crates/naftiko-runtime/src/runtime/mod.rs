@@ -45,6 +45,8 @@ struct RuntimeInner {
     control: Option<Arc<ControlState>>,
     /// OpenTelemetry's settings, for [`crate::init_telemetry`].
     telemetry: crate::telemetry::Settings,
+    /// `NAFTIKO_WORKERS`, when set.
+    workers: Option<usize>,
 }
 
 impl Runtime {
@@ -116,6 +118,7 @@ impl Runtime {
                 control_settings: settings.control,
                 control,
                 telemetry,
+                workers: settings.workers,
             }),
         })
     }
@@ -215,6 +218,11 @@ impl Runtime {
     /// The settings of control adapter `adapter`; `None` for an index the spec does not have.
     pub(crate) fn control_settings(&self, adapter: usize) -> Option<&ControlSettings> {
         self.inner.control_settings.get(adapter)
+    }
+
+    /// `NAFTIKO_WORKERS`: how many threads serve the HTTP adapters; `None` when unset.
+    pub(crate) fn workers(&self) -> Option<usize> {
+        self.inner.workers
     }
 }
 

@@ -9,9 +9,14 @@
 //! task for ever, and enough of them exhaust the server's sockets. Writing the answer has its
 //! own deadline ([`write_deadline`]): a client that stops reading is cut off too.
 //!
-//! At most `max_connections` are open at once: past that the listener stops accepting until
-//! one closes, and new connections wait in the kernel's accept queue (back-pressure) rather
-//! than being accepted and dropped, or failing once the process runs out of file descriptors.
+//! At most `max_connections` are served at once, counted across every worker thread serving
+//! the adapter (one semaphore they share): past that, a worker that has accepted a connection
+//! holds it unserved and accepts nothing more until one closes, so new connections wait in the
+//! kernel's accept queue (back-pressure) rather than being accepted and dropped, or failing once
+//! the process runs out of file descriptors. Each worker holds at most one such waiting
+//! connection. (Taking a slot before accepting would keep even those out, but a worker then
+//! sits on a slot while the kernel hands the next connection to another worker's socket, which
+//! may wait for ever below the cap.)
 //!
 //! Every request gets one access line (see [`logged`]) when its answer's head is ready.
 //!
@@ -38,7 +43,7 @@ use http::{HeaderValue, StatusCode, header};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tower::ServiceExt as _;
@@ -108,13 +113,22 @@ fn open_files_limit() -> Option<u64> {
     })
 }
 
+/// The connection cap of one adapter, shared by the workers serving it.
+pub(crate) fn connection_slots(settings: &ServingSettings) -> Arc<Semaphore> {
+    Arc::new(Semaphore::new(
+        settings.max_connections.clamp(1, Semaphore::MAX_PERMITS),
+    ))
+}
+
 /// Serves `router` on `listener` until `stop` turns true (or its sender is dropped), then
-/// waits for the connections to finish their requests.
+/// waits for the connections to finish their requests. A connection is served only with one
+/// of `slots`, held until it closes.
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     settings: ServingSettings,
     adapter: AdapterName,
+    slots: Arc<Semaphore>,
     stop: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     // `with_state(())` turns every handler into a route once, here; a router served without it
@@ -124,32 +138,48 @@ pub(crate) async fn serve(
         .with_state(());
     let mut connections = JoinSet::new();
     let mut stopping = stop.clone();
-    loop {
+    'accepting: loop {
         let mut back_off = false;
+        let mut waiting = None;
         tokio::select! {
             _ = stopping.wait_for(|stopping| *stopping) => break,
-            // Full: only a connection closing (the branch below) lets accepting resume.
-            accepted = listener.accept(), if connections.len() < settings.max_connections => {
+            accepted = listener.accept() => {
                 match accepted {
-                Ok((stream, _peer)) => {
-                    connections.spawn(serve_connection(
-                        stream,
-                        router.clone(),
-                        settings,
-                        adapter,
-                        stop.clone(),
-                    ));
-                }
-                Err(error) if is_per_connection(&error) => {}
-                Err(error) => {
-                    tracing::warn!(%error, "accepting a connection failed; retrying");
-                    back_off = true;
-                }
+                    Ok((stream, _peer)) => waiting = Some(stream),
+                    Err(error) if is_per_connection(&error) => {}
+                    Err(error) => {
+                        tracing::warn!(%error, "accepting a connection failed; retrying");
+                        back_off = true;
+                    }
                 }
             },
-            // Reaps finished connections so the set holds only live ones (and its length is
-            // the number open).
+            // Reaps finished connections so the set holds only live ones.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+        if let Some(stream) = waiting {
+            let permit = match Arc::clone(&slots).try_acquire_owned() {
+                Ok(permit) => permit,
+                // Full: only a connection closing, here or on another worker, frees a slot.
+                Err(_) => loop {
+                    tokio::select! {
+                        _ = stopping.wait_for(|stopping| *stopping) => break 'accepting,
+                        permit = Arc::clone(&slots).acquire_owned() => match permit {
+                            Ok(permit) => break permit,
+                            // Never closed; should it be, the connection is not served.
+                            Err(_) => continue 'accepting,
+                        },
+                        Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                    }
+                },
+            };
+            connections.spawn(serve_connection(
+                stream,
+                router.clone(),
+                settings,
+                adapter,
+                stop.clone(),
+                permit,
+            ));
         }
         if back_off {
             tokio::select! {
@@ -179,6 +209,8 @@ async fn serve_connection(
     settings: ServingSettings,
     adapter: AdapterName,
     mut stop: watch::Receiver<bool>,
+    // Held until the connection closes: its slot under the cap.
+    _slot: OwnedSemaphorePermit,
 ) {
     let read_timeout = settings.read_timeout;
     let service = hyper::service::service_fn(move |request: http::Request<Incoming>| {

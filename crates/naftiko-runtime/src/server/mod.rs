@@ -32,9 +32,32 @@
 //! Shutdown is graceful: listeners close at once, requests in flight finish, idle connections
 //! are closed. A connection that stays busy (a long MCP stream) is cut after
 //! [`SHUTDOWN_GRACE`], so stopping never hangs.
+//!
+//! # Threads
+//!
+//! The HTTP adapters are served by worker threads of the server's own, not by the runtime that
+//! calls [`Server::run`]: `NAFTIKO_WORKERS` of them (unset: one per core, from
+//! [`std::thread::available_parallelism`]), each a single-threaded tokio runtime with its own
+//! socket on every adapter's port and its own pool of upstream connections, so that a request
+//! is served, and its upstream called, on the thread that accepted its connection
+//! (`workers.rs` says why). This holds whatever runtime the program runs `run` on, a
+//! `#[tokio::main]` multi-threaded one included: that runtime only waits for the shutdown
+//! future (and serves a stdio adapter), and the caller's log subscriber is the workers' too.
+//! Handlers, hooks and MCP tool calls therefore run on the worker threads; a `tokio::spawn` in
+//! them spawns on the worker's runtime.
+//!
+//! `NAFTIKO_WORKERS=0` serves on the caller's runtime instead, as tasks, with one socket per
+//! adapter and one upstream pool per namespace shared by every thread: for a program that
+//! needs its handlers on its own runtime (a runtime it configured, `tokio::time::pause` in a
+//! test).
+//!
+//! On Linux the workers' sockets share their port with `SO_REUSEPORT`: another program run by
+//! the same user may bind the same port that way too and take a share of its connections (a
+//! program that binds it plainly is refused, as before).
 
 mod connections;
 mod signals;
+mod workers;
 mod write_deadline;
 
 use std::future::Future;
@@ -44,13 +67,14 @@ use std::time::Duration;
 
 use axum::Router;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 use crate::config::ServingSettings;
 use crate::error::Error;
 use crate::runtime::Runtime;
 use crate::runtime::control_state::ControlState;
-use crate::server::connections::{AdapterName, settings_for_adapter};
+use crate::server::connections::{AdapterName, connection_slots, settings_for_adapter};
+use crate::server::workers::{Assignment, Workers};
 use crate::spec::McpTransport;
 
 /// How long in-flight requests may take to finish once shutdown has begun.
@@ -64,6 +88,8 @@ pub struct Server {
     stdio: Option<Stdio>,
     /// Told when each adapter starts and stops serving (for `GET /health/ready`).
     control: Option<Arc<ControlState>>,
+    /// How many worker threads serve the listeners; 0: the caller's runtime does.
+    workers: usize,
 }
 
 struct Stdio {
@@ -81,7 +107,8 @@ struct Listener {
     url: String,
     address: SocketAddr,
     kind: Kind,
-    listener: TcpListener,
+    /// One per worker (one when the caller's runtime serves), all on `address`.
+    sockets: Vec<std::net::TcpListener>,
     router: Router,
     settings: ServingSettings,
 }
@@ -126,6 +153,7 @@ impl Server {
     pub async fn bind(rt: Runtime) -> Result<Server, Error> {
         let spec = rt.spec();
         let count = spec.rest.len() + spec.mcp.len() + spec.control.len();
+        let workers = rt.workers().unwrap_or_else(workers::default_count);
         let mut listeners = Vec::new();
         #[cfg_attr(not(feature = "mcp"), expect(unused_mut))]
         let mut stdio: Option<Stdio> = None;
@@ -144,6 +172,7 @@ impl Server {
                     address,
                     router,
                     settings,
+                    workers,
                 )
                 .await?,
             );
@@ -182,6 +211,7 @@ impl Server {
                     address,
                     router,
                     settings,
+                    workers,
                 )
                 .await?,
             );
@@ -207,6 +237,7 @@ impl Server {
                     address,
                     router,
                     settings,
+                    workers,
                 )
                 .await?,
             );
@@ -231,6 +262,7 @@ impl Server {
             listeners,
             stdio,
             control,
+            workers,
         })
     }
 
@@ -260,10 +292,15 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then stops gracefully. Should one adapter's server
-    /// fail, the others are shut down too and the first error is returned.
+    /// fail, the others are shut down too and the first error is returned. The HTTP adapters
+    /// are served on worker threads of the server's own unless `NAFTIKO_WORKERS=0` (see the
+    /// module's documentation); `run` returns once they have stopped.
     pub async fn run(self, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
         let (stop_sender, stop_receiver) = watch::channel(false);
+        // Cuts the workers' connections once the grace period is over (or `run` is dropped).
+        let (abort_sender, abort_receiver) = watch::channel(false);
         let mut servers = tokio::task::JoinSet::new();
+        let mut assignments: Vec<Vec<Assignment>> = (0..self.workers).map(|_| Vec::new()).collect();
         for listener in self.listeners {
             tracing::info!("{} listening on {}", listener.label, listener.url);
             let label = listener.label;
@@ -271,27 +308,65 @@ impl Server {
                 kind: listener.kind.name(),
                 namespace: listener.namespace,
             };
-            let server = crate::server::connections::serve(
-                listener.listener,
-                listener.router,
-                listener.settings,
-                adapter,
-                stop_receiver.clone(),
-            );
+            let slots = connection_slots(&listener.settings);
             let control = self.control.clone();
             if let Some(state) = &control {
                 state.readiness.started();
             }
-            servers.spawn(async move {
-                let served = server
-                    .await
+            if self.workers == 0 {
+                let mut sockets = listener.sockets.into_iter();
+                let listener_socket = sockets.next().map(TcpListener::from_std);
+                let stop = stop_receiver.clone();
+                let (router, settings) = (listener.router, listener.settings);
+                servers.spawn(async move {
+                    let served = match listener_socket {
+                        Some(Ok(socket)) => {
+                            crate::server::connections::serve(
+                                socket, router, settings, adapter, slots, stop,
+                            )
+                            .await
+                        }
+                        Some(Err(error)) => Err(error),
+                        None => Err(std::io::Error::other("no socket was bound")),
+                    }
                     .map_err(|error| Error::Serve(format!("{label} failed: {error}")));
+                    if let Some(state) = &control {
+                        state.readiness.stopped();
+                    }
+                    served
+                });
+                continue;
+            }
+            let mut results = Vec::with_capacity(self.workers);
+            for (assigned, socket) in assignments.iter_mut().zip(listener.sockets) {
+                let (done, result) = oneshot::channel();
+                assigned.push(Assignment {
+                    socket,
+                    router: listener.router.clone(),
+                    settings: listener.settings,
+                    adapter,
+                    slots: Arc::clone(&slots),
+                    done,
+                });
+                results.push(result);
+            }
+            servers.spawn(async move {
+                let served = workers::adapter_outcome(&label, results).await;
                 if let Some(state) = &control {
                     state.readiness.stopped();
                 }
                 served
             });
         }
+        let mut threads = if assignments.iter().any(|assigned| !assigned.is_empty()) {
+            Some(Workers::start(
+                assignments,
+                &stop_receiver,
+                &abort_receiver,
+            )?)
+        } else {
+            None
+        };
 
         #[cfg(feature = "mcp")]
         if let Some(stdio) = self.stdio {
@@ -335,11 +410,26 @@ impl Server {
                     first_error = failure(finished);
                 }
             }
+            if let Some(threads) = &mut threads {
+                threads.exited().await;
+            }
         };
         if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
             tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; closing them");
             servers.abort_all();
+            let _ = abort_sender.send(true);
+            if let Some(threads) = &mut threads {
+                // Each closes its runtime within a second of being told.
+                let closing = Duration::from_secs(5);
+                if tokio::time::timeout(closing, threads.exited())
+                    .await
+                    .is_err()
+                {
+                    tracing::warn!("a serving thread did not stop within {closing:?}");
+                }
+            }
         }
+        drop(abort_sender);
         first_error.map_or(Ok(()), Err)
     }
 }
@@ -375,14 +465,10 @@ impl Listener {
         address: SocketAddr,
         router: Router,
         settings: ServingSettings,
+        workers: usize,
     ) -> Result<Listener, Error> {
-        let listener = TcpListener::bind(address).await.map_err(|error| {
+        let (sockets, address) = workers::bind(address, workers).map_err(|error| {
             Error::Serve(format!("{label} cannot listen on {address}: {error}"))
-        })?;
-        let address = listener.local_addr().map_err(|error| {
-            Error::Serve(format!(
-                "{label} bound {address} but cannot read it back: {error}"
-            ))
         })?;
         let url = match kind {
             Kind::Rest => format!("http://{address}"),
@@ -395,7 +481,7 @@ impl Listener {
             url,
             address,
             kind,
-            listener,
+            sockets,
             router,
             settings,
         })

@@ -43,6 +43,8 @@ pub use hooks::{Hooks, RequestParts};
 pub(crate) use retry::idempotent_scope;
 pub use transport::HttpClient;
 pub(crate) use transport::Shared as SharedTransport;
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
+pub(crate) use transport::enter_worker;
 
 use crate::config::ClientSettings;
 use crate::error::Error;

@@ -16,9 +16,17 @@
 //!
 //! The TLS configuration and the proxy rules are built once per [`Runtime`](crate::Runtime)
 //! (loading the system's roots reads files) and shared by every namespace's pool.
+//!
+//! Pools: a call made on one of the server's worker threads (see [`enter_worker`]) goes through
+//! a pool of that thread's own, built the first time the thread calls the namespace, so its
+//! upstream connections are driven by the runtime that serves the request and no lock or task
+//! is shared with the other workers. Every other call (a typed client in the program's own
+//! runtime, a server running on the caller's runtime) shares the namespace's one pool.
 
+use std::cell::RefCell;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -80,7 +88,8 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum HttpClient {
     /// hyper-util's connection pool with rustls, set up by the runtime: HTTP/1.1 and HTTP/2,
     /// the system's trusted roots and webpki's, the environment's forward proxy. One pool per
-    /// consumed namespace, each connecting within that namespace's timeout.
+    /// consumed namespace, and one more per server worker thread that calls it, each
+    /// connecting within that namespace's timeout.
     #[default]
     Builtin,
     /// A `reqwest::Client` of the program's own, with whatever it was built with (proxies,
@@ -116,6 +125,8 @@ impl Shared {
     }
 }
 
+type Pool = Client<HttpsConnector<ProxyConnector>, OutBody>;
+
 /// One namespace's way to the upstream. Cheap to clone (pools are shared).
 // One per namespace, held by its `ClientCore`: its size costs nothing, and boxing the hyper
 // client would add a pointer chase to every call.
@@ -123,11 +134,41 @@ impl Shared {
 #[derive(Clone)]
 pub(crate) enum Transport {
     Hyper {
-        client: Client<HttpsConnector<ProxyConnector>, OutBody>,
+        /// The pool of calls made outside the server's worker threads.
+        client: Pool,
         proxy: Option<Arc<Matcher>>,
+        /// What a worker thread builds its own pool of this namespace from.
+        recipe: Arc<Recipe>,
     },
     #[cfg(feature = "reqwest")]
     Reqwest(reqwest_client::Client),
+}
+
+/// How to build one namespace's pool, and which namespace it is (clones of a transport share
+/// the id, and so a worker's pool).
+pub(crate) struct Recipe {
+    id: u64,
+    timeout: Duration,
+    tls: Arc<rustls::ClientConfig>,
+    proxy: Option<Arc<Matcher>>,
+}
+
+/// Gives every [`Recipe`] its own id, for the lifetime of the process.
+static NEXT_RECIPE: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// A worker thread's own pools, by recipe id; `None` on every other thread. A handful of
+    /// namespaces at most, so a list.
+    static WORKER_POOLS: RefCell<Option<Vec<(u64, Pool)>>> = const { RefCell::new(None) };
+}
+
+/// Marks this thread as one of the server's workers: from now on its upstream calls go through
+/// pools of its own, dropped with the thread. Called by a worker before it serves, on a thread
+/// whose tokio runtime is its own (a pool's connections are tasks of the runtime that opened
+/// them).
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
+pub(crate) fn enter_worker() {
+    WORKER_POOLS.with(|pools| *pools.borrow_mut() = Some(Vec::new()));
 }
 
 /// An answer's body as it arrives, whichever client received it.
@@ -196,26 +237,16 @@ impl Transport {
             #[cfg(feature = "reqwest")]
             Shared::Reqwest(client) => return Transport::Reqwest(client.clone()),
         };
-        let mut http = HttpConnector::new();
-        // The TLS layer decides which schemes are allowed.
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_keepalive(Some(TCP_KEEPALIVE));
-        http.set_connect_timeout(Some(timeout.min(MAX_CONNECT_TIMEOUT)));
-        let connector = ProxyConnector::new(http, proxy.clone());
-        // ALPN offers h2 and http/1.1 to TLS upstreams; plain-HTTP ones get HTTP/1.1.
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(rustls::ClientConfig::clone(tls))
-            .https_or_http()
-            .enable_all_versions()
-            .wrap_connector(connector);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-            .pool_timer(TokioTimer::new())
-            .build(https);
-        Transport::Hyper {
-            client,
+        let recipe = Recipe {
+            id: NEXT_RECIPE.fetch_add(1, Ordering::Relaxed),
+            timeout,
+            tls: Arc::clone(tls),
             proxy: proxy.clone(),
+        };
+        Transport::Hyper {
+            client: recipe.pool(),
+            proxy: proxy.clone(),
+            recipe: Arc::new(recipe),
         }
     }
 
@@ -225,8 +256,12 @@ impl Transport {
         request: Request<OutBody>,
     ) -> Result<Response<InBody>, Failure> {
         match self {
-            Transport::Hyper { client, proxy } => {
-                let response = send_hyper(client, proxy.as_deref(), request).await?;
+            Transport::Hyper {
+                client,
+                proxy,
+                recipe,
+            } => {
+                let response = send_hyper(client, recipe, proxy.as_deref(), request).await?;
                 Ok(response.map(|body| InBody(InBodyKind::Hyper(body))))
             }
             #[cfg(feature = "reqwest")]
@@ -238,9 +273,54 @@ impl Transport {
     }
 }
 
+impl Recipe {
+    /// A pool whose connections are set up within the namespace's timeout (at most 10 s).
+    fn pool(&self) -> Pool {
+        let mut http = HttpConnector::new();
+        // The TLS layer decides which schemes are allowed.
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_keepalive(Some(TCP_KEEPALIVE));
+        http.set_connect_timeout(Some(self.timeout.min(MAX_CONNECT_TIMEOUT)));
+        let connector = ProxyConnector::new(http, self.proxy.clone());
+        // ALPN offers h2 and http/1.1 to TLS upstreams; plain-HTTP ones get HTTP/1.1.
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(rustls::ClientConfig::clone(&self.tls))
+            .https_or_http()
+            .enable_all_versions()
+            .wrap_connector(connector);
+        Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+            .pool_timer(TokioTimer::new())
+            .build(https)
+    }
+}
+
+/// Starts `request` on this worker thread's pool of the namespace (built now if this is the
+/// thread's first call to it), or on `shared` off the worker threads.
+fn start(
+    shared: &Pool,
+    recipe: &Recipe,
+    request: Request<OutBody>,
+) -> hyper_util::client::legacy::ResponseFuture {
+    WORKER_POOLS.with(|pools| match pools.borrow_mut().as_mut() {
+        None => shared.request(request),
+        Some(pools) => {
+            if let Some((_, pool)) = pools.iter().find(|(id, _)| *id == recipe.id) {
+                return pool.request(request);
+            }
+            let pool = recipe.pool();
+            let started = pool.request(request);
+            pools.push((recipe.id, pool));
+            started
+        }
+    })
+}
+
 /// Through hyper's pool. `User-Agent` and `Accept: */*` are added when the request has none.
 async fn send_hyper(
-    client: &Client<HttpsConnector<ProxyConnector>, OutBody>,
+    client: &Pool,
+    recipe: &Recipe,
     proxy: Option<&Matcher>,
     mut request: Request<OutBody>,
 ) -> Result<Response<Incoming>, Failure> {
@@ -262,7 +342,7 @@ async fn send_hyper(
             .headers_mut()
             .insert(PROXY_AUTHORIZATION, auth.clone());
     }
-    client.request(request).await.map_err(|error| {
+    start(client, recipe, request).await.map_err(|error| {
         if is_timeout(&error) {
             Failure::ConnectTimeout
         } else if error.is_connect() || connection_lost(&error) {
