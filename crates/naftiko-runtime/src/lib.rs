@@ -88,6 +88,10 @@ pub mod __private {
     /// What generated client methods are written with (see `upstream::typed`).
     pub use crate::upstream::typed::{Arg, Call, prelude};
 
+    /// The inputs of one operation call, by name: what a [`Call`] fills, and what
+    /// [`crate::ClientCore::call`] takes from code that has no typed input (tests, tools).
+    pub use crate::interp::inputs::Inputs;
+
     /// The names the baked `static SPEC` of generated code uses: the spec types under their
     /// crate's own name, and `alloc::borrow::Cow` (which a crate without `extern crate alloc`
     /// cannot name itself).

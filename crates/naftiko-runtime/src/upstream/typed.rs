@@ -264,14 +264,15 @@ mod tests {
     #[tokio::test]
     async fn a_call_whose_code_disagrees_with_its_spec_is_refused() {
         use crate::spec::{RawFormat, RequestBody, list};
+        static PATH: &[PathPart] = &[
+            PathPart::Literal(text("/runs/")),
+            PathPart::Param(text("runId")),
+        ];
         static OP: HttpOperation = HttpOperation {
             name: text("get-run"),
             method: text("GET"),
             description: text(""),
-            path: list(&[
-                PathPart::Literal(text("/runs/")),
-                PathPart::Param(text("runId")),
-            ]),
+            path: list(PATH),
             inputs: list(&[]),
             body: RequestBody::Fields,
             output_format: RawFormat::Json,
