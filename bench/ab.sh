@@ -5,6 +5,10 @@
 # REST route and on MCP tools/call, at each concurrency in BENCH_CONNECTIONS (default "32").
 # Prints req/s, p50/p99 and CPU µs per request of each, and B/A ratios; also the idle RSS of each.
 # This is how a change is judged on a noisy machine: the same load, the same minute, ratios.
+# BENCH_B_ENV adds environment to B alone, `@UPSTREAM@` standing for the upstream's address;
+# e.g. OpenTelemetry on against the same build off:
+#   BENCH_B_ENV='OTEL_EXPORTER_OTLP_ENDPOINT=http://@UPSTREAM@' bench/ab.sh BIN BIN
+# (the upstream nginx takes the OTLP exports and drops them).
 #
 # Usage: bench/ab.sh A_BINARY B_BINARY
 source "$(dirname "$0")/lib.sh"
@@ -17,24 +21,27 @@ for port in $(seq "$upstream_port" $((upstream_port + 4))); do
 done
 start_upstream "$upstream_port"
 
-# start_server BINARY REST_PORT MCP_PORT: like start_generated, for any binary.
+# start_server BINARY REST_PORT MCP_PORT [VAR=VALUE…]: like start_generated, for any binary.
 start_server() {
+  local binary="$1" rest_port="$2" mcp_port="$3"
+  shift 3
   INNGEST_RUNS_BASE_URL="http://127.0.0.1:$upstream_port" \
     INNGEST_API_KEY="signkey-bench-00" \
-    INNGEST_RUNS_REST_ADDR="127.0.0.1:$2" \
-    INNGEST_RUNS_MCP_ADDR="127.0.0.1:$3" \
-    start_bg "$1" >/dev/null 2>>"$BENCH_TMP/servers.log"
-  wait_port "$2"
-  wait_port "$3"
+    INNGEST_RUNS_REST_ADDR="127.0.0.1:$rest_port" \
+    INNGEST_RUNS_MCP_ADDR="127.0.0.1:$mcp_port" \
+    start_bg env "$@" "$binary" >/dev/null 2>>"$BENCH_TMP/servers.log"
+  wait_port "$rest_port"
+  wait_port "$mcp_port"
 }
 start_server "$1" $((upstream_port + 1)) $((upstream_port + 2))
 a_pid=$LAST_PID
-start_server "$2" $((upstream_port + 3)) $((upstream_port + 4))
+# shellcheck disable=SC2086 # BENCH_B_ENV is a list of VAR=VALUE words.
+start_server "$2" $((upstream_port + 3)) $((upstream_port + 4)) ${BENCH_B_ENV//@UPSTREAM@/127.0.0.1:$upstream_port}
 b_pid=$LAST_PID
 sleep 1
 echo "machine: $(machine_line)"
 echo "A: $1"
-echo "B: $2"
+echo "B: $2${BENCH_B_ENV:+ with $BENCH_B_ENV}"
 printf 'idle RSS: A %s KiB, B %s KiB\n' "$(rss_kib "$a_pid")" "$(rss_kib "$b_pid")"
 
 run_id=01KKNTCGA0T4V6X9B2C5D8F1GH

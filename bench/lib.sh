@@ -103,7 +103,8 @@ start_bg() {
 }
 
 # The fixed, fast upstream: nginx serving a Run of the Inngest contract at
-# GET /v1/runs/{id} (any id), one worker, keep-alive without a request limit.
+# GET /v1/runs/{id} (any id), one worker, keep-alive without a request limit; it also takes
+# OTLP/HTTP exports at /v1/traces and /v1/metrics and drops them.
 start_upstream() {
   local port="$1" dir="$BENCH_TMP/upstream"
   mkdir -p "$dir/www"
@@ -119,6 +120,13 @@ JSON
       location ~ ^/v1/runs/[^/]+\$ {
         default_type application/json;
         try_files /run.json =404;
+      }
+      # An OTLP/HTTP sink for benches with OpenTelemetry on: exports accepted and discarded
+      # (an empty protobuf message is a full success).
+      location ~ ^/v1/(traces|metrics)\$ {
+        client_max_body_size 64m;
+        default_type application/x-protobuf;
+        return 200 '';
       }
     }"
   start_nginx "$dir"
