@@ -54,6 +54,8 @@ mod logging;
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 mod server;
 
+#[cfg(any(feature = "rest", feature = "mcp"))]
+pub use adapters::embed::router;
 #[cfg(feature = "mcp")]
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
@@ -63,6 +65,10 @@ pub use runtime::{Builder as RuntimeBuilder, Runtime};
 pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
 pub use upstream::{ClientCore, Hooks, HttpClient, RequestParts, Response};
 
+/// The web framework of [`router`]'s `Router`, re-exported so that generated code, and a user
+/// without an `axum` dependency of their own, can name its types.
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
+pub use axum;
 /// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`),
 /// re-exported so that users need no `bytes` dependency of their own at a matching version.
 pub use bytes;
