@@ -3,13 +3,16 @@
 //! Generated code is mostly `static` data of the types in [`spec`] plus thin typed wrappers;
 //! this crate interprets it. What a user names is here at the root: the [`Runtime`] built from
 //! the environment or a [`RuntimeBuilder`], the [`HttpClient`] upstream calls go through, the
-//! [`ClientCore`] of a consumed namespace with its [`Hooks`] and [`Response`], the [`Server`] (or [`serve`]) that serves every adapter, and [`Error`].
+//! [`ClientCore`] of a consumed namespace with its [`Hooks`] and [`Response`], the [`Server`] (or [`serve`]) that serves every adapter
+//! (with a program's own tower layers, [`Server::layer`]), [`router`]: the REST and MCP adapters as
+//! one axum router for a program's own server, and [`Error`].
 //! Everything else is private; what generated code needs beyond that sits in a hidden module.
 //!
 //! Inside, the modules are layers, and each imports only the layers below it:
 //!
 //! - `server`: binds every adapter's socket, serves connections, stops on a signal;
-//! - `adapters`: REST, MCP and control adapters and the caller auth they share;
+//! - `adapters`: REST, MCP and control adapters and the caller auth they share, and the REST
+//!   and MCP adapters side by side in one router;
 //! - `invoke`: runs a route's or tool's handler (inputs → upstream calls → output);
 //! - `runtime`: the [`Runtime`]: settings read once, one client per namespace, metrics state;
 //! - `upstream`: the HTTP client towards consumed APIs, its auth, and non-JSON answer formats;

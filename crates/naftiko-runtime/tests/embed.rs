@@ -1,5 +1,6 @@
 //! `naftiko_runtime::router`: a capability's REST and MCP adapters as one axum router, merged
-//! into an application that serves its own routes, on a listener of its own.
+//! into an application that serves its own routes, on a listener of its own. And the other
+//! way round: the built-in server with a program's own tower layers (`Server::layer`).
 
 mod support;
 
@@ -9,10 +10,11 @@ use std::net::SocketAddr;
 use axum::routing::get;
 use http::{StatusCode, header};
 use naftiko_runtime::spec::*;
-use naftiko_runtime::{Error, Runtime};
+use naftiko_runtime::{Error, Runtime, Server};
 use support::mcp_client::{INITIALIZE, bounded, serve};
 use support::recording_upstream::Upstream;
 use support::rest_capability::{CANCEL_RUN, GET_RUN, LIST_RUNS, ROUTES, client};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 /// One REST adapter (the REST tests' routes) and one MCP adapter that wants a bearer token.
 static EMBEDDED: CapabilitySpec = CapabilitySpec {
@@ -199,4 +201,126 @@ fn two_mcp_adapters_at_mcp_are_an_error_naming_both() {
         ),
         "{message}"
     );
+}
+
+/// Appends `x-layer: <name>` to an answer, so the order of several layers shows.
+fn tag(mut response: axum::response::Response, name: &'static str) -> axum::response::Response {
+    response
+        .headers_mut()
+        .append("x-layer", http::HeaderValue::from_static(name));
+    response
+}
+
+async fn tag_first(response: axum::response::Response) -> axum::response::Response {
+    tag(response, "first")
+}
+
+async fn tag_second(response: axum::response::Response) -> axum::response::Response {
+    tag(response, "second")
+}
+
+fn layers_of(headers: &http::HeaderMap) -> Vec<&str> {
+    headers
+        .get_all("x-layer")
+        .iter()
+        .map(|value| value.to_str().expect("ASCII"))
+        .collect()
+}
+
+/// Sends `GET {target}` with an `X-Filler` header of `filler` bytes on a fresh connection and
+/// returns the whole answer.
+async fn raw_get(addr: SocketAddr, target: &str, filler: usize) -> String {
+    let mut stream = bounded("connect", tokio::net::TcpStream::connect(addr))
+        .await
+        .expect("connect");
+    let request = format!(
+        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nX-Filler: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(filler)
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut answer = Vec::new();
+    bounded("the raw answer", stream.read_to_end(&mut answer))
+        .await
+        .expect("read");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn layers_on_the_built_in_server_wrap_every_listener_inside_its_head_cap() {
+    let (upstream, base) = Upstream::start().await;
+    let base = base.clone();
+    let rt = Runtime::from_lookup(&EMBEDDED, &move |name| match name {
+        "RUNS_API_BASE_URL" => Some(base.clone()),
+        "RUNS_REST_MAX_HEADER_BYTES" => Some("2048".to_owned()),
+        _ => None,
+    })
+    .expect("runtime");
+    let server = Server::bind(rt)
+        .await
+        .expect("bind")
+        .layer(axum::middleware::map_response(tag_first))
+        .layer(axum::middleware::map_response(tag_second));
+    let rest = server.rest_addrs()[0];
+    let mcp = server.mcp_addrs()[0];
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let client = client();
+
+    // REST: the route answers through both layers, the later one outside the earlier.
+    let run = bounded(
+        "REST call",
+        client.get(format!("http://{rest}/runs/r-1")).send(),
+    )
+    .await
+    .expect("REST route");
+    assert_eq!(run.status(), StatusCode::OK);
+    assert_eq!(layers_of(run.headers()), ["first", "second"]);
+    assert_eq!(upstream.received().len(), 1);
+    // The adapter's own 404 is under the layers too.
+    let unknown = bounded(
+        "unknown path",
+        client.get(format!("http://{rest}/elsewhere")).send(),
+    )
+    .await
+    .expect("unknown path");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(layers_of(unknown.headers()), ["first", "second"]);
+
+    // MCP: the credential check's refusal and an accepted initialize alike.
+    for (token, status) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some("s3cret"), StatusCode::OK),
+    ] {
+        let mut request = client
+            .post(format!("http://{mcp}/mcp"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json, text/event-stream")
+            .body(INITIALIZE);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let answer = bounded("MCP initialize", request.send())
+            .await
+            .expect("MCP request");
+        assert_eq!(answer.status(), status);
+        assert_eq!(layers_of(answer.headers()), ["first", "second"]);
+    }
+
+    // The server's request-head cap stays outside the layers: a head under it is served
+    // through them; one over it gets the connection's 431, which no layer saw.
+    let under = raw_get(rest, "/runs/r-2", 1024).await;
+    assert!(under.starts_with("HTTP/1.1 200"), "{under}");
+    assert!(under.contains("x-layer: second"), "{under}");
+    let over = raw_get(rest, "/runs/r-3", 4096).await;
+    assert!(over.starts_with("HTTP/1.1 431"), "{over}");
+    assert!(!over.contains("x-layer"), "{over}");
+    assert_eq!(upstream.received().len(), 2);
+
+    let _ = stop.send(());
+    bounded("graceful shutdown", served)
+        .await
+        .expect("server task")
+        .expect("server");
 }
