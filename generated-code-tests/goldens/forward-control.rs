@@ -70,6 +70,23 @@ impl Capability {
     pub async fn serve(self) -> ::core::result::Result<(), ::naftiko::Error> {
         ::naftiko::serve(self.runtime).await
     }
+    /// Binds every exposed adapter's listener as [`Capability::serve`] does, without
+    /// serving yet: add tower layers with `Server::layer`, then `Server::run`.
+    pub async fn bind(
+        self,
+    ) -> ::core::result::Result<::naftiko::Server, ::naftiko::Error> {
+        ::naftiko::Server::bind(self.runtime).await
+    }
+    /// Every REST adapter and every MCP adapter served over HTTP, each at its
+    /// paths, as one axum router to merge into an application's own. The
+    /// application's server then brings the listener and the connection handling
+    /// (deadlines, connection cap, graceful shutdown) the built-in server has.
+    /// Fails naming both adapters when two would route the same path.
+    pub fn router(
+        &self,
+    ) -> ::core::result::Result<::naftiko::axum::Router, ::naftiko::Error> {
+        ::naftiko::router(::core::clone::Clone::clone(&self.runtime))
+    }
 }
 /// One typed client per consumed namespace.
 #[derive(::core::clone::Clone, ::core::fmt::Debug)]

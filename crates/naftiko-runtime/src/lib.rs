@@ -3,13 +3,16 @@
 //! Generated code is mostly `static` data of the types in [`spec`] plus thin typed wrappers;
 //! this crate interprets it. What a user names is here at the root: the [`Runtime`] built from
 //! the environment or a [`RuntimeBuilder`], the [`HttpClient`] upstream calls go through, the
-//! [`ClientCore`] of a consumed namespace with its [`Hooks`] and [`Response`], the [`Server`] (or [`serve`]) that serves every adapter, and [`Error`].
+//! [`ClientCore`] of a consumed namespace with its [`Hooks`] and [`Response`], the [`Server`] (or [`serve`]) that serves every adapter
+//! (with a program's own tower layers, [`Server::layer`]), [`router`]: the REST and MCP adapters as
+//! one axum router for a program's own server, and [`Error`].
 //! Everything else is private; what generated code needs beyond that sits in a hidden module.
 //!
 //! Inside, the modules are layers, and each imports only the layers below it:
 //!
 //! - `server`: binds every adapter's socket, serves connections, stops on a signal;
-//! - `adapters`: REST, MCP and control adapters and the caller auth they share;
+//! - `adapters`: REST, MCP and control adapters and the caller auth they share, and the REST
+//!   and MCP adapters side by side in one router;
 //! - `invoke`: runs a route's or tool's handler (inputs → upstream calls → output);
 //! - `runtime`: the [`Runtime`]: settings read once, one client per namespace, metrics state;
 //! - `upstream`: the HTTP client towards consumed APIs, its auth, and non-JSON answer formats;
@@ -59,6 +62,8 @@ mod telemetry;
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 mod server;
 
+#[cfg(any(feature = "rest", feature = "mcp"))]
+pub use adapters::embed::router;
 #[cfg(feature = "mcp")]
 pub use adapters::mcp::serve_stdio;
 pub use error::Error;
@@ -70,6 +75,10 @@ pub use server::{Server, serve, serve_with_shutdown, shutdown_signal};
 pub use telemetry::{shutdown_telemetry, telemetry_active};
 pub use upstream::{ClientCore, Hooks, HttpClient, RequestParts, Response};
 
+/// The web framework of [`router`]'s `Router`, re-exported so that generated code, and a user
+/// without an `axum` dependency of their own, can name its types.
+#[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
+pub use axum;
 /// The body type of generated clients' non-JSON operations (`Response<bytes::Bytes>`),
 /// re-exported so that users need no `bytes` dependency of their own at a matching version.
 pub use bytes;

@@ -50,6 +50,27 @@
 //! and bind keys by their own names (`INNGEST_API_KEY`). The doc comment of the generated
 //! `Capability` lists all of them.
 //!
+//! # In your own axum application
+//!
+//! `Capability::router()` is every REST adapter and every HTTP MCP adapter as one
+//! [`axum::Router`] to merge into an application's own. That application's server must then
+//! bring the connection handling the built-in one has (deadlines, connection cap, graceful
+//! shutdown; the README lists it). To keep the built-in server and add tower middleware, call
+//! `Capability::bind()` and then [`Server::layer`].
+//!
+//! ```no_run
+//! # mod seed { naftiko::capability!("../../generated-example/inngest-runs.yaml"); }
+//! # use seed::Capability;
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let capability = Capability::from_env()?;
+//! let app = naftiko::axum::Router::new()
+//!     .route("/hello", naftiko::axum::routing::get(|| async { "hello" }))
+//!     .merge(capability.router()?);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! naftiko::axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! # 3. Or call the API yourself
 //!
 //! ```no_run

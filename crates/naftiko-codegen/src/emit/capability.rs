@@ -50,6 +50,24 @@ impl Emitter<'_> {
                 pub async fn serve(self) -> ::core::result::Result<(), #rt::Error> {
                     #rt::serve(self.runtime).await
                 }
+
+                /// Binds every exposed adapter's listener as [`Capability::serve`] does, without
+                /// serving yet: add tower layers with `Server::layer`, then `Server::run`.
+                pub async fn bind(self) -> ::core::result::Result<#rt::Server, #rt::Error> {
+                    #rt::Server::bind(self.runtime).await
+                }
+            }
+        });
+        let router = self.routes_any().then(|| {
+            quote! {
+                /// Every REST adapter and every MCP adapter served over HTTP, each at its
+                /// paths, as one axum router to merge into an application's own. The
+                /// application's server then brings the listener and the connection handling
+                /// (deadlines, connection cap, graceful shutdown) the built-in server has.
+                /// Fails naming both adapters when two would route the same path.
+                pub fn router(&self) -> ::core::result::Result<#rt::axum::Router, #rt::Error> {
+                    #rt::router(::core::clone::Clone::clone(&self.runtime))
+                }
             }
         });
         // `allow(dead_code)` on the impl and on `Clients`: a program that only serves never
@@ -113,6 +131,8 @@ impl Emitter<'_> {
                 }
 
                 #serve
+
+                #router
             }
 
             /// One typed client per consumed namespace.
@@ -139,6 +159,12 @@ impl Emitter<'_> {
     /// consumes gets no `serve` (a build with the typed client only has no server).
     fn exposes_any(&self) -> bool {
         !(self.cap.rest.is_empty() && self.cap.mcp.is_empty() && self.cap.control.is_empty())
+    }
+
+    /// Whether the capability has a REST or MCP adapter, so has routes to merge into an
+    /// application (control adapters report on listeners, which an application brings).
+    fn routes_any(&self) -> bool {
+        !(self.cap.rest.is_empty() && self.cap.mcp.is_empty())
     }
 
     /// The cargo features of the runtime this capability needs, each as a check that is a

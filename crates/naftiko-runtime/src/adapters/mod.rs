@@ -2,7 +2,8 @@
 //! endpoints for health and metrics ([`control`]). Each adapter turns its callers' requests
 //! into calls of [`invoke`](crate::invoke) and reads its own settings; what they share sits
 //! beside them: checking the credential callers present ([`caller_auth`]) and answering an
-//! error as `application/problem+json` ([`problem`]).
+//! error as `application/problem+json` ([`problem`]). [`embed`] mounts the REST and MCP
+//! adapters side by side in one router, for a program that serves HTTP itself.
 //!
 //! Each adapter kind is behind the cargo feature of its name (`rest`, `mcp`, `control`); this
 //! module exists when any of them is on.
@@ -14,6 +15,8 @@
 pub(crate) mod caller_auth;
 #[cfg(feature = "control")]
 pub(crate) mod control;
+#[cfg(any(feature = "rest", feature = "mcp"))]
+pub(crate) mod embed;
 #[cfg(feature = "mcp")]
 pub(crate) mod mcp;
 pub(crate) mod problem;

@@ -25,6 +25,9 @@
 //! # }
 //! ```
 //!
+//! Between the two, [`Server::layer`] adds a program's own tower middleware to every HTTP
+//! listener's router; the connection handling below stays around it.
+//!
 //! A stdio adapter ends when its client closes stdin, and that stops the whole server, as any
 //! adapter that stops does: the client started the process and is done with it. While it
 //! serves, stdout carries only the protocol, so the program must log to stderr.
@@ -264,6 +267,46 @@ impl Server {
             control,
             workers,
         })
+    }
+
+    /// Wraps every HTTP listener's router (REST, MCP and control adapters alike) in `layer`,
+    /// as [`Router::layer`] does: tower middleware of the program's own, served with this
+    /// server's connection handling (deadlines, connection cap, request-head cap, access
+    /// lines, graceful shutdown) still around it. Each call adds a layer outside the earlier
+    /// ones. The access line records the status the outermost layer answered. An MCP adapter
+    /// over stdio is not HTTP and is left as it is.
+    ///
+    /// ```no_run
+    /// # async fn run(rt: naftiko_runtime::Runtime) -> Result<(), naftiko_runtime::Error> {
+    /// use axum::http::{HeaderValue, header};
+    ///
+    /// naftiko_runtime::Server::bind(rt)
+    ///     .await?
+    ///     .layer(axum::middleware::map_response(|mut response: axum::response::Response| async {
+    ///         response
+    ///             .headers_mut()
+    ///             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    ///         response
+    ///     }))
+    ///     .run(naftiko_runtime::shutdown_signal())
+    ///     .await
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn layer<L>(mut self, layer: L) -> Server
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<axum::extract::Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Response:
+            axum::response::IntoResponse + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Error:
+            Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    {
+        for listener in &mut self.listeners {
+            listener.router = std::mem::take(&mut listener.router).layer(layer.clone());
+        }
+        self
     }
 
     /// The bound address of every REST adapter, in spec order (the real port when the

@@ -69,4 +69,4 @@ mod results;
 mod tools;
 mod transport;
 
-pub use transport::{router, serve_stdio};
+pub use transport::{MCP_PATH, router, serve_stdio};

@@ -166,11 +166,17 @@ impl Forwards {
     }
 
     /// Mounts each forward's prefix, its trailing-slash form and its catch-all, except for
-    /// paths already routed (`taken`), whose method fallback is the forward already.
-    pub(super) fn mount(&self, mut router: Router, taken: &[&str]) -> Router {
+    /// paths already routed (`taken`), whose method fallback is the forward already; adds the
+    /// paths it mounts to `paths`.
+    pub(super) fn mount(
+        &self,
+        mut router: Router,
+        taken: &[&str],
+        paths: &mut Vec<String>,
+    ) -> Router {
         for entry in &self.entries {
             let prefix: &str = &entry.spec.prefix;
-            let paths = [
+            let own = [
                 if prefix.is_empty() {
                     "/".to_owned()
                 } else {
@@ -180,12 +186,13 @@ impl Forwards {
                 format!("{prefix}/{CATCH_ALL}"),
             ];
             let mut mounted: Vec<&str> = Vec::new();
-            for path in &paths {
+            for path in &own {
                 if taken.contains(&path.as_str()) || mounted.contains(&path.as_str()) {
                     continue;
                 }
                 router = router.route(path, method_router(Arc::clone(entry)));
                 mounted.push(path);
+                paths.push(path.clone());
             }
         }
         router

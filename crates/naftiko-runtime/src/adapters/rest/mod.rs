@@ -73,6 +73,15 @@ struct RouteContext {
 /// Fails with [`Error::Serve`] when the adapter does not exist or its route table cannot be
 /// served, and with [`Error::Config`] when a setting or the expected credential is unusable.
 pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
+    router_and_paths(rt, adapter).map(|(router, _)| router)
+}
+
+/// [`router`], and every path template it routes (its routes', the OpenAPI document's, its
+/// forwards'), for mounting the router beside others without overlap.
+pub(crate) fn router_and_paths(
+    rt: Runtime,
+    adapter: usize,
+) -> Result<(Router, Vec<String>), Error> {
     let spec = rt.spec();
     let Some(adapter_spec) = spec.rest.get(adapter) else {
         return Err(Error::Serve(format!(
@@ -165,10 +174,12 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
         };
         router = router.route(&group.path, methods);
     }
+    let mut paths: Vec<String> = groups.iter().map(|group| group.path.clone()).collect();
     if serves_openapi && !openapi_mounted {
         router = router.route(OPENAPI_PATH, get(openapi_document(&adapter_spec.openapi)));
+        paths.push(OPENAPI_PATH.to_owned());
     }
-    router = forwards.mount(router, &taken);
+    router = forwards.mount(router, &taken, &mut paths);
     if auth.is_required() {
         tracing::debug!(adapter = namespace, "REST adapter requires authentication");
     }
@@ -188,7 +199,7 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
     // Spans for OpenTelemetry on matched routes (their template names the span), when it is
     // installed.
     let router = crate::telemetry::rest_layer(router);
-    Ok(router.fallback(not_found).layer(trace))
+    Ok((router.fallback(not_found).layer(trace), paths))
 }
 
 /// Serves a request with the first of `candidates` (narrowest first) whose text around
