@@ -310,7 +310,56 @@ mod tests {
             "Bearer realm=\"runs\""
         );
         assert!(check.check(&parts(&[], "/")).is_err());
-        assert!(!format!("{check:?}").contains("t0ken"));
+        // Debug names the scheme, never the credential.
+        assert_eq!(format!("{check:?}"), "AuthCheck { scheme: \"bearer\", .. }");
+        Ok(())
+    }
+
+    /// `guard` puts the check in front of every route of a router that requires a credential,
+    /// and leaves an open one as it is.
+    #[tokio::test]
+    async fn guard_refuses_before_routing() -> Result<(), Error> {
+        use tower::ServiceExt as _;
+        static AUTH: Auth = Auth::Bearer {
+            token: Value::Secret(text("TOKEN")),
+        };
+        static OPEN: Auth = Auth::None;
+        let status = |router: Router, token: Option<&'static str>| async move {
+            let mut request = http::Request::builder().uri("/mcp");
+            if let Some(token) = token {
+                request = request.header(header::AUTHORIZATION, token);
+            }
+            let request = request
+                .body(axum::body::Body::empty())
+                .map_err(|e| Error::Serve(e.to_string()))?;
+            let response = router
+                .oneshot(request)
+                .await
+                .map_err(|e| Error::Serve(e.to_string()))?;
+            Ok::<_, Error>(response.status())
+        };
+        let routes = || Router::new().route("/mcp", axum::routing::get(|| async { "served" }));
+        let guarded = guard(
+            routes(),
+            Arc::new(AuthCheck::build(&AUTH, "runs", &secrets())?),
+        );
+        assert_eq!(
+            status(guarded.clone(), None).await?,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(guarded.clone(), Some("Bearer wrong")).await?,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            status(guarded, Some("Bearer t0ken")).await?,
+            StatusCode::OK
+        );
+        let open = guard(
+            routes(),
+            Arc::new(AuthCheck::build(&OPEN, "open", &secrets())?),
+        );
+        assert_eq!(status(open, None).await?, StatusCode::OK);
         Ok(())
     }
 
