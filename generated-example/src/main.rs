@@ -68,12 +68,17 @@ async fn run(demo: bool, stdio: bool) -> Result<(), Box<dyn std::error::Error>> 
         Capability::from_env()?
     };
 
+    // OpenTelemetry when `OTEL_EXPORTER_OTLP_ENDPOINT` names a collector (nothing otherwise),
+    // installed before the routers are built so that they get its spans, as `serve()` does.
+    naftiko::init_telemetry(capability.runtime());
+
     if stdio {
         // Stdout carries the protocol: everything else goes to stderr.
         if let Some(standin) = &standin {
             eprintln!("demo: calling the Inngest stand-in at {}", standin.base_url);
         }
         naftiko::serve_stdio(capability.runtime().clone(), 0).await?;
+        naftiko::shutdown_telemetry().await;
         return Ok(());
     }
 
@@ -93,6 +98,7 @@ async fn run(demo: bool, stdio: bool) -> Result<(), Box<dyn std::error::Error>> 
     }
     println!("Ctrl-C to stop.");
     server.run(stop).await?;
+    naftiko::shutdown_telemetry().await;
     if let Some(standin) = standin {
         standin.shutdown().await;
     }
