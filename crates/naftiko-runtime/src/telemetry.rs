@@ -2,8 +2,9 @@
 //!
 //! [`crate::init_telemetry`] (which [`serve`](crate::serve) calls) installs the SDK only when an
 //! OTLP endpoint is configured: `OTEL_EXPORTER_OTLP_ENDPOINT` (or the per-signal
-//! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`), else the
-//! spec's `observability.exporters.otlp.endpoint`. Without one nothing is installed: every hook
+//! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`). The code
+//! generator does not carry a spec's `observability` settings yet (it warns that they are
+//! ignored), so [`Defaults`] holds only the service name. Without an endpoint nothing is installed: every hook
 //! below starts by reading one `OnceLock` and returns at once, and no header is read or
 //! written.
 //!
@@ -60,7 +61,7 @@ const DURATION_BOUNDS: [f64; 14] = [
 const EXPORT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The OpenTelemetry settings read with the rest of the configuration (`OTEL_*` variables,
-/// then the spec's `observability`).
+/// then [`Defaults`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Settings {
     /// Where spans go (the full URL, `/v1/traces` included); `None`: no traces.
@@ -100,7 +101,9 @@ impl SamplerChoice {
     }
 }
 
-/// What the spec says, which the environment overrides.
+/// What the spec says, which the environment overrides: today the capability's name; the
+/// endpoint, the sampling ratio and `enabled` are where a spec's `observability` would go once
+/// the code generator carries it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Defaults<'a> {
     /// The capability's name.
@@ -345,14 +348,13 @@ pub(crate) fn install(
         service = &*settings.service_name,
         "exporting OpenTelemetry over OTLP/HTTP"
     );
-    let installed = ACTIVE
+    ACTIVE
         .set(Active {
             traces,
             metrics,
             meter_provider,
         })
-        .is_ok();
-    installed
+        .is_ok()
 }
 
 /// Sends what is buffered and stops the exporters (the server calls this once it has stopped
@@ -540,6 +542,8 @@ pub(crate) fn tool_call(
     meta_traceparent: Option<&str>,
     meta_tracestate: Option<&str>,
 ) -> Option<ServerCall> {
+    // Off, a tool call pays this one check: no attributes are built.
+    active()?;
     let parent = || {
         let Some(traces) = traces() else {
             return Context::new();
