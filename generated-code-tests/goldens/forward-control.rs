@@ -78,9 +78,10 @@ impl Capability {
         ::naftiko::Server::bind(self.runtime).await
     }
     /// Every REST adapter and every MCP adapter served over HTTP, each at its
-    /// paths, as one axum router to merge into an application's own. The
-    /// application's server then brings the listener and the connection handling
-    /// (deadlines, connection cap, graceful shutdown) the built-in server has.
+    /// paths, as one axum router to merge into an application's own. What the
+    /// built-in server adds around it (read and write deadlines, the connection
+    /// and request-head caps, graceful shutdown) the application's server must
+    /// then bring itself.
     /// Fails naming both adapters when two would route the same path.
     pub fn router(
         &self,
