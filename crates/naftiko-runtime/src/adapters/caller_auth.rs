@@ -351,10 +351,7 @@ mod tests {
             status(guarded.clone(), Some("Bearer wrong")).await?,
             StatusCode::UNAUTHORIZED
         );
-        assert_eq!(
-            status(guarded, Some("Bearer t0ken")).await?,
-            StatusCode::OK
-        );
+        assert_eq!(status(guarded, Some("Bearer t0ken")).await?, StatusCode::OK);
         let open = guard(
             routes(),
             Arc::new(AuthCheck::build(&OPEN, "open", &secrets())?),
