@@ -36,7 +36,7 @@ start_server() {
 start_server "$1" $((upstream_port + 1)) $((upstream_port + 2))
 a_pid=$LAST_PID
 # shellcheck disable=SC2086 # BENCH_B_ENV is a list of VAR=VALUE words.
-start_server "$2" $((upstream_port + 3)) $((upstream_port + 4)) ${BENCH_B_ENV//@UPSTREAM@/127.0.0.1:$upstream_port}
+start_server "$2" $((upstream_port + 3)) $((upstream_port + 4)) ${BENCH_B_ENV:+${BENCH_B_ENV//@UPSTREAM@/127.0.0.1:$upstream_port}}
 b_pid=$LAST_PID
 sleep 1
 echo "machine: $(machine_line)"

@@ -7,6 +7,8 @@
 # handed in, the transport of the hand-written call (`reqwest`), so the gap between those two is
 # the typed client's own work. Each round (BENCH_ROUNDS, default 2) runs all three in turn.
 #
+# TYPED_CLIENT_BINARY=<path> measures a kept build instead of building one.
+#
 # Usage: bench/typed-client.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -15,9 +17,11 @@ upstream_port=$BENCH_PORT_BASE
 port_free "$upstream_port" || { echo "port $upstream_port is taken" >&2; exit 1; }
 start_upstream "$upstream_port"
 
-log "cargo build --release -p naftiko-tests --example typed_client_cost"
-(cd "$BENCH_ROOT" && cargo build --release -q -p naftiko-tests --example typed_client_cost)
-binary="$BENCH_ROOT/target/release/examples/typed_client_cost"
+binary="${TYPED_CLIENT_BINARY:-$BENCH_ROOT/target/release/examples/typed_client_cost}"
+if [ -z "${TYPED_CLIENT_BINARY:-}" ]; then
+  log "cargo build --release -p naftiko-tests --example typed_client_cost"
+  (cd "$BENCH_ROOT" && cargo build --release -q -p naftiko-tests --example typed_client_cost)
+fi
 
 hz="$(getconf CLK_TCK)"
 calls="${CALLS:-20000}"
