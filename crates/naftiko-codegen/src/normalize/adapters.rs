@@ -105,9 +105,9 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
             ctx.warn(
                 "control-setting-ignored",
                 observability,
-                "`observability` (traces and exporters) is not supported; it is ignored",
+                "`observability` settings are not read from the spec; they are ignored",
             )
-            .help("request and upstream metrics are served at GET /metrics; logs and spans go through `tracing`");
+            .help("request and upstream metrics are served at GET /metrics; OpenTelemetry export is configured with OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables");
         }
     }
     ControlAdapter {
