@@ -239,6 +239,19 @@ impl std::fmt::Debug for Runtime {
     }
 }
 
+/// Installs OpenTelemetry for `rt`'s capability when an OTLP endpoint is configured
+/// (`OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables, as read when `rt` was
+/// built), and returns whether it is installed; always `false` without the `otel` feature.
+/// Installed once per process: later calls change nothing. Call it inside the tokio runtime
+/// that serves (it carries the exports) and before the routers are built (they get the server
+/// spans then). [`serve`](crate::serve) calls it.
+///
+/// The tracer provider and the W3C propagator also become OpenTelemetry's global ones, so that
+/// spans the program makes itself join the same traces.
+pub fn init_telemetry(rt: &Runtime) -> bool {
+    crate::telemetry::install(rt.telemetry_settings(), crate::upstream::tls_config)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,17 +361,4 @@ mod tests {
             .await;
         assert!(matches!(result, Err(Error::Config { .. })), "{result:?}");
     }
-}
-
-/// Installs OpenTelemetry for `rt`'s capability when an OTLP endpoint is configured
-/// (`OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables, as read when `rt` was
-/// built), and returns whether it is installed; always `false` without the `otel` feature.
-/// Installed once per process: later calls change nothing. Call it inside the tokio runtime
-/// that serves (it carries the exports) and before the routers are built (they get the server
-/// spans then). [`serve`](crate::serve) calls it.
-///
-/// The tracer provider and the W3C propagator also become OpenTelemetry's global ones, so that
-/// spans the program makes itself join the same traces.
-pub fn init_telemetry(rt: &Runtime) -> bool {
-    crate::telemetry::install(rt.telemetry_settings(), crate::upstream::tls_config)
 }
