@@ -307,6 +307,12 @@ pub static SPEC: ::naftiko::spec::CapabilitySpec = {
                     env_prefix: alloc::borrow::Cow::Borrowed("OPS"),
                     default_addr: alloc::borrow::Cow::Borrowed("127.0.0.1:9191"),
                     auth: naftiko_spec::Auth::None,
+                    metrics: true,
+                    observability: naftiko_spec::ObservabilitySpec {
+                        enabled: true,
+                        otlp_endpoint: None,
+                        trace_sampling: None,
+                    },
                 },
             ],
         ),

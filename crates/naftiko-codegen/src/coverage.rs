@@ -279,6 +279,12 @@ const T_CONTROL: Status = honoured(
 const T_CONTROL_SETTINGS: Status = honoured(
     "naftiko-codegen/tests/adapters_rules.rs::control_settings_we_do_not_honour_say_so_and_scripting_is_refused",
 );
+/// Read by the observability reader, which decides some keys by value: `propagation` other
+/// than `w3c` and an enabled `traces.local` (a `/traces` endpoint) are warned
+/// (`control-setting-ignored`), and `buffer-size` only sizes that endpoint.
+const T_OBSERVABILITY: Status = honoured(
+    "naftiko-codegen/tests/adapters_rules.rs::observability_gives_opentelemetry_its_defaults_and_turns_metrics_off",
+);
 const T_ROUTES: Status = honoured(
     "naftiko-runtime/tests/rest.rs::get_reaches_upstream_with_method_path_and_auth_and_passes_bytes_through",
 );
@@ -328,10 +334,6 @@ const SCRIPTING: Status = refused(
 const CONTROL_SETTING: Status = ignored(
     "control-setting-ignored",
     "the control adapter serves health and Prometheus metrics only",
-);
-const OBSERVABILITY_SETTING: Status = ignored(
-    "control-setting-ignored",
-    "not read from the spec: OpenTelemetry export is configured by the OTEL_* environment variables",
 );
 const SKILL: Status = ignored(
     "adapter-not-generated",
@@ -599,20 +601,20 @@ const ROWS: &[(&str, u8, Status)] = &[
     ("exposes[]<control>.management.scripting.statementLimit", A2 | A3 | B5, SCRIPTING),
     ("exposes[]<control>.management.scripting.timeout", A2 | A3 | B5, SCRIPTING),
     ("exposes[]<control>.management.validate", A2 | A3 | B5, CONTROL_SETTING),
-    ("exposes[]<control>.observability", A2 | A3 | B5, T_CONTROL_SETTINGS),
-    ("exposes[]<control>.observability.enabled", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.exporters", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.exporters.otlp", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.exporters.otlp.endpoint", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.metrics", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.metrics.local", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.metrics.local.enabled", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.traces", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.traces.local", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.traces.local.buffer-size", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.traces.local.enabled", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.traces.propagation", A2 | A3 | B5, OBSERVABILITY_SETTING),
-    ("exposes[]<control>.observability.traces.sampling", A2 | A3 | B5, OBSERVABILITY_SETTING),
+    ("exposes[]<control>.observability", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.enabled", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.exporters", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.exporters.otlp", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.exporters.otlp.endpoint", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.metrics", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.metrics.local", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.metrics.local.enabled", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.traces", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.traces.local", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.traces.local.buffer-size", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.traces.local.enabled", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.traces.propagation", A2 | A3 | B5, T_OBSERVABILITY),
+    ("exposes[]<control>.observability.traces.sampling", A2 | A3 | B5, T_OBSERVABILITY),
     ("exposes[]<control>.port", A2 | A3 | B5, T_CONTROL_ADDRESS),
     ("exposes[]<control>.type", A2 | A3 | B5, T_CONTROL_ADDRESS),
     ("exposes[]<mcp>.address", ALL, T_ADAPTERS),

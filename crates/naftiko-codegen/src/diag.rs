@@ -197,6 +197,10 @@ pub const WARNING_CODES: &[(&str, &str)] = &[
         "a consumed namespace without `baseUri`, read from the environment",
     ),
     ("non-schema-key", "a key outside the format's schema"),
+    (
+        "observability-ignored",
+        "a second control adapter's OpenTelemetry settings",
+    ),
     ("parameter-location-missing", "a parameter without `in:`"),
     (
         "path-param-without-placeholder",

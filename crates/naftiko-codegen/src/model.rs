@@ -236,6 +236,21 @@ pub struct ControlAdapter {
     pub port: Option<Located<u16>>,
     /// What callers of every control endpoint must present.
     pub auth: Option<Auth>,
+    pub observability: Option<Observability>,
+    pub span: Span,
+}
+
+/// A control adapter's `observability`, the parts that map onto OpenTelemetry and `/metrics`.
+#[derive(Debug, Clone)]
+pub struct Observability {
+    /// `enabled` (default `true`).
+    pub enabled: bool,
+    /// `metrics.local.enabled` (default `true`): whether `/metrics` is served.
+    pub metrics_local: bool,
+    /// `exporters.otlp.endpoint`, which may name bind keys (`{{OTLP_URL}}`).
+    pub otlp_endpoint: Option<Text>,
+    /// `traces.sampling`, checked to lie in 0..=1.
+    pub sampling: Option<Located<f64>>,
     pub span: Span,
 }
 

@@ -6,7 +6,7 @@ mod check_spec;
 
 use check_spec::{cap, check, check_filled, codes, messages};
 use naftiko_codegen::Severity;
-use naftiko_codegen::spec::ConsumesId;
+use naftiko_codegen::spec::{ConsumesId, ObservabilitySpec, Value};
 
 #[test]
 fn every_spelling_of_a_forward_path_gives_its_literal_prefix() {
@@ -88,7 +88,7 @@ fn control_settings_we_do_not_honour_say_so_and_scripting_is_refused() {
     let ignored = check("adapters_rules/control-settings-ignored.yaml");
     assert_eq!(
         codes(&ignored, Severity::Warning),
-        ["control-setting-ignored", "control-setting-ignored"]
+        ["control-setting-ignored"]
     );
     assert!(messages(&ignored, "control-setting-ignored")[0].contains("`info`"));
     let disabled = check("adapters_rules/control-settings-disabled.yaml");
@@ -101,6 +101,54 @@ fn control_settings_we_do_not_honour_say_so_and_scripting_is_refused() {
     assert_eq!(
         codes(&scripting, Severity::Error),
         ["unsupported-scripting"]
+    );
+}
+
+#[test]
+fn observability_gives_opentelemetry_its_defaults_and_turns_metrics_off() {
+    let c = check("adapters_rules/observability-honoured.yaml");
+    let control = &cap(&c).control;
+    assert!(!control[0].metrics, "metrics.local.enabled: false");
+    assert_eq!(
+        control[0].observability,
+        ObservabilitySpec {
+            enabled: true,
+            otlp_endpoint: Some(Value::Secret("OTLP_URL".into())),
+            trace_sampling: Some(0.5),
+        }
+    );
+    assert!(
+        cap(&c).secrets.iter().any(|s| &*s.key == "OTLP_URL"),
+        "the endpoint's bind key is read at start-up"
+    );
+    // The second adapter keeps its own `/metrics` setting; its OpenTelemetry settings are not
+    // read (one pipeline per process), and say so.
+    assert!(!control[1].metrics, "enabled: false");
+    assert_eq!(control[1].observability, ObservabilitySpec::DEFAULT);
+    assert_eq!(
+        codes(&c, Severity::Warning),
+        [
+            "control-setting-ignored",
+            "control-setting-ignored",
+            "observability-ignored"
+        ]
+    );
+    let ignored = messages(&c, "control-setting-ignored");
+    assert!(ignored[0].contains("`b3`"), "{}", ignored[0]);
+    assert!(ignored[1].contains("`/traces`"), "{}", ignored[1]);
+
+    let bad = check("adapters_rules/observability-bad.yaml");
+    assert_eq!(
+        codes(&bad, Severity::Error),
+        ["wrong-type", "bad-otlp-endpoint"],
+        "every problem at once"
+    );
+    assert!(messages(&bad, "wrong-type")[0].contains("`traces.sampling`"));
+    assert!(
+        bad.diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Warning),
+        "w3c is honoured"
     );
 }
 

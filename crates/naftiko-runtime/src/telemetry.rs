@@ -2,9 +2,9 @@
 //!
 //! [`crate::init_telemetry`] (which [`serve`](crate::serve) calls) installs the SDK only when an
 //! OTLP endpoint is configured: `OTEL_EXPORTER_OTLP_ENDPOINT` (or the per-signal
-//! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`). The code
-//! generator does not carry a spec's `observability` settings yet (it warns that they are
-//! ignored), so [`Defaults`] holds only the service name. Without an endpoint nothing is installed: every hook
+//! `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`), or else the
+//! spec's `observability.exporters.otlp.endpoint` ([`Defaults`] carries it, with the sampling
+//! ratio and `enabled`; the variables win). Without an endpoint nothing is installed: every hook
 //! below starts by reading one `OnceLock` and returns at once, and no header is read or
 //! written.
 //!
@@ -47,7 +47,7 @@ use opentelemetry_sdk::metrics::{PeriodicReader, SdkMeterProvider};
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::{BatchSpanProcessor, Sampler, SdkTracer, SdkTracerProvider};
 
-use crate::spec::CapabilitySpec;
+use crate::spec::{CapabilitySpec, ObservabilitySpec, Value};
 
 /// The instrumentation scope the spans and metrics are reported under.
 const SCOPE: &str = "naftiko";
@@ -101,28 +101,44 @@ impl SamplerChoice {
     }
 }
 
-/// What the spec says, which the environment overrides: today the capability's name; the
-/// endpoint, the sampling ratio and `enabled` are where a spec's `observability` would go once
-/// the code generator carries it.
-#[derive(Debug, Clone, Copy)]
+/// What the spec says, which the environment overrides: the capability's name, and the
+/// `observability` of its control adapter (the first whose settings are not the default).
+#[derive(Debug, Clone)]
 pub(crate) struct Defaults<'a> {
     /// The capability's name.
     pub service_name: &'a str,
-    /// Where to export when no `OTEL_EXPORTER_OTLP_*ENDPOINT` says.
-    pub endpoint: Option<&'a str>,
-    /// The ratio of traces sampled when `OTEL_TRACES_SAMPLER` is unset.
+    /// Where to export when no `OTEL_EXPORTER_OTLP_*ENDPOINT` says: `exporters.otlp.endpoint`,
+    /// its bind keys filled in.
+    pub endpoint: Option<String>,
+    /// The ratio of traces sampled when `OTEL_TRACES_SAMPLER` is unset: `traces.sampling`.
     pub sampling: Option<f64>,
-    /// `false`: nothing is exported, whatever the environment says.
+    /// `false` (`observability.enabled: false`): nothing is exported, whatever the environment
+    /// says.
     pub enabled: bool,
 }
 
 impl<'a> Defaults<'a> {
-    pub(crate) fn of(spec: &'a CapabilitySpec) -> Defaults<'a> {
+    /// The spec's defaults; `fill` renders an endpoint template (the caller fills in its bind
+    /// keys from the secrets, which this layer does not see).
+    pub(crate) fn of(
+        spec: &'a CapabilitySpec,
+        fill: &dyn Fn(&Value) -> Option<String>,
+    ) -> Defaults<'a> {
+        let observability = spec
+            .control
+            .iter()
+            .map(|adapter| &adapter.observability)
+            .find(|o| **o != ObservabilitySpec::DEFAULT)
+            .unwrap_or(&ObservabilitySpec::DEFAULT);
         Defaults {
             service_name: &spec.name,
-            endpoint: None,
-            sampling: None,
-            enabled: true,
+            endpoint: observability
+                .otlp_endpoint
+                .as_ref()
+                .and_then(fill)
+                .filter(|endpoint| !endpoint.trim().is_empty()),
+            sampling: observability.trace_sampling,
+            enabled: observability.enabled,
         }
     }
 }
@@ -150,8 +166,8 @@ impl Settings {
                 "OTEL_EXPORTER_OTLP_PROTOCOL=`{protocol}` is not supported; exporting http/protobuf"
             ));
         }
-        let base =
-            set("OTEL_EXPORTER_OTLP_ENDPOINT").or_else(|| defaults.endpoint.map(str::to_owned));
+        let base = set("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .or_else(|| defaults.endpoint.map(|e| e.trim().to_owned()));
         let endpoint = |signal: &str, path: &str| {
             let exporter = set(&format!("OTEL_{signal}_EXPORTER"));
             if exporter.as_deref() == Some("none") {
@@ -182,6 +198,12 @@ impl Settings {
 
     fn enabled(&self) -> bool {
         self.traces_endpoint.is_some() || self.metrics_endpoint.is_some()
+    }
+
+    /// Where spans would go, for the runtime's tests.
+    #[cfg(test)]
+    pub(crate) fn traces_endpoint(&self) -> Option<&str> {
+        self.traces_endpoint.as_deref()
     }
 }
 
@@ -835,6 +857,89 @@ mod tests {
             ("OTEL_SDK_DISABLED", "true"),
         ]);
         assert!(!settings.enabled());
+    }
+
+    /// A capability whose control adapter names a collector through a bind key and samples a
+    /// quarter of new traces.
+    static OBSERVED: CapabilitySpec = {
+        use crate::spec::{Auth, ControlAdapterSpec, TemplatePart, list, text};
+        CapabilitySpec {
+            name: text("orders"),
+            description: text(""),
+            consumes: list(&[]),
+            secrets: list(&[]),
+            rest: list(&[]),
+            mcp: list(&[]),
+            control: std::borrow::Cow::Borrowed(&[
+                ControlAdapterSpec {
+                    namespace: text("health"),
+                    env_prefix: text("HEALTH"),
+                    default_addr: text("127.0.0.1:0"),
+                    auth: Auth::None,
+                    metrics: true,
+                    observability: ObservabilitySpec::DEFAULT,
+                },
+                ControlAdapterSpec {
+                    namespace: text("ops"),
+                    env_prefix: text("OPS"),
+                    default_addr: text("127.0.0.1:0"),
+                    auth: Auth::None,
+                    metrics: true,
+                    observability: ObservabilitySpec {
+                        enabled: true,
+                        otlp_endpoint: Some(Value::Template(std::borrow::Cow::Borrowed(&[
+                            TemplatePart::Text(text("http://")),
+                            TemplatePart::Value(Value::Secret(text("COLLECTOR"))),
+                            TemplatePart::Text(text(":4318/")),
+                        ]))),
+                        trace_sampling: Some(0.25),
+                    },
+                },
+            ]),
+        }
+    };
+
+    /// The runtime renders the endpoint template from the secrets (tested in `runtime`).
+    fn fill(_template: &Value) -> Option<String> {
+        Some("http://otel.internal:4318/".to_owned())
+    }
+
+    #[test]
+    fn the_specs_observability_is_the_default_the_environment_overrides() {
+        let from_spec = Settings::read(Defaults::of(&OBSERVED, &fill), &|_| None);
+        assert_eq!(
+            from_spec.traces_endpoint.as_deref(),
+            Some("http://otel.internal:4318/v1/traces")
+        );
+        assert_eq!(
+            from_spec.metrics_endpoint.as_deref(),
+            Some("http://otel.internal:4318/v1/metrics")
+        );
+        assert_eq!(from_spec.sampler, SamplerChoice::ParentRatio(0.25));
+        assert_eq!(from_spec.service_name, "orders");
+
+        let overridden = Settings::read(Defaults::of(&OBSERVED, &fill), &|name| match name {
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://collector:4318".to_owned()),
+            "OTEL_TRACES_SAMPLER" => Some("always_on".to_owned()),
+            _ => None,
+        });
+        assert_eq!(
+            overridden.traces_endpoint.as_deref(),
+            Some("http://collector:4318/v1/traces")
+        );
+        assert_eq!(overridden.sampler, SamplerChoice::AlwaysOn);
+
+        let disabled = Defaults {
+            enabled: false,
+            ..Defaults::of(&OBSERVED, &fill)
+        };
+        let disabled = Settings::read(disabled, &|name| {
+            (name == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://collector:4318".to_owned())
+        });
+        assert!(
+            !disabled.enabled(),
+            "`enabled: false` wins over the environment"
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub(crate) struct Settings;
 pub(crate) struct Defaults;
 
 impl Defaults {
-    pub(crate) fn of(_spec: &CapabilitySpec) -> Defaults {
+    pub(crate) fn of(
+        _spec: &CapabilitySpec,
+        _fill: &dyn Fn(&crate::spec::Value) -> Option<String>,
+    ) -> Defaults {
         Defaults
     }
 }

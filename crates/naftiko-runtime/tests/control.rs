@@ -149,9 +149,73 @@ static GUARDED: naftiko_runtime::spec::CapabilitySpec = {
             auth: Auth::Bearer {
                 token: Value::Secret(text("METRICS_TOKEN")),
             },
+            metrics: true,
+            observability: ObservabilitySpec::DEFAULT,
         }]),
     }
 };
+
+/// A control adapter whose `observability` turns `/metrics` off.
+static NO_METRICS: naftiko_runtime::spec::CapabilitySpec = {
+    use naftiko_runtime::spec::*;
+    CapabilitySpec {
+        name: text("quiet"),
+        description: text(""),
+        consumes: list(&[]),
+        secrets: list(&[]),
+        rest: list(&[]),
+        mcp: list(&[]),
+        control: std::borrow::Cow::Borrowed(&[ControlAdapterSpec {
+            namespace: text("control"),
+            env_prefix: text("CONTROL"),
+            default_addr: text("127.0.0.1:0"),
+            auth: Auth::None,
+            metrics: false,
+            observability: ObservabilitySpec {
+                enabled: false,
+                otlp_endpoint: None,
+                trace_sampling: None,
+            },
+        }]),
+    }
+};
+
+#[tokio::test]
+async fn a_control_adapter_without_metrics_serves_health_only() {
+    let rt = naftiko_runtime::Runtime::from_lookup(&NO_METRICS, &|name| match name {
+        "CONTROL_ADDR" => Some("127.0.0.1:0".to_owned()),
+        // `enabled: false` wins over the environment.
+        "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://127.0.0.1:9".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    assert!(
+        !naftiko_runtime::init_telemetry(&rt),
+        "observability.enabled: false exports nothing"
+    );
+    let server = naftiko_runtime::Server::bind(rt).await.unwrap();
+    let base = format!("http://{}", server.control_addrs()[0]);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(server.run(async {
+        let _ = stopped.await;
+    }));
+    let http = client();
+    let live = http
+        .get(format!("{base}/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), StatusCode::OK);
+    let metrics = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), StatusCode::NOT_FOUND);
+    let problem = metrics.text().await.unwrap();
+    assert!(
+        problem.contains("try /health/live or /health/ready\""),
+        "{problem}"
+    );
+    let _ = stop.send(());
+    running.await.unwrap().unwrap();
+}
 
 fn guarded(token: &'static str) -> Result<naftiko_runtime::Runtime, Error> {
     naftiko_runtime::Runtime::from_lookup(&GUARDED, &move |name| match name {

@@ -1,6 +1,6 @@
 //! What a capability exposes: REST, MCP and control adapters.
 
-use crate::{Auth, ConsumesId, Handler, List, ParamLocation, PathPart, Str, ValueType};
+use crate::{Auth, ConsumesId, Handler, List, ParamLocation, PathPart, Str, Value, ValueType};
 
 /// An exposed REST adapter (`exposes[]` with `type: rest`).
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +79,8 @@ pub struct CallerInput {
     pub pattern: Option<Str>,
 }
 
-/// A `control` adapter: `GET /health/live`, `GET /health/ready` and `GET /metrics`
-/// (Prometheus text format) on a socket of its own.
+/// A `control` adapter: `GET /health/live`, `GET /health/ready` and, unless its
+/// `observability` turns it off, `GET /metrics` (Prometheus text format), on a socket of its own.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
 pub struct ControlAdapterSpec {
@@ -93,6 +93,39 @@ pub struct ControlAdapterSpec {
     /// What callers must present, checked on every endpoint of the adapter (never digest: the
     /// code generator refuses it for callers).
     pub auth: Auth,
+    /// `GET /metrics` is served: `false` when `observability.enabled` or
+    /// `observability.metrics.local.enabled` is `false`.
+    pub metrics: bool,
+    /// The adapter's `observability`: what OpenTelemetry uses where the standard `OTEL_*`
+    /// variables say nothing.
+    pub observability: ObservabilitySpec,
+}
+
+/// `observability` of a control adapter. One process has one OpenTelemetry pipeline: the code
+/// generator keeps these settings on the first control adapter that declares them (the others
+/// get [`ObservabilitySpec::DEFAULT`]), and the runtime reads the first that is not the default.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = naftiko_spec))]
+pub struct ObservabilitySpec {
+    /// `enabled: false`: nothing is exported, whatever the environment says.
+    pub enabled: bool,
+    /// `exporters.otlp.endpoint`: the OTLP/HTTP base URL used when
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` is unset. A template of literals and bind keys, read at
+    /// start-up.
+    pub otlp_endpoint: Option<Value>,
+    /// `traces.sampling`: the ratio of new traces sampled (parent-based) when
+    /// `OTEL_TRACES_SAMPLER` is unset.
+    pub trace_sampling: Option<f64>,
+}
+
+impl ObservabilitySpec {
+    /// What a control adapter without `observability` means: enabled, and everything from the
+    /// environment.
+    pub const DEFAULT: ObservabilitySpec = ObservabilitySpec {
+        enabled: true,
+        otlp_endpoint: None,
+        trace_sampling: None,
+    };
 }
 
 /// How an MCP adapter talks to its clients (`transport:`).

@@ -7,6 +7,7 @@ use super::fields::{
     string_field, text,
 };
 use super::imports;
+use super::observability;
 use super::targets::{TARGET_KEYS, exposed_params, target};
 use crate::load::Node;
 use crate::model::{
@@ -47,8 +48,8 @@ pub fn exposes(ctx: &mut Ctx<'_>, node: &Node) -> Vec<Expose> {
     out
 }
 
-/// A control adapter: health and metrics are served; `management` and `observability`
-/// settings beyond that are not honoured, and say so.
+/// A control adapter: health and metrics are served, `observability` configures OpenTelemetry;
+/// `management` settings beyond health are not honoured, and say so.
 fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
     check_keys(
         ctx,
@@ -99,22 +100,13 @@ fn control(ctx: &mut Ctx<'_>, e: &Node) -> ControlAdapter {
             .help("the control adapter serves GET /health/live, /health/ready and /metrics");
         }
     }
-    if let Some(observability) = e.get("observability") {
-        let disabled = observability.get("enabled").and_then(Node::as_bool) == Some(false);
-        if !disabled {
-            ctx.warn(
-                "control-setting-ignored",
-                observability,
-                "`observability` settings are not read from the spec; they are ignored",
-            )
-            .help("request and upstream metrics are served at GET /metrics; OpenTelemetry export is configured with OTEL_EXPORTER_OTLP_ENDPOINT and the other OTEL_* variables");
-        }
-    }
+    let observability = e.get("observability").map(|o| observability::read(ctx, o));
     ControlAdapter {
         namespace: string_field(ctx, e, "namespace"),
         address: string_field(ctx, e, "address"),
         port: port_field(ctx, e),
         auth: auth(ctx, e),
+        observability,
         span: span(e),
     }
 }

@@ -10,6 +10,7 @@ mod binds;
 mod consumes;
 mod fields;
 mod imports;
+mod observability;
 mod targets;
 
 use std::path::Path;

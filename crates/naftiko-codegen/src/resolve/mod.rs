@@ -25,10 +25,11 @@ use crate::names;
 use crate::source::SourceMap;
 use naftiko_spec::{
     Auth, CapabilitySpec, ConsumesSpec, ControlAdapterSpec, Handler, HttpOperation, McpAdapterSpec,
-    McpResourceContent, OperationId, RequestBody, RestAdapterSpec, SecretSpec, Step, TemplatePart,
-    Value,
+    McpResourceContent, ObservabilitySpec, OperationId, RequestBody, RestAdapterSpec, SecretSpec,
+    Step, TemplatePart, Value,
 };
 use provenance::Provenance;
+use template::Scope;
 
 pub use template::Note;
 
@@ -44,6 +45,8 @@ pub(crate) struct Resolver<'a> {
     provenance: Provenance,
     bind_namespaces: Vec<String>,
     bind_keys: Vec<String>,
+    /// Where the first control adapter's `observability` is, once one was resolved.
+    observability_at: Option<Span>,
     aggregate_namespaces: Vec<String>,
     ref_depth: usize,
     /// Caller references matched only after folding while binding the current value.
@@ -79,6 +82,7 @@ pub fn resolve(spec: &Spec, sources: &SourceMap, diags: &mut Diagnostics) -> Res
             .flat_map(|b| b.keys.iter().map(|(k, _)| k.value.clone()))
             .chain(environment_params(spec))
             .collect(),
+        observability_at: None,
         aggregate_namespaces: spec
             .aggregates
             .iter()
@@ -276,6 +280,57 @@ impl Resolver<'_> {
             env_prefix: env_prefix.into(),
             default_addr: self.default_addr(c.address.as_ref(), port).into(),
             auth: self.exposed_auth(c.auth.as_ref()),
+            metrics: c
+                .observability
+                .as_ref()
+                .is_none_or(|o| o.enabled && o.metrics_local),
+            observability: self.observability(c.observability.as_ref()),
+        }
+    }
+
+    /// A control adapter's OpenTelemetry defaults. The endpoint may name bind keys (read at
+    /// start-up, like a credential); a second adapter that sets what an earlier one set is
+    /// warned, since one process exports through one pipeline.
+    fn observability(&mut self, o: Option<&model::Observability>) -> ObservabilitySpec {
+        let Some(o) = o else {
+            return ObservabilitySpec::DEFAULT;
+        };
+        let scope = Scope {
+            bind_namespaces: self.bind_namespaces.clone(),
+            bind_keys: self.bind_keys.clone(),
+            ..Scope::default()
+        };
+        let otlp_endpoint = o.otlp_endpoint.as_ref().map(|endpoint| {
+            let url = endpoint.value.starts_with("http://") || endpoint.value.starts_with("https://");
+            // A template's bind keys are filled in at start-up, where a bad URL stops it.
+            let template = endpoint.value.contains("{{");
+            if !(url || template) {
+                self.diag(
+                    Severity::Error,
+                    "bad-otlp-endpoint",
+                    &endpoint.span,
+                    format!("`exporters.otlp.endpoint` `{}` is not an http(s) URL", endpoint.value),
+                )
+                .help("OTLP is exported over HTTP (http/protobuf): write a URL such as `http://collector:4318`");
+            }
+            self.secret_value(&endpoint.value, &scope, &endpoint.span)
+        });
+        if let Some(first) = &self.observability_at {
+            let line = first.loc.line;
+            self.diag(
+                Severity::Warning,
+                "observability-ignored",
+                &o.span,
+                "the OpenTelemetry settings of a second control adapter's `observability` are not read: one process exports through one pipeline",
+            )
+            .help(format!("the first, at line {line}, is used (this adapter's `/metrics` setting is); keep the rest on one control adapter"));
+            return ObservabilitySpec::DEFAULT;
+        }
+        self.observability_at = Some(o.span.clone());
+        ObservabilitySpec {
+            enabled: o.enabled,
+            otlp_endpoint,
+            trace_sampling: o.sampling.as_ref().map(|s| s.value),
         }
     }
 
@@ -397,6 +452,11 @@ impl Resolver<'_> {
                     RequestBody::Multipart(parts) => parts.iter().for_each(|p| visit(&p.value)),
                     RequestBody::Fields => {}
                 }
+            }
+        }
+        for adapter in control {
+            if let Some(endpoint) = &adapter.observability.otlp_endpoint {
+                visit(endpoint);
             }
         }
         let auths = rest

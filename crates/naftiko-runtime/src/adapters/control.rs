@@ -6,7 +6,8 @@
 //! - `GET /health/ready`: `200` when every adapter's socket is bound and served, `503` before
 //!   that and from the moment shutdown begins, so load balancers stop sending traffic while
 //!   requests in flight drain;
-//! - `GET /metrics`: the Prometheus text format: `naftiko_http_requests_total{adapter, route,
+//! - `GET /metrics` (unless the adapter's `observability` turns it off, when it is a `404`): the
+//!   Prometheus text format: `naftiko_http_requests_total{adapter, route,
 //!   status}`, the histogram `naftiko_http_request_duration_seconds{adapter, route}`,
 //!   `naftiko_upstream_requests_total{namespace, operation}` and
 //!   `naftiko_upstream_errors_total{namespace, operation, kind}` (`kind` is `unanswered` or
@@ -55,8 +56,13 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
             "the runtime keeps no control state for this capability".to_owned(),
         ));
     };
+    let served = if adapter_spec.metrics {
+        "/health/live, /health/ready or /metrics"
+    } else {
+        "/health/live or /health/ready"
+    };
     let ready_state = Arc::clone(&state);
-    let router = Router::new()
+    let mut router = Router::new()
         .route(
             "/health/live",
             get(|| async { json_status(StatusCode::OK, "up") }),
@@ -68,14 +74,16 @@ pub fn router(rt: Runtime, adapter: usize) -> Result<Router, Error> {
                 async move { ready(&state) }
             }),
         )
-        .route(
+        .fallback(move |uri: http::Uri| async move { not_found(&uri, served) });
+    if adapter_spec.metrics {
+        router = router.route(
             "/metrics",
             get(move || {
                 let state = Arc::clone(&state);
                 async move { render_metrics(&state) }
             }),
-        )
-        .fallback(not_found);
+        );
+    }
     Ok(caller_auth::guard(router, Arc::new(auth)))
 }
 
@@ -117,15 +125,12 @@ fn json_status(status: StatusCode, text: &'static str) -> Response {
         .into_response()
 }
 
-async fn not_found(uri: http::Uri) -> Response {
+fn not_found(uri: &http::Uri, served: &str) -> Response {
     Problem::new(
         StatusCode::NOT_FOUND,
         "not-found",
         "Not found",
-        format!(
-            "no control endpoint at {}; try /health/live, /health/ready or /metrics",
-            uri.path()
-        ),
+        format!("no control endpoint at {}; try {served}", uri.path()),
     )
     .into_response()
 }

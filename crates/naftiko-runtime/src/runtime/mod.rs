@@ -76,8 +76,18 @@ impl Runtime {
         http_client: HttpClient,
     ) -> Result<Runtime, Error> {
         let settings = config::read(spec, lookup)?;
-        let telemetry =
-            crate::telemetry::Settings::read(crate::telemetry::Defaults::of(spec), lookup);
+        let telemetry = crate::telemetry::Settings::read(
+            crate::telemetry::Defaults::of(spec, &|template| {
+                // An OTLP endpoint names bind keys at most: no inputs, no steps.
+                let scope = crate::interp::value::Scope {
+                    inputs: &crate::interp::inputs::Inputs::new(),
+                    secrets: &settings.secrets,
+                    steps: &serde_json::Map::new(),
+                };
+                crate::interp::value::evaluate_text(template, scope)
+            }),
+            lookup,
+        );
         let secrets = Arc::new(settings.secrets);
         let shared =
             SharedTransport::new(http_client, settings.proxy).map_err(|problem| Error::Config {
@@ -299,6 +309,50 @@ mod tests {
             "TOOLS_ADDR" => Some("7000".to_owned()),
             _ => None,
         }
+    }
+
+    /// The spec's OTLP endpoint names a bind key, filled in from the secrets at start-up.
+    #[cfg(feature = "otel")]
+    #[test]
+    fn an_observability_endpoint_is_rendered_from_the_secrets() {
+        use crate::spec::{ControlAdapterSpec, ObservabilitySpec, SecretSpec, TemplatePart, Value};
+        use std::borrow::Cow;
+        static OBSERVED: CapabilitySpec = CapabilitySpec {
+            name: text("t"),
+            description: text(""),
+            consumes: list(&[]),
+            secrets: Cow::Borrowed(&[SecretSpec {
+                key: text("COLLECTOR"),
+                source_name: text("COLLECTOR"),
+                file: None,
+            }]),
+            rest: list(&[]),
+            mcp: list(&[]),
+            control: Cow::Borrowed(&[ControlAdapterSpec {
+                namespace: text("control"),
+                env_prefix: text("CONTROL"),
+                default_addr: text("127.0.0.1:0"),
+                auth: Auth::None,
+                metrics: true,
+                observability: ObservabilitySpec {
+                    enabled: true,
+                    otlp_endpoint: Some(Value::Template(Cow::Borrowed(&[
+                        TemplatePart::Text(text("http://")),
+                        TemplatePart::Value(Value::Secret(text("COLLECTOR"))),
+                        TemplatePart::Text(text(":4318")),
+                    ]))),
+                    trace_sampling: None,
+                },
+            }]),
+        };
+        let rt = Runtime::from_lookup(&OBSERVED, &|name| {
+            (name == "COLLECTOR").then(|| "otel.internal".to_owned())
+        })
+        .unwrap_or_else(|error| unreachable!("{error}"));
+        assert_eq!(
+            rt.telemetry_settings().traces_endpoint(),
+            Some("http://otel.internal:4318/v1/traces")
+        );
     }
 
     #[test]

@@ -102,6 +102,8 @@ pub static SPEC: CapabilitySpec = CapabilitySpec {
         env_prefix: text("CONTROL"),
         default_addr: text("127.0.0.1:0"),
         auth: Auth::None,
+        metrics: true,
+        observability: ObservabilitySpec::DEFAULT,
     }]),
 };
 
