@@ -117,11 +117,7 @@ impl Resolver<'_> {
         let Some(a) = auth else {
             return Auth::None;
         };
-        let scope = Scope {
-            bind_namespaces: self.bind_namespaces.clone(),
-            bind_keys: self.bind_keys.clone(),
-            ..Scope::default()
-        };
+        let scope = self.bind_scope();
         let read = |r: &mut Self, t: &Text| {
             let v = r.interpret_str_at(&t.value, &scope, &t.span);
             // On the exposed side too, a bare `{{X}}` can only name a secret.

@@ -288,6 +288,15 @@ impl Resolver<'_> {
         }
     }
 
+    /// What a value outside any call may name: bind keys only.
+    pub(super) fn bind_scope(&self) -> Scope {
+        Scope {
+            bind_namespaces: self.bind_namespaces.clone(),
+            bind_keys: self.bind_keys.clone(),
+            ..Scope::default()
+        }
+    }
+
     /// A control adapter's OpenTelemetry defaults. The endpoint may name bind keys (read at
     /// start-up, like a credential); a second adapter that sets what an earlier one set is
     /// warned, since one process exports through one pipeline.
@@ -295,11 +304,7 @@ impl Resolver<'_> {
         let Some(o) = o else {
             return ObservabilitySpec::DEFAULT;
         };
-        let scope = Scope {
-            bind_namespaces: self.bind_namespaces.clone(),
-            bind_keys: self.bind_keys.clone(),
-            ..Scope::default()
-        };
+        let scope = self.bind_scope();
         let otlp_endpoint = o.otlp_endpoint.as_ref().map(|endpoint| {
             let url = endpoint.value.starts_with("http://") || endpoint.value.starts_with("https://");
             // A template's bind keys are filled in at start-up, where a bad URL stops it.

@@ -22,6 +22,7 @@ mod multipart;
 mod proxy;
 mod request;
 mod retry;
+mod roots;
 mod transport;
 pub(crate) use transport::tls_config;
 pub(crate) mod typed;

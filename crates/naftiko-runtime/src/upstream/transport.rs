@@ -45,6 +45,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::{Instant, Sleep};
 
 use super::proxy::{self, ProxyConnector};
+use super::roots::Roots;
 use crate::config::ProxySettings;
 
 /// What a request body is made of: a fixed buffer (built from the spec's request body), or a
@@ -392,18 +393,16 @@ async fn send_reqwest(
 /// macOS and Windows (a corporate CA installed there is trusted), and on Linux webpki against
 /// the system's CA files (`/etc/ssl/certs`…, or `SSL_CERT_FILE`/`SSL_CERT_DIR`). The webpki
 /// roots are added to them, so that a container without a CA bundle still reaches public APIs.
+/// They are loaded in the background ([`Roots`]), not before the server listens.
 pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
-        webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned(),
-        Arc::clone(&provider),
-    )
-    .map_err(|error| format!("cannot load the trusted CA certificates: {error}"))?;
+    let roots = Roots::new(Arc::clone(&provider));
+    roots.preload();
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|error| format!("cannot set up TLS: {error}"))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_custom_certificate_verifier(roots)
         .with_no_client_auth())
 }
 
