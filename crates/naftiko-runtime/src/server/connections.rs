@@ -278,7 +278,7 @@ where
     let upstream_ms = (noted.upstream_attempts > 0)
         .then(|| u64::try_from(noted.upstream_elapsed.as_millis()).unwrap_or(u64::MAX));
     tracing::info!(
-        target: "naftiko::access",
+        target: crate::logging::ACCESS_TARGET,
         adapter = adapter.namespace,
         kind = adapter.kind,
         method = method.as_str(),

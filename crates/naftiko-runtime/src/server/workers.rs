@@ -162,6 +162,8 @@ impl Workers {
 fn work(assigned: Vec<Assignment>, stop: watch::Receiver<bool>, mut abort: watch::Receiver<bool>) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        // Idle: the access lines gathered while busy go out in one write.
+        .on_thread_park(crate::logging::flush_access_lines)
         .build()
     {
         Ok(runtime) => runtime,
@@ -175,6 +177,7 @@ fn work(assigned: Vec<Assignment>, stop: watch::Receiver<bool>, mut abort: watch
         }
     };
     crate::upstream::enter_worker();
+    crate::logging::batch_access_lines();
     runtime.block_on(async move {
         let mut serving = tokio::task::JoinSet::new();
         for assignment in assigned {
@@ -208,6 +211,7 @@ fn work(assigned: Vec<Assignment>, stop: watch::Receiver<bool>, mut abort: watch
     // Drops any connection still open (after an abort), within a bound should a handler's
     // blocking task hold on.
     runtime.shutdown_timeout(RUNTIME_CLOSE);
+    crate::logging::flush_access_lines();
 }
 
 /// How one adapter's serving ended across its workers: the first failure, as soon as it comes
