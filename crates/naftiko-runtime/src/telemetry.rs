@@ -136,7 +136,8 @@ impl<'a> Defaults<'a> {
                 .otlp_endpoint
                 .as_ref()
                 .and_then(fill)
-                .filter(|endpoint| !endpoint.trim().is_empty()),
+                .map(|endpoint| endpoint.trim().to_owned())
+                .filter(|endpoint| !endpoint.is_empty()),
             sampling: observability.trace_sampling,
             enabled: observability.enabled,
         }
@@ -166,8 +167,7 @@ impl Settings {
                 "OTEL_EXPORTER_OTLP_PROTOCOL=`{protocol}` is not supported; exporting http/protobuf"
             ));
         }
-        let base = set("OTEL_EXPORTER_OTLP_ENDPOINT")
-            .or_else(|| defaults.endpoint.map(|e| e.trim().to_owned()));
+        let base = set("OTEL_EXPORTER_OTLP_ENDPOINT").or(defaults.endpoint);
         let endpoint = |signal: &str, path: &str| {
             let exporter = set(&format!("OTEL_{signal}_EXPORTER"));
             if exporter.as_deref() == Some("none") {

@@ -67,7 +67,7 @@ pub fn read(ctx: &mut Ctx<'_>, o: &Node) -> Observability {
                 ctx.warn(
                     "control-setting-ignored",
                     local,
-                    "the control adapter serves no `/traces` endpoint; it is not served",
+                    "`traces.local` asks for a `/traces` endpoint, which the control adapter does not serve",
                 )
                 .help("traces are exported over OTLP to the `exporters.otlp.endpoint` collector; set `traces.local.enabled: false` to silence this");
             }

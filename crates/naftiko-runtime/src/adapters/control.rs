@@ -14,8 +14,8 @@
 //!   `status`, for a 5xx answer) and `naftiko_upstream_retries_total{namespace, operation,
 //!   reason}` (`reason` is `unanswered` or `status`).
 //!
-//! Metrics are recorded only when the capability has a control adapter: a capability without
-//! one pays nothing. Route series are recorded by the REST adapter around each request;
+//! Metrics are recorded only when one of the capability's control adapters serves `/metrics`:
+//! a capability without one pays nothing. Route series are recorded by the REST adapter around each request;
 //! upstream series by [`crate::upstream::Hooks`] installed on every namespace's client (user
 //! hooks given to [`crate::Runtime::with_hooks`] run after them).
 //!

@@ -19,17 +19,26 @@ use crate::upstream::{Hooks, RequestParts};
 pub(crate) struct ControlState {
     pub metrics: Metrics,
     pub readiness: Readiness,
+    /// Some control adapter serves `/metrics`; without one nothing is recorded.
+    recording: bool,
 }
 
 impl ControlState {
-    /// `None` when the capability has no control adapter (then nothing is recorded).
+    /// `None` when the capability has no control adapter.
     pub(crate) fn for_spec(spec: &'static CapabilitySpec) -> Option<Arc<ControlState>> {
         (!spec.control.is_empty()).then(|| {
             Arc::new(ControlState {
                 metrics: Metrics::new(spec),
                 readiness: Readiness::default(),
+                recording: spec.control.iter().any(|adapter| adapter.metrics),
             })
         })
+    }
+
+    /// The state requests and upstream calls are recorded into: `None` unless some control
+    /// adapter serves `/metrics`, so that no request pays for series nobody reads.
+    pub(crate) fn recording(state: Option<&Arc<ControlState>>) -> Option<&Arc<ControlState>> {
+        state.filter(|state| state.recording)
     }
 }
 
@@ -43,13 +52,13 @@ pub(crate) struct RouteMeter {
 }
 
 impl RouteMeter {
-    /// `None` when nothing is recorded (the capability has no control adapter).
+    /// `None` when nothing is recorded (no control adapter serves `/metrics`).
     pub(crate) fn new(
         state: Option<&Arc<ControlState>>,
         adapter: usize,
         index: usize,
     ) -> Option<RouteMeter> {
-        state.map(|state| RouteMeter {
+        ControlState::recording(state).map(|state| RouteMeter {
             state: Arc::clone(state),
             adapter,
             index,

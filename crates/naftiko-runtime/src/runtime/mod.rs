@@ -103,7 +103,7 @@ impl Runtime {
             }
         }
         let control = ControlState::for_spec(spec);
-        if let Some(state) = &control {
+        if let Some(state) = ControlState::recording(control.as_ref()) {
             for (index, client) in clients.iter_mut().enumerate() {
                 client.set_hooks(Arc::new(UpstreamMeter {
                     state: Arc::clone(state),
@@ -138,7 +138,7 @@ impl Runtime {
     pub fn with_hooks(self, hooks: impl Hooks) -> Runtime {
         let hooks: Arc<dyn Hooks> = Arc::new(hooks);
         let mut inner = Arc::unwrap_or_clone(self.inner);
-        let control = inner.control.clone();
+        let control = ControlState::recording(inner.control.as_ref()).cloned();
         for (index, client) in inner.clients.iter_mut().enumerate() {
             match &control {
                 Some(state) => client.set_hooks(Arc::new(BothHooks {
@@ -251,7 +251,8 @@ impl std::fmt::Debug for Runtime {
 
 /// Installs OpenTelemetry for `rt`'s capability when an OTLP endpoint is configured
 /// (`OTEL_EXPORTER_OTLP_ENDPOINT` and the other `OTEL_*` variables, as read when `rt` was
-/// built), and returns whether it is installed; always `false` without the `otel` feature.
+/// built, over a control adapter's `observability` in the spec), and returns whether it is
+/// installed; always `false` without the `otel` feature.
 /// Installed once per process: later calls change nothing. Call it inside the tokio runtime
 /// that serves (it carries the exports) and before the routers are built (they get the server
 /// spans then). [`serve`](crate::serve) calls it.

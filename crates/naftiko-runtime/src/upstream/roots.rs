@@ -7,7 +7,10 @@
 //! a TLS upstream never needs them, and one that does needs them at its first handshake, not
 //! before it listens. So the verifier loads them once, on first use, and [`Roots::preload`]
 //! starts that load on a thread of its own while the server binds: the first handshake rarely
-//! waits for it. The environment is read the same way as before, once per runtime.
+//! waits for it. The environment (`SSL_CERT_FILE`…) is read when they load, once per runtime.
+//! With the webpki roots always added, loading does not fail in practice; should it, each TLS
+//! handshake fails with the reason (a `502`), where start-up would have failed had the roots
+//! been loaded first.
 
 use std::sync::{Arc, OnceLock};
 
