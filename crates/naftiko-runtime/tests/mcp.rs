@@ -408,3 +408,141 @@ async fn cache_hints_of_the_adapter_are_on_its_list_and_read_results() {
         (Some(60_000), Some(CacheScope::Public))
     );
 }
+
+/// Stateless `tools/call` requests are answered in front of rmcp (`direct.rs`). Every request
+/// here goes to a server doing that and to one handing everything to rmcp
+/// (`RUNS_MCP_DIRECT_CALLS=false`): the answers must be the same, byte for byte once parsed.
+#[tokio::test]
+async fn direct_tool_calls_answer_what_rmcp_answers() {
+    let direct = start(&[]).await;
+    let rmcp_only = start(&[("RUNS_MCP_DIRECT_CALLS", "false")]).await;
+    let http = reqwest::Client::new();
+
+    let call = |params: &str| {
+        format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{params}}}"#)
+    };
+    let good = call(r#"{"name":"get-run","arguments":{"runId":"run-1"}}"#);
+    let plain: &[(&str, &str)] = &[
+        ("accept", "application/json, text/event-stream"),
+        ("content-type", "application/json"),
+    ];
+    // What the case is, its headers, its body.
+    type Case<'a> = (String, Vec<(&'a str, &'a str)>, String);
+    let mut cases: Vec<Case> = Vec::new();
+    for version in ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"] {
+        let mut headers = plain.to_vec();
+        headers.push(("mcp-protocol-version", version));
+        cases.push((format!("a call, {version}"), headers, good.clone()));
+    }
+    let mut with = |what: &str, extra: &[(&'static str, &'static str)], body: String| {
+        let mut headers = plain.to_vec();
+        for (name, value) in extra {
+            headers.retain(|(present, _)| present != name);
+            headers.push((name, value));
+        }
+        cases.push((what.to_owned(), headers, body));
+    };
+    with("no protocol header", &[], good.clone());
+    with(
+        "an upstream 404",
+        &[],
+        call(r#"{"name":"get-run","arguments":{"runId":"no-such-run"}}"#),
+    );
+    with(
+        "a missing argument",
+        &[],
+        call(r#"{"name":"get-run","arguments":{}}"#),
+    );
+    with("no arguments", &[], call(r#"{"name":"get-run"}"#));
+    with(
+        "a mistyped argument",
+        &[],
+        call(r#"{"name":"get-run","arguments":{"runId":7}}"#),
+    );
+    with(
+        "null arguments",
+        &[],
+        call(r#"{"name":"get-run","arguments":null}"#),
+    );
+    with(
+        "an unknown tool",
+        &[],
+        call(r#"{"name":"nope","arguments":{}}"#),
+    );
+    with(
+        "a string id and _meta",
+        &[],
+        r#"{"jsonrpc":"2.0","id":"abc","method":"tools/call","params":{"name":"get-run","arguments":{"runId":"run-1"},"_meta":{"progressToken":3,"traceparent":"00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"}}}"#.to_owned(),
+    );
+    with(
+        "an unknown field",
+        &[],
+        call(r#"{"name":"get-run","arguments":{"runId":"run-1"},"extra":true}"#),
+    );
+    with(
+        "a charset",
+        &[("content-type", "application/json; charset=utf-8")],
+        good.clone(),
+    );
+    with(
+        "the 2026 era without _meta",
+        &[("mcp-protocol-version", "2026-07-28")],
+        good.clone(),
+    );
+    with(
+        "an unknown era",
+        &[("mcp-protocol-version", "1999-01-01")],
+        good.clone(),
+    );
+    with("JSON only", &[("accept", "application/json")], good.clone());
+    with("not JSON", &[("content-type", "text/plain")], good.clone());
+    with("a broken body", &[], "{\"jsonrpc\":".to_owned());
+    with(
+        "JSON-RPC 1.0",
+        &[],
+        good.replacen(r#""2.0""#, r#""1.0""#, 1),
+    );
+    with(
+        "a null id",
+        &[],
+        good.replacen(r#""id":1"#, r#""id":null"#, 1),
+    );
+    with(
+        "tools/list",
+        &[],
+        r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#.to_owned(),
+    );
+
+    for (what, headers, body) in &cases {
+        let mut answers = Vec::new();
+        for harness in [&direct, &rmcp_only] {
+            let mut request = http.post(harness.url()).body(body.clone());
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let response = bounded(what, request.send())
+                .await
+                .unwrap_or_else(|error| panic!("[{what}] {error}"));
+            let status = response.status();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let text = bounded(what, response.text())
+                .await
+                .unwrap_or_else(|error| panic!("[{what}] {error}"));
+            // Parsed when it is JSON, so that key order does not count.
+            let body = serde_json::from_str::<serde_json::Value>(&text)
+                .unwrap_or(serde_json::Value::String(text));
+            answers.push((status, content_type, body));
+        }
+        assert_eq!(answers[0], answers[1], "[{what}] direct, then rmcp");
+    }
+    // Both servers went upstream for the same calls.
+    assert_eq!(
+        direct.upstream_hits.load(Ordering::SeqCst),
+        rmcp_only.upstream_hits.load(Ordering::SeqCst)
+    );
+    assert!(direct.upstream_hits.load(Ordering::SeqCst) >= 7);
+}

@@ -34,6 +34,8 @@ pub(crate) struct McpSettings {
     pub serving: ServingSettings,
     /// `<PREFIX>_SESSIONS`: keep a session per client.
     pub sessions: bool,
+    /// `<PREFIX>_DIRECT_CALLS`: answer stateless `tools/call` requests in front of rmcp.
+    pub direct_calls: bool,
     /// `<PREFIX>_MAX_BODY_BYTES`: larger requests get 413.
     pub max_body_bytes: usize,
     /// `<PREFIX>_ALLOWED_HOSTS` as given; the adapter derives its host policy from it and the
@@ -85,18 +87,14 @@ pub(super) fn mcp(
     serving: ServingSettings,
     lookup: &dyn Fn(&str) -> Option<String>,
 ) -> McpSettings {
-    let sessions_var = format!("{prefix}_SESSIONS");
-    let sessions = match lookup(&sessions_var).as_deref().map(str::trim) {
-        None | Some("") => false,
-        Some(value) => parse_flag(value).unwrap_or_else(|| {
-            tracing::error!(
-                variable = sessions_var,
-                value,
-                "not a boolean (true/false/1/0/yes/no); MCP sessions stay off"
-            );
-            false
-        }),
-    };
+    let sessions = flag(prefix, "SESSIONS", false, "MCP sessions stay off", lookup);
+    let direct_calls = flag(
+        prefix,
+        "DIRECT_CALLS",
+        true,
+        "stateless tools/call requests stay answered in front of rmcp",
+        lookup,
+    );
     let body_var = format!("{prefix}_MAX_BODY_BYTES");
     let max_body_bytes = match lookup(&body_var).as_deref().map(str::trim) {
         None | Some("") => MCP_DEFAULT_MAX_BODY_BYTES,
@@ -117,6 +115,7 @@ pub(super) fn mcp(
         addr,
         serving,
         sessions,
+        direct_calls,
         max_body_bytes,
         allowed_hosts: lookup(&format!("{prefix}_ALLOWED_HOSTS")),
         allowed_origins: lookup(&format!("{prefix}_ALLOWED_ORIGINS")),
@@ -130,10 +129,34 @@ impl McpSettings {
             addr,
             serving: ServingSettings::defaults(),
             sessions: false,
+            direct_calls: true,
             max_body_bytes: MCP_DEFAULT_MAX_BODY_BYTES,
             allowed_hosts: None,
             allowed_origins: None,
         }
+    }
+}
+
+/// `<PREFIX>_<NAME>` as a boolean; blank or unset is `default`, and so (logged, with what
+/// that means) is any other word.
+fn flag(
+    prefix: &str,
+    name: &str,
+    default: bool,
+    meaning_of_default: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> bool {
+    let variable = format!("{prefix}_{name}");
+    match lookup(&variable).as_deref().map(str::trim) {
+        None | Some("") => default,
+        Some(value) => parse_flag(value).unwrap_or_else(|| {
+            tracing::error!(
+                variable,
+                value,
+                "not a boolean (true/false/1/0/yes/no); {meaning_of_default}"
+            );
+            default
+        }),
     }
 }
 

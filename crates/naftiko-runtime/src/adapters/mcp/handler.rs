@@ -123,6 +123,118 @@ impl McpServer {
     pub(crate) fn adapter(&self) -> &'static McpAdapterSpec {
         self.served.adapter
     }
+
+    /// Answers one `tools/call`, for rmcp's `call_tool` and for the stateless calls the HTTP
+    /// transport answers itself. Ends early, as cancelled, when `cancelled` completes; a call
+    /// dropped before its end is recorded as cancelled too.
+    pub(crate) async fn run_tool(
+        &self,
+        request: CallToolRequestParams,
+        caller: Caller<'_>,
+        cancelled: impl Future<Output = ()>,
+    ) -> Result<CallToolResponse, McpError> {
+        let served = &self.served;
+        let tool = served
+            .tool_by_name
+            .get(request.name.as_ref())
+            .and_then(|at| served.adapter.tools.get(*at))
+            .ok_or_else(|| {
+                McpError::invalid_params(format!("unknown tool `{}`", request.name), None)
+            })?;
+        if let Some(record) = &caller.record {
+            record.note_tool(&tool.name);
+        }
+        // The caller's trace context: `_meta` (SEP-414), else the HTTP request's headers.
+        let mut traced = TracedCall {
+            call: crate::telemetry::tool_call(
+                &tool.name,
+                caller.headers,
+                caller.traceparent,
+                caller.tracestate,
+            ),
+            tool: &tool.name,
+        };
+        // Checked before anything goes upstream: a bad call never reaches the API.
+        let inputs = match check_all(&tool.inputs, request.arguments.unwrap_or_default(), false) {
+            Ok(inputs) => inputs,
+            Err(error) => {
+                tracing::debug!(tool = &*tool.name, %error, "tool arguments refused");
+                traced.done(Some("invalid_arguments"));
+                return Ok(results::tool_failure(&error).into());
+            }
+        };
+        // A tool whose hints say idempotent may have its upstream calls retried whatever their
+        // method (`<PREFIX>_RETRIES`).
+        let invoked = crate::upstream::idempotent_scope(
+            tool.annotations.idempotent,
+            invoke(&served.rt, &tool.handler, &inputs),
+        );
+        let invoked = async {
+            match caller.record {
+                // Made current for the upstream calls, which note their part in it.
+                Some(record) => access::scope(record, invoked).await,
+                None => invoked.await,
+            }
+        };
+        let span = traced.call.as_ref();
+        let invoked = async {
+            match span {
+                // Boxed: the span's wrapper would otherwise hold the whole call on the stack.
+                Some(span) => span.within(Box::pin(invoked)).await,
+                None => invoked.await,
+            }
+        };
+        let outcome = tokio::select! {
+            outcome = invoked => outcome,
+            // The client gave up (cancel notification or closed connection): stop waiting on
+            // the upstream instead of finishing a call nobody reads.
+            () = cancelled => {
+                return Err(McpError::internal_error("the request was cancelled", None));
+            }
+        };
+        let result = match outcome {
+            Ok(outcome) => results::tool_success(outcome),
+            Err(error) => {
+                tracing::info!(tool = &*tool.name, %error, "tool call failed");
+                results::tool_failure(&error)
+            }
+        };
+        traced.done((result.is_error == Some(true)).then_some("tool_error"));
+        Ok(result.into())
+    }
+}
+
+/// What a tool call knows of its caller besides the arguments.
+#[derive(Default)]
+pub(crate) struct Caller<'a> {
+    /// The HTTP request's headers (none over stdio).
+    pub(crate) headers: Option<&'a http::HeaderMap>,
+    /// The server's access record of the HTTP request.
+    pub(crate) record: Option<Arc<AccessRecord>>,
+    /// The trace context the request's `_meta` carries.
+    pub(crate) traceparent: Option<&'a str>,
+    pub(crate) tracestate: Option<&'a str>,
+}
+
+/// The telemetry of one tool call; one that ends without [`TracedCall::done`] (cancelled, or
+/// its future dropped with the connection) is recorded as cancelled.
+struct TracedCall<'a> {
+    call: Option<crate::telemetry::ServerCall>,
+    tool: &'a str,
+}
+
+impl TracedCall<'_> {
+    fn done(&mut self, error: Option<&'static str>) {
+        crate::telemetry::tool_call_done(self.call.take(), self.tool, error);
+    }
+}
+
+impl Drop for TracedCall<'_> {
+    fn drop(&mut self) {
+        if self.call.is_some() {
+            self.done(Some("cancelled"));
+        }
+    }
 }
 
 /// The adapter at `index`, or an empty one (logged) when the index is out of range.
@@ -187,77 +299,18 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let served = &self.served;
-        let tool = served
-            .tool_by_name
-            .get(request.name.as_ref())
-            .and_then(|at| served.adapter.tools.get(*at))
-            .ok_or_else(|| {
-                McpError::invalid_params(format!("unknown tool `{}`", request.name), None)
-            })?;
-        // rmcp runs this in a task of its own: the server's access record comes along in the
-        // HTTP request's parts, and is made current again for the upstream calls.
+        // rmcp runs this in a task of its own: the HTTP request's parts come along in the
+        // context's extensions.
         let parts = context.extensions.get::<http::request::Parts>();
-        let record = parts
-            .and_then(|parts| parts.extensions.get::<Arc<AccessRecord>>())
-            .cloned();
-        if let Some(record) = &record {
-            record.note_tool(&tool.name);
-        }
-        // The caller's trace context: `_meta` (SEP-414), else the HTTP request's headers.
-        let traced = crate::telemetry::tool_call(
-            &tool.name,
-            parts.map(|parts| &parts.headers),
-            context.meta.get_traceparent(),
-            context.meta.get_tracestate(),
-        );
-        // Checked before anything goes upstream: a bad call never reaches the API.
-        let inputs = match check_all(&tool.inputs, request.arguments.unwrap_or_default(), false) {
-            Ok(inputs) => inputs,
-            Err(error) => {
-                tracing::debug!(tool = &*tool.name, %error, "tool arguments refused");
-                crate::telemetry::tool_call_done(traced, &tool.name, Some("invalid_arguments"));
-                return Ok(results::tool_failure(&error).into());
-            }
+        let caller = Caller {
+            headers: parts.map(|parts| &parts.headers),
+            record: parts
+                .and_then(|parts| parts.extensions.get::<Arc<AccessRecord>>())
+                .cloned(),
+            traceparent: context.meta.get_traceparent(),
+            tracestate: context.meta.get_tracestate(),
         };
-        // A tool whose hints say idempotent may have its upstream calls retried whatever their
-        // method (`<PREFIX>_RETRIES`).
-        let invoked = crate::upstream::idempotent_scope(
-            tool.annotations.idempotent,
-            invoke(&served.rt, &tool.handler, &inputs),
-        );
-        let invoked = async {
-            match record {
-                Some(record) => access::scope(record, invoked).await,
-                None => invoked.await,
-            }
-        };
-        let invoked = async {
-            match &traced {
-                // Boxed: the span's wrapper would otherwise hold the whole call on the stack.
-                Some(traced) => traced.within(Box::pin(invoked)).await,
-                None => invoked.await,
-            }
-        };
-        let outcome = tokio::select! {
-            outcome = invoked => outcome,
-            // The client gave up (cancel notification or closed connection): stop waiting on
-            // the upstream instead of finishing a call nobody reads.
-            () = context.ct.cancelled() => {
-                crate::telemetry::tool_call_done(traced, &tool.name, Some("cancelled"));
-                return Err(McpError::internal_error("the request was cancelled", None));
-            }
-        };
-        let result = match outcome {
-            Ok(outcome) => results::tool_success(outcome),
-            Err(error) => {
-                tracing::info!(tool = &*tool.name, %error, "tool call failed");
-                results::tool_failure(&error)
-            }
-        };
-        let failed = (result.is_error == Some(true)).then_some("tool_error");
-        crate::telemetry::tool_call_done(traced, &tool.name, failed);
-        Ok(result.into())
+        self.run_tool(request, caller, context.ct.cancelled()).await
     }
 
     async fn list_resources(

@@ -35,6 +35,7 @@
 //! | `<PREFIX>_ALLOWED_ORIGINS` | `http(s)://` on the same hosts, any port; `*` = no Origin check |
 //! | `<PREFIX>_MAX_BODY_BYTES` | 1 MiB (larger requests get 413) |
 //! | `<PREFIX>_SESSIONS` | `false` |
+//! | `<PREFIX>_DIRECT_CALLS` | `true`: stateless `tools/call` requests are answered without rmcp's per-request tasks (`direct.rs`); `false` hands every request to rmcp |
 //!
 //! A request whose `Host` (or, from a browser, `Origin`) is not allowed gets 403: this stops
 //! DNS rebinding, where a web page reaches a server on the user's machine through a name it
@@ -61,11 +62,14 @@
 //! - `resources/list`, `resources/read`, `prompts/list`, `prompts/get`, when the adapter has any.
 
 mod auth;
+mod direct;
 mod handler;
 mod hosts;
 mod prompts;
 mod resources;
 mod results;
+#[cfg(test)]
+mod test_spec;
 mod tools;
 mod transport;
 

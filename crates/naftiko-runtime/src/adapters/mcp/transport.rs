@@ -10,6 +10,7 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 
 use super::auth;
+use super::direct::DirectCalls;
 use super::handler::{McpServer, adapter_spec};
 use super::hosts::HostPolicy;
 use crate::config::McpSettings;
@@ -25,6 +26,9 @@ struct HttpSettings {
     /// Keep a session per client (`<PREFIX>_SESSIONS=true`). Off by default: without sessions
     /// any instance can answer any request, so instances scale behind a plain load balancer.
     sessions: bool,
+    /// Answer stateless `tools/call` requests in front of rmcp (`<PREFIX>_DIRECT_CALLS`, on by
+    /// default; see `direct.rs`).
+    direct_calls: bool,
     max_body_bytes: usize,
     hosts: HostPolicy,
 }
@@ -34,6 +38,7 @@ impl HttpSettings {
     fn new(settings: &McpSettings, bound: SocketAddr) -> Self {
         HttpSettings {
             sessions: settings.sessions,
+            direct_calls: settings.direct_calls,
             max_body_bytes: settings.max_body_bytes,
             hosts: HostPolicy::new(
                 settings.allowed_hosts.as_deref(),
@@ -72,12 +77,16 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
     tracing::debug!(
         adapter = &*spec.namespace,
         sessions = settings.sessions,
+        direct_calls = settings.direct_calls,
         max_body_bytes = settings.max_body_bytes,
         allowed_hosts = ?settings.hosts.allowed_hosts,
         "MCP over Streamable HTTP"
     );
     let config = settings.rmcp_config();
-    let factory = move || Ok::<_, std::io::Error>(server.clone());
+    let factory = {
+        let server = server.clone();
+        move || Ok::<_, std::io::Error>(server.clone())
+    };
     let router = if settings.sessions {
         let sessions = Arc::new(LocalSessionManager::default());
         axum::Router::new().route_service(
@@ -86,10 +95,13 @@ pub fn router(rt: Runtime, adapter: usize) -> axum::Router {
         )
     } else {
         let sessions = Arc::new(NeverSessionManager::default());
-        axum::Router::new().route_service(
-            MCP_PATH,
-            StreamableHttpService::new(factory, sessions, config),
-        )
+        let rmcp = StreamableHttpService::new(factory, sessions, config);
+        if settings.direct_calls {
+            let direct = DirectCalls::new(server, rmcp, &settings.hosts, settings.max_body_bytes);
+            axum::Router::new().route_service(MCP_PATH, direct)
+        } else {
+            axum::Router::new().route_service(MCP_PATH, rmcp)
+        }
     };
     auth::guard(router, spec, &rt)
 }
@@ -209,48 +221,8 @@ mod tests {
         use rmcp::model::{CallToolRequestParams, ClientConfig};
 
         use super::super::serve_over;
+        use crate::adapters::mcp::test_spec::PING;
         use crate::runtime::Runtime;
-        use crate::spec::*;
-        use std::borrow::Cow;
-
-        static PING: CapabilitySpec = CapabilitySpec {
-            name: text("ping"),
-            description: text(""),
-            consumes: list(&[]),
-            secrets: list(&[]),
-            rest: list(&[]),
-            mcp: Cow::Borrowed(&[McpAdapterSpec {
-                namespace: text("ping-mcp"),
-                env_prefix: text("PING_MCP"),
-                default_addr: text("127.0.0.1:0"),
-                transport: McpTransport::Http,
-                ttl_ms: None,
-                cache_scope: None,
-                description: text("Answers pings."),
-                tools: Cow::Borrowed(&[McpTool {
-                    name: text("ping"),
-                    title: None,
-                    description: text("Answer pong."),
-                    annotations: ToolAnnotations {
-                        read_only: true,
-                        destructive: false,
-                        idempotent: true,
-                        open_world: false,
-                    },
-                    input_schema: text(r#"{"type":"object","properties":{}}"#),
-                    inputs: list(&[]),
-                    output_schema: None,
-                    handler: Handler::Static {
-                        body: text(r#"{"pong":true}"#),
-                        content_type: text("application/json"),
-                    },
-                }]),
-                resources: list(&[]),
-                prompts: list(&[]),
-                auth: Auth::None,
-            }]),
-            control: list(&[]),
-        };
 
         type TestResult = Result<(), Box<dyn std::error::Error>>;
 
