@@ -3,9 +3,10 @@
 //!
 //! The server (`server/connections.rs`) makes one [`AccessRecord`] per request, puts it in the
 //! request's extensions and runs the request inside [`scope`]; the layers below note into it
-//! without knowing who reads it. The MCP handler runs in a task of rmcp's own, where the
+//! without knowing who reads it. The MCP handler may run in a task of rmcp's own, where the
 //! task-local is not set: it finds the record in the request's extensions and opens the scope
-//! again around its upstream calls. Nothing is noted for a request served outside a server (a
+//! again around its upstream calls (for the stateless calls answered in front of rmcp, in the
+//! server's task, that scope is the same record again). Nothing is noted for a request served outside a server (a
 //! router called directly, stdio MCP), which then costs nothing.
 //!
 //! Only names from the spec, status codes, counts and durations are noted: never a header,

@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures_util::future::Either;
+
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, GetPromptRequestMethod, GetPromptRequestParams,
     GetPromptResponse, Implementation, ListPromptsRequestMethod, ListPromptsResult,
@@ -169,21 +171,19 @@ impl McpServer {
             tool.annotations.idempotent,
             invoke(&served.rt, &tool.handler, &inputs),
         );
-        let invoked = async {
-            match caller.record {
-                // Made current for the upstream calls, which note their part in it.
-                Some(record) => access::scope(record, invoked).await,
-                None => invoked.await,
-            }
+        // `Either`, not an `async` block per wrapper: each block would hold the whole call in
+        // its state again, and the call's future is moved whole wherever it goes.
+        let invoked = match caller.record {
+            // Made current for the upstream calls, which note their part in it.
+            Some(record) => Either::Left(access::scope(record, invoked)),
+            None => Either::Right(invoked),
         };
-        let span = traced.call.as_ref();
-        let invoked = async {
-            match span {
-                // Boxed: the span's wrapper would otherwise hold the whole call on the stack.
-                Some(span) => span.within(Box::pin(invoked)).await,
-                None => invoked.await,
-            }
+        let invoked = match traced.call.as_ref() {
+            Some(span) => Either::Left(span.within(invoked)),
+            None => Either::Right(invoked),
         };
+        // On the heap: what stays in this function's state, and is moved with it, is a pointer.
+        let invoked = Box::pin(invoked);
         let outcome = tokio::select! {
             outcome = invoked => outcome,
             // The client gave up (cancel notification or closed connection): stop waiting on
