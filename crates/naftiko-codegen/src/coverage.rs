@@ -14,7 +14,9 @@
 //!
 //! Updating a row is one line: keep the path, change the status.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 /// A format version whose schema defines a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,28 +119,67 @@ pub struct Row {
 
 /// Every row, sorted by path.
 pub fn rows() -> impl Iterator<Item = Row> {
-    ROWS.iter().map(|&(path, versions, status)| Row {
+    (0..ROWS.len()).map(row)
+}
+
+/// Row number `at` of the table.
+fn row(at: usize) -> Row {
+    let (path, versions, status) = ROWS[at];
+    Row {
         path,
         versions: Versions(versions),
         status,
-    })
+    }
 }
 
 /// The row of key `key` of the mapping at `section` (a path of the table; `""` for the top
 /// level and for `capability` itself).
 pub fn lookup(section: &str, key: &str) -> Option<Row> {
-    rows().find(|row| split(row.path) == (section, key))
+    INDEX.by_place.get(section)?.get(key).map(|&at| row(at))
 }
 
 /// The row of `key` in a section that differs from `section` only in an adapter, body or
 /// authentication type: the key exists, but on another kind of entry.
 pub fn elsewhere(section: &str, key: &str) -> Option<Row> {
-    let wanted = untyped(section);
-    rows().find(|row| {
-        let (parent, last) = split(row.path);
-        last == key && parent != section && untyped(parent) == wanted
-    })
+    let candidates = INDEX.by_untyped_place.get(&untyped(section))?.get(key)?;
+    candidates
+        .iter()
+        .find(|&&at| split(ROWS[at].0).0 != section)
+        .map(|&at| row(at))
 }
+
+/// The rows by place, built on first use: every key of every spec is looked up, and a scan
+/// of the table per key was most of the time the code generator took on the corpus.
+struct Index {
+    /// Section → key → row number.
+    by_place: HashMap<&'static str, HashMap<&'static str, usize>>,
+    /// Section without entry types → key → row numbers, in table order.
+    by_untyped_place: HashMap<String, HashMap<&'static str, Vec<usize>>>,
+}
+
+static INDEX: LazyLock<Index> = LazyLock::new(|| {
+    let mut index = Index {
+        by_place: HashMap::new(),
+        by_untyped_place: HashMap::new(),
+    };
+    for (at, &(path, _, _)) in ROWS.iter().enumerate() {
+        let (parent, key) = split(path);
+        index
+            .by_place
+            .entry(parent)
+            .or_default()
+            .entry(key)
+            .or_insert(at);
+        index
+            .by_untyped_place
+            .entry(untyped(parent))
+            .or_default()
+            .entry(key)
+            .or_default()
+            .push(at);
+    }
+    index
+});
 
 /// `exposes[]<mcp>.tools[]` → `exposes[].tools[]`.
 fn untyped(path: &str) -> String {

@@ -230,10 +230,16 @@ pub fn is_mapping(ctx: &mut Ctx<'_>, entry: &Node, what: &str) -> bool {
 /// The closest candidate by edit distance (case and `-`/`_` ignored), if close enough.
 pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let folded = crate::names::fold(name);
+    let limit = (folded.len().max(3) / 3).max(1);
+    let folded: Vec<char> = folded.chars().collect();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = levenshtein(&folded, &crate::names::fold(c));
-        let limit = (folded.len().max(3) / 3).max(1);
+        let candidate: Vec<char> = crate::names::fold(c).chars().collect();
+        // The distance is at least the difference in length: most candidates end here.
+        if candidate.len().abs_diff(folded.len()) > limit {
+            continue;
+        }
+        let d = levenshtein(&folded, &candidate);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -241,16 +247,16 @@ pub fn suggest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     best.map(|(_, c)| c)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+fn levenshtein(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }
