@@ -507,6 +507,26 @@ async fn direct_tool_calls_answer_what_rmcp_answers() {
         &[],
         good.replacen(r#""id":1"#, r#""id":null"#, 1),
     );
+    let run_1 = r#""params":{"name":"get-run","arguments":{"runId":"run-1"}}"#;
+    for (what, body) in [
+        ("a stray null result", format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call",{run_1},"result":null}}"#)),
+        ("a stray error", format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call",{run_1},"error":{{}}}}"#)),
+        ("an unknown top-level key", format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call",{run_1},"x":[1]}}"#)),
+        ("the method twice", format!(r#"{{"jsonrpc":"2.0","id":1,"method":"tools/call","method":"tools/call",{run_1}}}"#)),
+        ("another spelling of the method", format!(r#"{{"jsonrpc":"2.0","id":1,"method":"Tools/call",{run_1}}}"#)),
+        ("no jsonrpc", format!(r#"{{"id":1,"method":"tools/call",{run_1}}}"#)),
+        ("a fractional id", format!(r#"{{"jsonrpc":"2.0","id":1.5,"method":"tools/call",{run_1}}}"#)),
+        ("a negative id", format!(r#"{{"jsonrpc":"2.0","id":-3,"method":"tools/call",{run_1}}}"#)),
+        ("no params", r#"{"jsonrpc":"2.0","id":1,"method":"tools/call"}"#.to_owned()),
+        ("null params", r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":null}"#.to_owned()),
+        ("a null _meta", call(r#"{"name":"get-run","arguments":{"runId":"run-1"},"_meta":null}"#)),
+        ("a _meta that is no object", call(r#"{"name":"get-run","arguments":{"runId":"run-1"},"_meta":5}"#)),
+        ("a name that is no string", call(r#"{"name":5,"arguments":{"runId":"run-1"}}"#)),
+        ("arguments that are no object", call(r#"{"name":"get-run","arguments":[1]}"#)),
+        ("escapes in the method", r#"{"jsonrpc":"2.0","id":1,"method":"tools\/call","params":{"name":"get-run","arguments":{"runId":"run-1"}}}"#.to_owned()),
+    ] {
+        with(what, &[], body);
+    }
     with(
         "tools/list",
         &[],
@@ -544,5 +564,5 @@ async fn direct_tool_calls_answer_what_rmcp_answers() {
         direct.upstream_hits.load(Ordering::SeqCst),
         rmcp_only.upstream_hits.load(Ordering::SeqCst)
     );
-    assert!(direct.upstream_hits.load(Ordering::SeqCst) >= 7);
+    assert!(direct.upstream_hits.load(Ordering::SeqCst) >= 10);
 }
