@@ -6,8 +6,8 @@
 //! without knowing who reads it. The MCP handler may run in a task of rmcp's own, where the
 //! task-local is not set: it finds the record in the request's extensions and opens the scope
 //! again around its upstream calls (for the stateless calls answered in front of rmcp, in the
-//! server's task, that scope is the same record again). Nothing is noted for a request served outside a server (a
-//! router called directly, stdio MCP), which then costs nothing.
+//! server's task, that scope is the same record again). Nothing is noted for a request served
+//! outside a server (a router called directly, stdio MCP), which then costs nothing.
 //!
 //! Only names from the spec, status codes, counts and durations are noted: never a header,
 //! an argument or a query string, which may hold a secret.

@@ -15,9 +15,9 @@
 //!   reason}` (`reason` is `unanswered` or `status`).
 //!
 //! Metrics are recorded only when one of the capability's control adapters serves `/metrics`:
-//! a capability without one pays nothing. Route series are recorded by the REST adapter around each request;
-//! upstream series by [`crate::upstream::Hooks`] installed on every namespace's client (user
-//! hooks given to [`crate::Runtime::with_hooks`] run after them).
+//! a capability without one pays nothing. Route series are recorded by the REST adapter
+//! around each request; upstream series by [`crate::upstream::Hooks`] installed on every
+//! namespace's client (user hooks given to [`crate::Runtime::with_hooks`] run after them).
 //!
 //! When the adapter declares `authentication`, every endpoint (health checks included) asks for
 //! it exactly as a REST adapter does ([`crate::adapters::caller_auth`]): a 401 with a challenge

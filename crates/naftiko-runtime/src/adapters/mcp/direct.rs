@@ -132,12 +132,11 @@ where
                     .into_response();
             }
         };
-        let Some((id, call)) = tool_call(&bytes) else {
+        let Some((id, ToolCall { params, meta })) = tool_call(&bytes) else {
             return self
                 .to_rmcp(Request::from_parts(parts, Body::from(bytes)))
                 .await;
         };
-        let ToolCall { params, meta } = call;
         let caller = Caller {
             headers: Some(&parts.headers),
             record: parts.extensions.get::<Arc<AccessRecord>>().cloned(),
@@ -374,9 +373,11 @@ impl Admitted {
         let Some(allowed) = &self.hosts else {
             return true;
         };
-        let (name, port) = (normalized(host.host()), host.port_u16());
+        // Compared without building a lower-case copy: this runs for every request.
+        let (name, port) = (host.host().trim_matches(['[', ']']), host.port_u16());
         allowed.iter().any(|allowed| {
-            allowed.host == name && allowed.port.is_none_or(|wanted| port == Some(wanted))
+            allowed.host.eq_ignore_ascii_case(name)
+                && allowed.port.is_none_or(|wanted| port == Some(wanted))
         })
     }
 }

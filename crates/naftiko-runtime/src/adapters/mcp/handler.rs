@@ -205,7 +205,6 @@ impl McpServer {
 }
 
 /// What a tool call knows of its caller besides the arguments.
-#[derive(Default)]
 pub(crate) struct Caller<'a> {
     /// The HTTP request's headers (none over stdio).
     pub(crate) headers: Option<&'a http::HeaderMap>,
