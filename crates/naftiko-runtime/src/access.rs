@@ -67,8 +67,13 @@ impl AccessRecord {
 }
 
 /// Runs `future` with `record` as the current request's record.
-pub(crate) async fn scope<F: Future>(record: Arc<AccessRecord>, future: F) -> F::Output {
-    CURRENT.scope(record, future).await
+// Not an `async fn`: its state would hold `future` twice (as the argument and as the awaited
+// task-local future), and every wrapper of that kind doubles the size of what is moved.
+pub(crate) fn scope<F: Future>(
+    record: Arc<AccessRecord>,
+    future: F,
+) -> impl Future<Output = F::Output> {
+    CURRENT.scope(record, future)
 }
 
 /// One upstream call made for the current request: its status (`None` when no answer came)

@@ -34,6 +34,7 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use futures_util::future::Either;
 use http::{HeaderMap, Method};
 use opentelemetry::metrics::{Histogram, Meter, MeterProvider as _};
 use opentelemetry::propagation::TextMapPropagator as _;
@@ -514,11 +515,11 @@ impl ServerCall {
     }
 
     /// Runs `future` with this call's span as the current context (the parent of the client
-    /// spans made inside).
-    pub(crate) async fn within<F: Future>(&self, future: F) -> F::Output {
+    /// spans made inside). Not an `async fn`, which would hold `future` twice in its state.
+    pub(crate) fn within<F: Future>(&self, future: F) -> impl Future<Output = F::Output> + use<F> {
         match &self.cx {
-            Some(cx) => future.with_context(cx.clone()).await,
-            None => future.await,
+            Some(cx) => Either::Left(future.with_context(cx.clone())),
+            None => Either::Right(future),
         }
     }
 
@@ -750,10 +751,10 @@ impl ClientCall {
     }
 
     /// Runs `future` (the exchange, with its retries) with this call's span current.
-    pub(crate) async fn within<F: Future>(&self, future: F) -> F::Output {
+    pub(crate) fn within<F: Future>(&self, future: F) -> impl Future<Output = F::Output> + use<F> {
         match &self.cx {
-            Some(cx) => future.with_context(cx.clone()).await,
-            None => future.await,
+            Some(cx) => Either::Left(future.with_context(cx.clone())),
+            None => Either::Right(future),
         }
     }
 

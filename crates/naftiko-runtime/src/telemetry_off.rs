@@ -50,7 +50,7 @@ pub async fn shutdown_telemetry() {}
 pub(crate) enum ServerCall {}
 
 impl ServerCall {
-    pub(crate) async fn within<F: Future>(&self, _future: F) -> F::Output {
+    pub(crate) fn within<F: Future>(&self, _future: F) -> F {
         match *self {}
     }
 }
@@ -90,7 +90,7 @@ impl ClientCall {
         match *self {}
     }
 
-    pub(crate) async fn within<F: Future>(&self, _future: F) -> F::Output {
+    pub(crate) fn within<F: Future>(&self, _future: F) -> F {
         match *self {}
     }
 

@@ -43,9 +43,13 @@ tokio::task_local! {
 }
 
 /// Runs `future` with the caller's word on whether its upstream calls may be repeated
-/// whatever their method (an MCP tool's `idempotentHint`).
-pub(crate) async fn idempotent_scope<F: Future>(idempotent: bool, future: F) -> F::Output {
-    IDEMPOTENT_CALLER.scope(idempotent, future).await
+/// whatever their method (an MCP tool's `idempotentHint`). Not an `async fn`, which would
+/// hold `future` twice in its state.
+pub(crate) fn idempotent_scope<F: Future>(
+    idempotent: bool,
+    future: F,
+) -> impl Future<Output = F::Output> {
+    IDEMPOTENT_CALLER.scope(idempotent, future)
 }
 
 /// Whether a request with `method` may be sent twice.
