@@ -26,8 +26,8 @@ pub(crate) struct AccessRecord {
     noted: Mutex<Noted>,
 }
 
-/// A snapshot of an [`AccessRecord`].
-#[derive(Debug, Default, Clone)]
+/// What an [`AccessRecord`] holds.
+#[derive(Debug, Default)]
 pub(crate) struct Noted {
     /// The route template that matched (`/runs/{id}`), or the endpoint's fixed path.
     pub route: Option<String>,
@@ -44,10 +44,11 @@ pub(crate) struct Noted {
 }
 
 impl AccessRecord {
-    pub(crate) fn snapshot(&self) -> Noted {
+    /// What was noted, leaving the record empty (the access line reads it once, at the end).
+    pub(crate) fn take(&self) -> Noted {
         self.noted
             .lock()
-            .map(|noted| noted.clone())
+            .map(|mut noted| std::mem::take(&mut *noted))
             .unwrap_or_default()
     }
 

@@ -133,9 +133,7 @@ pub(crate) async fn serve(
 ) -> std::io::Result<()> {
     // `with_state(())` turns every handler into a route once, here; a router served without it
     // does that again for every request (as `axum::serve` knows: it calls it too).
-    let router = router
-        .route_layer(axum::middleware::from_fn(note_matched_path))
-        .with_state(());
+    let router = router.route_layer(NoteMatchedPath).with_state(());
     let mut connections = JoinSet::new();
     let mut stopping = stop.clone();
     'accepting: loop {
@@ -274,7 +272,7 @@ where
     let record = Arc::new(AccessRecord::default());
     request.extensions_mut().insert(Arc::clone(&record));
     let response = access::scope(Arc::clone(&record), serve(request)).await;
-    let noted = record.snapshot();
+    let noted = record.take();
     let upstream_ms = (noted.upstream_attempts > 0)
         .then(|| u64::try_from(noted.upstream_elapsed.as_millis()).unwrap_or(u64::MAX));
     tracing::info!(
@@ -298,16 +296,45 @@ where
 /// The route an access line names when no route matched (the path itself may hold a secret).
 const UNMATCHED: &str = "(unmatched)";
 
-/// Notes the route template axum matched (`/runs/{id}`, `/mcp`, `/health/ready`) for the
-/// access line.
-async fn note_matched_path(request: Request, next: axum::middleware::Next) -> Response {
-    if let (Some(record), Some(matched)) = (
-        request.extensions().get::<Arc<AccessRecord>>(),
-        request.extensions().get::<MatchedPath>(),
-    ) {
-        record.note_route(matched.as_str());
+/// A route layer that notes the route template axum matched (`/runs/{id}`, `/mcp`,
+/// `/health/ready`) for the access line, then calls the route. A `tower` layer rather than
+/// `axum::middleware::from_fn`: it returns the route's own future, where `from_fn` boxes a
+/// future and clones and boxes the route again for every request.
+#[derive(Debug, Clone, Copy)]
+struct NoteMatchedPath;
+
+impl<S> tower::Layer<S> for NoteMatchedPath {
+    type Service = NotingMatchedPath<S>;
+
+    fn layer(&self, route: S) -> Self::Service {
+        NotingMatchedPath(route)
     }
-    next.run(request).await
+}
+
+#[derive(Debug, Clone)]
+struct NotingMatchedPath<S>(S);
+
+impl<S: tower::Service<Request>> tower::Service<Request> for NotingMatchedPath<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if let (Some(record), Some(matched)) = (
+            request.extensions().get::<Arc<AccessRecord>>(),
+            request.extensions().get::<MatchedPath>(),
+        ) {
+            record.note_route(matched.as_str());
+        }
+        self.0.call(request)
+    }
 }
 
 /// Routes `request`, giving its body until `read_timeout` from now to arrive in full; answers
