@@ -40,6 +40,7 @@ need_commands() {
       nginx) package=nginx-light ;;
       perf) package=linux-perf ;;
       /usr/bin/time) package=time ;;
+      callgrind_annotate) package=valgrind ;;
       *) package="$command" ;;
     esac
     missing+=("$package")
