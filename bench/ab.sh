@@ -16,9 +16,8 @@ source "$(dirname "$0")/lib.sh"
 [ "$#" -eq 2 ] || { echo "usage: bench/ab.sh A_BINARY B_BINARY" >&2; exit 2; }
 need_commands wrk nginx curl
 upstream_port=$BENCH_PORT_BASE
-for port in $(seq "$upstream_port" $((upstream_port + 4))); do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+# shellcheck disable=SC2046 # one word per port.
+require_free_ports $(seq "$upstream_port" $((upstream_port + 4)))
 start_upstream "$upstream_port"
 
 # start_server BINARY REST_PORT MCP_PORT [VAR=VALUE…]: like start_generated, for any binary.

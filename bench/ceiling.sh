@@ -35,9 +35,8 @@ ours_port=$((BENCH_PORT_BASE + 5))
 ours_mcp_port=$((BENCH_PORT_BASE + 6))
 caller_port=$((BENCH_PORT_BASE + 7))
 caller_mcp_port=$((BENCH_PORT_BASE + 8))
-for port in $(seq "$upstream_port" "$caller_mcp_port"); do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+# shellcheck disable=SC2046 # one word per port.
+require_free_ports $(seq "$upstream_port" "$caller_mcp_port")
 
 start_upstream "$upstream_port"
 start_nginx_proxy "$nginx1_port" "$upstream_port" 1

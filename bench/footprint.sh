@@ -19,9 +19,7 @@ nginx_port=$((BENCH_PORT_BASE + 1))
 ours_port=$((BENCH_PORT_BASE + 2))
 ours_mcp_port=$((BENCH_PORT_BASE + 3))
 fastmcp_port=$((BENCH_PORT_BASE + 4))
-for port in "$upstream_port" "$nginx_port" "$ours_port" "$ours_mcp_port" "$fastmcp_port"; do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+require_free_ports "$upstream_port" "$nginx_port" "$ours_port" "$ours_mcp_port" "$fastmcp_port"
 
 echo "machine: $(machine_line)"
 strip -o "$BENCH_TMP/stripped" "$binary"

@@ -25,9 +25,7 @@ many="${BENCH_REQUESTS_MANY:-1200}"
 upstream_port=$BENCH_PORT_BASE
 rest_port=$((upstream_port + 1))
 mcp_port=$((upstream_port + 2))
-for port in "$upstream_port" "$rest_port" "$mcp_port"; do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+require_free_ports "$upstream_port" "$rest_port" "$mcp_port"
 start_upstream "$upstream_port"
 out="$BENCH_ROOT/target/bench-instructions"
 mkdir -p "$out"

@@ -96,6 +96,14 @@ port_free() {
   ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# Stops the script when any of the given ports is taken.
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
+  done
+}
+
 # Starts a process in the background, remembers its id for the EXIT trap, prints the id.
 start_bg() {
   "$@" &

@@ -17,9 +17,7 @@ upstream_port=$BENCH_PORT_BASE
 ours_rest_port=$((BENCH_PORT_BASE + 2))
 ours_mcp_port=$((BENCH_PORT_BASE + 3))
 fastmcp_port=$((BENCH_PORT_BASE + 4))
-for port in "$upstream_port" "$ours_rest_port" "$ours_mcp_port" "$fastmcp_port"; do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+require_free_ports "$upstream_port" "$ours_rest_port" "$ours_mcp_port" "$fastmcp_port"
 
 start_upstream "$upstream_port"
 start_generated "$ours_rest_port" "$ours_mcp_port" "$upstream_port"

@@ -17,9 +17,7 @@ upstream_port=$BENCH_PORT_BASE
 nginx_port=$((BENCH_PORT_BASE + 1))
 ours_port=$((BENCH_PORT_BASE + 2))
 ours_mcp_port=$((BENCH_PORT_BASE + 3))
-for port in "$upstream_port" "$nginx_port" "$ours_port" "$ours_mcp_port"; do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+require_free_ports "$upstream_port" "$nginx_port" "$ours_port" "$ours_mcp_port"
 
 start_upstream "$upstream_port"
 upstream_pid=$LAST_PID

@@ -22,9 +22,7 @@ fi
 upstream_port=$BENCH_PORT_BASE
 rest_port=$((BENCH_PORT_BASE + 1))
 mcp_port=$((BENCH_PORT_BASE + 2))
-for port in "$upstream_port" "$rest_port" "$mcp_port"; do
-  port_free "$port" || { echo "port $port is taken; set BENCH_PORT_BASE" >&2; exit 2; }
-done
+require_free_ports "$upstream_port" "$rest_port" "$mcp_port"
 start_upstream "$upstream_port"
 start_generated "$rest_port" "$mcp_port" "$upstream_port"
 ours_pid=$LAST_PID
