@@ -7,7 +7,7 @@
 //! ASCII, integers and booleans. Any other event, an access event with any other kind of value
 //! (a string to escape, a `Debug` value), an event inside a span, and every event when styles
 //! are on, is formatted by tracing-subscriber's own format, so the text stays the library's.
-//! A test holds the two to the same output.
+//! Tests hold the two to the same output, the time included.
 
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
@@ -24,7 +24,8 @@ use super::ACCESS_TARGET;
 /// The text event format: access lines written here, everything else by `Full`.
 pub(super) struct TextFormat<T = SystemTime> {
     full: Format<Full, T>,
-    timer: Option<T>,
+    /// Writes an access line's time as `full`'s timer would; `None` for lines without one.
+    time: Option<fn(&mut String)>,
 }
 
 impl TextFormat {
@@ -32,7 +33,7 @@ impl TextFormat {
     pub(super) fn new() -> Self {
         TextFormat {
             full: Format::default(),
-            timer: Some(SystemTime),
+            time: Some(system_time),
         }
     }
 }
@@ -41,6 +42,63 @@ thread_local! {
     /// Where a line is put together before it is known to be plain (then it is copied to the
     /// writer) or not (then `Full` writes the event instead).
     static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The current second as tracing-subscriber's `SystemTime` writes it, up to its `.`
+    /// (`2026-12-07T21:30:00.`), and which second that is.
+    static SECOND: RefCell<(u64, String)> = const { RefCell::new((0, String::new())) };
+}
+
+/// Writes the time now as tracing-subscriber's `SystemTime` does
+/// (`2026-12-07T21:30:00.123456Z`). The library works out the date and time of day for every
+/// line (about 2,100 instructions); here it does so once a second per thread, and the lines of
+/// that second reuse its text up to the microseconds.
+fn system_time(line: &mut String) {
+    let since_epoch = |time: std::time::SystemTime| {
+        time.duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+    };
+    let now = since_epoch(std::time::SystemTime::now());
+    let second = now.as_secs();
+    let reused = SECOND.with(|cached| {
+        let Ok(cached) = cached.try_borrow() else {
+            return false;
+        };
+        if cached.0 != second || cached.1.is_empty() {
+            return false;
+        }
+        line.push_str(&cached.1);
+        let mut digits = itoa::Buffer::new();
+        let micros = digits.format(now.subsec_micros());
+        for _ in micros.len()..6 {
+            line.push('0');
+        }
+        line.push_str(micros);
+        line.push('Z');
+        true
+    });
+    if reused {
+        return;
+    }
+    let start = line.len();
+    if SystemTime.format_time(&mut Writer::new(line)).is_err() {
+        line.push_str("<unknown time>");
+        return;
+    }
+    // The library read the clock between `now` and this: its text is that second's when the
+    // clock still reads the same second (and before 1970 nothing is kept).
+    let after = since_epoch(std::time::SystemTime::now()).as_secs();
+    let written = &line[start..];
+    if after == second
+        && second > 0
+        && let Some(dot) = written.rfind('.')
+    {
+        SECOND.with(|cached| {
+            if let Ok(mut cached) = cached.try_borrow_mut() {
+                cached.0 = second;
+                cached.1.clear();
+                cached.1.push_str(&written[..=dot]);
+            }
+        });
+    }
 }
 
 impl<S, N, T> FormatEvent<S, N> for TextFormat<T>
@@ -66,10 +124,8 @@ where
                     return None;
                 };
                 line.clear();
-                if let Some(timer) = &self.timer {
-                    if timer.format_time(&mut Writer::new(&mut *line)).is_err() {
-                        line.push_str("<unknown time>");
-                    }
+                if let Some(time) = self.time {
+                    time(&mut line);
                     line.push(' ');
                 }
                 // `Full`'s level (right-aligned in five columns) and target.
@@ -237,9 +293,11 @@ mod tests {
     /// A fixed clock, so that both formats print the same time.
     struct Fixed;
 
+    const FIXED: &str = "2026-12-07T21:30:00.123456Z";
+
     impl FormatTime for Fixed {
         fn format_time(&self, w: &mut Writer<'_>) -> fmt::Result {
-            w.write_str("2026-12-07T21:30:00.123456Z")
+            w.write_str(FIXED)
         }
     }
 
@@ -258,7 +316,7 @@ mod tests {
             .with_writer(ours.clone())
             .event_format(TextFormat {
                 full: Format::default().with_timer(Fixed),
-                timer: Some(Fixed),
+                time: Some(|line| line.push_str(FIXED)),
             })
             .finish();
         tracing::subscriber::with_default(subscriber, &emit);
@@ -321,7 +379,7 @@ mod tests {
             .with_writer(ours.clone())
             .event_format(TextFormat::<Fixed> {
                 full: Format::default().with_timer(Fixed),
-                timer: None,
+                time: None,
             })
             .finish();
         tracing::subscriber::with_default(subscriber, || access_line("/x", None, None));
@@ -330,5 +388,38 @@ mod tests {
             " INFO naftiko::access: request adapter=\"inngest-runs\" kind=\"rest\" \
              method=\"GET\" route=\"/x\" status=200 duration_ms=3\n"
         );
+    }
+
+    /// The time written from the second's cached text is the library's text of that second,
+    /// with six digits of microseconds.
+    #[test]
+    fn the_time_of_a_cached_second_is_the_library_time() {
+        let (mut compared, mut from_cache) = (0, 0);
+        for _ in 0..2_000 {
+            let mut library = String::new();
+            SystemTime
+                .format_time(&mut Writer::new(&mut library))
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let cached_before = SECOND.with(|cached| cached.borrow().1.clone());
+            let mut ours = String::new();
+            system_time(&mut ours);
+            assert_eq!(ours.len(), library.len(), "{ours} against {library}");
+            let dot = library.len() - 8;
+            assert_eq!(&ours[dot..dot + 1], ".", "{ours}");
+            assert!(
+                ours[dot + 1..dot + 7].bytes().all(|b| b.is_ascii_digit()),
+                "{ours}"
+            );
+            assert!(ours.ends_with('Z'), "{ours}");
+            if !cached_before.is_empty() && ours.starts_with(&cached_before) {
+                from_cache += 1;
+            }
+            // Read a moment apart, the two differ only when a second ended in between.
+            if ours[..dot] == library[..dot] {
+                compared += 1;
+            }
+        }
+        assert!(compared >= 1_990, "{compared} of 2,000 in the same second");
+        assert!(from_cache > 0, "no time was written from the cache");
     }
 }
