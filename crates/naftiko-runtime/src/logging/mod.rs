@@ -118,8 +118,8 @@ pub const LOG_FORMAT_VAR: &str = "NAFTIKO_LOG_FORMAT";
 pub const DEFAULT_LOG_FILTER: &str = "info,rmcp=warn";
 
 /// Installs the process-wide subscriber: events filtered by `RUST_LOG` (default
-/// [`DEFAULT_LOG_FILTER`]), written to stderr as JSON lines (an event's fields at the top level) when `NAFTIKO_LOG_FORMAT=json`,
-/// else as text, colored only when stderr is a terminal. Returns `false`, changing nothing,
+/// [`DEFAULT_LOG_FILTER`]), written to stderr as JSON lines (an event's fields at the top
+/// level) when `NAFTIKO_LOG_FORMAT=json`, else as text, colored only when stderr is a terminal. Returns `false`, changing nothing,
 /// when a global subscriber is already installed (the program's own, or an earlier call's).
 pub fn init_logging() -> bool {
     let filter =

@@ -19,6 +19,7 @@
 use std::time::Instant;
 
 use bytes::Bytes;
+use futures_util::future::Either;
 use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use percent_encoding::utf8_percent_encode;
@@ -181,10 +182,12 @@ impl ClientCore {
             traced.inject(&mut headers);
         }
         let sent = self.send_forward(parts.method, url, headers, request.body);
+        // One await of either shape, so that this call's state holds the exchange once.
         let result = match &traced {
-            Some(traced) => traced.within(Box::pin(sent)).await,
-            None => sent.await,
-        };
+            Some(traced) => Either::Left(traced.within(sent)),
+            None => Either::Right(sent),
+        }
+        .await;
         let elapsed = started.elapsed();
         let status = result
             .as_ref()

@@ -32,6 +32,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
+use futures_util::future::Either;
 use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use http_body_util::BodyExt as _;
@@ -286,11 +287,12 @@ impl ClientCore {
             budget.deadline,
             self.exchange(http, &budget, args, method, url, headers, prepared.body),
         );
+        // One await of either shape, so that this call's state holds the exchange once.
         let exchanged = match &traced {
-            // Boxed: the span's wrapper would otherwise hold the whole exchange on the stack.
-            Some(traced) => traced.within(Box::pin(exchanged)).await,
-            None => exchanged.await,
-        };
+            Some(traced) => Either::Left(traced.within(exchanged)),
+            None => Either::Right(exchanged),
+        }
+        .await;
         let result = match exchanged {
             Ok(result) => result,
             Err(_) => Err(self.timeout_error()),
