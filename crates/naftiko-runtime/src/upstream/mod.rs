@@ -1,8 +1,8 @@
 //! The upstream HTTP client: one [`ClientCore`] per consumed namespace.
 //!
-//! A `ClientCore` owns its namespace's connections (see `transport`: keep-alive, rustls, HTTP/1.1 and
+//! A `ClientCore` owns one connection pool (see `transport`: keep-alive, rustls, HTTP/1.1 and
 //! HTTP/2, the environment's forward proxy), so
-//! every namespace has its own pools with its own timeout. [`ClientCore::call`] sends one
+//! every namespace has its own pool with its own timeout. [`ClientCore::call`] sends one
 //! operation of the spec: it binds the inputs to the path, query, headers, cookies and body
 //! (see `request`), authenticates (see `auth`), and reads the answer up to a size limit.
 //!
@@ -24,7 +24,6 @@ mod request;
 mod retry;
 mod roots;
 mod transport;
-mod worker_pool;
 pub(crate) use transport::tls_config;
 pub(crate) mod typed;
 mod wire;

@@ -18,12 +18,10 @@
 //! (loading the system's roots reads files) and shared by every namespace's pool.
 //!
 //! Pools: a call made on one of the server's worker threads (see [`enter_worker`]) goes through
-//! connections of that thread's own, so no lock or task is shared with the other workers: to a
-//! plain `http://` upstream reached directly, the thread's own HTTP/1.1 connections, each
-//! driven by the request using it (`worker_pool`); to any other (TLS, which may choose HTTP/2,
-//! or through a proxy), a hyper-util pool of the thread's own, built the first time the thread
-//! calls the namespace. Every other call (a typed client in the program's own runtime, a server
-//! running on the caller's runtime) shares the namespace's one pool.
+//! a pool of that thread's own, built the first time the thread calls the namespace, so its
+//! upstream connections are driven by the runtime that serves the request and no lock or task
+//! is shared with the other workers. Every other call (a typed client in the program's own
+//! runtime, a server running on the caller's runtime) shares the namespace's one pool.
 
 use std::cell::RefCell;
 use std::pin::Pin;
@@ -48,7 +46,6 @@ use tokio::time::{Instant, Sleep};
 
 use super::proxy::{self, ProxyConnector};
 use super::roots::Roots;
-use super::worker_pool::{self, WorkerBody};
 use crate::config::ProxySettings;
 
 /// What a request body is made of: a fixed buffer (built from the spec's request body), or a
@@ -93,9 +90,7 @@ pub enum HttpClient {
     /// hyper-util's connection pool with rustls, set up by the runtime: HTTP/1.1 and HTTP/2,
     /// the system's trusted roots and webpki's, the environment's forward proxy. One pool per
     /// consumed namespace, and one more per server worker thread that calls it, each
-    /// connecting within that namespace's timeout. A server worker thread reaches a plain
-    /// `http://` upstream that no proxy stands before over HTTP/1.1 connections of its own,
-    /// without hyper-util's pool.
+    /// connecting within that namespace's timeout.
     #[default]
     Builtin,
     /// A `reqwest::Client` of the program's own, with whatever it was built with (proxies,
@@ -175,7 +170,6 @@ thread_local! {
 #[cfg(any(feature = "rest", feature = "mcp", feature = "control"))]
 pub(crate) fn enter_worker() {
     WORKER_POOLS.with(|pools| *pools.borrow_mut() = Some(Vec::new()));
-    worker_pool::enter();
 }
 
 /// An answer's body as it arrives, whichever client received it.
@@ -183,7 +177,6 @@ pub(crate) struct InBody(InBodyKind);
 
 enum InBodyKind {
     Hyper(Incoming),
-    Worker(WorkerBody),
     #[cfg(feature = "reqwest")]
     Reqwest(reqwest_client::Body),
 }
@@ -201,7 +194,6 @@ impl HttpBody for InBody {
     ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
         match &mut self.0 {
             InBodyKind::Hyper(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
-            InBodyKind::Worker(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
             #[cfg(feature = "reqwest")]
             InBodyKind::Reqwest(body) => Pin::new(body).poll_frame(cx).map_err(Into::into),
         }
@@ -210,7 +202,6 @@ impl HttpBody for InBody {
     fn is_end_stream(&self) -> bool {
         match &self.0 {
             InBodyKind::Hyper(body) => body.is_end_stream(),
-            InBodyKind::Worker(body) => body.is_end_stream(),
             #[cfg(feature = "reqwest")]
             InBodyKind::Reqwest(body) => body.is_end_stream(),
         }
@@ -219,7 +210,6 @@ impl HttpBody for InBody {
     fn size_hint(&self) -> SizeHint {
         match &self.0 {
             InBodyKind::Hyper(body) => body.size_hint(),
-            InBodyKind::Worker(body) => body.size_hint(),
             #[cfg(feature = "reqwest")]
             InBodyKind::Reqwest(body) => body.size_hint(),
         }
@@ -271,7 +261,10 @@ impl Transport {
                 client,
                 proxy,
                 recipe,
-            } => send_hyper(client, recipe, proxy.as_deref(), request).await,
+            } => {
+                let response = send_hyper(client, recipe, proxy.as_deref(), request).await?;
+                Ok(response.map(|body| InBody(InBodyKind::Hyper(body))))
+            }
             #[cfg(feature = "reqwest")]
             Transport::Reqwest(client) => {
                 let response = send_reqwest(client, request).await?;
@@ -282,20 +275,15 @@ impl Transport {
 }
 
 impl Recipe {
-    /// Opens TCP connections within the namespace's timeout (at most 10 s).
-    fn connector(&self) -> HttpConnector {
+    /// A pool whose connections are set up within the namespace's timeout (at most 10 s).
+    fn pool(&self) -> Pool {
         let mut http = HttpConnector::new();
         // The TLS layer decides which schemes are allowed.
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_keepalive(Some(TCP_KEEPALIVE));
         http.set_connect_timeout(Some(self.timeout.min(MAX_CONNECT_TIMEOUT)));
-        http
-    }
-
-    /// A pool whose connections are set up within the namespace's timeout (at most 10 s).
-    fn pool(&self) -> Pool {
-        let connector = ProxyConnector::new(self.connector(), self.proxy.clone());
+        let connector = ProxyConnector::new(http, self.proxy.clone());
         // ALPN offers h2 and http/1.1 to TLS upstreams; plain-HTTP ones get HTTP/1.1.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(rustls::ClientConfig::clone(&self.tls))
@@ -330,14 +318,13 @@ fn start(
     })
 }
 
-/// Through this worker thread's own connections for a plain-HTTP upstream reached directly,
-/// hyper's pool otherwise. `User-Agent` and `Accept: */*` are added when the request has none.
+/// Through hyper's pool. `User-Agent` and `Accept: */*` are added when the request has none.
 async fn send_hyper(
     client: &Pool,
     recipe: &Recipe,
     proxy: Option<&Matcher>,
     mut request: Request<OutBody>,
-) -> Result<Response<InBody>, Failure> {
+) -> Result<Response<Incoming>, Failure> {
     let headers = request.headers_mut();
     if !headers.contains_key(USER_AGENT) {
         headers.insert(USER_AGENT, DEFAULT_USER_AGENT);
@@ -345,31 +332,18 @@ async fn send_hyper(
     if !headers.contains_key(ACCEPT) {
         headers.insert(ACCEPT, ANY_TYPE);
     }
-    if request.uri().scheme() == Some(&http::uri::Scheme::HTTP) {
-        match proxy::intercept(proxy, request.uri()) {
-            None if request.method() != http::Method::CONNECT
-                && request.version() == http::Version::HTTP_11
-                && worker_pool::on_worker() =>
-            {
-                let response = worker_pool::send(recipe.id, || recipe.connector(), request).await?;
-                return Ok(response.map(|body| InBody(InBodyKind::Worker(body))));
-            }
-            None => {}
-            // An `http://` upstream behind an HTTP proxy is asked through the proxy itself,
-            // which wants its credentials on every request (a CONNECT tunnel carries them
-            // once).
-            Some(via) => {
-                if via.uri().scheme() == Some(&http::uri::Scheme::HTTP)
-                    && let Some(auth) = via.basic_auth()
-                {
-                    request
-                        .headers_mut()
-                        .insert(PROXY_AUTHORIZATION, auth.clone());
-                }
-            }
-        }
+    // An `http://` upstream behind an HTTP proxy is asked through the proxy itself, which
+    // wants its credentials on every request (a CONNECT tunnel carries them once).
+    if request.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+        && let Some(via) = proxy::intercept(proxy, request.uri())
+        && via.uri().scheme() == Some(&http::uri::Scheme::HTTP)
+        && let Some(auth) = via.basic_auth()
+    {
+        request
+            .headers_mut()
+            .insert(PROXY_AUTHORIZATION, auth.clone());
     }
-    let response = start(client, recipe, request).await.map_err(|error| {
+    start(client, recipe, request).await.map_err(|error| {
         if is_timeout(&error) {
             Failure::ConnectTimeout
         } else if error.is_connect() || connection_lost(&error) {
@@ -377,8 +351,7 @@ async fn send_hyper(
         } else {
             Failure::Other(describe(&error))
         }
-    })?;
-    Ok(response.map(|body| InBody(InBodyKind::Hyper(body))))
+    })
 }
 
 /// Through the user's reqwest client. A body of known size (every one but a forwarded
@@ -433,7 +406,7 @@ pub(crate) fn tls_config() -> Result<rustls::ClientConfig, String> {
         .with_no_client_auth())
 }
 
-pub(super) fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = cause {
         if current
@@ -448,7 +421,7 @@ pub(super) fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 /// Whether the connection failed under the request (reset, aborted, closed before the answer).
-pub(super) fn connection_lost(error: &(dyn std::error::Error + 'static)) -> bool {
+fn connection_lost(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = cause {
         if current
