@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use support::rest_capability::{client, start};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 
 /// What the stand-in does with one request.
@@ -90,30 +90,8 @@ impl Scripted {
 /// Reads one request (head and `Content-Length` body) and returns its request line; `None`
 /// when the connection closes first or 10 s pass.
 async fn read_request(stream: &mut TcpStream) -> Option<String> {
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let reading = async {
-        loop {
-            if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&data[..end]).to_string();
-                let length = head
-                    .lines()
-                    .find_map(|line| {
-                        let (name, value) = line.split_once(':')?;
-                        name.eq_ignore_ascii_case("content-length")
-                            .then(|| value.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                if data.len() >= end + 4 + length {
-                    return head.lines().next().map(str::to_owned);
-                }
-            }
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return None,
-                Ok(n) => data.extend_from_slice(&chunk[..n]),
-            }
-        }
-    };
+    let mut buffer = Vec::new();
+    let reading = support::raw_request::read_request(stream, &mut buffer);
     tokio::time::timeout(Duration::from_secs(10), reading)
         .await
         .ok()

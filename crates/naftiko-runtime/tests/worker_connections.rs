@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use naftiko_runtime::{Runtime, Server};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use support::raw_request::read_request;
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
@@ -53,7 +54,8 @@ async fn upstream(mode: Mode) -> (Arc<Counts>, String) {
 
 async fn serve(mut stream: TcpStream, mode: Mode, counts: Arc<Counts>) {
     let mut buffer = Vec::new();
-    while let Some(path) = read_request(&mut stream, &mut buffer).await {
+    while let Some(line) = read_request(&mut stream, &mut buffer).await {
+        let path = line.split(' ').nth(1).unwrap_or_default().to_owned();
         let number = counts.requests.fetch_add(1, Ordering::SeqCst);
         if matches!(mode, Mode::SlowFirst) && number == 0 {
             tokio::time::sleep(Duration::from_secs(2)).await;
@@ -82,40 +84,6 @@ async fn serve(mut stream: TcpStream, mode: Mode, counts: Arc<Counts>) {
             counts.closed.fetch_add(1, Ordering::SeqCst);
             return;
         }
-    }
-}
-
-/// The next request's path, its head and body (by `Content-Length`) consumed; `None` at the
-/// end of the connection.
-async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<String> {
-    loop {
-        if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
-            let length = head
-                .lines()
-                .find_map(|line| {
-                    let (name, value) = line.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length")
-                        .then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            while buffer.len() < end + 4 + length {
-                let mut chunk = [0u8; 4096];
-                let read = stream.read(&mut chunk).await.ok()?;
-                if read == 0 {
-                    return None;
-                }
-                buffer.extend_from_slice(&chunk[..read]);
-            }
-            buffer.drain(..end + 4 + length);
-            return head.split(' ').nth(1).map(str::to_owned);
-        }
-        let mut chunk = [0u8; 4096];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
     }
 }
 

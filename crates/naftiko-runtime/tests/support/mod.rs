@@ -12,5 +12,6 @@ pub mod forward_capability;
 pub mod forward_proxy;
 pub mod mcp_capability;
 pub mod mcp_client;
+pub mod raw_request;
 pub mod recording_upstream;
 pub mod rest_capability;
