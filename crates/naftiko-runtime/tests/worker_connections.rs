@@ -12,11 +12,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use naftiko_runtime::{Runtime, Server};
 use support::raw_request::read_request;
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
-use tokio::sync::oneshot;
 
 /// How the stand-in answers.
 #[derive(Clone, Copy)]
@@ -172,23 +170,10 @@ async fn a_call_cut_by_its_timeout_closes_its_connection() {
 
 #[tokio::test]
 async fn forwarded_answers_streamed_back_leave_their_connection_to_the_next() {
-    use support::forward_capability::{CALLER_TOKEN, SPEC, UP_KEY};
+    use support::forward_capability::{CALLER_TOKEN, runtime_with, serve};
     let (counts, base) = upstream(Mode::KeepAlive).await;
-    let rt = Runtime::from_lookup(&SPEC, &move |name| match name {
-        "UP_BASE_URL" => Some(base.clone()),
-        "UP_KEY" => Some(UP_KEY.to_owned()),
-        "CALLER_TOKEN" => Some(CALLER_TOKEN.to_owned()),
-        "API_ADDR" | "CONTROL_ADDR" => Some("127.0.0.1:0".to_owned()),
-        "NAFTIKO_WORKERS" => Some("1".to_owned()),
-        _ => None,
-    })
-    .expect("runtime");
-    let server = Server::bind(rt).await.expect("bind");
-    let api = format!("http://{}", server.rest_addrs()[0]);
-    let (_stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(server.run(async {
-        let _ = stopped.await;
-    }));
+    let app = serve(runtime_with(&base, &[("NAFTIKO_WORKERS", "1")])).await;
+    let api = &app.rest;
     let client = support::forward_capability::client();
     for index in 0..10 {
         let response = client

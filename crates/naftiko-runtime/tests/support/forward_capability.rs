@@ -203,13 +203,22 @@ impl Drop for App {
 }
 
 pub fn runtime(base_url: &str) -> Runtime {
+    runtime_with(base_url, &[])
+}
+
+/// As [`runtime`], with the variables of `extra` added.
+pub fn runtime_with(base_url: &str, extra: &[(&'static str, &'static str)]) -> Runtime {
     let base_url = base_url.to_owned();
+    let extra = extra.to_vec();
     Runtime::from_lookup(&SPEC, &move |name| match name {
         "UP_BASE_URL" => Some(base_url.clone()),
         "UP_KEY" => Some(UP_KEY.to_owned()),
         "CALLER_TOKEN" => Some(CALLER_TOKEN.to_owned()),
         "API_ADDR" | "CONTROL_ADDR" => Some("127.0.0.1:0".to_owned()),
-        _ => None,
+        _ => extra
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, value)| (*value).to_owned()),
     })
     .expect("runtime")
 }
